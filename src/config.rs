@@ -1,0 +1,1 @@
+//! One typed `Config` from the environment and flags.

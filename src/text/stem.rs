@@ -1,0 +1,1 @@
+//! Stemming for full-text search (TODO).
