@@ -1,1 +1,244 @@
-//! One typed `Config` from the environment and flags.
+//! One typed [`Config`], built once at start-up from the environment and the
+//! command-line flags, with a default and a validation message for every
+//! option. Library code receives a `Config`; it never reads the environment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A bad value for one option.
+#[derive(Debug, thiserror::Error)]
+#[error("config: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+/// The bot token. Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    /// The token itself, for the one place that talks to Telegram.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Everything the bot can be told, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_PATH`: the SQLite file.
+    pub database_path: PathBuf,
+    /// `DATA_DIR`: sources, topics, regions and bot texts.
+    pub data_dir: PathBuf,
+    /// `TELOXIDE_TOKEN`: needed by `run` only.
+    pub telegram_token: Option<Secret>,
+    /// `TELOXIDE_API_URL`: the Bot API base URL.
+    pub telegram_api_url: Option<url::Url>,
+    /// `MODERATOR_IDS`: the owners' Telegram user ids.
+    pub moderator_ids: Vec<u64>,
+    /// `POLL_INTERVAL_SECS`: how often each source is polled.
+    pub poll_interval: Duration,
+    /// `ALLOW_PRIVATE_SOURCES`: let sources on loopback/private addresses through.
+    pub allow_private_sources: bool,
+    /// `METRICS_ADDR`: where `run` serves `/healthz` and `/metrics`.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `FETCH_TIMEOUT_SECS`: the whole-request timeout of one fetch.
+    pub fetch_timeout: Duration,
+    /// `MAX_BODY_BYTES`: the body-size cap, counted after decompression.
+    pub max_body_bytes: usize,
+    /// `HOST_DELAY_MS`: the polite pause between two requests to one host.
+    pub host_delay: Duration,
+    /// `MAX_SOURCE_FAILURES`: failures in a row before a source is paused.
+    pub max_source_failures: u32,
+    /// `MAX_ARTICLES_PER_POLL`: article pages fetched per source per poll.
+    pub max_articles_per_poll: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            database_path: PathBuf::from("civic-digest.db"),
+            data_dir: PathBuf::from("data"),
+            telegram_token: None,
+            telegram_api_url: None,
+            moderator_ids: Vec::new(),
+            poll_interval: Duration::from_secs(600),
+            allow_private_sources: false,
+            metrics_addr: None,
+            fetch_timeout: Duration::from_secs(20),
+            max_body_bytes: 5 * 1024 * 1024,
+            host_delay: Duration::from_millis(1000),
+            max_source_failures: 8,
+            max_articles_per_poll: 30,
+        }
+    }
+}
+
+impl Config {
+    /// Builds the config from environment-style variables (`std::env::vars()`
+    /// in the binary, a map in tests). Unset or empty variables take defaults.
+    pub fn from_vars<I, K, V>(vars: I) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let vars: HashMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string());
+        let mut c = Config::default();
+        if let Some(v) = get("DATABASE_PATH") {
+            c.database_path = PathBuf::from(v);
+        }
+        if let Some(v) = get("DATA_DIR") {
+            c.data_dir = PathBuf::from(v);
+        }
+        c.telegram_token = get("TELOXIDE_TOKEN").map(Secret::new);
+        if let Some(v) = get("TELOXIDE_API_URL") {
+            let url = url::Url::parse(&v).map_err(|e| ConfigError {
+                var: "TELOXIDE_API_URL",
+                message: format!("{e}; expected a URL such as http://127.0.0.1:8081"),
+            })?;
+            c.telegram_api_url = Some(url);
+        }
+        if let Some(v) = get("MODERATOR_IDS") {
+            c.moderator_ids = parse_ids(&v)?;
+        }
+        if let Some(v) = get("POLL_INTERVAL_SECS") {
+            c.poll_interval = Duration::from_secs(parse_num("POLL_INTERVAL_SECS", &v, 1, 86_400)?);
+        }
+        if let Some(v) = get("ALLOW_PRIVATE_SOURCES") {
+            c.allow_private_sources = parse_bool("ALLOW_PRIVATE_SOURCES", &v)?;
+        }
+        if let Some(v) = get("METRICS_ADDR") {
+            c.metrics_addr = Some(v.parse().map_err(|_| ConfigError {
+                var: "METRICS_ADDR",
+                message: format!(
+                    "{v:?} is not an address; expected HOST:PORT such as 127.0.0.1:9464"
+                ),
+            })?);
+        }
+        if let Some(v) = get("FETCH_TIMEOUT_SECS") {
+            c.fetch_timeout = Duration::from_secs(parse_num("FETCH_TIMEOUT_SECS", &v, 1, 600)?);
+        }
+        if let Some(v) = get("MAX_BODY_BYTES") {
+            c.max_body_bytes = parse_num("MAX_BODY_BYTES", &v, 1024, 1 << 30)? as usize;
+        }
+        if let Some(v) = get("HOST_DELAY_MS") {
+            c.host_delay = Duration::from_millis(parse_num("HOST_DELAY_MS", &v, 0, 60_000)?);
+        }
+        if let Some(v) = get("MAX_SOURCE_FAILURES") {
+            c.max_source_failures = parse_num("MAX_SOURCE_FAILURES", &v, 1, 1000)? as u32;
+        }
+        if let Some(v) = get("MAX_ARTICLES_PER_POLL") {
+            c.max_articles_per_poll = parse_num("MAX_ARTICLES_PER_POLL", &v, 1, 1000)? as usize;
+        }
+        Ok(c)
+    }
+}
+
+fn parse_num(var: &'static str, value: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+    let n: u64 = value.parse().map_err(|_| ConfigError {
+        var,
+        message: format!("{value:?} is not a whole number"),
+    })?;
+    if n < min || n > max {
+        return Err(ConfigError {
+            var,
+            message: format!("{n} is out of range; expected {min} to {max}"),
+        });
+    }
+    Ok(n)
+}
+
+fn parse_bool(var: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError {
+            var,
+            message: format!("{value:?} is not a boolean; expected true or false"),
+        }),
+    }
+}
+
+fn parse_ids(value: &str) -> Result<Vec<u64>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|_| ConfigError {
+                var: "MODERATOR_IDS",
+                message: format!(
+                    "{s:?} is not a Telegram user id; expected numbers separated by commas"
+                ),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let c = Config::from_vars(Vec::<(String, String)>::new()).unwrap();
+        assert_eq!(c.poll_interval, Duration::from_secs(600));
+        assert!(!c.allow_private_sources);
+        assert!(c.telegram_token.is_none());
+        assert!(c.metrics_addr.is_none());
+    }
+
+    #[test]
+    fn reads_and_validates_values() {
+        let c = Config::from_vars([
+            ("MODERATOR_IDS", "12, 34"),
+            ("ALLOW_PRIVATE_SOURCES", "true"),
+            ("POLL_INTERVAL_SECS", "30"),
+            ("METRICS_ADDR", "127.0.0.1:9464"),
+        ])
+        .unwrap();
+        assert_eq!(c.moderator_ids, vec![12, 34]);
+        assert!(c.allow_private_sources);
+        assert_eq!(c.poll_interval, Duration::from_secs(30));
+
+        let err = Config::from_vars([("POLL_INTERVAL_SECS", "soon")]).unwrap_err();
+        assert!(err.to_string().contains("POLL_INTERVAL_SECS"), "{err}");
+        let err = Config::from_vars([("MODERATOR_IDS", "12,abc")]).unwrap_err();
+        assert!(err.to_string().contains("\"abc\""), "{err}");
+        assert!(Config::from_vars([("ALLOW_PRIVATE_SOURCES", "maybe")]).is_err());
+        assert!(Config::from_vars([("METRICS_ADDR", "nowhere")]).is_err());
+    }
+
+    #[test]
+    fn token_never_shows() {
+        let c = Config::from_vars([("TELOXIDE_TOKEN", "123:SECRET")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert_eq!(c.telegram_token.unwrap().expose(), "123:SECRET");
+    }
+}

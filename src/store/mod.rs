@@ -1,1 +1,729 @@
-//! SQLite storage behind one `Store` type.
+//! SQLite storage behind one [`Store`] type with intention-named methods.
+//!
+//! Migrations live in `migrations/`, are applied in order and keyed by
+//! `PRAGMA user_version`. The database runs in WAL mode with a busy timeout;
+//! every multi-step write is one transaction.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+use crate::text::stem;
+
+/// Ordered migrations: index + 1 is the `user_version` after each.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_sources_articles.sql")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("store: {what} not found")]
+    NotFound { what: String },
+    #[error("store: a source with URL {0} already exists")]
+    DuplicateSource(String),
+    #[error(
+        "store: the database is at schema version {found}, newer than this build knows ({known}); upgrade civic-digest"
+    )]
+    TooNew { found: i64, known: i64 },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How a source is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// RSS, Atom or JSON Feed.
+    Feed,
+    /// An HTML page listing article links, picked with a CSS selector.
+    Listing,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Listing => "listing",
+        }
+    }
+    fn parse(s: &str) -> SourceKind {
+        if s == "listing" {
+            SourceKind::Listing
+        } else {
+            SourceKind::Feed
+        }
+    }
+}
+
+/// A source to add.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSource {
+    pub name: String,
+    pub url: String,
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The President's, the government's or an akimat's own site.
+    #[serde(default)]
+    pub official: bool,
+    /// For listings: the CSS selector of the article links.
+    #[serde(default)]
+    pub link_selector: Option<String>,
+}
+
+/// A stored source with its fetch state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub kind: SourceKind,
+    pub language: Option<String>,
+    pub region: Option<String>,
+    pub official: bool,
+    pub link_selector: Option<String>,
+    pub paused: bool,
+    pub pause_reason: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub error_count: u32,
+    pub last_error: Option<String>,
+    pub last_success_at: Option<i64>,
+    pub last_polled_at: Option<i64>,
+    pub next_poll_at: i64,
+    pub articles: i64,
+}
+
+/// What one successful poll leaves behind.
+#[derive(Debug, Clone, Default)]
+pub struct PollSuccess {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub next_poll_at: i64,
+}
+
+/// An article to store.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub source_id: Option<i64>,
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub language: String,
+    pub content_hash: String,
+    pub minhash: Vec<u8>,
+    /// The story this article joins; `None` starts a new story.
+    pub story_id: Option<i64>,
+    pub summary_json: Option<String>,
+}
+
+/// A stored article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub id: i64,
+    pub source_id: Option<i64>,
+    pub source_name: Option<String>,
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub published_at: Option<String>,
+    pub language: String,
+    pub story_id: i64,
+    pub hidden: bool,
+    pub ingested_at: i64,
+    #[serde(skip)]
+    pub summary_json: Option<String>,
+}
+
+/// A recent article's near-duplicate fingerprint.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub article_id: i64,
+    pub source_id: Option<i64>,
+    pub story_id: i64,
+    pub minhash: Vec<u8>,
+}
+
+/// The SQLite database. Cheap to share behind an `Arc`; calls are short.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (or creates) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Store::init(Connection::open(path)?)
+    }
+
+    /// A private in-memory database, for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = Store {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (every
+        // write is a transaction), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+            log::info!("store: migrated to schema version {}", i + 1);
+        }
+        Ok(())
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    // ---- sources -------------------------------------------------------
+
+    /// Adds a source; refuses a URL that is already there.
+    pub fn add_source(&self, s: &NewSource, now: i64) -> Result<i64> {
+        let conn = self.conn();
+        let res = conn.execute(
+            "INSERT INTO sources (name, url, kind, language, region, official, link_selector, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![s.name, s.url, s.kind.as_str(), s.language, s.region, s.official, s.link_selector, now],
+        );
+        match res {
+            Ok(_) => Ok(conn.last_insert_rowid()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(StoreError::DuplicateSource(s.url.clone()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Adds the sources whose URLs are not there yet, in one transaction;
+    /// returns how many were added.
+    pub fn add_missing_sources(&self, sources: &[NewSource], now: i64) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut added = 0;
+        for s in sources {
+            added += tx.execute(
+                "INSERT OR IGNORE INTO sources (name, url, kind, language, region, official, link_selector, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![s.name, s.url, s.kind.as_str(), s.language, s.region, s.official, s.link_selector, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    pub fn list_sources(&self) -> Result<Vec<Source>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{SOURCE_SELECT} ORDER BY s.id"))?;
+        let rows = stmt.query_map([], source_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn get_source(&self, id: i64) -> Result<Source> {
+        let conn = self.conn();
+        conn.query_row(
+            &format!("{SOURCE_SELECT} WHERE s.id = ?1"),
+            [id],
+            source_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("source {id}"),
+        })
+    }
+
+    pub fn find_source_by_url(&self, url: &str) -> Result<Option<Source>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!("{SOURCE_SELECT} WHERE s.url = ?1"),
+                [url],
+                source_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Removes a source; its articles stay, without a source.
+    pub fn remove_source(&self, id: i64) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("DELETE FROM sources WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: format!("source {id}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Sources that are not paused and whose next poll time has come.
+    pub fn due_sources(&self, now: i64) -> Result<Vec<Source>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{SOURCE_SELECT} WHERE s.paused = 0 AND s.next_poll_at <= ?1 ORDER BY s.next_poll_at, s.id"
+        ))?;
+        let rows = stmt.query_map([now], source_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A poll went through (new content or 304): clears the error run.
+    pub fn record_poll_success(&self, id: i64, ok: &PollSuccess, now: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE sources SET etag = COALESCE(?2, etag), last_modified = COALESCE(?3, last_modified),
+                 error_count = 0, last_error = NULL, last_success_at = ?4, last_polled_at = ?4,
+                 next_poll_at = ?5
+             WHERE id = ?1",
+            params![id, ok.etag, ok.last_modified, now, ok.next_poll_at],
+        )?;
+        Ok(())
+    }
+
+    /// A poll failed: counts it, schedules the retry and, when `pause` is
+    /// set, pauses the source with the error as the reason.
+    pub fn record_poll_failure(
+        &self,
+        id: i64,
+        error: &str,
+        next_poll_at: i64,
+        pause: bool,
+        now: i64,
+    ) -> Result<()> {
+        self.conn().execute(
+            "UPDATE sources SET error_count = error_count + 1, last_error = ?2, last_polled_at = ?5,
+                 next_poll_at = ?3,
+                 paused = CASE WHEN ?4 THEN 1 ELSE paused END,
+                 pause_reason = CASE WHEN ?4 THEN ?2 ELSE pause_reason END
+             WHERE id = ?1",
+            params![id, error, next_poll_at, pause, now],
+        )?;
+        Ok(())
+    }
+
+    /// Pauses or resumes a source by hand.
+    pub fn set_source_paused(&self, id: i64, paused: bool, reason: Option<&str>) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE sources SET paused = ?2, pause_reason = ?3,
+                 error_count = CASE WHEN ?2 THEN error_count ELSE 0 END,
+                 next_poll_at = CASE WHEN ?2 THEN next_poll_at ELSE 0 END
+             WHERE id = ?1",
+            params![id, paused, reason],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: format!("source {id}"),
+            });
+        }
+        Ok(())
+    }
+
+    // ---- articles ------------------------------------------------------
+
+    /// Is an article with this URL, or with this URL as its canonical URL,
+    /// stored already?
+    pub fn knows_url(&self, url: &str) -> Result<bool> {
+        let conn = self.conn();
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM articles WHERE url = ?1 OR canonical_url = ?1 LIMIT 1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// The stored article with this exact text hash, if any: `(id, source_id, story_id)`.
+    pub fn find_by_content_hash(&self, hash: &str) -> Result<Vec<(i64, Option<i64>, i64)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT id, source_id, story_id FROM articles WHERE content_hash = ?1")?;
+        let rows = stmt.query_map([hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Fingerprints of the articles ingested since `since`, newest first.
+    pub fn recent_fingerprints(&self, since: i64, limit: usize) -> Result<Vec<Fingerprint>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, source_id, story_id, minhash FROM articles
+             WHERE ingested_at >= ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![since, limit as i64], |r| {
+            Ok(Fingerprint {
+                article_id: r.get(0)?,
+                source_id: r.get(1)?,
+                story_id: r.get(2)?,
+                minhash: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stores an article with its search terms, in one transaction.
+    /// Returns `None` when its URL is there already.
+    pub fn insert_article(&self, a: &NewArticle, now: i64) -> Result<Option<i64>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO articles (source_id, url, canonical_url, title, text, published_at,
+                 language, content_hash, minhash, story_id, summary_json, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, 0), ?11, ?12)",
+            params![
+                a.source_id,
+                a.url,
+                a.canonical_url,
+                a.title,
+                a.text,
+                a.published_at.map(|d| d.to_rfc3339()),
+                a.language,
+                a.content_hash,
+                a.minhash,
+                a.story_id,
+                a.summary_json,
+                now
+            ],
+        )?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        let id = tx.last_insert_rowid();
+        if a.story_id.is_none() {
+            tx.execute("UPDATE articles SET story_id = id WHERE id = ?1", [id])?;
+        }
+        tx.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+            params![id, stem::index_terms(&a.title), stem::index_terms(&a.text)],
+        )?;
+        tx.commit()?;
+        Ok(Some(id))
+    }
+
+    pub fn get_article(&self, id: i64) -> Result<Article> {
+        let conn = self.conn();
+        conn.query_row(
+            &format!("{ARTICLE_SELECT} WHERE a.id = ?1"),
+            [id],
+            article_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("article {id}"),
+        })
+    }
+
+    /// The newest articles first.
+    pub fn latest_articles(&self, limit: usize) -> Result<Vec<Article>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{ARTICLE_SELECT} ORDER BY a.id DESC LIMIT ?1"))?;
+        let rows = stmt.query_map([limit as i64], article_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The articles of one story, oldest first.
+    pub fn story_articles(&self, story_id: i64) -> Result<Vec<Article>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{ARTICLE_SELECT} WHERE a.story_id = ?1 ORDER BY a.id"
+        ))?;
+        let rows = stmt.query_map([story_id], article_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Full-text search in Russian and Kazakh, inflections included; best
+    /// matches first, hidden articles left out.
+    pub fn search_articles(&self, query: &str, limit: usize) -> Result<Vec<Article>> {
+        let Some(expr) = stem::match_query(query) else {
+            return Ok(Vec::new());
+        };
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{ARTICLE_SELECT} JOIN articles_fts f ON f.rowid = a.id
+             WHERE articles_fts MATCH ?1 AND a.hidden = 0
+             ORDER BY bm25(articles_fts, 3.0, 1.0), a.id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![expr, limit as i64], article_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_articles(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` when it says "ok".
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+const SOURCE_SELECT: &str = "SELECT s.id, s.name, s.url, s.kind, s.language, s.region, s.official,
+    s.link_selector, s.paused, s.pause_reason, s.etag, s.last_modified, s.error_count, s.last_error,
+    s.last_success_at, s.last_polled_at, s.next_poll_at,
+    (SELECT count(*) FROM articles a WHERE a.source_id = s.id)
+    FROM sources s";
+
+fn source_from_row(r: &Row<'_>) -> rusqlite::Result<Source> {
+    Ok(Source {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        url: r.get(2)?,
+        kind: SourceKind::parse(&r.get::<_, String>(3)?),
+        language: r.get(4)?,
+        region: r.get(5)?,
+        official: r.get(6)?,
+        link_selector: r.get(7)?,
+        paused: r.get(8)?,
+        pause_reason: r.get(9)?,
+        etag: r.get(10)?,
+        last_modified: r.get(11)?,
+        error_count: r.get(12)?,
+        last_error: r.get(13)?,
+        last_success_at: r.get(14)?,
+        last_polled_at: r.get(15)?,
+        next_poll_at: r.get(16)?,
+        articles: r.get(17)?,
+    })
+}
+
+const ARTICLE_SELECT: &str = "SELECT a.id, a.source_id, s.name, a.url, a.canonical_url, a.title,
+    a.text, a.published_at, a.language, a.story_id, a.hidden, a.ingested_at, a.summary_json
+    FROM articles a LEFT JOIN sources s ON s.id = a.source_id";
+
+fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
+    Ok(Article {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        source_name: r.get(2)?,
+        url: r.get(3)?,
+        canonical_url: r.get(4)?,
+        title: r.get(5)?,
+        text: r.get(6)?,
+        published_at: r.get(7)?,
+        language: r.get(8)?,
+        story_id: r.get(9)?,
+        hidden: r.get(10)?,
+        ingested_at: r.get(11)?,
+        summary_json: r.get(12)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(url: &str) -> NewSource {
+        NewSource {
+            name: "Liter.kz".into(),
+            url: url.into(),
+            kind: SourceKind::Feed,
+            language: Some("ru".into()),
+            region: None,
+            official: false,
+            link_selector: None,
+        }
+    }
+
+    fn article(url: &str, title: &str, text: &str) -> NewArticle {
+        NewArticle {
+            source_id: None,
+            url: url.into(),
+            canonical_url: None,
+            title: title.into(),
+            text: text.into(),
+            published_at: None,
+            language: "ru".into(),
+            content_hash: format!("h-{url}"),
+            minhash: vec![1, 2, 3],
+            story_id: None,
+            summary_json: None,
+        }
+    }
+
+    #[test]
+    fn migrations_run_once_and_set_user_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        store
+            .add_source(&source("https://liter.kz/feed/"), 0)
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.list_sources().unwrap().len(), 1);
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn duplicate_source_is_refused_with_a_clear_error() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .add_source(&source("https://liter.kz/feed/"), 0)
+            .unwrap();
+        let err = store
+            .add_source(&source("https://liter.kz/feed/"), 0)
+            .unwrap_err();
+        assert!(matches!(err, StoreError::DuplicateSource(_)), "{err}");
+        assert_eq!(
+            store
+                .add_missing_sources(
+                    &[source("https://liter.kz/feed/"), source("https://x.kz/rss")],
+                    0
+                )
+                .unwrap(),
+            1
+        );
+    }
+
+    #[test]
+    fn failures_back_off_and_pause_with_reason() {
+        let store = Store::open_in_memory().unwrap();
+        let id = store
+            .add_source(&source("https://liter.kz/feed/"), 0)
+            .unwrap();
+        store
+            .record_poll_failure(id, "HTTP 500", 100, false, 10)
+            .unwrap();
+        store
+            .record_poll_failure(id, "HTTP 500", 200, true, 20)
+            .unwrap();
+        let s = store.get_source(id).unwrap();
+        assert_eq!(s.error_count, 2);
+        assert!(s.paused);
+        assert_eq!(s.pause_reason.as_deref(), Some("HTTP 500"));
+        assert!(store.due_sources(1000).unwrap().is_empty());
+        store.set_source_paused(id, false, None).unwrap();
+        assert_eq!(store.due_sources(1000).unwrap().len(), 1);
+        store
+            .record_poll_success(
+                id,
+                &PollSuccess {
+                    etag: Some("\"v1\"".into()),
+                    last_modified: None,
+                    next_poll_at: 500,
+                },
+                30,
+            )
+            .unwrap();
+        let s = store.get_source(id).unwrap();
+        assert_eq!((s.error_count, s.etag.as_deref()), (0, Some("\"v1\"")));
+    }
+
+    #[test]
+    fn search_finds_inflected_russian_and_kazakh_forms() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .insert_article(
+                &article(
+                    "https://a.kz/1",
+                    "Итоги выборов сельских акимов",
+                    "Прошли выборы в аулах.",
+                ),
+                0,
+            )
+            .unwrap();
+        store
+            .insert_article(
+                &article(
+                    "https://a.kz/2",
+                    "Ауыл әкімдерінің жиыны",
+                    "Мектептерде жөндеу жүріп жатыр.",
+                ),
+                0,
+            )
+            .unwrap();
+        let hits = store.search_articles("выборы", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].title.contains("выборов"));
+        let hits = store.search_articles("әкім", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(store.search_articles("мектеп", 10).unwrap().len(), 1);
+        assert!(store.search_articles("бюджет", 10).unwrap().is_empty());
+        assert!(
+            store
+                .search_articles("\"; DROP TABLE articles; --", 10)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.count_articles().unwrap(), 2);
+    }
+
+    #[test]
+    fn same_url_is_stored_once_and_story_defaults_to_own_id() {
+        let store = Store::open_in_memory().unwrap();
+        let id = store
+            .insert_article(&article("https://a.kz/1", "T", "x"), 0)
+            .unwrap()
+            .unwrap();
+        assert!(
+            store
+                .insert_article(&article("https://a.kz/1", "T", "x"), 0)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(store.get_article(id).unwrap().story_id, id);
+        assert!(store.knows_url("https://a.kz/1").unwrap());
+        let mut copy = article("https://b.kz/1", "T", "x");
+        copy.story_id = Some(id);
+        let copy_id = store.insert_article(&copy, 0).unwrap().unwrap();
+        assert_eq!(
+            store
+                .story_articles(id)
+                .unwrap()
+                .iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>(),
+            vec![id, copy_id]
+        );
+    }
+}
