@@ -1,4 +1,9 @@
 //! From news sites to clean articles: fetch, feeds, listings, extraction,
 //! dedupe, and the poller that drives them.
 
+pub mod charset;
+pub mod dedupe;
 pub mod extract;
+pub mod feed;
+pub mod fetch;
+pub mod listing;

@@ -1,0 +1,152 @@
+//! Dedupe keys: a canonical URL, a hash of the text, and a MinHash
+//! fingerprint that finds syndicated copies (Qazaq24 republishing Liter.kz
+//! with a line of its own and different page chrome).
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+/// Query parameters that only track the click.
+const TRACKING: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "yclid",
+    "_openstat",
+    "ref",
+    "from",
+    "utm",
+];
+
+/// The URL without fragment, tracking parameters or default port, with a
+/// lowercase host: two links to one article compare equal.
+pub fn canonical_url(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            !k.starts_with("utm_") && !TRACKING.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    if let Some(host) = url.host_str().map(str::to_ascii_lowercase) {
+        let _ = url.set_host(Some(&host));
+    }
+    url
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('ё', "е"))
+        .collect()
+}
+
+/// A hash of the words of the text, blind to case, spacing and punctuation.
+pub fn content_hash(text: &str) -> String {
+    let mut h = Sha256::new();
+    for w in words(text) {
+        h.update(w.as_bytes());
+        h.update(b" ");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const PERMUTATIONS: usize = 64;
+const SHINGLE: usize = 3;
+
+/// FNV-1a: stable across builds, unlike the standard hasher, because the
+/// fingerprints are stored.
+fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// A MinHash signature over word 3-grams: 64 minima of 32 bits each.
+pub fn minhash(text: &str) -> Vec<u8> {
+    let words = words(text);
+    let mut mins = [u32::MAX; PERMUTATIONS];
+    if words.len() >= SHINGLE {
+        for gram in words.windows(SHINGLE) {
+            let base = fnv1a(gram.join(" ").as_bytes(), 0);
+            for (i, m) in mins.iter_mut().enumerate() {
+                let h = (mix(base ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+                if h < *m {
+                    *m = h;
+                }
+            }
+        }
+    }
+    mins.iter().flat_map(|m| m.to_le_bytes()).collect()
+}
+
+/// The estimated Jaccard similarity of two texts from their signatures.
+pub fn similarity(a: &[u8], b: &[u8]) -> f32 {
+    if a.len() != b.len() || a.is_empty() || a.iter().all(|x| *x == 0xff) {
+        return 0.0;
+    }
+    let same = a.chunks(4).zip(b.chunks(4)).filter(|(x, y)| x == y).count();
+    same as f32 / (a.len() / 4) as f32
+}
+
+/// Two texts at or above this similarity tell one story.
+pub const SAME_STORY: f32 = 0.5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_and_fragments_are_dropped() {
+        let u = Url::parse("https://Liter.kz/news/1?utm_source=tg&id=5&fbclid=x#comments").unwrap();
+        assert_eq!(canonical_url(&u).as_str(), "https://liter.kz/news/1?id=5");
+        let u = Url::parse("https://liter.kz/news/1?utm_medium=a").unwrap();
+        assert_eq!(canonical_url(&u).as_str(), "https://liter.kz/news/1");
+    }
+
+    #[test]
+    fn text_hash_ignores_spacing_and_case() {
+        assert_eq!(
+            content_hash("Аким  села, Ерлан."),
+            content_hash("аким села ерлан")
+        );
+        assert_ne!(content_hash("аким села"), content_hash("аким района"));
+    }
+
+    #[test]
+    fn syndicated_copy_is_similar_and_other_news_is_not() {
+        let original = "В Астане впервые прошла крупнейшая диалог-платформа сельских акимов с участием \
+            президента. На одной площадке собрались около 2,5 тысячи руководителей сельских округов. \
+            Ерлан Кошанов подвел итоги встречи и рассказал, какие поручения были озвучены главой \
+            государства. По его словам, разговор получился откровенным и предметным.";
+        let copy = format!(
+            "Как сообщает Qazaq24.com со ссылкой на сайт Liter.KZ. {original} Просмотров: 85"
+        );
+        let other = "В Карагандинской области завершили ремонт дороги между Темиртау и Караганды. \
+            Работы длились два года, подрядчик уложил новый асфальт на сорока километрах трассы.";
+        let (a, b, c) = (minhash(original), minhash(&copy), minhash(other));
+        assert!(similarity(&a, &b) >= SAME_STORY, "{}", similarity(&a, &b));
+        assert!(similarity(&a, &c) < 0.1, "{}", similarity(&a, &c));
+        assert_eq!(
+            similarity(&minhash("two words"), &minhash("two words")),
+            0.0
+        );
+    }
+}
