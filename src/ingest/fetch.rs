@@ -1,8 +1,9 @@
 //! The fetcher owns politeness in one place: a User-Agent that names the
 //! bot, one request at a time per host with a pause between, conditional
 //! GET, timeouts, a body cap counted after decompression, Retry-After, and
-//! the guard that keeps sources off loopback, private and link-local
-//! addresses (checked on every DNS answer and every redirect).
+//! the guard that keeps sources off loopback and private addresses (unless
+//! allowed) and always off link-local and metadata addresses,
+//! checked on every DNS answer and every redirect.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -308,14 +309,11 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-/// Checks the scheme, and a literal IP host against the private ranges.
+/// Checks the scheme, and a literal IP host against the refused ranges.
 /// Host names are checked when they resolve (see [`GuardedResolver`]).
 pub fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(format!("scheme {:?} is not http or https", url.scheme()));
-    }
-    if allow_private {
-        return Ok(());
     }
     let ip = match url.host() {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
@@ -323,66 +321,89 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
         Some(url::Host::Domain(_)) => return Ok(()),
         None => return Err("no host".into()),
     };
-    if is_public(ip) {
-        Ok(())
-    } else {
-        Err(format!(
-            "address {ip} is loopback, private or link-local (set ALLOW_PRIVATE_SOURCES=true to allow)"
-        ))
+    check_ip(ip, allow_private)
+}
+
+/// Where an address points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrClass {
+    Public,
+    /// Loopback and private networks: refused unless `ALLOW_PRIVATE_SOURCES`.
+    Private,
+    /// Link-local (the cloud metadata service at 169.254.169.254),
+    /// unspecified, multicast and reserved: never a news site, always refused.
+    Forbidden,
+}
+
+fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), String> {
+    match classify_ip(ip) {
+        AddrClass::Public => Ok(()),
+        AddrClass::Private if allow_private => Ok(()),
+        AddrClass::Private => Err(format!(
+            "address {ip} is loopback or private (set ALLOW_PRIVATE_SOURCES=true to allow)"
+        )),
+        AddrClass::Forbidden => Err(format!("address {ip} is link-local, metadata or reserved")),
     }
 }
 
-/// Is this an address on the public internet?
-pub fn is_public(ip: IpAddr) -> bool {
+/// Classifies an address, looking through IPv4-mapped and NAT64 forms.
+pub fn classify_ip(ip: IpAddr) -> AddrClass {
     match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V4(v4) => classify_v4(v4),
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public_v4(v4);
+                return classify_v4(v4);
             }
             let seg = v6.segments();
             // NAT64 (64:ff9b::/96) and the old IPv4-compatible form carry an IPv4 address.
-            if (seg[0] == 0x64 && seg[1] == 0xff9b) || seg[..6].iter().all(|s| *s == 0) {
+            let compatible = seg[..6].iter().all(|s| *s == 0) && !v6.is_loopback();
+            if (seg[0] == 0x64 && seg[1] == 0xff9b) || compatible {
                 let o = v6.octets();
-                return is_public_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+                return classify_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
             }
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (seg[0] & 0xfe00) == 0xfc00 // unique local
+            if v6.is_loopback() || (seg[0] & 0xfe00) == 0xfc00 {
+                AddrClass::Private
+            } else if v6.is_multicast()
                 || (seg[0] & 0xffc0) == 0xfe80 // link local
                 || (seg[0] & 0xffc0) == 0xfec0 // site local
-                || (seg[0] == 0x2001 && seg[1] == 0x0db8)) // documentation
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+            {
+                AddrClass::Forbidden
+            } else {
+                AddrClass::Public
+            }
         }
     }
 }
 
-fn is_public_v4(ip: Ipv4Addr) -> bool {
+fn classify_v4(ip: Ipv4Addr) -> AddrClass {
     let o = ip.octets();
-    !(ip.is_private()
-        || ip.is_loopback()
-        || ip.is_link_local() // includes 169.254.169.254, the cloud metadata address
+    if ip.is_loopback() || ip.is_private() || (o[0] == 100 && (o[1] & 0xc0) == 64) {
+        AddrClass::Private
+    } else if ip.is_link_local()
         || ip.is_broadcast()
         || ip.is_documentation()
         || ip.is_unspecified()
         || ip.is_multicast()
         || o[0] == 0
-        || (o[0] == 100 && (o[1] & 0xc0) == 64) // carrier-grade NAT
         || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-        || (o[0] == 198 && (o[1] & 0xfe) == 18) // benchmarking
-        || o[0] >= 240)
+        || (o[0] == 198 && (o[1] & 0xfe) == 18)
+        || o[0] >= 240
+    {
+        AddrClass::Forbidden
+    } else {
+        AddrClass::Public
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{host} resolves to {ip}, a loopback, private or link-local address (set ALLOW_PRIVATE_SOURCES=true to allow)"
-)]
+#[error("{host} resolves to {reason}")]
 struct BlockedAddress {
     host: String,
-    ip: IpAddr,
+    reason: String,
 }
 
-/// Resolves host names and refuses any answer in a private range, so a
+/// Resolves host names and refuses any answer in a refused range, so a
 /// DNS name cannot smuggle a request to loopback or the metadata service.
 struct GuardedResolver {
     allow_private: bool,
@@ -395,9 +416,13 @@ impl Resolve for GuardedResolver {
             let host = name.as_str().to_string();
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if !allow_private && let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
+            if let Some(reason) = addrs
+                .iter()
+                .find_map(|a| check_ip(a.ip(), allow_private).err())
+            {
+                let reason = reason.replacen("address ", "", 1);
                 let err: Box<dyn std::error::Error + Send + Sync> =
-                    Box::new(BlockedAddress { host, ip: bad.ip() });
+                    Box::new(BlockedAddress { host, reason });
                 return Err(err);
             }
             let addrs: Addrs = Box::new(addrs.into_iter());
@@ -411,27 +436,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn private_and_special_addresses_are_not_public() {
+    fn addresses_are_classified() {
         for ip in [
             "127.0.0.1",
             "10.1.2.3",
             "172.16.0.1",
             "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
             "100.64.0.1",
             "::1",
-            "fe80::1",
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+        ] {
+            assert_eq!(classify_ip(ip.parse().unwrap()), AddrClass::Private, "{ip}");
+        }
+        for ip in [
+            "169.254.169.254",
+            "0.0.0.0",
+            "fe80::1",
             "64:ff9b::a9fe:a9fe",
             "::",
+            "::ffff:169.254.169.254",
+            "224.0.0.1",
+            "255.255.255.255",
         ] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip} should be refused");
+            assert_eq!(
+                classify_ip(ip.parse().unwrap()),
+                AddrClass::Forbidden,
+                "{ip}"
+            );
         }
         for ip in ["95.56.1.1", "2a00:1450:4001::200e", "8.8.8.8"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip} should pass");
+            assert_eq!(classify_ip(ip.parse().unwrap()), AddrClass::Public, "{ip}");
         }
     }
 
@@ -446,6 +482,11 @@ mod tests {
         assert!(check_url(&url, true).is_ok());
         assert!(check_url(&Url::parse("http://[::1]/").unwrap(), false).is_err());
         assert!(check_url(&Url::parse("file:///etc/passwd").unwrap(), true).is_err());
+        let metadata = Url::parse("http://169.254.169.254/latest/meta-data/").unwrap();
+        assert!(
+            check_url(&metadata, true).is_err(),
+            "metadata is refused even when private is allowed"
+        );
         assert!(
             check_url(
                 &Url::parse("https://tengrinews.kz/news.rss").unwrap(),

@@ -7,3 +7,6 @@ pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod listing;
+pub mod poller;
+pub mod probe;
+pub mod sources;

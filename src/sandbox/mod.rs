@@ -1,2 +1,6 @@
 //! A local news site (and later a fake Telegram Bot API) on 127.0.0.1, used
-//! by `demo` and by the tests.
+//! by `demo` and by the tests, so there is one of each to keep right.
+
+pub mod news_site;
+
+pub use news_site::{NewsSite, Route};

@@ -1,0 +1,466 @@
+//! The poller: polls each due source once, stores every new article exactly
+//! once, groups syndicated copies into stories, and records each failure
+//! against its source with exponential back-off and a pause after a run of
+//! failures. `ingest --once` calls [`Poller::poll_all`]; `run` calls
+//! [`Poller::run`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use url::Url;
+
+use super::dedupe::{self, SAME_STORY};
+use super::extract::extract;
+use super::feed::{FeedItem, parse_feed};
+use super::fetch::{FetchError, Fetched, Fetcher, Validators};
+use super::listing::article_links;
+use crate::config::Config;
+use crate::store::{NewArticle, PollSuccess, Source, SourceKind, Store, StoreError};
+use crate::text::lang;
+use crate::text::normalize::normalize;
+
+/// How far back a new article is compared for syndicated copies.
+const STORY_WINDOW_SECS: i64 = 7 * 24 * 3600;
+const STORY_CANDIDATES: usize = 5000;
+/// Back-off never waits longer than this.
+const MAX_BACKOFF_SECS: i64 = 24 * 3600;
+/// Sources of different hosts polled at once.
+const HOSTS_IN_PARALLEL: usize = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("poll: {0}")]
+    Parse(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The counts of one poll, printed by `ingest --once` as one JSON line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngestReport {
+    pub sources: usize,
+    pub not_modified: usize,
+    pub new_articles: usize,
+    /// Copies of a story from another outlet, stored under the same story.
+    pub syndicated: usize,
+    /// Items dropped: the same URL, canonical URL or text as a stored article.
+    pub duplicates: usize,
+    pub errors: usize,
+    pub paused: usize,
+}
+
+impl PollError {
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PollError::Fetch(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+impl IngestReport {
+    /// Adds another poll's counts to these.
+    pub fn add(&mut self, other: &IngestReport) {
+        self.sources += other.sources;
+        self.not_modified += other.not_modified;
+        self.new_articles += other.new_articles;
+        self.syndicated += other.syndicated;
+        self.duplicates += other.duplicates;
+        self.errors += other.errors;
+        self.paused += other.paused;
+    }
+}
+
+/// What to do with an extracted article.
+enum Verdict {
+    Duplicate,
+    New {
+        story_id: Option<i64>,
+        syndicated: bool,
+    },
+}
+
+/// Turns an article's text into the summary JSON stored beside it.
+pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<String> + Send + Sync;
+
+/// An article on its way into the store.
+#[derive(Debug, Clone)]
+pub struct ArticleDraft {
+    pub url: Url,
+    pub canonical_url: Option<Url>,
+    pub title: String,
+    pub text: String,
+    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub language: crate::text::Lang,
+}
+
+pub struct Poller {
+    store: Arc<Store>,
+    fetcher: Fetcher,
+    interval: Duration,
+    max_failures: u32,
+    max_articles: usize,
+    summarizer: Option<Box<Summarizer>>,
+}
+
+impl Poller {
+    pub fn new(store: Arc<Store>, config: &Config) -> Result<Poller, PollError> {
+        Ok(Poller {
+            store,
+            fetcher: Fetcher::new(config.into())?,
+            interval: config.poll_interval,
+            max_failures: config.max_source_failures,
+            max_articles: config.max_articles_per_poll,
+            summarizer: None,
+        })
+    }
+
+    /// Summaries are made as articles are stored.
+    pub fn with_summarizer(mut self, f: Box<Summarizer>) -> Poller {
+        self.summarizer = Some(f);
+        self
+    }
+
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// Polls every source that is not paused, whatever its schedule.
+    pub async fn poll_all(&self, now: i64) -> Result<IngestReport, PollError> {
+        let sources: Vec<Source> = self
+            .store
+            .list_sources()?
+            .into_iter()
+            .filter(|s| !s.paused)
+            .collect();
+        Ok(self.poll_sources(sources, now).await)
+    }
+
+    /// Polls the sources whose next poll time has come.
+    pub async fn poll_due(&self, now: i64) -> Result<IngestReport, PollError> {
+        let sources = self.store.due_sources(now)?;
+        Ok(self.poll_sources(sources, now).await)
+    }
+
+    /// Polls until `shutdown` turns true, waking every few seconds to see
+    /// which sources are due. One log line per cycle that did anything.
+    pub async fn run(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            let now = chrono::Utc::now().timestamp();
+            match self.poll_due(now).await {
+                Ok(r) if r.sources > 0 => log::info!(
+                    "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
+                    r.sources,
+                    r.not_modified,
+                    r.new_articles,
+                    r.syndicated,
+                    r.duplicates,
+                    r.errors
+                ),
+                Ok(_) => {}
+                Err(e) => log::error!("poller: cycle failed: {e}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                log::info!("poller: stopped");
+                return;
+            }
+        }
+    }
+
+    /// Hosts in parallel, the sources of one host one after another.
+    async fn poll_sources(&self, sources: Vec<Source>, now: i64) -> IngestReport {
+        let mut by_host: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+        for s in sources {
+            let host = Url::parse(&s.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            by_host.entry(host).or_default().push(s);
+        }
+        let reports: Vec<IngestReport> = futures_util::stream::iter(by_host.into_values())
+            .map(|group| async move {
+                let mut report = IngestReport::default();
+                for source in group {
+                    report.add(&self.poll_source(&source, now).await);
+                }
+                report
+            })
+            .buffer_unordered(HOSTS_IN_PARALLEL)
+            .collect()
+            .await;
+        let mut total = IngestReport::default();
+        for r in &reports {
+            total.add(r);
+        }
+        total
+    }
+
+    /// Polls one source and records the outcome against it.
+    pub async fn poll_source(&self, source: &Source, now: i64) -> IngestReport {
+        let mut report = IngestReport {
+            sources: 1,
+            ..Default::default()
+        };
+        match self.fetch_source(source, now, &mut report).await {
+            Ok(validators) => {
+                let next = now + self.interval.as_secs() as i64;
+                let ok = PollSuccess {
+                    etag: validators.etag,
+                    last_modified: validators.last_modified,
+                    next_poll_at: next,
+                };
+                if let Err(e) = self.store.record_poll_success(source.id, &ok, now) {
+                    log::error!("poller: source {} ({}): {e}", source.id, source.name);
+                }
+            }
+            Err(e) => {
+                report.errors += 1;
+                let failures = source.error_count + 1;
+                let pause = failures >= self.max_failures;
+                let backoff = (self.interval.as_secs() as i64)
+                    .saturating_mul(1 << failures.min(10))
+                    .min(MAX_BACKOFF_SECS);
+                // Never sooner than the server asked (429/503 Retry-After).
+                let wait = e
+                    .retry_after()
+                    .map_or(backoff, |d| backoff.max(d.as_secs() as i64));
+                let message = e.to_string();
+                if pause {
+                    report.paused += 1;
+                    log::warn!(
+                        "poller: source {} ({}) paused after {failures} failures: {message}",
+                        source.id,
+                        source.name
+                    );
+                } else {
+                    log::warn!(
+                        "poller: source {} ({}) failed ({failures} in a row), retry in {wait}s: {message}",
+                        source.id,
+                        source.name
+                    );
+                }
+                if let Err(e) =
+                    self.store
+                        .record_poll_failure(source.id, &message, now + wait, pause, now)
+                {
+                    log::error!("poller: source {} ({}): {e}", source.id, source.name);
+                }
+            }
+        }
+        report
+    }
+
+    async fn fetch_source(
+        &self,
+        source: &Source,
+        now: i64,
+        report: &mut IngestReport,
+    ) -> Result<Validators, PollError> {
+        let validators = Validators {
+            etag: source.etag.clone(),
+            last_modified: source.last_modified.clone(),
+        };
+        let page = match self
+            .fetcher
+            .get_conditional(&source.url, &validators)
+            .await?
+        {
+            Fetched::NotModified => {
+                report.not_modified += 1;
+                return Ok(Validators::default());
+            }
+            Fetched::Page(page) => page,
+        };
+        let body = page.text();
+        let items: Vec<Item> = match source.kind {
+            SourceKind::Feed => parse_feed(&body, &page.url)
+                .map_err(|e| PollError::Parse(e.to_string()))?
+                .items
+                .into_iter()
+                .map(Item::Feed)
+                .collect(),
+            SourceKind::Listing => article_links(&body, &page.url, source.link_selector.as_deref())
+                .map_err(|e| PollError::Parse(e.to_string()))?
+                .into_iter()
+                .map(Item::Link)
+                .collect(),
+        };
+        for item in items.into_iter().take(self.max_articles) {
+            match self.ingest_item(source, item, now).await {
+                Ok(Some(true)) => report.syndicated += 1,
+                Ok(Some(false)) => report.new_articles += 1,
+                Ok(None) => report.duplicates += 1,
+                Err(PollError::Store(e)) => return Err(PollError::Store(e)),
+                Err(e) => {
+                    report.errors += 1;
+                    log::warn!("poller: source {} ({}): {e}", source.id, source.name);
+                }
+            }
+        }
+        Ok(page.validators)
+    }
+
+    /// Stores one item; `Some(syndicated)` when stored, `None` for a duplicate.
+    async fn ingest_item(
+        &self,
+        source: &Source,
+        item: Item,
+        now: i64,
+    ) -> Result<Option<bool>, PollError> {
+        let url = dedupe::canonical_url(item.url());
+        if self.store.knows_url(url.as_str())? {
+            return Ok(None);
+        }
+        let draft = match item {
+            Item::Feed(f) if !f.is_teaser() => ArticleDraft {
+                language: lang::detect(&f.text),
+                url: url.clone(),
+                canonical_url: None,
+                title: f.title,
+                text: f.text,
+                published_at: f.published_at,
+            },
+            other => {
+                let page = self.fetcher.get(url.as_str()).await?;
+                let found = extract(&page.text(), Some(&page.url));
+                let feed = match other {
+                    Item::Feed(f) => Some(f),
+                    Item::Link(_) => None,
+                };
+                ArticleDraft {
+                    url: url.clone(),
+                    canonical_url: found
+                        .canonical_url
+                        .as_deref()
+                        .and_then(|c| Url::parse(c).ok())
+                        .map(|c| dedupe::canonical_url(&c)),
+                    title: Some(found.title)
+                        .filter(|t| !t.is_empty())
+                        .or_else(|| feed.as_ref().map(|f| f.title.clone()))
+                        .unwrap_or_default(),
+                    published_at: found
+                        .published_at
+                        .or_else(|| feed.as_ref().and_then(|f| f.published_at)),
+                    language: found.language,
+                    text: if found.text.trim().is_empty() {
+                        feed.map(|f| f.text).unwrap_or_default()
+                    } else {
+                        found.text
+                    },
+                }
+            }
+        };
+        self.store_draft(source, draft, now)
+    }
+
+    fn store_draft(
+        &self,
+        source: &Source,
+        mut draft: ArticleDraft,
+        now: i64,
+    ) -> Result<Option<bool>, PollError> {
+        draft.title = normalize(draft.title.trim());
+        draft.text = normalize(&draft.text);
+        if draft.text.trim().is_empty() {
+            return Err(PollError::Parse(format!(
+                "{}: no article text found",
+                draft.url
+            )));
+        }
+        if let Some(c) = &draft.canonical_url
+            && c != &draft.url
+            && self.store.knows_url(c.as_str())?
+        {
+            return Ok(None);
+        }
+        let hash = dedupe::content_hash(&draft.text);
+        let minhash = dedupe::minhash(&draft.text);
+        let verdict = self.judge(source, &hash, &minhash, now)?;
+        let Verdict::New {
+            story_id,
+            syndicated,
+        } = verdict
+        else {
+            return Ok(None);
+        };
+        let summary_json = self.summarizer.as_ref().and_then(|f| f(&draft));
+        let article = NewArticle {
+            source_id: Some(source.id),
+            url: draft.url.to_string(),
+            canonical_url: draft.canonical_url.map(|c| c.to_string()),
+            title: draft.title,
+            text: draft.text,
+            published_at: draft.published_at,
+            language: draft.language.code().to_string(),
+            content_hash: hash,
+            minhash,
+            story_id,
+            summary_json,
+        };
+        Ok(self
+            .store
+            .insert_article(&article, now)?
+            .map(|_| syndicated))
+    }
+
+    /// Same text from the same outlet is a duplicate; the same or nearly the
+    /// same text from another outlet is a syndicated copy of its story.
+    fn judge(
+        &self,
+        source: &Source,
+        hash: &str,
+        minhash: &[u8],
+        now: i64,
+    ) -> Result<Verdict, PollError> {
+        let same_text = self.store.find_by_content_hash(hash)?;
+        if same_text.iter().any(|(_, src, _)| *src == Some(source.id)) {
+            return Ok(Verdict::Duplicate);
+        }
+        if let Some((_, _, story)) = same_text.first() {
+            return Ok(Verdict::New {
+                story_id: Some(*story),
+                syndicated: true,
+            });
+        }
+        let best = self
+            .store
+            .recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES)?
+            .into_iter()
+            .map(|f| (dedupe::similarity(minhash, &f.minhash), f))
+            .filter(|(sim, _)| *sim >= SAME_STORY)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        Ok(match best {
+            Some((_, f)) => Verdict::New {
+                story_id: Some(f.story_id),
+                syndicated: f.source_id != Some(source.id),
+            },
+            None => Verdict::New {
+                story_id: None,
+                syndicated: false,
+            },
+        })
+    }
+}
+
+enum Item {
+    Feed(FeedItem),
+    Link(Url),
+}
+
+impl Item {
+    fn url(&self) -> &Url {
+        match self {
+            Item::Feed(f) => &f.url,
+            Item::Link(u) => u,
+        }
+    }
+}
