@@ -1,0 +1,276 @@
+//! The poller against the local news site: every feed kind, every kind of
+//! failure, dedupe and syndication, and a second run that stores nothing.
+
+use std::time::Duration;
+
+use civic_digest::ingest::poller::Poller;
+use civic_digest::sandbox::Route;
+use civic_digest::store::{NewSource, SourceKind};
+
+use crate::support::{Harness, fixture};
+
+const RSS: &str = "application/rss+xml; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+fn feed(h: &Harness, name: &str, path: &str) -> NewSource {
+    NewSource {
+        name: name.into(),
+        url: h.site.url(path),
+        kind: SourceKind::Feed,
+        language: None,
+        region: None,
+        official: false,
+        link_selector: None,
+    }
+}
+
+/// The site every test here polls: good sources and broken ones.
+fn build_site(h: &Harness) -> Vec<NewSource> {
+    h.site.set(
+        "/liter/feed.xml",
+        Route::rss(fixture("site/liter_feed.xml")).with_etag("\"liter-v1\""),
+    );
+    h.serve(
+        "/liter/news/selskie-akimy-vstretilis-s-prezidentom-12345/",
+        "liter_akims.html",
+        HTML,
+    );
+    h.serve(
+        "/liter/news/v-turkestanskoy-oblasti-postroyat-12-shkol-12346/",
+        "liter_schools.html",
+        HTML,
+    );
+    h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
+    h.serve("/inform/kk.json", "inform_kk.json", "application/feed+json");
+    h.serve("/qazaq24/ru/news/", "qazaq24_listing.html", HTML);
+    h.serve(
+        "/ru/news/erlan-koshanov-rasskazal-o-vstreche-12345",
+        "qazaq24_copy.html",
+        HTML,
+    );
+    h.serve(
+        "/ru/news/v-turkestanskoy-oblasti-postroyat-12-shkol-2",
+        "liter_schools.html",
+        HTML,
+    );
+
+    // A windows-1251 feed and page that say so only in the XML declaration
+    // and the HTTP header.
+    let cp_feed = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss version=\"2.0\"><channel><title>Лента</title>\
+        <item><title>Аким Павлодара отчитался перед жителями</title><link>/cp/article-pavlodar-otchet-2025.html</link></item></channel></rss>";
+    let cp_page = "<html><head><title>Аким Павлодара отчитался перед жителями</title></head><body><article><h1>Аким Павлодара отчитался перед жителями</h1>\
+        <p>Аким Павлодара провел отчетную встречу с жителями города. Он рассказал о ремонте дорог, строительстве жилья и модернизации теплосетей.</p>\
+        <p>Жители задали более сорока вопросов о благоустройстве дворов, освещении улиц и работе общественного транспорта в новых микрорайонах.</p>\
+        <p>По словам акима, в следующем году в городе отремонтируют еще 60 километров дорог и построят три детских сада.</p></article></body></html>";
+    let enc = |s: &str| encoding_rs::WINDOWS_1251.encode(s).0.into_owned();
+    h.site.set(
+        "/cp/feed.xml",
+        Route::page(200, "application/rss+xml", enc(cp_feed)),
+    );
+    h.site.set(
+        "/cp/article-pavlodar-otchet-2025.html",
+        Route::page(200, "text/html; charset=windows-1251", enc(cp_page)),
+    );
+
+    h.serve("/broken/malformed.xml", "malformed.xml", RSS);
+    h.serve("/broken/not-a-feed", "not_a_feed.html", HTML);
+    h.site.set(
+        "/broken/500",
+        Route::page(500, "text/plain", "internal error"),
+    );
+    h.site.set(
+        "/broken/429",
+        Route::page(429, "text/plain", "slow down").with_header("Retry-After", "3600"),
+    );
+    h.site.set(
+        "/broken/slow",
+        Route::Slow {
+            delay: Duration::from_secs(10),
+            then: Box::new(Route::rss("<rss/>")),
+        },
+    );
+    h.site.set(
+        "/broken/bomb",
+        Route::GzipBomb {
+            inflated: 64 * 1024 * 1024,
+        },
+    );
+    h.site.set(
+        "/broken/loop-a",
+        Route::Redirect {
+            to: "/broken/loop-b".into(),
+        },
+    );
+    h.site.set(
+        "/broken/loop-b",
+        Route::Redirect {
+            to: "/broken/loop-a".into(),
+        },
+    );
+    h.site.set(
+        "/broken/to-metadata",
+        Route::Redirect {
+            to: "http://169.254.169.254/latest/meta-data/".into(),
+        },
+    );
+    h.site.set("/broken/endless", Route::Endless);
+
+    let mut qazaq24 = feed(h, "Qazaq24", "/qazaq24/ru/news/");
+    qazaq24.kind = SourceKind::Listing;
+    qazaq24.link_selector = Some(".news-list a.news-title".into());
+    vec![
+        feed(h, "Liter.kz", "/liter/feed.xml"),
+        feed(h, "Zakon.kz", "/zakon/atom.xml"),
+        feed(h, "Kazinform", "/inform/kk.json"),
+        qazaq24,
+        feed(h, "Windows-1251", "/cp/feed.xml"),
+        feed(h, "Malformed", "/broken/malformed.xml"),
+        feed(h, "Not a feed", "/broken/not-a-feed"),
+        feed(h, "Server error", "/broken/500"),
+        feed(h, "Rate limited", "/broken/429"),
+        feed(h, "Slow", "/broken/slow"),
+        feed(h, "Gzip bomb", "/broken/bomb"),
+        feed(h, "Redirect loop", "/broken/loop-a"),
+        feed(h, "Redirect to metadata", "/broken/to-metadata"),
+        feed(h, "Endless", "/broken/endless"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingest_survives_bad_sources_and_stores_each_article_once() {
+    let h = Harness::new().await;
+    let sources = build_site(&h);
+    h.store.add_missing_sources(&sources, 0).unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let now = 1_764_400_000;
+
+    let report = poller.poll_all(now).await.unwrap();
+    assert_eq!(report.sources, sources.len());
+    // liter 2, zakon 1, inform 1, qazaq24's own copy 1, windows-1251 1
+    assert_eq!(report.new_articles, 6, "{report:?}");
+    // qazaq24 republished liter's school story word for word
+    assert_eq!(report.syndicated, 1, "{report:?}");
+    // the liter feed lists one story twice (with a #comments fragment)
+    assert_eq!(report.duplicates, 1, "{report:?}");
+    assert_eq!(report.errors, 9, "{report:?}");
+    assert_eq!(h.store.count_articles().unwrap(), 7);
+
+    // Each failure is recorded against its own source, saying why.
+    let stored = h.store.list_sources().unwrap();
+    let by_name = |name: &str| stored.iter().find(|s| s.name == name).unwrap().clone();
+    for (name, why) in [
+        ("Malformed", "not a feed"),
+        ("Not a feed", "not a feed"),
+        ("Server error", "HTTP 500"),
+        ("Rate limited", "HTTP 429"),
+        ("Slow", "timed out"),
+        ("Gzip bomb", "cap"),
+        ("Redirect loop", "redirect"),
+        ("Redirect to metadata", "metadata"),
+        ("Endless", ""),
+    ] {
+        let s = by_name(name);
+        assert_eq!(s.error_count, 1, "{name}: {s:?}");
+        let err = s.last_error.clone().unwrap_or_default();
+        assert!(err.contains(why), "{name}: {err}");
+        assert!(!s.paused);
+    }
+    assert!(
+        by_name("Rate limited").next_poll_at >= now + 3600,
+        "Retry-After is honoured"
+    );
+    assert_eq!(by_name("Liter.kz").error_count, 0);
+    assert_eq!(by_name("Liter.kz").etag.as_deref(), Some("\"liter-v1\""));
+
+    // The windows-1251 article reads as Cyrillic.
+    let all = h.store.latest_articles(50).unwrap();
+    let pavlodar = all.iter().find(|a| a.url.contains("/cp/")).unwrap();
+    assert!(pavlodar.text.contains("теплосетей"), "{}", pavlodar.text);
+    assert!(pavlodar.title.contains("Павлодара"));
+
+    // The syndicated copy on Qazaq24 joins Liter's story; both are kept.
+    let original = all
+        .iter()
+        .find(|a| a.url.contains("selskie-akimy"))
+        .unwrap();
+    let copy = all
+        .iter()
+        .find(|a| a.url.contains("erlan-koshanov"))
+        .unwrap();
+    assert_eq!(copy.story_id, original.story_id);
+    assert!(!copy.text.contains("Просмотров"), "{}", copy.text);
+    assert!(
+        !original.url.contains("utm_source"),
+        "tracking parameters are dropped"
+    );
+    let kk = all.iter().find(|a| a.url.contains("/inform/")).unwrap();
+    assert_eq!(kk.language, "kk");
+    assert!(kk.published_at.is_some());
+
+    // A second run stores nothing new, and the unchanged feed costs a 304.
+    let page_hits = h
+        .site
+        .hits("/liter/news/selskie-akimy-vstretilis-s-prezidentom-12345/");
+    let report = poller.poll_all(now + 10).await.unwrap();
+    assert_eq!(
+        (report.new_articles, report.syndicated),
+        (0, 0),
+        "{report:?}"
+    );
+    assert_eq!(report.not_modified, 1, "{report:?}");
+    assert_eq!(h.store.count_articles().unwrap(), 7);
+    assert_eq!(
+        h.site
+            .hits("/liter/news/selskie-akimy-vstretilis-s-prezidentom-12345/"),
+        page_hits
+    );
+    assert_eq!(h.store.integrity_check().unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn a_source_that_keeps_failing_is_paused_with_its_reason() {
+    let mut h = Harness::new().await;
+    h.config.max_source_failures = 3;
+    h.site
+        .set("/down", Route::page(503, "text/plain", "maintenance"));
+    let id = h.store.add_source(&feed(&h, "Down", "/down"), 0).unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let mut last_next = 0;
+    for round in 0..3 {
+        let source = h.store.get_source(id).unwrap();
+        poller.poll_source(&source, 1000 * round).await;
+        let source = h.store.get_source(id).unwrap();
+        assert!(
+            source.next_poll_at - 1000 * round > last_next,
+            "back-off grows"
+        );
+        last_next = source.next_poll_at - 1000 * round;
+    }
+    let source = h.store.get_source(id).unwrap();
+    assert!(source.paused);
+    assert!(source.pause_reason.unwrap().contains("HTTP 503"));
+    assert!(h.store.due_sources(i64::MAX).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn loopback_sources_are_refused_unless_allowed() {
+    let mut h = Harness::new().await;
+    h.config.allow_private_sources = false;
+    h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
+    let id = h
+        .store
+        .add_source(&feed(&h, "Zakon", "/zakon/atom.xml"), 0)
+        .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let report = poller
+        .poll_source(&h.store.get_source(id).unwrap(), 0)
+        .await;
+    assert_eq!(report.errors, 1);
+    let err = h.store.get_source(id).unwrap().last_error.unwrap();
+    assert!(err.contains("ALLOW_PRIVATE_SOURCES"), "{err}");
+    assert_eq!(
+        h.site.hits("/zakon/atom.xml"),
+        0,
+        "no request left the guard"
+    );
+}

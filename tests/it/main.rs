@@ -1,0 +1,6 @@
+//! Integration tests: one binary, sharing `support/` (a local news site, a
+//! temporary database, the config tests run with) and `tests/data/`.
+
+mod cli;
+mod ingest;
+mod support;
