@@ -85,8 +85,8 @@ enum Verdict {
     },
 }
 
-/// Turns an article's text into the summary JSON stored beside it.
-pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<String> + Send + Sync;
+/// Turns an article into the summary stored beside it.
+pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<crate::summarize::Summary> + Send + Sync;
 
 /// An article on its way into the store.
 #[derive(Debug, Clone)]
@@ -392,7 +392,7 @@ impl Poller {
         else {
             return Ok(None);
         };
-        let summary_json = self.summarizer.as_ref().and_then(|f| f(&draft));
+        let summary = self.summarizer.as_ref().and_then(|f| f(&draft));
         let article = NewArticle {
             source_id: Some(source.id),
             url: draft.url.to_string(),
@@ -404,7 +404,7 @@ impl Poller {
             content_hash: hash,
             minhash,
             story_id,
-            summary_json,
+            summary,
         };
         Ok(self
             .store

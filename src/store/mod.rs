@@ -12,10 +12,24 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
+use crate::summarize::Summary;
 use crate::text::stem;
 
+mod facets;
+mod moderation;
+mod outbox;
+mod subscribers;
+
+pub use facets::{Candidate, QuoteRow};
+pub use moderation::{AuditEntry, Role, Stats, User};
+pub use outbox::{DigestEntry, NewMessage, OutKind, OutMessage};
+pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};
+
 /// Ordered migrations: index + 1 is the `user_version` after each.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_sources_articles.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_sources_articles.sql"),
+    include_str!("migrations/002_subscribers_delivery.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -122,7 +136,8 @@ pub struct NewArticle {
     pub minhash: Vec<u8>,
     /// The story this article joins; `None` starts a new story.
     pub story_id: Option<i64>,
-    pub summary_json: Option<String>,
+    /// What the summarizer found; stored as JSON and as searchable facets.
+    pub summary: Option<Summary>,
 }
 
 /// A stored article.
@@ -184,7 +199,7 @@ impl Store {
         Ok(store)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (every
         // write is a transaction), so a poisoned lock is still usable.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
@@ -422,7 +437,7 @@ impl Store {
                 a.content_hash,
                 a.minhash,
                 a.story_id,
-                a.summary_json,
+                a.summary.as_ref().and_then(|s| serde_json::to_string(s).ok()),
                 now
             ],
         )?;
@@ -437,6 +452,9 @@ impl Store {
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
             params![id, stem::index_terms(&a.title), stem::index_terms(&a.text)],
         )?;
+        if let Some(summary) = &a.summary {
+            facets::insert_facets(&tx, id, summary)?;
+        }
         tx.commit()?;
         Ok(Some(id))
     }
@@ -581,7 +599,7 @@ mod tests {
             content_hash: format!("h-{url}"),
             minhash: vec![1, 2, 3],
             story_id: None,
-            summary_json: None,
+            summary: None,
         }
     }
 

@@ -1,0 +1,278 @@
+//! What the summarizer found in each article, as rows digests filter on:
+//! topics, regions, people and quotes. Also the candidates a digest run
+//! chooses from, and moderators' corrections.
+
+use std::collections::HashMap;
+
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use super::{Result, Store, StoreError};
+use crate::summarize::Summary;
+
+pub(super) fn insert_facets(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    s: &Summary,
+) -> rusqlite::Result<()> {
+    for t in &s.topics {
+        tx.execute(
+            "INSERT OR REPLACE INTO article_topics (article_id, topic, score, is_primary) VALUES (?1, ?2, ?3, ?4)",
+            params![article_id, t.id, t.score, t.primary],
+        )?;
+    }
+    for r in &s.regions {
+        tx.execute(
+            "INSERT OR IGNORE INTO article_regions (article_id, region) VALUES (?1, ?2)",
+            params![article_id, r],
+        )?;
+    }
+    for p in &s.people {
+        tx.execute(
+            "INSERT OR IGNORE INTO article_people (article_id, person) VALUES (?1, ?2)",
+            params![article_id, p],
+        )?;
+    }
+    for (i, q) in s.quotes.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO quotes (article_id, position, text, speaker, speaker_role, via, score)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                article_id,
+                i as i64,
+                q.text,
+                q.speaker,
+                q.speaker_role,
+                q.via,
+                q.score
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// An article a digest may carry, with everything selection and rendering
+/// need, loaded once per digest run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub story_id: i64,
+    pub source_id: Option<i64>,
+    pub source_name: String,
+    pub official: bool,
+    pub url: String,
+    pub title: String,
+    pub language: String,
+    pub ingested_at: i64,
+    /// (topic, score, primary)
+    pub topics: Vec<(String, f32, bool)>,
+    pub regions: Vec<String>,
+    pub people: Vec<String>,
+    /// The key quote: (text, speaker).
+    pub quote: Option<(String, Option<String>)>,
+    pub key_sentence: Option<String>,
+}
+
+/// A quote with the article it is from.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteRow {
+    pub article_id: i64,
+    pub title: String,
+    pub url: String,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub via: Option<String>,
+    pub ingested_at: i64,
+}
+
+impl Store {
+    /// Visible articles with an id above `after_id`, ingested at or after
+    /// `since`, newest first, with their facets.
+    pub fn digest_candidates(
+        &self,
+        after_id: i64,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<Candidate>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT a.id, a.story_id, a.source_id, COALESCE(s.name, ''), COALESCE(s.official, 0), a.url, a.title,
+                    a.language, a.ingested_at, a.summary_json
+             FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+             WHERE a.id > ?1 AND a.ingested_at >= ?2 AND a.hidden = 0
+             ORDER BY a.id DESC LIMIT ?3",
+        )?;
+        let mut out: Vec<Candidate> = stmt
+            .query_map(params![after_id, since, limit as i64], |r| {
+                let summary: Option<String> = r.get(9)?;
+                let key_sentence = summary
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str::<Summary>(j).ok())
+                    .and_then(|s| s.key_sentences.into_iter().next());
+                Ok(Candidate {
+                    id: r.get(0)?,
+                    story_id: r.get(1)?,
+                    source_id: r.get(2)?,
+                    source_name: r.get(3)?,
+                    official: r.get(4)?,
+                    url: r.get(5)?,
+                    title: r.get(6)?,
+                    language: r.get(7)?,
+                    ingested_at: r.get(8)?,
+                    topics: Vec::new(),
+                    regions: Vec::new(),
+                    people: Vec::new(),
+                    quote: None,
+                    key_sentence,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(min_id) = out.iter().map(|c| c.id).min() else {
+            return Ok(out);
+        };
+        let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let mut stmt = conn.prepare(
+            "SELECT article_id, topic, score, is_primary FROM article_topics WHERE article_id >= ?1 ORDER BY score DESC",
+        )?;
+        let mut rows = stmt.query([min_id])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i]
+                    .topics
+                    .push((r.get(1)?, r.get::<_, f64>(2)? as f32, r.get(3)?));
+            }
+        }
+        let mut stmt =
+            conn.prepare("SELECT article_id, region FROM article_regions WHERE article_id >= ?1")?;
+        let mut rows = stmt.query([min_id])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i].regions.push(r.get(1)?);
+            }
+        }
+        let mut stmt =
+            conn.prepare("SELECT article_id, person FROM article_people WHERE article_id >= ?1")?;
+        let mut rows = stmt.query([min_id])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i].people.push(r.get(1)?);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT article_id, text, speaker FROM quotes WHERE article_id >= ?1 AND position = 0",
+        )?;
+        let mut rows = stmt.query([min_id])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i].quote = Some((r.get(1)?, r.get(2)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ids of the visible articles above `after_id` whose title or text has
+    /// every word of `phrase`, in any inflection (for followed words).
+    pub fn article_ids_matching(&self, phrase: &str, after_id: i64) -> Result<Vec<i64>> {
+        let Some(expr) = crate::text::stem::match_query(phrase) else {
+            return Ok(Vec::new());
+        };
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid > ?2")?;
+        let rows = stmt.query_map(params![expr, after_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The id of the newest article ingested before `at` (0 if none).
+    pub fn last_article_before(&self, at: i64) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM articles WHERE ingested_at < ?1",
+            [at],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The newest article id (0 if none).
+    pub fn max_article_id(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Keeps an article out of digests (or lets it back in).
+    pub fn set_article_hidden(&self, id: i64, hidden: bool) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE articles SET hidden = ?2 WHERE id = ?1",
+            params![id, hidden],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: format!("article {id}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces an article's topics with a moderator's; the first is primary.
+    pub fn correct_topics(&self, id: i64, topics: &[String]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let exists: i64 =
+            tx.query_row("SELECT count(*) FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if exists == 0 {
+            return Err(StoreError::NotFound {
+                what: format!("article {id}"),
+            });
+        }
+        tx.execute("DELETE FROM article_topics WHERE article_id = ?1", [id])?;
+        for (i, t) in topics.iter().enumerate() {
+            tx.execute(
+                "INSERT OR IGNORE INTO article_topics (article_id, topic, score, is_primary, corrected) VALUES (?1, ?2, 1.0, ?3, 1)",
+                params![id, t, i == 0],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The topics of one article: (topic, score, primary).
+    pub fn article_topics(&self, id: i64) -> Result<Vec<(String, f32, bool)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT topic, score, is_primary FROM article_topics WHERE article_id = ?1 ORDER BY is_primary DESC, score DESC",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get(0)?, r.get::<_, f64>(1)? as f32, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest quotes whose speaker matches `person` (any part of the
+    /// name, case-insensitive), newest first.
+    pub fn quotes_by(&self, person: &str, limit: usize) -> Result<Vec<QuoteRow>> {
+        let pattern = format!("%{}%", person.trim().replace('%', "").replace('_', ""));
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT q.article_id, a.title, a.url, q.text, q.speaker, q.via, a.ingested_at
+             FROM quotes q JOIN articles a ON a.id = q.article_id
+             WHERE a.hidden = 0 AND (q.speaker LIKE ?1 OR lower(q.speaker) LIKE lower(?1))
+             ORDER BY a.id DESC, q.position LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![pattern, limit as i64], |r| {
+            Ok(QuoteRow {
+                article_id: r.get(0)?,
+                title: r.get(1)?,
+                url: r.get(2)?,
+                text: r.get(3)?,
+                speaker: r.get(4)?,
+                via: r.get(5)?,
+                ingested_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,363 @@
+//! The outbox: every message to Telegram is written here before it is
+//! sent, with its status, attempts, next attempt time and Telegram message
+//! id. A digest's messages, its entries (for `/why`) and the subscriber's
+//! new watermark are written in one transaction, so a crash either queues
+//! the whole digest or none of it, and never queues it twice.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::{Result, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutKind {
+    Digest,
+    Instant,
+    Broadcast,
+    Notice,
+}
+
+impl OutKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutKind::Digest => "digest",
+            OutKind::Instant => "instant",
+            OutKind::Broadcast => "broadcast",
+            OutKind::Notice => "notice",
+        }
+    }
+    fn parse(s: &str) -> OutKind {
+        match s {
+            "digest" => OutKind::Digest,
+            "instant" => OutKind::Instant,
+            "broadcast" => OutKind::Broadcast,
+            _ => OutKind::Notice,
+        }
+    }
+}
+
+/// A message to queue. `(chat_id, batch, part)` is unique: queuing the
+/// same part twice is a no-op.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    pub chat_id: i64,
+    pub kind: OutKind,
+    pub batch: String,
+    pub part: i64,
+    /// Telegram HTML, escaped, at most 4096 characters.
+    pub text: String,
+    pub disable_preview: bool,
+}
+
+/// A queued message claimed for sending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutMessage {
+    pub id: i64,
+    pub chat_id: i64,
+    pub kind: OutKind,
+    pub batch: String,
+    pub part: i64,
+    pub text: String,
+    pub disable_preview: bool,
+    pub attempts: i64,
+}
+
+/// One story of a digest as it was sent, for `/why N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DigestEntry {
+    pub position: i64,
+    pub story_id: i64,
+    pub article_id: i64,
+    /// Why it was chosen, as JSON (see `digest::select`).
+    pub reasons: String,
+}
+
+fn insert(tx: &rusqlite::Transaction<'_>, m: &NewMessage, now: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, text, disable_preview, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![m.chat_id, m.kind.as_str(), m.batch, m.part, m.text, m.disable_preview, now],
+    )
+}
+
+impl Store {
+    /// Queues messages; returns how many were new.
+    pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut n = 0;
+        for m in messages {
+            n += insert(&tx, m, now)?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Queues one subscriber's digest, records its entries and moves the
+    /// subscriber's watermark, all at once.
+    pub fn commit_digest(
+        &self,
+        chat_id: i64,
+        messages: &[NewMessage],
+        entries: &[DigestEntry],
+        seen_article_id: i64,
+        now: i64,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for m in messages {
+            insert(&tx, m, now)?;
+        }
+        if let Some(batch) = messages.first().map(|m| m.batch.as_str()) {
+            for e in entries {
+                tx.execute(
+                    "INSERT OR REPLACE INTO digest_entries (chat_id, batch, position, story_id, article_id, reasons, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![chat_id, batch, e.position, e.story_id, e.article_id, e.reasons, now],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3 WHERE chat_id = ?1",
+            params![chat_id, seen_article_id, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The entries of the chat's latest digest, in order.
+    pub fn last_digest_entries(&self, chat_id: i64) -> Result<Vec<DigestEntry>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT position, story_id, article_id, reasons FROM digest_entries
+             WHERE chat_id = ?1 AND batch = (SELECT batch FROM digest_entries WHERE chat_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1)
+             ORDER BY position",
+        )?;
+        let rows = stmt.query_map([chat_id], |r| {
+            Ok(DigestEntry {
+                position: r.get(0)?,
+                story_id: r.get(1)?,
+                article_id: r.get(2)?,
+                reasons: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Claims up to `limit` due messages, oldest first, marking them as
+    /// being sent.
+    pub fn claim_due(&self, now: i64, limit: usize) -> Result<Vec<OutMessage>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut claimed: Vec<OutMessage> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, chat_id, kind, batch, part, text, disable_preview, attempts FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![now, limit as i64], |r| {
+                Ok(OutMessage {
+                    id: r.get(0)?,
+                    chat_id: r.get(1)?,
+                    kind: OutKind::parse(&r.get::<_, String>(2)?),
+                    batch: r.get(3)?,
+                    part: r.get(4)?,
+                    text: r.get(5)?,
+                    disable_preview: r.get(6)?,
+                    attempts: r.get(7)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for m in &mut claimed {
+            tx.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?1",
+                [m.id],
+            )?;
+            m.attempts += 1;
+        }
+        tx.commit()?;
+        Ok(claimed)
+    }
+
+    /// After a crash or restart: messages left in flight go back to the
+    /// queue (each may reach Telegram twice; none is lost).
+    pub fn requeue_in_flight(&self) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'",
+            [],
+        )?)
+    }
+
+    pub fn mark_sent(&self, id: i64, telegram_id: i64, now: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET status = 'sent', telegram_id = ?2, sent_at = ?3, last_error = NULL WHERE id = ?1",
+            params![id, telegram_id, now],
+        )?;
+        Ok(())
+    }
+
+    /// Back to the queue, not before `at`.
+    pub fn retry_at(&self, id: i64, error: &str, at: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?3, last_error = ?2 WHERE id = ?1",
+            params![id, error, at],
+        )?;
+        Ok(())
+    }
+
+    /// Gives up on one message.
+    pub fn mark_failed(&self, id: i64, error: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET status = 'failed', last_error = ?2 WHERE id = ?1",
+            params![id, error],
+        )?;
+        Ok(())
+    }
+
+    /// The chat is gone: its waiting messages are dropped, with the reason.
+    pub fn drop_chat_messages(&self, chat_id: i64, reason: &str) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE outbox SET status = 'dropped', last_error = ?2 WHERE chat_id = ?1 AND status IN ('pending', 'sending')",
+            params![chat_id, reason],
+        )?)
+    }
+
+    /// Telegram said "message is too long": the message is replaced by
+    /// shorter parts, queued in its place.
+    pub fn split_message(&self, id: i64, parts: &[String], now: i64) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let (chat_id, kind, batch, part, preview): (i64, String, String, i64, bool) = tx
+            .query_row(
+                "SELECT chat_id, kind, batch, part, disable_preview FROM outbox WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+        tx.execute("UPDATE outbox SET status = 'dropped', last_error = 'split: message is too long' WHERE id = ?1", [id])?;
+        for (i, text) in parts.iter().enumerate() {
+            insert(
+                &tx,
+                &NewMessage {
+                    chat_id,
+                    kind: OutKind::parse(&kind),
+                    batch: format!("{batch}/{part}"),
+                    part: i as i64,
+                    text: text.clone(),
+                    disable_preview: preview,
+                },
+                now,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Messages by status: (pending, sending, sent, failed, dropped).
+    pub fn outbox_counts(&self) -> Result<(i64, i64, i64, i64, i64)> {
+        let conn = self.conn();
+        let mut out = (0, 0, 0, 0, 0);
+        let mut stmt = conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let n: i64 = r.get(1)?;
+            match r.get::<_, String>(0)?.as_str() {
+                "pending" => out.0 = n,
+                "sending" => out.1 = n,
+                "sent" => out.2 = n,
+                "failed" => out.3 = n,
+                _ => out.4 = n,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The sent messages of one chat, oldest first: (batch, part, text).
+    pub fn sent_messages(&self, chat_id: i64) -> Result<Vec<(String, i64, String)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT batch, part, text FROM outbox WHERE chat_id = ?1 AND status = 'sent' ORDER BY id")?;
+        let rows = stmt.query_map([chat_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ChatKind;
+
+    fn msg(chat: i64, batch: &str, part: i64) -> NewMessage {
+        NewMessage {
+            chat_id: chat,
+            kind: OutKind::Digest,
+            batch: batch.into(),
+            part,
+            text: format!("{batch}#{part}"),
+            disable_preview: true,
+        }
+    }
+
+    #[test]
+    fn queue_claim_send_and_requeue() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(
+            store
+                .enqueue(&[msg(1, "d1", 0), msg(1, "d1", 1), msg(2, "d1", 0)], 0)
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store.enqueue(&[msg(1, "d1", 0)], 0).unwrap(),
+            0,
+            "same part twice is a no-op"
+        );
+        let claimed = store.claim_due(10, 2).unwrap();
+        assert_eq!(
+            claimed.iter().map(|m| m.part).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        store.mark_sent(claimed[0].id, 555, 11).unwrap();
+        // crash: claimed[1] was in flight
+        assert_eq!(store.requeue_in_flight().unwrap(), 1);
+        let again = store.claim_due(12, 10).unwrap();
+        assert_eq!(again.len(), 2);
+        assert_eq!(again[0].attempts, 2);
+        store.retry_at(again[0].id, "429", 100).unwrap();
+        assert!(store.claim_due(50, 10).unwrap().is_empty());
+        assert_eq!(store.claim_due(100, 10).unwrap().len(), 1);
+        assert_eq!(store.sent_messages(1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn digest_commit_moves_the_watermark_with_the_messages() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .ensure_subscriber(5, ChatKind::Private, None, "ru", 0)
+            .unwrap();
+        let entries = vec![DigestEntry {
+            position: 1,
+            story_id: 9,
+            article_id: 9,
+            reasons: "{}".into(),
+        }];
+        store
+            .commit_digest(5, &[msg(5, "digest-1", 0)], &entries, 42, 100)
+            .unwrap();
+        assert_eq!(store.subscriber(5).unwrap().unwrap().seen_article_id, 42);
+        assert_eq!(store.last_digest_entries(5).unwrap(), entries);
+        store
+            .split_message(
+                store.claim_due(100, 1).unwrap()[0].id,
+                &["a".into(), "b".into()],
+                101,
+            )
+            .unwrap();
+        let parts = store.claim_due(101, 10).unwrap();
+        assert_eq!(
+            parts.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
+        assert_eq!(store.drop_chat_messages(5, "blocked").unwrap(), 2);
+    }
+}
