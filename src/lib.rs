@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod digest;
+pub mod i18n;
 pub mod ingest;
 pub mod sandbox;
 pub mod store;

@@ -22,7 +22,7 @@ mod subscribers;
 
 pub use facets::{Candidate, QuoteRow};
 pub use moderation::{AuditEntry, Role, Stats, User};
-pub use outbox::{DigestEntry, NewMessage, OutKind, OutMessage};
+pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
 pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};
 
 /// Ordered migrations: index + 1 is the `user_version` after each.

@@ -63,6 +63,17 @@ pub struct OutMessage {
     pub attempts: i64,
 }
 
+/// One subscriber's digest, ready to queue.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DigestCommit {
+    pub chat_id: i64,
+    pub batch: String,
+    pub messages: Vec<NewMessage>,
+    pub entries: Vec<DigestEntry>,
+    /// The subscriber's new watermark.
+    pub seen_article_id: i64,
+}
+
 /// One story of a digest as it was sent, for `/why N`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DigestEntry {
@@ -94,34 +105,27 @@ impl Store {
         Ok(n)
     }
 
-    /// Queues one subscriber's digest, records its entries and moves the
-    /// subscriber's watermark, all at once.
-    pub fn commit_digest(
-        &self,
-        chat_id: i64,
-        messages: &[NewMessage],
-        entries: &[DigestEntry],
-        seen_article_id: i64,
-        now: i64,
-    ) -> Result<()> {
+    /// Queues digests, records their entries and moves each subscriber's
+    /// watermark, all in one transaction.
+    pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for m in messages {
-            insert(&tx, m, now)?;
-        }
-        if let Some(batch) = messages.first().map(|m| m.batch.as_str()) {
-            for e in entries {
+        for d in digests {
+            for m in &d.messages {
+                insert(&tx, m, now)?;
+            }
+            for e in &d.entries {
                 tx.execute(
                     "INSERT OR REPLACE INTO digest_entries (chat_id, batch, position, story_id, article_id, reasons, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![chat_id, batch, e.position, e.story_id, e.article_id, e.reasons, now],
+                    params![d.chat_id, d.batch, e.position, e.story_id, e.article_id, e.reasons, now],
                 )?;
             }
+            tx.execute(
+                "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3 WHERE chat_id = ?1",
+                params![d.chat_id, d.seen_article_id, now],
+            )?;
         }
-        tx.execute(
-            "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3 WHERE chat_id = ?1",
-            params![chat_id, seen_article_id, now],
-        )?;
         tx.commit()?;
         Ok(())
     }
@@ -341,9 +345,14 @@ mod tests {
             article_id: 9,
             reasons: "{}".into(),
         }];
-        store
-            .commit_digest(5, &[msg(5, "digest-1", 0)], &entries, 42, 100)
-            .unwrap();
+        let commit = DigestCommit {
+            chat_id: 5,
+            batch: "digest-1".into(),
+            messages: vec![msg(5, "digest-1", 0)],
+            entries: entries.clone(),
+            seen_article_id: 42,
+        };
+        store.commit_digests(&[commit], 100).unwrap();
         assert_eq!(store.subscriber(5).unwrap().unwrap().seen_article_id, 42);
         assert_eq!(store.last_digest_entries(5).unwrap(), entries);
         store

@@ -134,8 +134,9 @@ impl Store {
                 |r| r.get(0),
             )?;
             conn.execute(
-                "INSERT OR IGNORE INTO subscribers (chat_id, chat_kind, title, language, low_bandwidth, seen_article_id, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                "INSERT OR IGNORE INTO subscribers (chat_id, chat_kind, title, language, low_bandwidth, seen_article_id,
+                     last_digest_at, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
                 params![
                     chat_id,
                     if kind == ChatKind::Group { "group" } else { "private" },

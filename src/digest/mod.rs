@@ -1,0 +1,237 @@
+//! Digests: which stories each subscriber gets ([`select`]), how they read
+//! ([`render`]), when they are due ([`schedule`]), and the run that queues
+//! them in the outbox ([`Digester`]).
+
+pub mod render;
+pub mod schedule;
+pub mod select;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::i18n::Texts;
+use crate::store::{
+    Candidate, DigestCommit, DigestEntry, NewMessage, OutKind, Schedule, Store, StoreError,
+    SubStatus, Subscriber,
+};
+use crate::text::Lang;
+use render::{Names, Style};
+use select::{Filters, Index, Selection};
+
+/// How far back a digest looks, whatever the subscriber's watermark.
+pub const LOOKBACK_SECS: i64 = 7 * 24 * 3600;
+/// The most articles one digest run considers.
+pub const MAX_CANDIDATES: usize = 5000;
+/// Subscribers queued per transaction.
+const COMMIT_BATCH: usize = 500;
+
+/// The counts of one digest run.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RunReport {
+    pub due: usize,
+    pub digests: usize,
+    pub messages: usize,
+    pub empty: usize,
+}
+
+/// Builds and queues digests.
+pub struct Digester<'a> {
+    pub store: &'a Store,
+    pub texts: &'a Texts,
+    pub names: &'a dyn Names,
+    /// Stories per topic before "N more".
+    pub cap: usize,
+}
+
+/// Filters of a subscriber.
+pub fn filters_of(sub: &Subscriber) -> Filters {
+    Filters {
+        topics: sub.topics.clone(),
+        regions: sub.regions.clone(),
+        follows: sub.follows.clone(),
+        after_id: sub.seen_article_id,
+    }
+}
+
+impl Digester<'_> {
+    /// Candidates and index inputs for subscribers whose watermark is at
+    /// least `after_id`.
+    fn load(
+        &self,
+        after_id: i64,
+        follows: BTreeSet<String>,
+        now: i64,
+    ) -> Result<(Vec<Candidate>, HashMap<String, Vec<i64>>), StoreError> {
+        let candidates =
+            self.store
+                .digest_candidates(after_id, now - LOOKBACK_SECS, MAX_CANDIDATES)?;
+        let mut hits = HashMap::new();
+        for phrase in follows {
+            let ids = self.store.article_ids_matching(&phrase, after_id)?;
+            hits.insert(phrase.to_lowercase(), ids);
+        }
+        Ok((candidates, hits))
+    }
+
+    /// Renders one subscriber's selection into queued messages and entries.
+    pub fn build(
+        &self,
+        sub: &Subscriber,
+        selection: &Selection<'_>,
+        batch: &str,
+        kind: OutKind,
+        now: i64,
+    ) -> DigestCommit {
+        let lang = Lang::from_code(&sub.language).unwrap_or_default();
+        let style = Style {
+            lang,
+            low_bandwidth: sub.low_bandwidth,
+            instant: kind == OutKind::Instant,
+        };
+        let at = schedule::local(schedule::zone(&sub.timezone), now);
+        let messages = render::render_digest(selection, self.texts, self.names, style, at)
+            .into_iter()
+            .enumerate()
+            .map(|(part, text)| NewMessage {
+                chat_id: sub.chat_id,
+                kind,
+                batch: batch.to_string(),
+                part: part as i64,
+                text,
+                disable_preview: true,
+            })
+            .collect::<Vec<_>>();
+        let entries = if messages.is_empty() {
+            Vec::new()
+        } else {
+            selection
+                .entries()
+                .enumerate()
+                .map(|(i, e)| DigestEntry {
+                    position: i as i64 + 1,
+                    story_id: e.article.story_id,
+                    article_id: e.article.id,
+                    reasons: serde_json::to_string(&e.reasons).unwrap_or_default(),
+                })
+                .collect()
+        };
+        DigestCommit {
+            chat_id: sub.chat_id,
+            batch: batch.to_string(),
+            messages,
+            entries,
+            seen_article_id: selection.max_article_id,
+        }
+    }
+
+    fn cap_for(&self, sub: &Subscriber) -> usize {
+        if sub.low_bandwidth {
+            self.cap.min(3)
+        } else {
+            self.cap
+        }
+    }
+
+    /// Queues the digests due at `now`: scheduled ones whose slot has
+    /// passed, and instant ones with new articles.
+    pub fn run_due(&self, now: i64) -> Result<RunReport, StoreError> {
+        let max_id = self.store.max_article_id()?;
+        let subs = self.store.subscribers_with_status(SubStatus::Active)?;
+        let due: Vec<&Subscriber> = subs
+            .iter()
+            .filter(|s| match s.schedule {
+                Schedule::Instant => s.seen_article_id < max_id,
+                other => {
+                    schedule::is_due(other, schedule::zone(&s.timezone), s.last_digest_at, now)
+                }
+            })
+            .collect();
+        let mut report = RunReport {
+            due: due.len(),
+            ..Default::default()
+        };
+        let Some(after_id) = due.iter().map(|s| s.seen_article_id).min() else {
+            return Ok(report);
+        };
+        let follows: BTreeSet<String> =
+            due.iter().flat_map(|s| s.follows.iter().cloned()).collect();
+        let (candidates, hits) = self.load(after_id, follows, now)?;
+        let index = Index::new(&candidates, &hits, now);
+        let mut pending = Vec::with_capacity(COMMIT_BATCH);
+        for sub in due {
+            let kind = if sub.schedule == Schedule::Instant {
+                OutKind::Instant
+            } else {
+                OutKind::Digest
+            };
+            let selection = index.select(&filters_of(sub), self.cap_for(sub));
+            let batch = format!("{}-{now}", kind.as_str());
+            let commit = self.build(sub, &selection, &batch, kind, now);
+            if commit.messages.is_empty() {
+                report.empty += 1;
+            } else {
+                report.digests += 1;
+                report.messages += commit.messages.len();
+            }
+            pending.push(commit);
+            if pending.len() >= COMMIT_BATCH {
+                self.store.commit_digests(&pending, now)?;
+                pending.clear();
+            }
+        }
+        self.store.commit_digests(&pending, now)?;
+        Ok(report)
+    }
+
+    /// `/digest`: what is new for this subscriber now, queued at once.
+    /// Returns the number of stories (0: nothing new, nothing queued).
+    pub fn digest_now(&self, sub: &Subscriber, now: i64) -> Result<usize, StoreError> {
+        let follows = sub.follows.iter().cloned().collect();
+        let (candidates, hits) = self.load(sub.seen_article_id, follows, now)?;
+        let index = Index::new(&candidates, &hits, now);
+        let selection = index.select(&filters_of(sub), self.cap_for(sub));
+        let stories = selection.entries().count();
+        let commit = self.build(sub, &selection, &format!("now-{now}"), OutKind::Digest, now);
+        self.store.commit_digests(&[commit], now)?;
+        Ok(stories)
+    }
+
+    /// A preview of the digest such filters would give, without queuing:
+    /// the messages, and the selection's entries as JSON-ready rows.
+    pub fn preview(
+        &self,
+        filters: &Filters,
+        style: Style,
+        now: i64,
+    ) -> Result<(Vec<String>, Vec<serde_json::Value>), StoreError> {
+        let (candidates, hits) = self.load(
+            filters.after_id,
+            filters.follows.iter().cloned().collect(),
+            now,
+        )?;
+        let index = Index::new(&candidates, &hits, now);
+        let selection = index.select(filters, self.cap);
+        let at = schedule::local(schedule::DEFAULT_TZ, now);
+        let messages = render::render_digest(&selection, self.texts, self.names, style, at);
+        let rows = selection
+            .groups
+            .iter()
+            .flat_map(|g| {
+                g.entries.iter().map(move |e| {
+                    serde_json::json!({
+                        "group": g.topic,
+                        "article_id": e.article.id,
+                        "story_id": e.article.story_id,
+                        "title": e.article.title,
+                        "url": e.article.url,
+                        "source": e.article.source_name,
+                        "also": e.also,
+                        "quote": e.article.quote.as_ref().map(|(t, s)| serde_json::json!({"text": t, "speaker": s})),
+                        "regions": e.article.regions,
+                        "reasons": e.reasons,
+                    })
+                })
+            })
+            .collect();
+        Ok((messages, rows))
+    }
+}

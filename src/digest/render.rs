@@ -1,0 +1,274 @@
+//! A selection as Telegram HTML: everything escaped, grouped by topic under
+//! a localised header with an emoji, split at entry boundaries so that no
+//! message passes Telegram's 4096-character limit.
+
+use chrono::{DateTime, Datelike};
+use chrono_tz::Tz;
+
+use super::select::{Entry, Selection};
+use crate::i18n::Texts;
+use crate::text::Lang;
+
+/// Telegram's limit on one message, in UTF-16 code units.
+pub const MAX_MESSAGE: usize = 4096;
+
+/// Display names of topics and regions (the summarizer's knowledge base).
+pub trait Names {
+    fn topic_name(&self, id: &str, lang: Lang) -> String;
+    fn region_name(&self, id: &str, lang: Lang) -> String;
+}
+
+/// How a digest reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: Lang,
+    /// Groups and slow connections: one short quote, short lines.
+    pub low_bandwidth: bool,
+    /// Instant news rather than the scheduled digest.
+    pub instant: bool,
+}
+
+/// Escapes text for Telegram's HTML parse mode.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// At most `max` characters, cut at a word with an ellipsis.
+pub fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches([',', '.', ';', ':', ' ', '—', '-'])
+    )
+}
+
+fn units(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// The localised date line, e.g. «29 ноября 2025».
+pub fn date_line(texts: &Texts, lang: Lang, at: DateTime<Tz>) -> String {
+    let month = texts
+        .t(lang, &format!("months.{}", at.month0()))
+        .to_string();
+    texts.fmt(
+        lang,
+        "digest.date",
+        &[
+            ("day", &at.day().to_string()),
+            ("month", &month),
+            ("year", &at.year().to_string()),
+        ],
+    )
+}
+
+fn entry_block(texts: &Texts, names: &dyn Names, style: Style, n: usize, e: &Entry<'_>) -> String {
+    let a = e.article;
+    let (title_max, quote_max) = if style.low_bandwidth {
+        (120, 140)
+    } else {
+        (300, 350)
+    };
+    let mut s = format!(
+        "{n}. <a href=\"{}\">{}</a>\n",
+        escape(&a.url),
+        escape(&shorten(&a.title, title_max))
+    );
+    let mut outlet = escape(&shorten(&a.source_name, 60));
+    if !e.also.is_empty() && !style.low_bandwidth {
+        let also: Vec<String> = e.also.iter().take(5).map(|o| shorten(o, 40)).collect();
+        outlet = format!(
+            "{outlet} · {}",
+            escape(&texts.fmt(style.lang, "digest.also", &[("outlets", &also.join(", "))]))
+        );
+    }
+    if !outlet.is_empty() {
+        s.push_str(&format!("<i>{outlet}</i>\n"));
+    }
+    match (&a.quote, &a.key_sentence) {
+        (Some((quote, speaker)), _) => {
+            let speaker = speaker
+                .as_deref()
+                .map(|p| format!(" — {}", escape(&shorten(p, 60))))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "«{}»{speaker}\n",
+                escape(&shorten(quote, quote_max))
+            ));
+        }
+        (None, Some(sentence)) if !style.low_bandwidth => {
+            s.push_str(&format!("{}\n", escape(&shorten(sentence, quote_max))));
+        }
+        _ => {}
+    }
+    if !e.reasons.regions.is_empty() || !a.regions.is_empty() {
+        let regions = if e.reasons.regions.is_empty() {
+            &a.regions
+        } else {
+            &e.reasons.regions
+        };
+        let names: Vec<String> = regions
+            .iter()
+            .take(3)
+            .map(|r| names.region_name(r, style.lang))
+            .collect();
+        s.push_str(&format!(
+            "{} {}\n",
+            texts.t(style.lang, "emoji.region"),
+            escape(&names.join(", "))
+        ));
+    }
+    s
+}
+
+/// Renders a selection into messages of at most 4096 UTF-16 units each,
+/// split only between entries. Returns no message for an empty selection.
+pub fn render_digest(
+    selection: &Selection<'_>,
+    texts: &Texts,
+    names: &dyn Names,
+    style: Style,
+    at: DateTime<Tz>,
+) -> Vec<String> {
+    if selection.is_empty() {
+        return Vec::new();
+    }
+    let header_key = if style.instant {
+        "digest.header_instant"
+    } else {
+        "digest.header"
+    };
+    let header = texts.fmt(
+        style.lang,
+        header_key,
+        &[("date", &escape(&date_line(texts, style.lang, at)))],
+    );
+    let mut blocks: Vec<String> = Vec::new();
+    let mut n = 0;
+    for group in &selection.groups {
+        let topic_name = if group.topic == "followed" {
+            texts.t(style.lang, "digest.followed").to_string()
+        } else {
+            names.topic_name(&group.topic, style.lang)
+        };
+        let heading = format!(
+            "{} <b>{}</b>\n",
+            texts.t(style.lang, &format!("emoji.{}", group.topic)),
+            escape(&topic_name)
+        );
+        for (i, e) in group.entries.iter().enumerate() {
+            n += 1;
+            let mut block = if i == 0 {
+                heading.clone()
+            } else {
+                String::new()
+            };
+            block.push_str(&entry_block(texts, names, style, n, e));
+            if i + 1 == group.entries.len() && group.more > 0 && group.topic != "followed" {
+                let more = texts.fmt(
+                    style.lang,
+                    "digest.more",
+                    &[("n", &group.more.to_string()), ("topic", &group.topic)],
+                );
+                block.push_str(&format!("<i>{}</i>\n", escape(&more)));
+            }
+            blocks.push(block);
+        }
+    }
+    let footer = format!("<i>{}</i>", escape(texts.t(style.lang, "digest.footer")));
+    pack(&header, blocks, &footer)
+}
+
+/// Packs blocks into messages: the header on the first, the footer on the
+/// last, a blank line between blocks, each message within the limit.
+pub fn pack(header: &str, blocks: Vec<String>, footer: &str) -> Vec<String> {
+    let mut messages = Vec::new();
+    let mut current = format!("{header}\n");
+    for block in blocks {
+        let block = clip(&block, MAX_MESSAGE - 2);
+        if units(&current) + 1 + units(&block) > MAX_MESSAGE && !current.trim().is_empty() {
+            messages.push(current.trim_end().to_string());
+            current = String::new();
+        }
+        current.push('\n');
+        current.push_str(&block);
+    }
+    if units(&current) + 1 + units(footer) > MAX_MESSAGE {
+        messages.push(current.trim_end().to_string());
+        current = String::new();
+    }
+    current.push('\n');
+    current.push_str(footer);
+    messages.push(current.trim().to_string());
+    messages
+}
+
+/// A block that alone is too long loses lines from its end (never a tag
+/// cut in half: blocks are built from whole lines).
+fn clip(block: &str, max: usize) -> String {
+    if units(block) <= max {
+        return block.to_string();
+    }
+    let mut out = String::new();
+    for line in block.lines() {
+        if units(&out) + units(line) + 1 > max {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_hostile_text() {
+        assert_eq!(
+            escape("<b>A & B</a>\""),
+            "&lt;b&gt;A &amp; B&lt;/a&gt;&quot;"
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("Аким села рассказал о планах", 15), "Аким села…");
+        assert_eq!(shorten("коротко", 15), "коротко");
+    }
+
+    #[test]
+    fn pack_splits_between_blocks_within_the_limit() {
+        let blocks: Vec<String> = (0..100)
+            .map(|i| format!("{i}. {}\n", "слово ".repeat(30)))
+            .collect();
+        let msgs = pack("HEADER", blocks, "FOOTER");
+        assert!(msgs.len() > 1);
+        assert!(msgs.iter().all(|m| units(m) <= MAX_MESSAGE));
+        assert!(msgs[0].starts_with("HEADER"));
+        assert!(msgs.last().unwrap().ends_with("FOOTER"));
+        let all = msgs.join("\n");
+        for i in 0..100 {
+            assert!(all.contains(&format!("\n{i}. ")), "entry {i} kept whole");
+        }
+    }
+}
