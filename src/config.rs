@@ -42,6 +42,15 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Removes bot tokens from a message before it is logged or shown:
+/// reqwest errors carry the request URL, and Bot API URLs hold the token.
+pub fn redact_tokens(text: &str) -> String {
+    static TOKEN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = TOKEN
+        .get_or_init(|| regex::Regex::new(r"\d{3,}:[A-Za-z0-9_-]{20,}").expect("static regex"));
+    re.replace_all(text, "***").into_owned()
+}
+
 /// Everything the bot can be told, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -232,6 +241,14 @@ mod tests {
         assert!(err.to_string().contains("\"abc\""), "{err}");
         assert!(Config::from_vars([("ALLOW_PRIVATE_SOURCES", "maybe")]).is_err());
         assert!(Config::from_vars([("METRICS_ADDR", "nowhere")]).is_err());
+    }
+
+    #[test]
+    fn tokens_are_redacted_from_messages() {
+        let msg = "error sending request for url (https://api.telegram.org/bot123456789:AAE-abcdefghijklmnopqrstuvwxyz012/SendMessage)";
+        let clean = redact_tokens(msg);
+        assert!(!clean.contains("AAE-abc"), "{clean}");
+        assert!(clean.contains("/bot***/SendMessage"), "{clean}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod deliver;
 pub mod digest;
 pub mod i18n;
 pub mod ingest;
