@@ -1,11 +1,42 @@
 //! The summarizer: key quotes with speakers, reform topics, regions, people.
-//! A pure library: text in, [`Summary`] out.
-//! (TODO: summarizer helper fills this in.)
+//! A pure library: text in, [`Summary`] out; no I/O, never panics.
+//!
+//! - [`text`]: tokens, sentences, page chrome;
+//! - [`people`]: names and their inflected forms, roles, bodies, pronouns;
+//! - [`quotes`]: direct quotes and attribution;
+//! - [`knowledge`]: the topic taxonomy and the region gazetteer from `data/`;
+//! - [`scoring`]: topics, regions and key sentences.
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::text::Lang;
+
+pub mod kazakh;
+pub mod knowledge;
+pub mod people;
+pub mod quotes;
+pub mod scoring;
+pub mod text;
+
+pub use knowledge::Knowledge;
+
+/// Errors of the summarizer's data files.
+#[derive(Debug, thiserror::Error)]
+pub enum SummarizeError {
+    #[error("summarize: cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("summarize: {file} is not valid: {message}")]
+    Toml { file: &'static str, message: String },
+    #[error("summarize: bad data: {0}")]
+    Data(String),
+    #[error("summarize: unknown topic {0:?}")]
+    UnknownTopic(String),
+}
 
 /// One direct quote.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,4 +71,216 @@ pub struct Summary {
     pub regions: Vec<String>,
     pub people: Vec<String>,
     pub key_sentences: Vec<String>,
+}
+
+impl Summary {
+    /// The primary topic id, if any.
+    pub fn primary_topic(&self) -> Option<&str> {
+        self.topics
+            .iter()
+            .find(|t| t.primary)
+            .map(|t| t.id.as_str())
+    }
+}
+
+/// One article to summarise.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArticleInput<'a> {
+    pub url: Option<&'a str>,
+    pub title: &'a str,
+    /// Main text, paragraphs split by `\n`.
+    pub text: &'a str,
+    pub published_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Summarises plain text whose first non-empty line is the title.
+pub fn summarize_plain_text(text: &str, kb: &Knowledge) -> Summary {
+    let t = text.trim_start();
+    let (title, body) = match t.find('\n') {
+        Some(i) => (&t[..i], &t[i + 1..]),
+        None => (t, ""),
+    };
+    summarize(
+        &ArticleInput {
+            url: None,
+            title: title.trim(),
+            text: body,
+            published_at: None,
+        },
+        kb,
+    )
+}
+
+/// Summarises one article: quotes with speakers, topics, regions, people and
+/// key sentences.
+pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
+    let title = crate::text::normalize::normalize(input.title);
+    let title = title.trim();
+    let text = crate::text::normalize::normalize(input.text);
+    let mut paras = text::article_paragraphs(&text);
+    if paras
+        .first()
+        .is_some_and(|p| !title.is_empty() && *p == title)
+    {
+        paras.remove(0);
+    }
+    let mut all: Vec<&str> = Vec::with_capacity(paras.len() + 1);
+    all.push(title);
+    all.extend(paras.iter().copied());
+
+    let language = crate::text::lang::detect(&text);
+    let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+
+    let mut people = people::People::find(&all, kazakh);
+    let found = quotes::find_quotes(&all, &mut people);
+    let n = all.len().max(1) as f32;
+    let mut out: Vec<Quote> = Vec::with_capacity(found.len());
+    for f in found {
+        if out.iter().any(|q| q.text == f.text) {
+            continue;
+        }
+        let speaker = f
+            .speaker
+            .as_ref()
+            .map(|s| people.name_of(s))
+            .filter(|s| !s.is_empty());
+        let via = f
+            .via
+            .as_ref()
+            .map(|s| people.name_of(s))
+            .filter(|s| !s.is_empty() && Some(s) != speaker.as_ref());
+        let president = matches!(&f.speaker, Some(people::Speaker::Person(i)) if people.person(*i).is_some_and(|p| p.president));
+        let words = text::word_count(&f.text) as f32;
+        let mut score = 0.4 * words.min(40.0) / 40.0 + 0.3 * (1.0 - f.para as f32 / n);
+        if speaker.is_some() {
+            score += 0.2;
+        }
+        if president {
+            score += 0.1;
+        }
+        out.push(Quote {
+            text: f.text,
+            speaker,
+            speaker_role: f.role,
+            via,
+            score: (score * 1000.0).round() / 1000.0,
+        });
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+
+    Summary {
+        url: input.url.map(str::to_string),
+        title: title.to_string(),
+        published_at: input.published_at,
+        language,
+        text: paras.join("\n"),
+        quotes: out,
+        topics: scoring::topics(&all, kb),
+        regions: scoring::regions(&all, kb),
+        people: people.names(),
+        key_sentences: scoring::key_sentences(&all, kb),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> Knowledge {
+        Knowledge::embedded()
+    }
+
+    #[test]
+    fn empty_input() {
+        let s = summarize_plain_text("", &kb());
+        assert!(s.quotes.is_empty() && s.topics.is_empty() && s.people.is_empty());
+    }
+
+    #[test]
+    fn megabyte_without_full_stop() {
+        let big = "слово «цитата без конца ".repeat(40_000);
+        let t = std::time::Instant::now();
+        let s = summarize(
+            &ArticleInput {
+                title: "Т",
+                text: &big,
+                ..Default::default()
+            },
+            &kb(),
+        );
+        assert!(t.elapsed().as_secs() < 20);
+        assert!(s.quotes.len() <= 1);
+    }
+
+    #[test]
+    fn many_quotes_stay_linear() {
+        let para = "Ерлан Кошанов сказал: «Мы будем работать дальше и лучше», — отметил он. "
+            .repeat(5_000);
+        let t = std::time::Instant::now();
+        let s = summarize(
+            &ArticleInput {
+                title: "Т",
+                text: &para,
+                ..Default::default()
+            },
+            &kb(),
+        );
+        assert!(t.elapsed().as_secs() < 20);
+        assert!(!s.quotes.is_empty());
+    }
+
+    #[test]
+    fn mixed_scripts_and_marks() {
+        let text = "Prezident Тоқаев said «hello» “ „ » « \" — – -\n\n\u{a0}«»\n—\n«,»";
+        let s = summarize(
+            &ArticleInput {
+                title: "Mixed",
+                text,
+                ..Default::default()
+            },
+            &kb(),
+        );
+        assert!(s.quotes.is_empty(), "{:?}", s.quotes);
+    }
+
+    #[test]
+    fn one_primary_topic() {
+        let s = summarize(
+            &ArticleInput {
+                title: "В Туркестанской области прошли выборы сельских акимов",
+                text: "Выборы акимов сельских округов прошли в Туркестанской области. Избиратели выбрали новых акимов.\nБюджет округов увеличат, налоги останутся на местах.",
+                ..Default::default()
+            },
+            &kb(),
+        );
+        assert_eq!(s.topics.iter().filter(|t| t.primary).count(), 1);
+        assert_eq!(s.primary_topic(), Some("local_elections"));
+        assert_eq!(s.regions, vec!["turkistan".to_string()]);
+    }
+
+    #[test]
+    fn kazakh_article() {
+        let text = "Мемлекет басшысы Қасым-Жомарт Тоқаев ауыл әкімдерімен кездесті.\n«Ауыл әкімдерінің өкілеттігін кеңейту керек. Бұл – басты міндет», – деді Президент.\nТүркістан облысында және Ақтөбеде сайлау өтті.";
+        let s = summarize(
+            &ArticleInput {
+                title: "Президент әкімдермен кездесті",
+                text,
+                ..Default::default()
+            },
+            &kb(),
+        );
+        assert_eq!(s.quotes.len(), 1, "{:?}", s.quotes);
+        assert_eq!(s.quotes[0].speaker.as_deref(), Some("Қасым-Жомарт Тоқаев"));
+        assert!(
+            s.regions.contains(&"turkistan".to_string())
+                && s.regions.contains(&"aktobe".to_string()),
+            "{:?}",
+            s.regions
+        );
+        assert!(
+            s.topics.iter().any(|t| t.id == "local_government"),
+            "{:?}",
+            s.topics
+        );
+    }
 }

@@ -1,0 +1,1118 @@
+//! Direct quotes and their speakers.
+//!
+//! Quotes are found three ways: text in quote marks (« », “ ”, „ “, " ",
+//! nested), speech paragraphs opened by a dash (`– …, – сказал он.`), and the
+//! paragraph after a TV-style caption (`ИМЯ ФАМИЛИЯ, должность:`).
+//! Attribution is looked for after the quote (`«…», — заявил X.`), before it
+//! with a colon (`X: «…»`, also across paragraphs), inside it for split quotes
+//! (`«…, — сказала X, — …»`), and in `по словам X` / `X айтуынша`. Names of
+//! programmes, parties, media and scare quotes are told apart from speech by
+//! their length, shape and the words around them.
+
+use super::people::{People, Speaker, caption_name};
+use super::text::{dash, fold, sentence_starts, tokens};
+
+/// Russian attribution verbs (folded stems, any gender or number).
+const RU_VERBS: &[&str] = &[
+    "сказа",
+    "заяви",
+    "заявля",
+    "отмети",
+    "отмеча",
+    "подчеркну",
+    "подчеркива",
+    "сообщи",
+    "сообща",
+    "добави",
+    "добавля",
+    "заключи",
+    "напомни",
+    "напомина",
+    "поясни",
+    "поясня",
+    "рассказа",
+    "рассказыва",
+    "поручи",
+    "счита",
+    "увере",
+    "убежде",
+    "говори",
+    "ответи",
+    "отвеча",
+    "призна",
+    "замети",
+    "замеча",
+    "уточни",
+    "уточня",
+    "резюмирова",
+    "констатирова",
+    "указал",
+    "указыва",
+    "высказа",
+    "подели",
+    "делит",
+    "обрати",
+    "призва",
+    "призыва",
+    "предупреди",
+    "процитирова",
+    "написа",
+    "пишет",
+    "пишут",
+    "объясни",
+    "объясня",
+    "подыто",
+    "прокомментирова",
+    "цитиру",
+    "завери",
+    "акцентирова",
+    "вырази",
+    "пообеща",
+    "обеща",
+    "вспомина",
+    "вспомни",
+    "продолжи",
+    "парирова",
+    "возрази",
+    "посетова",
+    "сетует",
+    "настаива",
+    "озвучи",
+    "пожалова",
+    "жалует",
+    "проинформирова",
+    "информиру",
+    "передае",
+    "передал",
+    "заверя",
+    "подтверди",
+    "подтвержда",
+    "подмети",
+    "рассуждa",
+    "поздрави",
+    "выступи",
+    "обратил",
+    "обратила",
+    "сообщается",
+    "говорится",
+    "отмечается",
+];
+
+/// Kazakh attribution verbs (folded stems).
+const KK_VERBS: &[&str] = &[
+    "деді",
+    "дейді",
+    "деп",
+    "деген",
+    "мәлімде",
+    "жеткіз",
+    "айтт",
+    "айтад",
+    "айтып",
+    "түсіндір",
+    "қосты",
+    "қосып",
+    "хабарла",
+    "сендір",
+    "толықтыр",
+    "тапсыр",
+    "ескерт",
+    "жазд",
+    "жазад",
+    "атап",
+    "баса",
+    "білдір",
+    "мәлім",
+];
+
+/// Nouns meaning "words/thought of": the speaker follows them in the
+/// genitive and the subject of the clause only relays them.
+const WORDS_OF: &[&str] = &[
+    "мысль",
+    "мысли",
+    "слова",
+    "слов",
+    "цитат",
+    "высказывани",
+    "фраз",
+    "заявлени",
+    "обращени",
+    "напутстви",
+    "тезис",
+    "позици",
+    "сөз",
+    "пікір",
+    "ой",
+];
+
+/// A word before a quoted name that makes it a name (programme, party…).
+const NAMING_BEFORE: &[&str] = &[
+    "программ",
+    "проект",
+    "нацпроект",
+    "парти",
+    "закон",
+    "законопроект",
+    "кодекс",
+    "концепци",
+    "стратеги",
+    "фонд",
+    "компани",
+    "тоо",
+    "ао",
+    "ооо",
+    "агентств",
+    "издани",
+    "газет",
+    "журнал",
+    "телеканал",
+    "канал",
+    "портал",
+    "сайт",
+    "движени",
+    "акци",
+    "конкурс",
+    "форум",
+    "преми",
+    "орден",
+    "медал",
+    "центр",
+    "ассоциаци",
+    "объединени",
+    "союз",
+    "обществ",
+    "корпораци",
+    "холдинг",
+    "нацкомпани",
+    "банк",
+    "операци",
+    "кампани",
+    "инициатив",
+    "платформ",
+    "приложени",
+    "систем",
+    "сервис",
+    "мероприяти",
+    "фестивал",
+    "марафон",
+    "бренд",
+    "лозунг",
+    "принцип",
+    "модел",
+    "формул",
+    "названи",
+    "механизм",
+    "хозяйств",
+    "кх",
+    "жк",
+    "комплекс",
+    "клуб",
+    "санатори",
+    "мкр",
+    "микрорайон",
+    "школ",
+    "лице",
+    "колледж",
+    "университет",
+    "книг",
+    "фильм",
+    "книг",
+    "рубрик",
+    "номинаци",
+    "режим",
+    "статус",
+    "категори",
+    "отдел",
+    "фракци",
+    "спецпроект",
+    "премии",
+    "ауыл",
+    "жоба",
+    "бағдарлама",
+    "партия",
+    "заң",
+    "қоры",
+    "газеті",
+    "арнасы",
+    "орталығы",
+];
+
+/// A word after a quoted name that makes it a name (mostly Kazakh order).
+const NAMING_AFTER: &[&str] = &[
+    "жоба",
+    "бағдарлама",
+    "партия",
+    "қор",
+    "заң",
+    "газет",
+    "агенттіг",
+    "арнас",
+    "орталығ",
+    "компания",
+    "ұлттық",
+    "акция",
+    "бастама",
+    "мектеб",
+    "бірлестіг",
+    "қозғалыс",
+    "проект",
+    "программ",
+    "партии",
+    "партия",
+];
+
+fn is_verb(folded: &str) -> bool {
+    RU_VERBS.iter().any(|v| folded.starts_with(v)) || KK_VERBS.iter().any(|v| folded.starts_with(v))
+}
+
+fn is_open(c: char) -> bool {
+    matches!(c, '«' | '“' | '„' | '"')
+}
+
+/// A quoted span in one paragraph (byte offsets).
+#[derive(Debug, Clone)]
+struct Span {
+    open: usize,
+    inner_start: usize,
+    inner_end: usize,
+    end: usize,
+    closed: bool,
+    mark: char,
+    children: Vec<Span>,
+}
+
+/// Top-level quoted spans of a paragraph, with their nested spans.
+fn spans(para: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    // (mark, open byte, children)
+    let mut stack: Vec<(char, usize, Vec<Span>)> = Vec::new();
+    let chars: Vec<(usize, char)> = para.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
+        let next = chars.get(k + 1).map(|x| x.1);
+        let boundary_before = prev.is_none_or(|p| p.is_whitespace() || "([{«“„—–-:/".contains(p));
+        let boundary_after = next.is_none_or(|n| n.is_whitespace() || ",.;:!?)»”…—–-".contains(n));
+        let close_to = |stack: &mut Vec<(char, usize, Vec<Span>)>,
+                        out: &mut Vec<Span>,
+                        marks: &[char]|
+         -> bool {
+            let Some(pos) = stack.iter().rposition(|(m, _, _)| marks.contains(m)) else {
+                return false;
+            };
+            stack.truncate(pos + 1);
+            if let Some((m, open, children)) = stack.pop() {
+                let span = Span {
+                    open,
+                    inner_start: open + m.len_utf8(),
+                    inner_end: i,
+                    end: i + c.len_utf8(),
+                    closed: true,
+                    mark: m,
+                    children,
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.2.push(span),
+                    None => out.push(span),
+                }
+            }
+            true
+        };
+        match c {
+            '«' | '„' => stack.push((c, i, Vec::new())),
+            '»' => {
+                close_to(&mut stack, &mut out, &['«']);
+            }
+            '”' => {
+                close_to(&mut stack, &mut out, &['“', '„']);
+            }
+            '“' => {
+                if stack.iter().any(|(m, _, _)| *m == '„') {
+                    close_to(&mut stack, &mut out, &['„']);
+                } else if stack.last().is_some_and(|(m, _, _)| *m == '“')
+                    && boundary_after
+                    && !boundary_before
+                {
+                    close_to(&mut stack, &mut out, &['“']);
+                } else {
+                    stack.push((c, i, Vec::new()));
+                }
+            }
+            '"' => {
+                let has_open = stack.iter().any(|(m, _, _)| *m == '"');
+                if has_open && !(boundary_before && !boundary_after) {
+                    close_to(&mut stack, &mut out, &['"']);
+                } else if boundary_before {
+                    stack.push((c, i, Vec::new()));
+                } else if has_open {
+                    close_to(&mut stack, &mut out, &['"']);
+                }
+            }
+            _ => {}
+        }
+    }
+    // an unclosed opener runs to the end of the paragraph
+    if let Some((m, open, children)) = stack.into_iter().next() {
+        out.push(Span {
+            open,
+            inner_start: open + m.len_utf8(),
+            inner_end: para.len(),
+            end: para.len(),
+            closed: false,
+            mark: m,
+            children,
+        });
+    }
+    out
+}
+
+/// A found quote before it becomes a [`super::Quote`].
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub text: String,
+    pub speaker: Option<Speaker>,
+    pub via: Option<Speaker>,
+    pub role: Option<String>,
+    pub para: usize,
+    pub attributed: bool,
+}
+
+/// Where an attribution clause lies.
+#[derive(Debug, Clone, Copy)]
+struct Clause {
+    para: usize,
+    start: usize,
+    end: usize,
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The attribution clause right after a quote: `, — сказал X.`,
+/// `, – деді ол.`, `деп атап өтті …`. Returns the clause and, when the
+/// clause is followed by `, — ` and more speech, where that speech starts.
+fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)> {
+    let limit = ceil_char(para, from + 400);
+    let s = &para[from..limit];
+    let mut idx = 0;
+    let mut saw_sep = false;
+    let bytes: Vec<(usize, char)> = s.char_indices().collect();
+    let mut k = 0;
+    while k < bytes.len() {
+        let c = bytes[k].1;
+        if c.is_whitespace() {
+            k += 1;
+            continue;
+        }
+        if matches!(c, ',' | '.' | '!' | '?' | '…') || dash(c) {
+            saw_sep = true;
+            k += 1;
+            continue;
+        }
+        idx = bytes[k].0;
+        break;
+    }
+    if k >= bytes.len() {
+        return None;
+    }
+    let _ = saw_sep;
+    let rest = &s[idx..];
+    // clause end: sentence end, a new quote, or a split marker ", —"
+    let mut end = rest.len();
+    let mut cont = None;
+    let rc: Vec<(usize, char)> = rest.char_indices().collect();
+    for (j, &(b, c)) in rc.iter().enumerate() {
+        if matches!(c, '.' | '!' | '?' | ';' | '«' | '“' | '„' | ':' | '\n') {
+            // an initial ("К. Токаев") does not end the clause
+            if c == '.'
+                && j >= 1
+                && rc[j - 1].1.is_uppercase()
+                && (j < 2 || !rc[j - 2].1.is_alphabetic())
+            {
+                continue;
+            }
+            end = b;
+            // ". — more speech"
+            let after = &rest[b + c.len_utf8()..];
+            let t = after.trim_start();
+            if c == '.' && t.starts_with(dash) {
+                let t2 = t.trim_start_matches(dash).trim_start();
+                if !t2.is_empty() {
+                    cont = Some(from + idx + b + c.len_utf8() + (after.len() - t2.len()));
+                }
+            }
+            break;
+        }
+        if c == ',' {
+            let after = &rest[b + 1..];
+            let t = after.trim_start();
+            if t.starts_with(dash) {
+                let t2 = t.trim_start_matches(dash).trim_start();
+                end = b;
+                if !t2.is_empty() {
+                    cont = Some(from + idx + b + 1 + (after.len() - t2.len()));
+                }
+                break;
+            }
+        }
+    }
+    let clause = &rest[..end];
+    let toks = tokens(clause);
+    if toks.is_empty() {
+        return None;
+    }
+    // a verb among the first words
+    let has_verb = toks.iter().take(5).any(|t| is_verb(&fold(t.text)));
+    if !has_verb {
+        return None;
+    }
+    Some((from + idx, from + idx + end, cont))
+}
+
+/// "Об этом сообщил X." right after a quote that ends its sentence.
+fn clause_next_sentence(para: &str, from: usize) -> Option<(usize, usize)> {
+    let s = &para[from..];
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '?' | '…'));
+    if t.len() == s.len() && !s.is_empty() {
+        return None;
+    }
+    let start = from + (s.len() - t.len());
+    let lower: String = t.chars().take(20).collect::<String>().to_lowercase();
+    if !(lower.starts_with("об этом")
+        || lower.starts_with("так считает")
+        || lower.starts_with("такими словами")
+        || lower.starts_with("бұл туралы")
+        || lower.starts_with("такое мнение"))
+    {
+        return None;
+    }
+    let end_rel = t.find(['.', '!', '?']).unwrap_or(t.len().min(300));
+    let end = floor_char(para, start + end_rel);
+    let clause = &para[start..end];
+    tokens(clause)
+        .iter()
+        .take(6)
+        .any(|w| is_verb(&fold(w.text)))
+        .then_some((start, end))
+}
+
+/// Kinds of attribution before a quote.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Before {
+    /// `X заявил:` / `X:` / a caption paragraph.
+    Colon,
+    /// `По словам X,` / `X айтуынша,`.
+    PoSlovam,
+    /// `X заявил, что «…»`.
+    That,
+}
+
+/// The attribution before a quote opening at `open` in paragraph `pi`.
+fn clause_before(
+    paras: &[&str],
+    pi: usize,
+    open: usize,
+    starts: &[usize],
+) -> Option<(Clause, Before)> {
+    let para = paras[pi];
+    let sent_start = starts
+        .iter()
+        .rev()
+        .find(|&&s| s <= open)
+        .copied()
+        .unwrap_or(0);
+    let lo = floor_char(para, sent_start.max(open.saturating_sub(400)));
+    let before = &para[lo..open];
+    let trimmed = before.trim_end();
+    if trimmed.trim_start_matches(dash).trim().is_empty() {
+        // the quote opens its paragraph: a colon or caption line just before
+        if pi >= 2 {
+            let prev = paras[pi - 1].trim_end();
+            if prev.ends_with(':') {
+                let pstarts = sentence_starts(prev);
+                let ps = pstarts.last().copied().unwrap_or(0);
+                let ps = floor_char(prev, ps.max(prev.len().saturating_sub(400)));
+                return Some((
+                    Clause {
+                        para: pi - 1,
+                        start: ps,
+                        end: prev.len(),
+                    },
+                    Before::Colon,
+                ));
+            }
+        }
+        return None;
+    }
+    if trimmed.ends_with(':') {
+        return Some((
+            Clause {
+                para: pi,
+                start: lo,
+                end: open,
+            },
+            Before::Colon,
+        ));
+    }
+    let lower = fold(trimmed);
+    if lower.contains("по словам")
+        || lower.contains("по мнению")
+        || lower.contains("айтуынша")
+        || lower.contains("сөзінше")
+        || lower.starts_with("как ") && trimmed.ends_with(',')
+    {
+        return Some((
+            Clause {
+                para: pi,
+                start: lo,
+                end: open,
+            },
+            Before::PoSlovam,
+        ));
+    }
+    if lower.ends_with(", что") || lower.ends_with(" что") {
+        let toks = tokens(trimmed);
+        if toks.iter().any(|t| is_verb(&fold(t.text))) {
+            return Some((
+                Clause {
+                    para: pi,
+                    start: lo,
+                    end: open,
+                },
+                Before::That,
+            ));
+        }
+    }
+    None
+}
+
+/// Speaker and relaying person in a clause ("Кошанов напомнил мысль
+/// президента:" → президент via Кошанов).
+fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Option<Speaker>) {
+    let all = people.speakers_in(c.para, c.start, c.end);
+    if all.is_empty() {
+        return (None, None);
+    }
+    let clause = &para[c.start..c.end];
+    let toks = tokens(clause);
+    for (k, t) in toks.iter().enumerate() {
+        let f = fold(t.text);
+        if WORDS_OF
+            .iter()
+            .any(|w| f.starts_with(w) && f.chars().count() <= w.chars().count() + 4)
+            && !(f == "ой" && toks.len() < 3)
+        {
+            let after = c.start + t.end;
+            let limit = toks.get(k + 4).map_or(c.end, |x| c.start + x.end);
+            if let Some((_, sp)) = all.iter().find(|(pos, _)| *pos >= after && *pos <= limit) {
+                let via = all
+                    .iter()
+                    .find(|(pos, s)| *pos < after && s != sp)
+                    .map(|x| x.1.clone());
+                return (Some(sp.clone()), via);
+            }
+        }
+    }
+    (all.first().map(|x| x.1.clone()), None)
+}
+
+fn naming_context(para: &str, span: &Span) -> bool {
+    let before = &para[floor_char(para, span.open.saturating_sub(80))..span.open];
+    if let Some(w) = tokens(before).last()
+        && before[w.end..].trim().is_empty()
+    {
+        let f = fold(w.text);
+        if NAMING_BEFORE.iter().any(|n| f.starts_with(n)) {
+            return true;
+        }
+    }
+    let after = &para[span.end..ceil_char(para, span.end + 60)];
+    if let Some(w) = tokens(after).first()
+        && after[..w.start].trim().is_empty()
+    {
+        let f = fold(w.text);
+        if NAMING_AFTER.iter().any(|n| f.starts_with(n)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when most words are capitalised: a name, not speech.
+fn title_like(text: &str) -> bool {
+    let toks = tokens(text);
+    let caps = toks.iter().filter(|t| t.is_capitalized()).count();
+    toks.len() <= 7 && caps * 3 >= toks.len() * 2
+}
+
+fn sentence_like(text: &str) -> bool {
+    let t = text.trim();
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && (t.contains(['.', '!', '?', ',', '…']) || tokens(t).len() >= 8)
+}
+
+fn clean(text: &str) -> String {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || c == ',' || dash(c) && false);
+    let mut out = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out.trim_end_matches([',', ' ']).to_string()
+}
+
+/// Splits quote text around an inner attribution ("…, — сказала X, — …").
+/// Returns the joined text and the clause range (relative to `text`).
+fn split_inner(text: &str) -> Option<(String, usize, usize)> {
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    for k in 1..cs.len() {
+        let (b, c) = cs[k];
+        if !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
+            continue;
+        }
+        // punctuation then space before the dash
+        let before = text[..b].trim_end();
+        if !before.ends_with([',', '.', '!', '?', '…']) || before.len() == text[..b].len() {
+            continue;
+        }
+        let after = &text[b + c.len_utf8()..];
+        let from = b + c.len_utf8() + (after.len() - after.trim_start().len());
+        if let Some((cs0, ce, cont)) = clause_after(text, from) {
+            let _ = cs0;
+            let part1 = before.trim_end_matches(',');
+            let part2 = cont.map(|p| &text[p..]).unwrap_or("");
+            let joined = if part2.is_empty() {
+                part1.to_string()
+            } else {
+                format!("{} {}", part1, part2.trim_start_matches(dash).trim_start())
+            };
+            return Some((joined, from, ce));
+        }
+    }
+    None
+}
+
+/// Finds every direct quote of the article. `paras[0]` is the title and is
+/// not searched for quotes.
+pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    let all_spans: Vec<Vec<Span>> = paras.iter().map(|p| spans(p)).collect();
+    let starts: Vec<Vec<usize>> = paras.iter().map(|p| sentence_starts(p)).collect();
+    // references inside quotes are no antecedents
+    for (pi, ss) in all_spans.iter().enumerate().skip(1) {
+        for s in ss {
+            if tokens(&paras[pi][s.inner_start..s.inner_end]).len() >= 3 {
+                people.mark_quoted(pi, s.inner_start, s.inner_end);
+            }
+        }
+    }
+    let people = &*people;
+    let mut consumed = vec![false; paras.len()];
+
+    // captions and dash paragraphs
+    for pi in 1..paras.len() {
+        let para = paras[pi];
+        if caption_name(para).is_some() && pi + 1 < paras.len() {
+            let next = paras[pi + 1].trim();
+            let speaker = people.speaker_in(pi, 0, para.len());
+            let body =
+                next.trim_start_matches(|c: char| dash(c) || c.is_whitespace() || is_open(c));
+            let body = body.trim_end_matches(|c: char| {
+                matches!(c, '»' | '”' | '“' | '"') || c.is_whitespace()
+            });
+            if tokens(body).len() >= 3 && caption_name(next).is_none() {
+                found.push(Found {
+                    text: clean(body),
+                    speaker,
+                    via: None,
+                    role: None,
+                    para: pi + 1,
+                    attributed: true,
+                });
+                consumed[pi + 1] = true;
+            }
+            continue;
+        }
+        let t = para.trim_start();
+        if !consumed[pi]
+            && t.starts_with(dash)
+            && t.trim_start_matches(dash).starts_with(char::is_whitespace)
+        {
+            let body_start = para.len() - t.trim_start_matches(dash).trim_start().len();
+            let body = &para[body_start..];
+            if let Some((joined, cs, ce)) = split_inner(body) {
+                let speaker = speaker_via(
+                    people,
+                    para,
+                    Clause {
+                        para: pi,
+                        start: body_start + cs,
+                        end: body_start + ce,
+                    },
+                )
+                .0;
+                if tokens(&joined).len() >= 2 {
+                    found.push(Found {
+                        text: clean(&joined),
+                        speaker,
+                        via: None,
+                        role: None,
+                        para: pi,
+                        attributed: true,
+                    });
+                    consumed[pi] = true;
+                }
+            } else if pi >= 2 && paras[pi - 1].trim_end().ends_with(':') {
+                let prev = paras[pi - 1];
+                let ps = sentence_starts(prev).last().copied().unwrap_or(0);
+                let (speaker, via) = speaker_via(
+                    people,
+                    prev,
+                    Clause {
+                        para: pi - 1,
+                        start: ps,
+                        end: prev.len(),
+                    },
+                );
+                if speaker.is_some() && tokens(body).len() >= 3 {
+                    found.push(Found {
+                        text: clean(body),
+                        speaker,
+                        via,
+                        role: None,
+                        para: pi,
+                        attributed: true,
+                    });
+                    consumed[pi] = true;
+                }
+            }
+        }
+    }
+
+    // quote marks
+    let mut skip_next: Option<(usize, usize)> = None;
+    for pi in 1..paras.len() {
+        if consumed[pi] {
+            continue;
+        }
+        let para = paras[pi];
+        let ss = &all_spans[pi];
+        for (si, span) in ss.iter().enumerate() {
+            if skip_next == Some((pi, si)) {
+                continue;
+            }
+            let inner = &para[span.inner_start..span.inner_end];
+            let mut text = inner.to_string();
+            let mut end_para = pi;
+            let mut end = span.end;
+            let mut closed = span.closed;
+            // a quote running over paragraphs: each continuing paragraph
+            // opens with the same mark, the last one closes it
+            if !closed && para[..span.open].trim().is_empty() {
+                let mut j = pi + 1;
+                while j < paras.len() && j <= pi + 5 {
+                    let nx = paras[j].trim_start();
+                    let first = all_spans[j].first();
+                    if nx.starts_with(span.mark)
+                        && first.is_some_and(|f| paras[j][..f.open].trim().is_empty())
+                    {
+                        if let Some(f) = first {
+                            text.push(' ');
+                            text.push_str(&paras[j][f.inner_start..f.inner_end]);
+                            consumed[j] = true;
+                            if f.closed {
+                                end_para = j;
+                                end = f.end;
+                                closed = true;
+                                break;
+                            }
+                        }
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let ep = paras[end_para];
+            let words = tokens(&text).len();
+            if words < 2 {
+                continue;
+            }
+            // split inside the marks
+            let mut speaker = None;
+            let mut via = None;
+            let mut attributed = false;
+            let mut strong = false;
+            if let Some((joined, cs, ce)) = split_inner(&text).filter(|_| end_para == pi) {
+                let c = Clause {
+                    para: pi,
+                    start: span.inner_start + cs,
+                    end: span.inner_start + ce,
+                };
+                let sv = speaker_via(people, para, c);
+                speaker = sv.0;
+                via = sv.1;
+                text = joined;
+                attributed = true;
+                strong = true;
+            }
+            if !attributed && let Some((cs, ce, cont)) = clause_after(ep, end) {
+                let (s, v) = speaker_via(
+                    people,
+                    ep,
+                    Clause {
+                        para: end_para,
+                        start: cs,
+                        end: ce,
+                    },
+                );
+                attributed = true;
+                strong = true;
+                speaker = s;
+                via = v;
+                // «part one», — сказал X, — «part two»
+                if let Some(p) = cont
+                    && let Some((nsi, nspan)) = ss.iter().enumerate().find(|(_, x)| x.open == p)
+                    && end_para == pi
+                {
+                    text.push(' ');
+                    text.push_str(&para[nspan.inner_start..nspan.inner_end]);
+                    skip_next = Some((pi, nsi));
+                }
+                if speaker.is_none() {
+                    // "Тоқаев «…» деп мәлімдеді": the speaker stands before the quote
+                    let sent = starts[pi]
+                        .iter()
+                        .rev()
+                        .find(|&&s| s <= span.open)
+                        .copied()
+                        .unwrap_or(0);
+                    speaker = people.speaker_in(pi, sent, span.open);
+                }
+            }
+            if !attributed && let Some((cs, ce)) = clause_next_sentence(ep, end) {
+                let (s, v) = speaker_via(
+                    people,
+                    ep,
+                    Clause {
+                        para: end_para,
+                        start: cs,
+                        end: ce,
+                    },
+                );
+                if s.is_some() {
+                    attributed = true;
+                    strong = true;
+                    speaker = s;
+                    via = v;
+                }
+            }
+            let mut before_kind = None;
+            if !attributed && let Some((c, kind)) = clause_before(paras, pi, span.open, &starts[pi])
+            {
+                let cp = paras[c.para];
+                let (s, v) = if caption_name(cp).is_some() {
+                    (people.speaker_in(c.para, 0, cp.len()), None)
+                } else {
+                    speaker_via(people, cp, c)
+                };
+                let clause_text = fold(&cp[c.start..c.end]);
+                let verb = tokens(&clause_text).iter().any(|t| is_verb(t.text))
+                    || caption_name(cp).is_some()
+                    || WORDS_OF.iter().any(|w| clause_text.contains(w));
+                let person_only = tokens(cp[c.start..c.end].trim_end_matches(':')).len() <= 8;
+                if s.is_some()
+                    && (verb || kind == Before::Colon && person_only || kind == Before::PoSlovam)
+                {
+                    attributed = true;
+                    speaker = s;
+                    via = v;
+                    before_kind = Some(kind);
+                }
+            }
+            // decide: speech or a name / scare quote
+            let naming = naming_context(para, span);
+            let accept = if strong {
+                words >= 3 || words >= 2 && text.trim_end().ends_with(['!', '?', '.'])
+            } else if let Some(kind) = before_kind {
+                match kind {
+                    Before::Colon | Before::PoSlovam => {
+                        words >= 3 && !naming && !(title_like(&text) && words <= 4)
+                    }
+                    Before::That => words >= 4 && !naming && !title_like(&text),
+                }
+            } else {
+                // no attribution: only long, sentence-like speech standing alone
+                let own_sentence = para[..span.open].trim_end().is_empty()
+                    || para[..span.open].trim_end().ends_with(['.', '!', '?', ':']);
+                closed
+                    && words >= 6
+                    && own_sentence
+                    && sentence_like(&text)
+                    && !naming
+                    && !title_like(&text)
+            };
+            if !accept {
+                continue;
+            }
+            if speaker.is_none() && !attributed {
+                speaker = people.antecedent(pi, span.open, None).map(Speaker::Person);
+            }
+            let parent_speaker = speaker.clone();
+            found.push(Found {
+                text: clean(&text),
+                speaker,
+                via,
+                role: None,
+                para: pi,
+                attributed,
+            });
+            // nested quotes with their own attribution ("Глава государства
+            // прямо сказал: «…»" inside someone's words)
+            for child in &span.children {
+                let ctext = &para[child.inner_start..child.inner_end];
+                if tokens(ctext).len() < 3 {
+                    continue;
+                }
+                let before = para[span.inner_start..child.open].trim_end();
+                if !before.ends_with(':') {
+                    continue;
+                }
+                let local_starts = sentence_starts(before);
+                let ls = local_starts.last().copied().unwrap_or(0);
+                let c = Clause {
+                    para: pi,
+                    start: span.inner_start + ls,
+                    end: child.open,
+                };
+                let (s, _) = speaker_via(people, para, c);
+                if s.is_some() && s != parent_speaker {
+                    found.push(Found {
+                        text: clean(ctext),
+                        speaker: s,
+                        via: parent_speaker.clone(),
+                        role: None,
+                        para: pi,
+                        attributed: true,
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(paras: &[&str]) -> (Vec<Found>, People) {
+        let mut people = People::find(paras, false);
+        let f = find_quotes(paras, &mut people);
+        (f, people)
+    }
+
+    #[test]
+    fn after_attribution() {
+        let paras = [
+            "Заголовок",
+            "Ерлан Кошанов провел встречу.",
+            "«Предприятия должны платить налоги по месту своей деятельности», — подчеркнул Кошанов.",
+        ];
+        let (f, p) = run(&paras);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            p.name_of(
+                f[0].speaker
+                    .as_ref()
+                    .unwrap_or(&Speaker::Other(String::new()))
+            ),
+            "Ерлан Кошанов"
+        );
+    }
+
+    #[test]
+    fn split_quote_is_one() {
+        let paras = [
+            "Заголовок",
+            "Председатель комиссии Гульнара Сейткалиева отметила, что нарушений нет.",
+            "«Мы получили всего две жалобы, — сказала Сейткалиева, — и обе были рассмотрены в тот же день».",
+        ];
+        let (f, p) = run(&paras);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].text,
+            "Мы получили всего две жалобы и обе были рассмотрены в тот же день"
+        );
+        assert_eq!(
+            p.name_of(
+                f[0].speaker
+                    .as_ref()
+                    .unwrap_or(&Speaker::Other(String::new()))
+            ),
+            "Гульнара Сейткалиева"
+        );
+    }
+
+    #[test]
+    fn names_in_marks_are_not_quotes() {
+        let paras = [
+            "Заголовок",
+            "Он отметил значимость партийных проектов “Ауыл аманаты”, “Жер аманаты” и партии «Amanat», которые привели «новую волну» управленцев.",
+        ];
+        let (f, _) = run(&paras);
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn dash_paragraph() {
+        let paras = [
+            "Заголовок",
+            "– Раньше акима назначали. Теперь мы сами выбираем, – сказал пенсионер Турсынбек Оспанов.",
+        ];
+        let (f, p) = run(&paras);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            p.name_of(
+                f[0].speaker
+                    .as_ref()
+                    .unwrap_or(&Speaker::Other(String::new()))
+            ),
+            "Турсынбек Оспанов"
+        );
+    }
+
+    #[test]
+    fn unbalanced_marks_do_not_panic() {
+        let paras = [
+            "Т",
+            "«««« “ „ \" » ” “ \"",
+            "»»» текст «без конца и края и даже без точки",
+        ];
+        let _ = run(&paras);
+    }
+}

@@ -1,0 +1,162 @@
+//! Topics, regions and key sentences of an article.
+
+use super::TopicScore;
+use super::knowledge::{Knowledge, Token};
+use super::text::{fold, sentences, tokens};
+
+/// Folded words of a paragraph, ready for the keyword matchers.
+struct Words {
+    folded: Vec<String>,
+    caps: Vec<bool>,
+}
+
+impl Words {
+    fn of(para: &str) -> Words {
+        let toks = tokens(para);
+        Words {
+            folded: toks.iter().map(|t| fold(t.text)).collect(),
+            caps: toks.iter().map(|t| t.is_capitalized()).collect(),
+        }
+    }
+
+    fn tokens(&self) -> Vec<Token<'_>> {
+        self.folded
+            .iter()
+            .zip(&self.caps)
+            .map(|(f, &c)| Token {
+                folded: f.as_str(),
+                stem: Default::default(),
+                capitalized: c,
+            })
+            .collect()
+    }
+}
+
+/// Weight of the title relative to a body paragraph.
+const TITLE_WEIGHT: f32 = 1.5;
+/// A paragraph that names a topic once (a passing mention).
+const PASSING: f32 = 0.5;
+/// A topic needs this score to be reported.
+const THRESHOLD: f32 = 1.0;
+
+/// Topic scores: the title counts more than a body paragraph, a paragraph
+/// with several keywords of a topic more than a passing mention. Exactly one
+/// topic is primary.
+pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
+    let n = kb.topics.entries.len();
+    let mut score = vec![0f32; n];
+    let mut first_seen = vec![usize::MAX; n];
+    for (pi, para) in paras.iter().enumerate() {
+        let w = Words::of(para);
+        let toks = w.tokens();
+        let mut hits = vec![0usize; n];
+        for (_, _, e) in kb.topics.find(&toks, false, false) {
+            hits[e] += 1;
+        }
+        for e in 0..n {
+            if hits[e] == 0 {
+                continue;
+            }
+            first_seen[e] = first_seen[e].min(pi);
+            score[e] += if pi == 0 {
+                TITLE_WEIGHT + 0.25 * (hits[e] - 1).min(2) as f32
+            } else if hits[e] == 1 {
+                PASSING
+            } else {
+                1.0 + 0.25 * (hits[e] - 2).min(4) as f32
+            };
+        }
+    }
+    let mut out: Vec<(usize, f32)> = (0..n)
+        .filter(|&e| score[e] >= THRESHOLD)
+        .map(|e| (e, score[e]))
+        .collect();
+    out.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(first_seen[a.0].cmp(&first_seen[b.0]))
+    });
+    let total: f32 = out.iter().map(|x| x.1).sum::<f32>().max(1.0);
+    out.iter()
+        .enumerate()
+        .map(|(k, &(e, s))| TopicScore {
+            id: kb.topics.entries[e].id.clone(),
+            score: (s / total * 1000.0).round() / 1000.0,
+            primary: k == 0,
+        })
+        .collect()
+}
+
+/// Regions named in the article (capitalised place names in any case form),
+/// most mentioned first.
+pub fn regions(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let n = kb.regions.entries.len();
+    let mut count = vec![0usize; n];
+    let mut first = vec![usize::MAX; n];
+    let mut order = 0usize;
+    for para in paras {
+        let w = Words::of(para);
+        let toks = w.tokens();
+        for (_, _, e) in kb.regions.find(&toks, true, true) {
+            count[e] += 1;
+            if first[e] == usize::MAX {
+                first[e] = order;
+            }
+            order += 1;
+        }
+    }
+    let mut ids: Vec<usize> = (0..n).filter(|&e| count[e] > 0).collect();
+    ids.sort_by_key(|&e| (usize::MAX - count[e], first[e]));
+    ids.into_iter()
+        .map(|e| kb.regions.entries[e].id.clone())
+        .collect()
+}
+
+/// Openers of boilerplate sentences ("Как сообщает …").
+const BOILERPLATE: &[&str] = &[
+    "как сообщает",
+    "об этом сообщает",
+    "передает",
+    "передаёт",
+    "напомним",
+    "читайте",
+    "фото:",
+    "источник",
+    "хабарлайды",
+    "хабарлады",
+];
+
+/// Two or three sentences that summarise the article: early, informative
+/// sentences, no boilerplate, no quotations.
+pub fn key_sentences(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let mut cands: Vec<(usize, f32, &str)> = Vec::new();
+    let mut idx = 0usize;
+    for (pi, para) in paras.iter().enumerate().skip(1).take(12) {
+        for s in sentences(para) {
+            idx += 1;
+            let f = fold(s);
+            let words = tokens(s).len();
+            if words < 6
+                || words > 60
+                || BOILERPLATE.iter().any(|b| f.starts_with(b))
+                || f.contains("со ссылкой")
+            {
+                continue;
+            }
+            if s.starts_with(['«', '“', '„', '"', '–', '—', '-']) || s.ends_with(':') {
+                continue;
+            }
+            let w = Words::of(s);
+            let toks = w.tokens();
+            let hits = kb.topics.find(&toks, false, false).len()
+                + kb.regions.find(&toks, true, true).len();
+            let pos = 1.0 / (1.0 + pi as f32 * 0.5);
+            let digits = s.chars().any(|c| c.is_ascii_digit()) as u8 as f32 * 0.2;
+            cands.push((idx, pos * 2.0 + hits.min(4) as f32 * 0.3 + digits, s));
+        }
+    }
+    let mut best: Vec<(usize, f32, &str)> = cands.clone();
+    best.sort_by(|a, b| b.1.total_cmp(&a.1));
+    best.truncate(3);
+    best.sort_by_key(|x| x.0);
+    best.into_iter().map(|x| x.2.to_string()).collect()
+}
