@@ -9,6 +9,8 @@ use crate::ingest::poller::{ArticleDraft, PollError, Poller, Summarizer};
 use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
 
+pub mod metrics;
+
 /// The topic taxonomy and gazetteer: `data/` when it is there (edited
 /// without a rebuild), else the built-in copy; plus the keywords
 /// moderators added in the database.
