@@ -100,7 +100,7 @@ impl Parsed {
                 _ => None,
             })
             .collect();
-        links.sort_by(|a, b| b.0.cmp(&a.0));
+        links.sort_by_key(|l| std::cmp::Reverse(l.0));
         let mut out = self.text.clone();
         for (end, url, label) in links {
             if label.trim() != url && out.is_char_boundary(end) {
