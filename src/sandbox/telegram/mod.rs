@@ -47,8 +47,9 @@ pub struct Limits {
     pub overall_per_sec: u32,
     /// How much shorter than a second (a minute) the windows are, to absorb
     /// the network jitter between a client's clock and the server's, as
-    /// Telegram's own counters do. A client that spaces messages by a full
-    /// second never sees a 429.
+    /// Telegram's own counters do (Telegram allows short bursts). A client
+    /// that spaces messages by a full second, like teloxide's `Throttle`,
+    /// never sees a 429; two sends in a row always do. Default 250 ms.
     pub jitter: Duration,
 }
 
@@ -59,7 +60,7 @@ impl Default for Limits {
             per_chat_per_sec: 1,
             per_group_per_min: 20,
             overall_per_sec: 30,
-            jitter: Duration::from_millis(100),
+            jitter: Duration::from_millis(250),
         }
     }
 }
@@ -436,7 +437,8 @@ impl FakeTelegram {
     }
 
     /// A user writes `text` in `chat`; returns the update id. A text that
-    /// starts with `/` carries a `bot_command` entity.
+    /// starts with `/` carries a `bot_command` entity. Writing to the bot in
+    /// a private chat unblocks it, as in Telegram.
     pub fn push_message(
         &self,
         chat: impl Borrow<FakeChat>,
@@ -447,6 +449,9 @@ impl FakeTelegram {
         let update_id = {
             let mut inner = self.shared.lock();
             inner.chats.insert(chat.id(), chat.clone());
+            if matches!(chat, FakeChat::Private(_)) {
+                inner.blocked.remove(&chat.id());
+            }
             let mut parsed = Parsed::plain(text);
             if text.starts_with('/') {
                 let end = text.find(char::is_whitespace).unwrap_or(text.len());

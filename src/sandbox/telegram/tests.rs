@@ -151,6 +151,15 @@ async fn pushed_message_arrives_through_long_polling() {
     assert!(after.is_empty());
     assert_eq!(fake.pending_updates(), 0);
 
+    // `limit` caps a batch.
+    let a = fake.push_message(FakeChat::private(&user), &user, "one");
+    fake.push_message(FakeChat::private(&user), &user, "two");
+    let batch = bot.get_updates().offset(next).limit(1).await.expect("poll");
+    assert_eq!(batch.len(), 1);
+    assert_eq!(i64::from(batch[0].id.0), a);
+    let next = i32::try_from(a + 2).expect("small id");
+    bot.get_updates().offset(next).await.expect("confirm");
+
     // Nothing pushed: the poll really waits for its timeout.
     let t = Instant::now();
     let empty = bot
