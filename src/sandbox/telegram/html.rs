@@ -192,11 +192,9 @@ pub(crate) fn parse_html(src: &str) -> Result<Parsed, String> {
                         }
                         Some(EntityKind::Spoiler)
                     }
-                    "a" => attr("href").filter(|h| !h.trim().is_empty()).map(|h| {
-                        EntityKind::TextLink {
-                            url: h.trim().to_string(),
-                        }
-                    }),
+                    "a" => attr("href")
+                        .and_then(normalize_url)
+                        .map(|url| EntityKind::TextLink { url }),
                     "pre" => Some(EntityKind::Pre { language: None }),
                     "code" => {
                         let language = attr("class")
@@ -259,6 +257,21 @@ pub(crate) fn parse_html(src: &str) -> Result<Parsed, String> {
     }
     entities.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
     Ok(Parsed { text, entities })
+}
+
+/// A link target as Telegram keeps it: an absolute URL, `http://` added to
+/// a bare host; anything else makes no link (the text stays).
+fn normalize_url(href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let parsed = match url::Url::parse(href) {
+        Ok(u) if matches!(u.scheme(), "http" | "https" | "tg" | "mailto") => u,
+        Ok(_) => return None,
+        Err(_) => url::Url::parse(&format!("http://{href}")).ok()?,
+    };
+    Some(parsed.to_string())
 }
 
 /// The index of the `>` that ends a start tag, skipping quoted values.
@@ -419,6 +432,22 @@ mod tests {
         assert!(e.contains("Unmatched end tag"), "{e}");
         let e = parse_html("<p>x</p>").expect_err("unknown");
         assert_eq!(e, "Unsupported start tag \"p\" at byte offset 0");
+    }
+
+    #[test]
+    fn link_targets_are_normalised_or_dropped() {
+        let p = parse_html("<a href=\"example.kz/news\">a</a> <a href=\"javascript:x()\">b</a>")
+            .expect("valid");
+        assert_eq!(
+            p.entities,
+            vec![Entity {
+                kind: EntityKind::TextLink {
+                    url: "http://example.kz/news".into()
+                },
+                start: 0,
+                end: 1
+            }]
+        );
     }
 
     #[test]

@@ -522,7 +522,9 @@ impl Inner {
                 .copied()
                 .collect();
             let max = usize::try_from(max).unwrap_or(usize::MAX);
-            if max != usize::MAX && recent.len() >= max {
+            if max == 0 {
+                wait = wait.max(window);
+            } else if max != usize::MAX && recent.len() >= max {
                 let oldest = recent[recent.len() - max];
                 wait = wait.max((oldest + window).saturating_duration_since(now));
             }

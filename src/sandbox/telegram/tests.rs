@@ -284,7 +284,7 @@ async fn callback_round_trip_and_edit_show_in_the_transcript() {
     assert_eq!(
         fake.transcript(),
         "👤 Aigerim: /topics\n\
-         🤖 → Aigerim: Pick topics on the site (https://example.kz)\n   \
+         🤖 → Aigerim: Pick topics on the site (https://example.kz/)\n   \
          [ ✅ Education ] [ Healthcare ]\n\
          👤 Aigerim taps [✅ Education]\n\
          🤖 (notice to Aigerim): Saved\n\
