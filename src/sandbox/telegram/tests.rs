@@ -640,3 +640,53 @@ async fn the_token_is_never_exposed() {
     assert!(!exposed.contains("4242"), "{exposed}");
     assert!(fake.stats().requests >= 5);
 }
+
+#[tokio::test]
+async fn tap_on_a_deleted_message_arrives_as_inaccessible() {
+    let (fake, bot) = start(Limits::unlimited()).await;
+    let user = aigerim();
+    let chat = FakeChat::private(&user);
+    let msg = bot
+        .send_message(ChatId(1001), "old digest")
+        .reply_markup(keyboard())
+        .await
+        .expect("send");
+    bot.delete_message(ChatId(1001), msg.id)
+        .await
+        .expect("delete");
+    fake.push_callback(&chat, &user, msg.id.0, "topic:education");
+    let updates = bot.get_updates().await.expect("poll");
+    let UpdateKind::CallbackQuery(q) = &updates[0].kind else {
+        panic!("not a callback: {:?}", updates[0].kind);
+    };
+    assert!(q.regular_message().is_none());
+    assert_eq!(q.data.as_deref(), Some("topic:education"));
+    assert!(fake.transcript().contains("👤 Aigerim taps a button"));
+}
+
+#[tokio::test]
+async fn multipart_send_message_is_understood() {
+    let (fake, _bot) = start(Limits::unlimited()).await;
+    let body = "--b0undary\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n-300\r\n\
+                --b0undary\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n<i>Қош</i> келдіңіз\r\n\
+                --b0undary\r\nContent-Disposition: form-data; name=\"parse_mode\"\r\n\r\nHTML\r\n\
+                --b0undary\r\nContent-Disposition: form-data; name=\"reply_markup\"\r\n\r\n\
+                {\"inline_keyboard\":[[{\"text\":\"Go\",\"callback_data\":\"go\"}]]}\r\n\
+                --b0undary--\r\n";
+    let r = reqwest::Client::new()
+        .post(format!("{}bot1:A/sendMessage", fake.api_url()))
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["result"]["text"], "Қош келдіңіз");
+    assert_eq!(body["result"]["chat"]["type"], "group");
+    let sent = fake.sent(-300);
+    assert_eq!(
+        sent[0].button_rows(),
+        vec![vec![("Go".into(), "go".into())]]
+    );
+}
