@@ -11,6 +11,28 @@
 //!
 //! Any token is accepted and none is kept: the token is only in the request
 //! path, which is never stored or logged.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use civic_digest::sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
+//! use teloxide::prelude::*;
+//!
+//! let fake = FakeTelegram::start(Limits::default()).await?;
+//! let bot = Bot::new("123:TEST").set_api_url(fake.api_url());
+//! let aigerim = FakeUser::new(1001, "Aigerim").with_language("kk");
+//! fake.push_message(FakeChat::private(&aigerim), &aigerim, "/start");
+//! // … run the dispatcher with `bot` …
+//! fake.wait_for_sent(1001, 1, std::time::Duration::from_secs(5)).await;
+//! print!("{}", fake.transcript());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! teloxide needs nothing special, with one caveat: reqwest honours
+//! `HTTP_PROXY`/`HTTPS_PROXY` even for 127.0.0.1, so where those are set,
+//! set `NO_PROXY=127.0.0.1,localhost` too (or give teloxide a client built
+//! with `.no_proxy()`). A 5xx answer makes teloxide sleep 10 s before it
+//! returns, so tests of [`FakeTelegram::set_unavailable`] should expect that.
 
 mod html;
 mod server;

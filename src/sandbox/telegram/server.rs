@@ -344,6 +344,13 @@ async fn get_updates(shared: &Shared, params: &Params) -> Reply {
     let limit = int(params, "limit")?.unwrap_or(100).clamp(1, 100);
     let timeout = int(params, "timeout")?.unwrap_or(0).clamp(0, 50);
     let limit = usize::try_from(limit).unwrap_or(100);
+    // Update kinds the client asked for; Telegram drops the others.
+    let allowed: Vec<String> = object(params, "allowed_updates", "allowed updates")?
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| k.as_str().map(str::to_string))
+        .collect();
     let deadline =
         tokio::time::Instant::now() + Duration::from_secs(u64::try_from(timeout).unwrap_or(0));
     loop {
@@ -364,6 +371,14 @@ async fn get_updates(shared: &Shared, params: &Params) -> Reply {
                     }
                 }
                 _ => {}
+            }
+            if !allowed.is_empty() {
+                inner.updates.retain(|(_, u)| {
+                    u.as_object().is_some_and(|o| {
+                        o.keys()
+                            .any(|k| k != "update_id" && allowed.iter().any(|a| a == k))
+                    })
+                });
             }
             if !inner.updates.is_empty() {
                 let batch: Vec<Value> = inner

@@ -690,3 +690,20 @@ async fn multipart_send_message_is_understood() {
         vec![vec![("Go".into(), "go".into())]]
     );
 }
+
+#[tokio::test]
+async fn updates_outside_allowed_updates_are_dropped() {
+    let (fake, bot) = start(Limits::unlimited()).await;
+    let user = aigerim();
+    let chat = FakeChat::private(&user);
+    fake.push_callback(&chat, &user, 1, "x");
+    let text = fake.push_message(&chat, &user, "hello");
+    let updates = bot
+        .get_updates()
+        .allowed_updates(vec![teloxide::types::AllowedUpdate::Message])
+        .await
+        .expect("poll");
+    assert_eq!(updates.len(), 1);
+    assert_eq!(i64::from(updates[0].id.0), text);
+    assert_eq!(fake.pending_updates(), 1);
+}
