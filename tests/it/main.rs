@@ -2,5 +2,6 @@
 //! temporary database, the config tests run with) and `tests/data/`.
 
 mod cli;
+mod digest;
 mod ingest;
 mod support;
