@@ -1,0 +1,102 @@
+//! Text-level boilerplate: lines that are chrome whatever markup holds them
+//! (views counters, «Читайте также» lead-ins, share and subscribe prompts),
+//! and headings after which a page has only related/popular lists.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::content::Line;
+use super::dom::Tag;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineVerdict {
+    Keep,
+    Drop,
+    /// A heading that opens related/popular/comments: nothing after it is article.
+    Stop,
+}
+
+static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:просмотр\w*|просм\.|прочитан\w*|views?|reads?|қаралды|қаралым\w*|көрілім\w*|көрілді|оқылды|комментари\w*|пікір\w*|comments?)\s*:?\s*[\d\s.,kкKМM]*$")
+        .expect("counter regex")
+});
+
+static READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:читайте\s+также|читать\s+также|смотрите\s+также|читайте\s+ещё|читайте\s+еще|читайте\s+по\s+теме|по\s+теме|оқи\s+отырыңыз|оқыңыз|тағы\s+оқыңыз|сондай-ақ\s+оқыңыз|қараңыз|read\s+also|also\s+read|read\s+more|see\s+also|related\s*:)")
+        .expect("read-also regex")
+});
+
+static STOP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|recommended\s+for\s+you)")
+        .expect("stop regex")
+});
+
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+нам|следите\s+за\s+(?:нами|новостями)|наш\s+telegram|наш\s+телеграм|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|поделиться|share\s+(?:this|on)|follow\s+us|sign\s+up\s+for|subscribe\s+to|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^реклама$|^advertisement$)")
+        .expect("prompt regex")
+});
+
+fn verdict(line: &Line) -> LineVerdict {
+    let t = line.text.trim();
+    let chars = line.chars;
+    if chars == 0 {
+        return LineVerdict::Drop;
+    }
+    if chars <= 40 && COUNTER.is_match(t) {
+        return LineVerdict::Drop;
+    }
+    let is_heading = line.block.is_some_and(Tag::is_heading);
+    if chars <= 60 && STOP.is_match(t) && (is_heading || !t.ends_with('.')) {
+        return LineVerdict::Stop;
+    }
+    if READ_ALSO.is_match(t) && (chars <= 200 || line.link_chars * 2 >= chars) {
+        return LineVerdict::Drop;
+    }
+    if chars <= 200 && PROMPT.is_match(t) {
+        return LineVerdict::Drop;
+    }
+    // A bare date or time line (the byline's), or a lone counter number.
+    if chars <= 40 && !t.chars().any(char::is_alphabetic) && chars <= 12 {
+        return LineVerdict::Drop;
+    }
+    if chars <= 40 && crate::text::dates::find_date(t).is_some() {
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        if letters <= 24 {
+            return LineVerdict::Drop;
+        }
+    }
+    let in_text_block = matches!(
+        line.block,
+        Some(Tag::P | Tag::Li | Tag::Td | Tag::Blockquote)
+    );
+    if !in_text_block && line.link_chars * 10 >= chars * 9 && chars < 80 {
+        return LineVerdict::Drop;
+    }
+    LineVerdict::Keep
+}
+
+/// Joins the kept lines with `\n`, stopping at a related/popular heading
+/// once some article text has been kept.
+pub(crate) fn assemble(lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut kept = 0usize;
+    for line in lines {
+        match verdict(line) {
+            LineVerdict::Keep => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&line.text);
+                kept += line.chars;
+            }
+            LineVerdict::Drop => {}
+            LineVerdict::Stop => {
+                if kept >= 200 {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
