@@ -1,7 +1,7 @@
 //! Extraction benchmark: main-text F1 and speed on a directory of gzipped
 //! pages with a ground truth (the public article-extraction benchmark layout).
 //!
-//! usage: bench_extract [BENCH_DIR] [PRED_JSON] [--repeat N] [--per-page]
+//! usage: bench_extract [BENCH_DIR] [PRED_JSON] [--repeat N] [--per-page] [--parse-only]
 //! defaults: ../shared/bench/extraction/scrapinghub, /tmp/pred.json, 5 repeats.
 //! Times `extract` alone, single-threaded; prints pages/s, MB/s and peak
 //! memory (VmHWM), then runs ../shared/bench/score_extraction.py if python3
@@ -36,6 +36,7 @@ fn run() -> Result<(), String> {
     let mut positional = Vec::new();
     let mut repeat = 5usize;
     let mut per_page = false;
+    let mut parse_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -47,6 +48,7 @@ fn run() -> Result<(), String> {
                     .ok_or("--repeat needs a positive number")?;
             }
             "--per-page" => per_page = true,
+            "--parse-only" => parse_only = true,
             _ => positional.push(a),
         }
     }
@@ -83,6 +85,22 @@ fn run() -> Result<(), String> {
         return Err(format!("no .html.gz pages in {}", html_dir.display()));
     }
     let total_bytes: usize = pages.iter().map(|(_, h)| h.len()).sum();
+
+    if parse_only {
+        // How much of the time is html5ever's alone.
+        let start = Instant::now();
+        let mut nodes = 0usize;
+        for _ in 0..repeat {
+            for (_, html) in &pages {
+                nodes += scraper::Html::parse_document(html).tree.nodes().count();
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "parse only: pages/s={:.1} ({nodes} nodes)",
+            (pages.len() * repeat) as f64 / secs
+        );
+    }
 
     let mut predictions = BTreeMap::new();
     let start = Instant::now();

@@ -39,7 +39,7 @@ impl Lang {
 }
 
 /// How much text is looked at: enough for a stable answer, and fast.
-const SAMPLE_CHARS: usize = 20_000;
+const SAMPLE_CHARS: usize = 6_000;
 
 const KK_CYR_WORDS: &[&str] = &[
     "және",

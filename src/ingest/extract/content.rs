@@ -480,10 +480,14 @@ impl Line {
 
 /// The article text of `dom`, paragraphs split by `\n`, not yet normalised.
 pub(crate) fn main_text(dom: &Dom) -> String {
-    let total = {
-        let pass = Pass::new(dom, Mode::Loose);
-        pass.stats.first().map_or(0, |s| s.chars)
-    };
+    let total: u32 = dom
+        .nodes
+        .iter()
+        .map(|n| match n.kind {
+            Kind::Text { start, end } => count_text(dom.text_of(start, end)).0,
+            Kind::Element { .. } => 0,
+        })
+        .sum();
     let mut best = String::new();
     for mode in [Mode::Strict, Mode::TagsOnly, Mode::Loose] {
         let pass = Pass::new(dom, mode);
@@ -496,7 +500,7 @@ pub(crate) fn main_text(dom: &Dom) -> String {
             best = text;
         }
         // Enough found: stop relaxing.
-        if len >= 500 || (total > 0 && len as f64 >= f64::from(total) * 0.25) {
+        if len >= 500 || len as f64 >= f64::from(total) * 0.25 {
             break;
         }
     }

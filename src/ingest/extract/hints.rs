@@ -3,6 +3,7 @@
 //! The words are those CMSs use across languages, plus the Russian/Kazakh
 //! news-site ones (read-also, popular, views counters, «lenta»).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -14,14 +15,14 @@ use super::dom::Tag;
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(^|[\s_-])(ad|ads|adv|advert|advertisement|banner|breadcrumbs?|combx|comments?|comment-list|commentlist|community|cookies?|consent|gdpr|disqus|footer|header|masthead|menu|navbar|nav|navigation|pagination|pager|popup|modal|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|socials|sponsor|sponsored|supplemental|subscribe|subscription|newsletter|share|sharing|sharebar|share-buttons|toolbar|tags|tag-list|taglist|widget|widgets|promo|outbrain|taboola|recommend|recommended|recommendations|popular|most-read|mostread|trending|read-also|readalso|read_also|see-also|also|more-news|other-news|similar|last-news|latest-news|news-feed|lenta|counter|views|views-count|rating|author-box|login|signin|search|print|partners?|reklama)($|[\s_-])|",
-        r"comment|disqus|sidebar|share|social|related|popular|subscribe|newsletter|cookie|footer|breadcrumb|banner|advert|readalso|read-also|mostread|most-read|recommend|outbrain|taboola|navbar"
+        r"comment|disqus|sidebar|share|social|related|popular|subscribe|newsletter|cookie|footer|breadcrumb|banner|advert|readalso|read-also|mostread|most-read|recommend|outbrain|taboola|navbar|caption|credit|byline|rollover"
     ))
     .expect("unlikely regex")
 });
 
 /// Names that say "this is the article"; they save an element from UNLIKELY.
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|main|post|story|text|material|news-detail|full|column")
+    Regex::new(r"(?i)article|body|content|entry|hentry|main|post|story|text|material|news-detail|full|column|embed|tweet")
         .expect("maybe regex")
 });
 
@@ -40,8 +41,33 @@ pub(crate) const JUNK_TAG: u8 = 1;
 /// Chrome by its class or id.
 pub(crate) const JUNK_HINT: u8 = 2;
 
+/// Class and id strings repeat through a page; each is judged once.
+#[derive(Default)]
+pub(crate) struct HintCache {
+    names: HashMap<Box<str>, (i32, bool)>,
+}
+
+impl HintCache {
+    /// Weight of one class or id string and whether it names chrome.
+    fn name(&mut self, name: &str) -> (i32, bool) {
+        if let Some(v) = self.names.get(name) {
+            return *v;
+        }
+        let mut weight = 0;
+        if POSITIVE.is_match(name) {
+            weight += 25;
+        }
+        if NEGATIVE.is_match(name) {
+            weight -= 25;
+        }
+        let unlikely = UNLIKELY.is_match(name) && !MAYBE.is_match(name);
+        self.names.insert(name.into(), (weight, unlikely));
+        (weight, unlikely)
+    }
+}
+
 /// Weight of an element's class/id and why it is chrome (`JUNK_*` bits).
-pub(crate) fn judge(tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
+pub(crate) fn judge(cache: &mut HintCache, tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
     let itemprop = el.attr("itemprop").unwrap_or("");
@@ -62,22 +88,19 @@ pub(crate) fn judge(tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
             | "alertdialog"
             | "search"
     );
-    let tag_junk = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header);
+    let tag_junk = matches!(
+        tag,
+        Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header | Tag::Figcaption
+    );
     let mut weight = 0;
     let mut hint_junk = false;
     for name in [class, id] {
         if name.is_empty() {
             continue;
         }
-        if POSITIVE.is_match(name) {
-            weight += 25;
-        }
-        if NEGATIVE.is_match(name) {
-            weight -= 25;
-        }
-        if UNLIKELY.is_match(name) && !MAYBE.is_match(name) {
-            hint_junk = true;
-        }
+        let (w, unlikely) = cache.name(name);
+        weight += w;
+        hint_junk |= unlikely;
     }
     let protected = matches!(tag, Tag::Html | Tag::Body | Tag::Article | Tag::Main);
     if protected {
