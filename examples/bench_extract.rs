@@ -37,6 +37,7 @@ fn run() -> Result<(), String> {
     let mut repeat = 5usize;
     let mut per_page = false;
     let mut parse_only = false;
+    let mut explain: Option<(String, String)> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -49,6 +50,11 @@ fn run() -> Result<(), String> {
             }
             "--per-page" => per_page = true,
             "--parse-only" => parse_only = true,
+            "--explain" => {
+                let id = args.next().ok_or("--explain needs ID NEEDLE")?;
+                let needle = args.next().ok_or("--explain needs ID NEEDLE")?;
+                explain = Some((id, needle));
+            }
             _ => positional.push(a),
         }
     }
@@ -86,6 +92,12 @@ fn run() -> Result<(), String> {
     }
     let total_bytes: usize = pages.iter().map(|(_, h)| h.len()).sum();
 
+    if let Some((id, needle)) = &explain {
+        let page = pages.iter().find(|(name, _)| name.starts_with(id.as_str()));
+        let (_, html) = page.ok_or_else(|| format!("no page {id}"))?;
+        print!("{}", civic_digest::ingest::extract::explain(html, needle));
+        return Ok(());
+    }
     if parse_only {
         // How much of the time is html5ever's alone.
         let start = Instant::now();

@@ -62,14 +62,19 @@ struct Pass<'a> {
 }
 
 impl<'a> Pass<'a> {
-    fn new(dom: &'a Dom, mode: Mode) -> Self {
+    /// `raw` holds each node's text size with nothing excluded: an element
+    /// named like chrome that holds most of the page is a wrapper
+    /// ("container penci_sidebar", "wrapper header-style-2"), not chrome.
+    fn new(dom: &'a Dom, mode: Mode, raw: &[u32]) -> Self {
         let n = dom.nodes.len();
         let mut excluded = vec![false; n];
         let mask = mode.mask();
+        let wrapper_size = raw.first().copied().unwrap_or(0) / 2;
         for i in 1..n {
             let node = &dom.nodes[i];
             let parent_ex = excluded.get(node.parent).copied().unwrap_or(false);
-            let own = matches!(node.kind, Kind::Element { junk, .. } if junk & mask != 0);
+            let own = matches!(node.kind, Kind::Element { junk, .. } if junk & mask != 0)
+                && raw.get(i).copied().unwrap_or(0) <= wrapper_size;
             excluded[i] = parent_ex || own;
         }
         let mut stats = vec![Stat::default(); n];
@@ -478,19 +483,28 @@ impl Line {
     }
 }
 
+/// Text size under each node, nothing excluded.
+fn raw_sizes(dom: &Dom) -> Vec<u32> {
+    let mut raw = vec![0u32; dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        let node = &dom.nodes[i];
+        if let Kind::Text { start, end } = node.kind {
+            raw[i] = count_text(dom.text_of(start, end)).0;
+        }
+        if i > 0 && let Some(p) = raw.get(node.parent).copied() {
+            raw[node.parent] = p.saturating_add(raw[i]);
+        }
+    }
+    raw
+}
+
 /// The article text of `dom`, paragraphs split by `\n`, not yet normalised.
 pub(crate) fn main_text(dom: &Dom) -> String {
-    let total: u32 = dom
-        .nodes
-        .iter()
-        .map(|n| match n.kind {
-            Kind::Text { start, end } => count_text(dom.text_of(start, end)).0,
-            Kind::Element { .. } => 0,
-        })
-        .sum();
+    let raw = raw_sizes(dom);
+    let total = raw.first().copied().unwrap_or(0);
     let mut best = String::new();
     for mode in [Mode::Strict, Mode::TagsOnly, Mode::Loose] {
-        let pass = Pass::new(dom, mode);
+        let pass = Pass::new(dom, mode, &raw);
         let roots = pass.select();
         let lines = pass.lines(&roots);
         let text = boiler::assemble(&lines);
@@ -505,4 +519,40 @@ pub(crate) fn main_text(dom: &Dom) -> String {
         }
     }
     best
+}
+
+/// Why the text holding `needle` was kept or not: its ancestors with their
+/// tags, weights, junk bits and container verdicts, and the chosen roots.
+/// For tuning by hand (`bench_extract --explain ID NEEDLE`).
+pub(crate) fn explain(dom: &Dom, needle: &str) -> String {
+    use std::fmt::Write;
+    let raw = raw_sizes(dom);
+    let pass = Pass::new(dom, Mode::Strict, &raw);
+    let roots = pass.select();
+    let mut out = String::new();
+    let _ = writeln!(out, "roots: {roots:?}");
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if let Kind::Text { start, end } = node.kind
+            && dom.text_of(start, end).contains(needle)
+        {
+            let mut a = node.parent;
+            while a != usize::MAX {
+                if let Kind::Element { tag, weight, junk } = &dom.nodes[a].kind {
+                    let _ = writeln!(
+                        out,
+                        "  {a} {tag:?} w={weight} junk={junk} excl={} drop={} chars={} ld={:.2} root={}",
+                        pass.excluded[a],
+                        pass.drop_container(a),
+                        pass.stats[a].chars,
+                        pass.link_density(a),
+                        roots.contains(&a)
+                    );
+                }
+                a = dom.nodes[a].parent;
+            }
+            let _ = writeln!(out, "  (text node {i})");
+            break;
+        }
+    }
+    out
 }

@@ -32,7 +32,7 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)hidden|banner|combx|comment|com-|contact|footer|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|popular|also|counter|views|social|subscribe|author|byline|caption|credit|date|nav|menu|teaser|card")
+    Regex::new(r"(?i)hidden|banner|combx|comment|com-|contact|footer|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|popular|also|counter|views|social|subscribe|author|byline|caption|credit|nav|menu|teaser")
         .expect("negative regex")
 });
 

@@ -53,6 +53,13 @@ pub fn extract(html: &str, url: Option<&url::Url>) -> Extracted {
     }
 }
 
+/// Tuning aid: why the text holding `needle` is kept or dropped.
+#[doc(hidden)]
+pub fn explain(html: &str, needle: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    content::explain(&dom::Dom::build(&doc), needle)
+}
+
 /// The language of a page: the text decides when there is enough of it,
 /// the `<html lang>` hint otherwise.
 fn decide_language(hint: Option<Lang>, sample: &str) -> Lang {
