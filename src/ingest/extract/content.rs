@@ -158,7 +158,13 @@ impl<'a> Pass<'a> {
                     let s = &self.stats[i];
                     (s.chars, s.commas, self.dom.nodes[i].parent)
                 }
-                Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::OtherBlock | Tag::Li => {
+                Tag::Div
+                | Tag::Section
+                | Tag::Article
+                | Tag::Main
+                | Tag::OtherBlock
+                | Tag::Li
+                | Tag::Body => {
                     let s = &self.stats[i];
                     if s.inline_chars < 25 {
                         continue;
@@ -491,7 +497,9 @@ fn raw_sizes(dom: &Dom) -> Vec<u32> {
         if let Kind::Text { start, end } = node.kind {
             raw[i] = count_text(dom.text_of(start, end)).0;
         }
-        if i > 0 && let Some(p) = raw.get(node.parent).copied() {
+        if i > 0
+            && let Some(p) = raw.get(node.parent).copied()
+        {
             raw[node.parent] = p.saturating_add(raw[i]);
         }
     }

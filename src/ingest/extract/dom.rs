@@ -240,11 +240,6 @@ impl Dom {
                 Edge::Open(node) => match node.value() {
                     HtmlNode::Element(el) => {
                         let name = el.name();
-                        if dead_depth > 0 {
-                            dead_depth += 1;
-                            stack.push(None);
-                            continue;
-                        }
                         match name {
                             "meta" => {
                                 let key = el
@@ -289,6 +284,11 @@ impl Dom {
                                 }
                             }
                             _ => {}
+                        }
+                        if dead_depth > 0 {
+                            dead_depth += 1;
+                            stack.push(None);
+                            continue;
                         }
                         if is_dead(name) || is_hidden(el) {
                             dead_depth = 1;
