@@ -287,22 +287,25 @@ impl<'a> Pass<'a> {
             if top_class != 0 && self.weight(sib) == top_class {
                 bonus = top_score * 0.2;
             }
-            let keep = if init[sib] && score[sib] + bonus >= threshold {
-                true
-            } else if self.dom.tag(sib) == Some(Tag::P) {
-                let len = self.stats[sib].chars;
-                let ld = self.link_density(sib);
-                if len > 80 && ld < 0.25 {
+            // Teaser lists (a linked title and a line of summary each) score
+            // like text but are mostly links.
+            let keep =
+                if init[sib] && score[sib] + bonus >= threshold && self.link_density(sib) < 0.3 {
                     true
-                } else {
-                    len > 0 && len <= 80 && ld == 0.0 && {
-                        let t = self.dom.flat_text(sib);
-                        t.ends_with('.') || t.contains(". ")
+                } else if self.dom.tag(sib) == Some(Tag::P) {
+                    let len = self.stats[sib].chars;
+                    let ld = self.link_density(sib);
+                    if len > 80 && ld < 0.25 {
+                        true
+                    } else {
+                        len > 0 && len <= 80 && ld == 0.0 && {
+                            let t = self.dom.flat_text(sib);
+                            t.ends_with('.') || t.contains(". ")
+                        }
                     }
-                }
-            } else {
-                false
-            };
+                } else {
+                    false
+                };
             if keep {
                 roots.push(sib);
             }

@@ -333,3 +333,79 @@ fn broken_markup() {
         None,
     );
 }
+
+#[test]
+fn liter_br_paragraphs_lead_and_unnamed_popular_column() {
+    let a = extract(&fixture("liter_ru.html"), None);
+    assert_eq!(
+        a.title,
+        "Маслихаты получат больше полномочий в контроле за акиматами"
+    );
+    assert_eq!(
+        a.published_at.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-11-28T14:05:00+05:00")
+    );
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://liter.kz/maslikhaty-poluchat-bolshe-polnomochii-1764321000/")
+    );
+    let l = lines(&a.text);
+    assert_eq!(
+        l.first().copied(),
+        Some(
+            "Депутаты Мажилиса одобрили в первом чтении законопроект, который расширяет права местных представительных органов."
+        ),
+        "the lead opens the text:\n{}",
+        a.text
+    );
+    assert!(
+        l.iter()
+            .any(|l| l.starts_with("Документ дает маслихатам право"))
+    );
+    assert!(
+        l.iter()
+            .any(|l| l.starts_with("«Депутат маслихата ближе всех"))
+    );
+    assert_eq!(l.last().copied(), Some("Теперь документ направят в Сенат."));
+    assert_absent(
+        &a.text,
+        &[
+            "Просмотров",
+            "Читайте также",
+            "Сенат одобрил закон",
+            "Популярные новости",
+            "схему движения автобусов",
+            "геомагнитную",
+            "Гороскоп",
+            "Литер Медиа",
+        ],
+    );
+}
+
+#[test]
+fn egemen_kazakh_page() {
+    let a = extract(&fixture("egemen_kk.html"), None);
+    assert_eq!(a.title, "Ауылға цифрлық қызмет жетті");
+    assert_eq!(a.language, Lang::Kk);
+    assert_eq!(
+        a.published_at.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-08-15T09:20:00+05:00")
+    );
+    let l = lines(&a.text);
+    assert_eq!(l.len(), 4, "four paragraphs expected:\n{}", a.text);
+    assert!(l[0].starts_with("Түркістан облысының шалғай ауылдарына"));
+    assert_absent(
+        &a.text,
+        &[
+            "Тағы оқыңыз",
+            "Цифрлық үкімет",
+            "Оқылды",
+            "бөлісу",
+            "Ұқсас жаңалықтар",
+            "компьютерлер",
+            "Көп оқылған",
+            "Зейнетақы",
+            "Барлық құқықтар",
+        ],
+    );
+}
