@@ -28,13 +28,18 @@ static READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|популярное|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
+    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|популярное|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
         .expect("stop regex")
 });
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+нам|следите\s+за\s+(?:нами|новостями)|наш\s+telegram|наш\s+телеграм|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|поделиться|share\s+(?:this|on)|follow\s+us|sign\s+up\s+for|subscribe\s+to|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
+    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+нам|следите\s+за\s+(?:нами|новостями)|наш\s+telegram|наш\s+телеграм|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|поделиться|share\s+(?:this|on)|follow\s+us|sign\s+up\s+for|subscribe\s+to|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
         .expect("prompt regex")
+});
+
+static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:updated|published|posted|last\s+updated|обновлено|опубликовано|дата\s+публикации|жарияланды|жаңартылды)\b")
+        .expect("updated regex")
 });
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -71,7 +76,10 @@ fn verdict(line: &Line) -> LineVerdict {
         return LineVerdict::Drop;
     }
     // A bare date or time line (the byline's), or a lone counter number.
-    if chars <= 40 && !t.chars().any(char::is_alphabetic) && chars <= 12 {
+    if chars <= 12 && line.block != Some(Tag::Tr) && !t.chars().any(char::is_alphabetic) {
+        return LineVerdict::Drop;
+    }
+    if chars <= 80 && UPDATED.is_match(t) && !t.ends_with('.') {
         return LineVerdict::Drop;
     }
     if chars <= 40 && crate::text::dates::find_date(t).is_some() {

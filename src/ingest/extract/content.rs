@@ -428,7 +428,10 @@ impl<'a> Pass<'a> {
                                 cur.flush(&mut lines);
                                 continue;
                             }
-                            if !tag.is_inline() {
+                            if matches!(tag, Tag::Td | Tag::Th) {
+                                // Cells of a row make one line.
+                                cur.text.push(' ');
+                            } else if !tag.is_inline() {
                                 cur.flush(&mut lines);
                                 cur.block = Some(tag);
                             }
@@ -443,7 +446,9 @@ impl<'a> Pass<'a> {
                             if tag == Tag::A {
                                 cur.link_depth = cur.link_depth.saturating_sub(1);
                             }
-                            if !tag.is_inline() {
+                            if matches!(tag, Tag::Td | Tag::Th) {
+                                cur.text.push(' ');
+                            } else if !tag.is_inline() {
                                 cur.flush(&mut lines);
                                 cur.block = None;
                             }
