@@ -42,43 +42,27 @@ pub fn find_date(text: &str) -> Option<DateTime<FixedOffset>> {
         }
     };
     for c in ISO.captures_iter(text) {
-        let pos = c.get(0).map_or(0, |m| m.start());
-        consider(pos, from_iso(&c));
-        break;
+        let d = from_iso(&c);
+        if d.is_some() {
+            consider(c.get(0).map_or(0, |m| m.start()), d);
+            break;
+        }
     }
     for c in NUMERIC.captures_iter(text) {
-        let pos = c.get(0).map_or(0, |m| m.start());
         let d = build(num(&c, "y"), num(&c, "m"), num(&c, "d"), &c);
         if d.is_some() {
-            consider(pos, d);
+            consider(c.get(0).map_or(0, |m| m.start()), d);
             break;
         }
     }
-    for c in DAY_MONTH_YEAR.captures_iter(text) {
-        let pos = c.get(0).map_or(0, |m| m.start());
-        let month = c.name("mon").and_then(|m| month_number(m.as_str()));
-        let d = month.and_then(|m| build(num(&c, "y"), Some(m), num(&c, "d"), &c));
-        if d.is_some() {
-            consider(pos, d);
-            break;
-        }
-    }
-    for c in YEAR_DAY_MONTH.captures_iter(text) {
-        let pos = c.get(0).map_or(0, |m| m.start());
-        let month = c.name("mon").and_then(|m| month_number(m.as_str()));
-        let d = month.and_then(|m| build(num(&c, "y"), Some(m), num(&c, "d"), &c));
-        if d.is_some() {
-            consider(pos, d);
-            break;
-        }
-    }
-    for c in MONTH_DAY_YEAR.captures_iter(text) {
-        let pos = c.get(0).map_or(0, |m| m.start());
-        let month = c.name("mon").and_then(|m| month_number(m.as_str()));
-        let d = month.and_then(|m| build(num(&c, "y"), Some(m), num(&c, "d"), &c));
-        if d.is_some() {
-            consider(pos, d);
-            break;
+    for re in [&*DAY_MONTH_YEAR, &*YEAR_DAY_MONTH, &*MONTH_DAY_YEAR] {
+        for c in re.captures_iter(text) {
+            let month = c.name("mon").and_then(|m| month_number(m.as_str()));
+            let d = month.and_then(|m| build(num(&c, "y"), Some(m), num(&c, "d"), &c));
+            if d.is_some() {
+                consider(c.get(0).map_or(0, |m| m.start()), d);
+                break;
+            }
         }
     }
     best.map(|(_, d)| d)

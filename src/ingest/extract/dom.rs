@@ -259,24 +259,22 @@ impl Dom {
                                     meta.canonical = el.attr("href").map(str::to_string);
                                 }
                             }
-                            "html" => {
-                                if meta.html_lang.is_none() {
-                                    meta.html_lang = el.attr("lang").map(str::to_string);
-                                }
+                            "html" if meta.html_lang.is_none() => {
+                                meta.html_lang = el.attr("lang").map(str::to_string);
                             }
                             "title" => in_title = meta.title.is_none(),
-                            "script" => {
+                            "script"
                                 if el.attr("type").is_some_and(|t| {
                                     t.trim().eq_ignore_ascii_case("application/ld+json")
-                                }) {
-                                    let mut s = String::new();
-                                    for c in node.children() {
-                                        if let HtmlNode::Text(t) = c.value() {
-                                            s.push_str(t);
-                                        }
+                                }) =>
+                            {
+                                let mut s = String::new();
+                                for c in node.children() {
+                                    if let HtmlNode::Text(t) = c.value() {
+                                        s.push_str(t);
                                     }
-                                    meta.json_ld.push(s);
                                 }
+                                meta.json_ld.push(s);
                             }
                             "time" => {
                                 if let Some(dt) = el.attr("datetime") {
@@ -340,9 +338,7 @@ impl Dom {
                             in_title = false;
                         }
                         stack.pop();
-                        if dead_depth > 0 {
-                            dead_depth -= 1;
-                        }
+                        dead_depth = dead_depth.saturating_sub(1);
                     }
                 }
             }
