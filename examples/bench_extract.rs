@@ -31,6 +31,18 @@ fn peak_memory_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU seconds this process has used (user + system), from /proc/self/stat;
+/// steadier than wall time on a machine shared with other jobs.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn run() -> Result<(), String> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut positional = Vec::new();
@@ -115,6 +127,7 @@ fn run() -> Result<(), String> {
     }
 
     let mut predictions = BTreeMap::new();
+    let cpu_start = cpu_seconds();
     let start = Instant::now();
     for round in 0..repeat {
         for (id, html) in &pages {
@@ -128,13 +141,18 @@ fn run() -> Result<(), String> {
         }
     }
     let secs = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => b - a,
+        _ => secs,
+    };
     let n = (pages.len() * repeat) as f64;
     println!(
-        "pages={} repeats={} time={:.3}s pages/s={:.1} MB/s={:.1} peak_memory={} MB",
+        "pages={} repeats={} time={:.3}s pages/s={:.1} (per CPU-second {:.1}) MB/s={:.1} peak_memory={} MB",
         pages.len(),
         repeat,
         secs,
         n / secs,
+        n / cpu,
         (total_bytes * repeat) as f64 / 1e6 / secs,
         peak_memory_kb().map_or("?".to_string(), |kb| format!("{:.1}", kb as f64 / 1024.0)),
     );

@@ -12,7 +12,14 @@ use unicode_normalization::UnicodeNormalization;
 /// reduced to one.
 pub fn normalize(text: &str) -> String {
     let mut cleaned = String::with_capacity(text.len());
-    for c in text.nfc() {
+    // Most text is already NFC; composing it again costs more than checking.
+    let composed: Box<dyn Iterator<Item = char>> =
+        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+            Box::new(text.chars())
+        } else {
+            Box::new(text.nfc())
+        };
+    for c in composed {
         match c {
             '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             '\r' => {}

@@ -40,20 +40,6 @@ struct Stat {
     inline_commas: u32,
 }
 
-fn count_text(s: &str) -> (u32, u32) {
-    let mut chars = 0u32;
-    let mut commas = 0u32;
-    for c in s.chars() {
-        if !c.is_whitespace() {
-            chars = chars.saturating_add(1);
-            if matches!(c, ',' | '，' | '、' | '،') {
-                commas = commas.saturating_add(1);
-            }
-        }
-    }
-    (chars, commas)
-}
-
 struct Pass<'a> {
     dom: &'a Dom,
     excluded: Vec<bool>,
@@ -84,10 +70,9 @@ impl<'a> Pass<'a> {
             }
             let node = &dom.nodes[i];
             match &node.kind {
-                Kind::Text { start, end } => {
-                    let (c, k) = count_text(dom.text_of(*start, *end));
-                    stats[i].chars = c;
-                    stats[i].commas = k;
+                Kind::Text { chars, commas, .. } => {
+                    stats[i].chars = *chars;
+                    stats[i].commas = *commas;
                 }
                 Kind::Element { tag, .. } => match tag {
                     Tag::A => stats[i].link_chars = stats[i].chars,
@@ -408,7 +393,7 @@ impl<'a> Pass<'a> {
             while let Some((i, entering)) = stack.pop() {
                 let node = &self.dom.nodes[i];
                 match &node.kind {
-                    Kind::Text { start, end } => {
+                    Kind::Text { start, end, .. } => {
                         if self.excluded[i] {
                             continue;
                         }
@@ -502,8 +487,8 @@ fn raw_sizes(dom: &Dom) -> Vec<u32> {
     let mut raw = vec![0u32; dom.nodes.len()];
     for i in (0..dom.nodes.len()).rev() {
         let node = &dom.nodes[i];
-        if let Kind::Text { start, end } = node.kind {
-            raw[i] = count_text(dom.text_of(start, end)).0;
+        if let Kind::Text { chars, .. } = node.kind {
+            raw[i] = chars;
         }
         if i > 0
             && let Some(p) = raw.get(node.parent).copied()
@@ -548,7 +533,7 @@ pub(crate) fn explain(dom: &Dom, needle: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "roots: {roots:?}");
     for (i, node) in dom.nodes.iter().enumerate() {
-        if let Kind::Text { start, end } = node.kind
+        if let Kind::Text { start, end, .. } = node.kind
             && dom.text_of(start, end).contains(needle)
         {
             let mut a = node.parent;

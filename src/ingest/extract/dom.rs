@@ -154,6 +154,10 @@ pub(crate) enum Kind {
     Text {
         start: usize,
         end: usize,
+        /// Non-whitespace characters.
+        chars: u32,
+        /// Commas of any script.
+        commas: u32,
     },
 }
 
@@ -206,7 +210,7 @@ impl Dom {
                 continue;
             };
             match &node.kind {
-                Kind::Text { start, end } => {
+                Kind::Text { start, end, .. } => {
                     out.push_str(self.text_of(*start, *end));
                     out.push(' ');
                 }
@@ -317,6 +321,7 @@ impl Dom {
                         let parent = stack.iter().rev().find_map(|s| *s).unwrap_or(0);
                         let start = text.len();
                         text.push_str(t);
+                        let (chars, commas) = count_text(t);
                         let idx = nodes.len();
                         nodes.push(Node {
                             parent,
@@ -324,6 +329,8 @@ impl Dom {
                             kind: Kind::Text {
                                 start,
                                 end: text.len(),
+                                chars,
+                                commas,
                             },
                         });
                         if let Some(p) = nodes.get_mut(parent) {
@@ -372,4 +379,28 @@ fn is_hidden(el: &scraper::node::Element) -> bool {
         }
     }
     false
+}
+
+/// Non-whitespace characters and commas in `s`.
+pub(crate) fn count_text(s: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut commas = 0u32;
+    if s.is_ascii() {
+        for &b in s.as_bytes() {
+            if !b.is_ascii_whitespace() {
+                chars += 1;
+                commas += u32::from(b == b',');
+            }
+        }
+        return (chars, commas);
+    }
+    for c in s.chars() {
+        if !c.is_whitespace() {
+            chars = chars.saturating_add(1);
+            if matches!(c, ',' | '，' | '、' | '،') {
+                commas = commas.saturating_add(1);
+            }
+        }
+    }
+    (chars, commas)
 }

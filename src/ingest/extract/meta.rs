@@ -120,7 +120,7 @@ pub(crate) fn published(dom: &Dom) -> Option<DateTime<FixedOffset>> {
 fn text_after(dom: &Dom, from: usize, limit: usize) -> String {
     let mut out = String::new();
     for node in dom.nodes.iter().skip(from) {
-        if let Kind::Text { start, end } = node.kind {
+        if let Kind::Text { start, end, .. } = node.kind {
             out.push_str(dom.text_of(start, end));
             out.push(' ');
             if out.len() > limit {
