@@ -14,7 +14,9 @@ pub fn normalize(text: &str) -> String {
     let mut cleaned = String::with_capacity(text.len());
     // Most text is already NFC; composing it again costs more than checking.
     let composed: Box<dyn Iterator<Item = char>> =
-        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        if unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
             Box::new(text.chars())
         } else {
             Box::new(text.nfc())

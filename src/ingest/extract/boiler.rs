@@ -98,12 +98,24 @@ fn verdict(line: &Line) -> LineVerdict {
     LineVerdict::Keep
 }
 
-/// Joins the kept lines with `\n`, stopping at a related/popular heading
-/// once some article text has been kept.
-pub(crate) fn assemble(lines: &[Line]) -> String {
+/// Joins the kept lines with `\n`. A related/popular heading removes the
+/// box around it (`widget`); when it stands in the article's own flow,
+/// nothing after it is kept (once some article text has been).
+pub(crate) fn assemble(
+    lines: &[Line],
+    widget: impl Fn(usize, usize) -> Option<usize>,
+    within: impl Fn(usize, usize) -> bool,
+) -> String {
     let mut out = String::new();
     let mut kept = 0usize;
+    let mut skip: Option<usize> = None;
     for line in lines {
+        if let Some(w) = skip {
+            if within(w, line.node) {
+                continue;
+            }
+            skip = None;
+        }
         match verdict(line) {
             LineVerdict::Keep => {
                 if !out.is_empty() {
@@ -113,11 +125,11 @@ pub(crate) fn assemble(lines: &[Line]) -> String {
                 kept += line.chars;
             }
             LineVerdict::Drop => {}
-            LineVerdict::Stop => {
-                if kept >= 200 {
-                    break;
-                }
-            }
+            LineVerdict::Stop => match widget(line.node, line.root) {
+                Some(w) => skip = Some(w),
+                None if kept >= 200 => break,
+                None => {}
+            },
         }
     }
     out

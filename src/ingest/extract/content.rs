@@ -318,6 +318,36 @@ impl<'a> Pass<'a> {
         base + f64::from(self.weight(i))
     }
 
+    /// The box around a related/popular heading at `node`: its highest
+    /// ancestor under `root` that holds well under half the root's text and
+    /// more than the heading. `None` when the heading sits in the article's
+    /// own flow, where everything after it is chrome.
+    fn widget(&self, node: usize, root: usize) -> Option<usize> {
+        let root_chars = self.stats.get(root)?.chars;
+        let own = self.stats.get(node)?.chars;
+        let mut best = None;
+        let mut a = node;
+        while a != root && a != usize::MAX {
+            let chars = self.stats[a].chars;
+            if chars * 10 >= root_chars * 4 {
+                break;
+            }
+            if chars > own + 20 {
+                best = Some(a);
+            }
+            a = self.dom.nodes[a].parent;
+        }
+        if a != root {
+            // The heading is not under this root (lines from a sibling).
+            return best;
+        }
+        best
+    }
+
+    pub(crate) fn is_within(&self, anc: usize, node: usize) -> bool {
+        self.is_ancestor(anc, node)
+    }
+
     fn is_ancestor(&self, anc: usize, mut node: usize) -> bool {
         while node != usize::MAX {
             if node == anc {
@@ -419,6 +449,8 @@ impl<'a> Pass<'a> {
                             } else if !tag.is_inline() {
                                 cur.flush(&mut lines);
                                 cur.block = Some(tag);
+                                cur.node = i;
+                                cur.root = root;
                             }
                             if tag == Tag::A {
                                 cur.link_depth += 1;
@@ -436,6 +468,7 @@ impl<'a> Pass<'a> {
                             } else if !tag.is_inline() {
                                 cur.flush(&mut lines);
                                 cur.block = None;
+                                cur.node = node.parent;
                             }
                         }
                     }
@@ -453,6 +486,9 @@ pub(crate) struct Line {
     pub chars: usize,
     pub link_chars: usize,
     pub block: Option<Tag>,
+    /// The block element the line came from, and the root holding it.
+    pub node: usize,
+    pub root: usize,
     link_depth: u32,
 }
 
@@ -469,12 +505,14 @@ impl Line {
     fn flush(&mut self, lines: &mut Vec<Line>) {
         if self.chars > 0 {
             self.text = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let block = self.block;
+            let (block, node, root) = (self.block, self.node, self.root);
             let depth = self.link_depth;
             let mut done = std::mem::take(self);
             done.link_depth = 0;
             lines.push(done);
             self.block = block;
+            self.node = node;
+            self.root = root;
             self.link_depth = depth;
         } else {
             self.text.clear();
@@ -508,7 +546,11 @@ pub(crate) fn main_text(dom: &Dom) -> String {
         let pass = Pass::new(dom, mode, &raw);
         let roots = pass.select();
         let lines = pass.lines(&roots);
-        let text = boiler::assemble(&lines);
+        let text = boiler::assemble(
+            &lines,
+            |node, root| pass.widget(node, root),
+            |anc, node| pass.is_within(anc, node),
+        );
         let len = text.chars().filter(|c| !c.is_whitespace()).count();
         let best_len = best.chars().filter(|c| !c.is_whitespace()).count();
         if len > best_len {

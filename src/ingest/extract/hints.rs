@@ -60,7 +60,30 @@ impl HintCache {
         if NEGATIVE.is_match(name) {
             weight -= 25;
         }
-        let unlikely = UNLIKELY.is_match(name) && !MAYBE.is_match(name);
+        // Judged token by token; a BEM element ("article__related") is
+        // what its element part says, not its block.
+        let mut chrome = false;
+        let mut article = false;
+        for token in name.split_ascii_whitespace() {
+            let (bem, rest) = token
+                .rsplit_once("__")
+                .map_or((false, token), |(_, e)| (true, e));
+            let mut parts = rest.split("--");
+            let element = parts.next().unwrap_or(rest);
+            // A box's own header or footer is judged with the box.
+            let element_chrome = !(bem
+                && (element.starts_with("header") || element.starts_with("footer")))
+                && UNLIKELY.is_match(element)
+                && !MAYBE.is_match(element);
+            // Modifiers say what kind of box it is: "rail--trending".
+            let modifier_chrome = parts.any(|m| UNLIKELY.is_match(m) && !MAYBE.is_match(m));
+            if element_chrome || modifier_chrome {
+                chrome = true;
+            } else if MAYBE.is_match(element) {
+                article = true;
+            }
+        }
+        let unlikely = chrome && !article;
         self.names.insert(name.into(), (weight, unlikely));
         (weight, unlikely)
     }
