@@ -72,35 +72,35 @@ const TIME: &str = r"(?:[,\s]*(?:в|at|сағат|сағ\.?)?\s*(?P<H>\d{1,2})[:
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
+        r"(?-u:\b)(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
     )
     .expect("ISO date regex")
 });
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>(?:19|20)\d{{2}})\b(?:\s*г\.?)?{TIME}"
+        r"(?-u:\b)(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>(?:19|20)\d{{2}})(?-u:\b)(?:\s*г\.?)?{TIME}"
     ))
     .expect("numeric date regex")
 });
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<d>\d{{1,2}})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(?P<mon>\p{{L}}{{3,12}})\.?,?\s+(?P<y>(?:19|20)\d{{2}})(?:\s*(?:г\.|года|год|г\b|ж\.|жылы|жыл))?{TIME}"
+        r"(?i)(?-u:\b)(?P<d>\d{{1,2}})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(?P<mon>\p{{L}}{{3,12}})\.?,?\s+(?P<y>(?:19|20)\d{{2}})(?:\s*(?:г\.|года|год|г|ж\.|жылы|жыл))?{TIME}"
     ))
     .expect("day month year regex")
 });
 
 static YEAR_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<y>(?:19|20)\d{{2}})\s*(?:жылғы|жылы|ж\.)\s+(?P<d>\d{{1,2}})(?:-ші|-шы)?\s+(?P<mon>\p{{L}}{{3,16}}){TIME}"
+        r"(?i)(?-u:\b)(?P<y>(?:19|20)\d{{2}})\s*(?:жылғы|жылы|ж\.)\s+(?P<d>\d{{1,2}})(?:-ші|-шы)?\s+(?P<mon>\p{{L}}{{3,16}}){TIME}"
     ))
     .expect("year day month regex")
 });
 
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}}){TIME}"
+        r"(?i)(?-u:\b)(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}}){TIME}"
     ))
     .expect("month day year regex")
 });

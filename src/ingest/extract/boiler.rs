@@ -65,7 +65,7 @@ fn verdict(line: &Line) -> LineVerdict {
     if READ_ALSO.is_match(t) && (chars <= 200 || line.link_chars * 2 >= chars) {
         return LineVerdict::Drop;
     }
-    if chars <= 200 && PROMPT.is_match(t) {
+    if chars <= 200 && t.len() <= 600 && PROMPT.is_match(t) {
         return LineVerdict::Drop;
     }
     if chars <= 80 && BYLINE.is_match(t) && !t.ends_with('.') {

@@ -112,9 +112,10 @@ pub(crate) fn published(dom: &Dom) -> Option<DateTime<FixedOffset>> {
         return Some(d);
     }
     // A date printed near the title, else anywhere early in the page.
-    let h1 = (0..dom.nodes.len()).find(|&i| dom.tag(i) == Some(Tag::H1));
-    let near = text_after(dom, h1.unwrap_or(0), 1500);
-    find_date(&near).or_else(|| find_date(&text_after(dom, 0, 6000)))
+    match (0..dom.nodes.len()).find(|&i| dom.tag(i) == Some(Tag::H1)) {
+        Some(h1) => find_date(&text_after(dom, h1, 1500)),
+        None => find_date(&text_after(dom, 0, 4000)),
+    }
 }
 
 fn text_after(dom: &Dom, from: usize, limit: usize) -> String {
