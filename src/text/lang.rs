@@ -7,6 +7,9 @@
 //! separate it from Russian in a single pass over a few kilobytes; the same
 //! holds for the Latin alphabets of 2018/2021 against English.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 /// A language the bot reads and speaks.
@@ -143,6 +146,27 @@ const EN_WORDS: &[&str] = &[
     "it", "this", "be", "from", "at", "has", "have", "said", "will", "an", "which",
 ];
 
+const KK_CYR: u8 = 1;
+const RU: u8 = 2;
+const KK_LAT: u8 = 4;
+const EN: u8 = 8;
+
+/// Every function word with the languages it belongs to.
+static FUNCTION_WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (list, flag) in [
+        (KK_CYR_WORDS, KK_CYR),
+        (RU_WORDS, RU),
+        (KK_LAT_WORDS, KK_LAT),
+        (EN_WORDS, EN),
+    ] {
+        for w in list {
+            *m.entry(*w).or_insert(0) |= flag;
+        }
+    }
+    m
+});
+
 fn is_kk_letter(c: char) -> bool {
     matches!(
         c,
@@ -223,17 +247,11 @@ pub fn detect(text: &str) -> Lang {
                 kk_letter_words += 1;
             }
         }
-        if KK_CYR_WORDS.contains(&word) {
-            kk_words += 1;
-        }
-        if RU_WORDS.contains(&word) {
-            ru_words += 1;
-        }
-        if KK_LAT_WORDS.contains(&word) {
-            kkl_words += 1;
-        }
-        if EN_WORDS.contains(&word) {
-            en_words += 1;
+        if let Some(&flags) = FUNCTION_WORDS.get(word) {
+            kk_words += usize::from(flags & KK_CYR != 0);
+            ru_words += usize::from(flags & RU != 0);
+            kkl_words += usize::from(flags & KK_LAT != 0);
+            en_words += usize::from(flags & EN != 0);
         }
     };
     for c in text.chars() {

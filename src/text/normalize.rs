@@ -104,17 +104,17 @@ fn fix_lookalikes(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        let has_cyr = word.chars().any(is_cyrillic);
+    let mut start: Option<usize> = None;
+    let flush = |word: &str, out: &mut String| {
+        let mut has_cyr = false;
         let mut latin = 0usize;
         let mut twins = 0usize;
         for c in word.chars() {
             if c.is_ascii_alphabetic() {
                 latin += 1;
-                if cyrillic_twin(c).is_some() {
-                    twins += 1;
-                }
+                twins += usize::from(cyrillic_twin(c).is_some());
+            } else if is_cyrillic(c) {
+                has_cyr = true;
             }
         }
         if has_cyr && latin > 0 && latin == twins {
@@ -122,17 +122,20 @@ fn fix_lookalikes(text: &str) -> String {
         } else {
             out.push_str(word);
         }
-        word.clear();
     };
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
-            word.push(c);
+            start.get_or_insert(i);
         } else {
-            flush(&mut word, &mut out);
+            if let Some(s) = start.take() {
+                flush(text.get(s..i).unwrap_or(""), &mut out);
+            }
             out.push(c);
         }
     }
-    flush(&mut word, &mut out);
+    if let Some(s) = start {
+        flush(text.get(s..).unwrap_or(""), &mut out);
+    }
     out
 }
 
