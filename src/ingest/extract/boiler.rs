@@ -13,8 +13,11 @@ use super::dom::Tag;
 pub(crate) enum LineVerdict {
     Keep,
     Drop,
-    /// A heading that opens related/popular/comments: nothing after it is article.
+    /// A heading that opens related/popular/comments: its box goes, or,
+    /// in the article's own flow, everything after it.
     Stop,
+    /// A «Читайте также» heading on its own: its box goes, the article stays.
+    Box,
 }
 
 static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -23,17 +26,17 @@ static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:читайте\s+также|читать\s+также|смотрите\s+также|читайте\s+ещё|читайте\s+еще|читайте\s+по\s+теме|по\s+теме|оқи\s+отырыңыз|оқыңыз|тағы\s+оқыңыз|сондай-ақ\s+оқыңыз|қараңыз|read\s+also|also\s+read|read\s+more|see\s+also|related\s*:)")
+    Regex::new(r"(?i)^(?:читайте\s+также|читать\s+также|смотрите\s+также|читайте\s+ещё|читайте\s+еще|читайте\s+по\s+теме|по\s+теме\s*:|также\s+читайте|читайте\s+нас|оқи\s+отырыңыз|оқыңыз|тағы\s+(?:да\s+)?оқыңыз|сондай-ақ\s+оқыңыз|қараңыз|read\s+also|also\s+read|read\s+more|see\s+also|related\s*:)")
         .expect("read-also regex")
 });
 
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|популярное|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
+    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|(?:ещё|еще)\s+по\s+теме|материалы\s+по\s+теме|выбор\s+редакции|лучшее\s+за\s+(?:неделю|месяц)|главное\s+за\s+(?:день|неделю)|новости\s+компаний|вам\s+может\s+быть\s+интересно|басқа\s+жаңалықтар|редактор\s+таңдауы|жаңалықтар\s+легі|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|популярное|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
         .expect("stop regex")
 });
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+нам|следите\s+за\s+(?:нами|новостями)|наш\s+telegram|наш\s+телеграм|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|поделиться|share\s+(?:this|on)|follow\s+us|sign\s+up\s+for|subscribe\s+to|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
+    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+(?:нам|нашему)|следите\s+за\s+(?:нами|новостями)|(?:наш|нашем|нашего)\s+(?:telegram|телеграм|whatsapp|instagram|канал|канале|youtube)|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|^поделиться|share\s+(?:this|on)|follow\s+us\s+on|(?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|channel)\b|^©|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
         .expect("prompt regex")
 });
 
@@ -61,6 +64,9 @@ fn verdict(line: &Line) -> LineVerdict {
     let is_heading = line.block.is_some_and(Tag::is_heading);
     if chars <= 60 && STOP.is_match(t) && (is_heading || !t.ends_with('.')) {
         return LineVerdict::Stop;
+    }
+    if READ_ALSO.is_match(t) && chars <= 30 && line.link_chars == 0 {
+        return LineVerdict::Box;
     }
     if READ_ALSO.is_match(t) && (chars <= 200 || line.link_chars * 2 >= chars) {
         return LineVerdict::Drop;
@@ -130,6 +136,7 @@ pub(crate) fn assemble(
                 None if kept >= 200 => break,
                 None => {}
             },
+            LineVerdict::Box => skip = widget(line.node, line.root),
         }
     }
     out
