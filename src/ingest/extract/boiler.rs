@@ -141,3 +141,86 @@ pub(crate) fn assemble(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, link_chars: usize, block: Tag) -> Line {
+        Line {
+            text: text.to_string(),
+            chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+            link_chars,
+            block: Some(block),
+            ..Line::default()
+        }
+    }
+
+    fn v(text: &str) -> LineVerdict {
+        verdict(&line(text, 0, Tag::P))
+    }
+
+    #[test]
+    fn counters_and_prompts_go() {
+        for t in [
+            "Просмотров:85",
+            "Просмотров: 1 234",
+            "Қаралым: 2 418",
+            "Views 12K",
+            "Подписывайтесь на наш Telegram-канал",
+            "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter",
+            "Теги: школы, акимы",
+            "Поделиться",
+            "Telegram арнамызға жазылыңыз",
+            "Фото: пресс-служба акимата",
+            "Обновлено: 29.11.2025 13:11",
+            "29 ноября 2025, 13:11",
+            "85",
+        ] {
+            assert_eq!(v(t), LineVerdict::Drop, "{t}");
+        }
+    }
+
+    #[test]
+    fn article_sentences_stay() {
+        for t in [
+            "Аким решил поделиться опытом с коллегами из соседних районов.",
+            "По теме доклада выступили депутаты маслихата и представители акимата.",
+            "Популярное у жителей место отдыха отремонтируют к лету.",
+            "Комментарии к законопроекту направили в Мажилис до конца месяца.",
+            "В 2025 году в области построят 12 школ.",
+            "By 2030, every village will have broadband, the ministry said.",
+        ] {
+            assert_eq!(v(t), LineVerdict::Keep, "{t}");
+        }
+    }
+
+    #[test]
+    fn related_headings_stop_and_read_also_boxes() {
+        for t in [
+            "Другие новости на эту тему:",
+            "Самые читаемые",
+            "Популярное",
+            "Тақырып бойынша",
+            "Көп оқылған",
+            "Related articles",
+        ] {
+            assert_eq!(verdict(&line(t, 0, Tag::H2)), LineVerdict::Stop, "{t}");
+        }
+        assert_eq!(v("Читайте также"), LineVerdict::Box);
+        assert_eq!(v("Оқи отырыңыз:"), LineVerdict::Box);
+        let inline = "Читайте также: Выборы акимов районов: что известно о реформе";
+        assert_eq!(verdict(&line(inline, 40, Tag::P)), LineVerdict::Drop);
+    }
+
+    #[test]
+    fn link_teasers_go_and_plain_links_in_text_stay() {
+        let t = "Курс тенге на 12 сентября: доллар подешевел";
+        assert_eq!(
+            verdict(&line(t, t.chars().count(), Tag::P)),
+            LineVerdict::Drop
+        );
+        let t = "Об этом сообщает Kazinform со ссылкой на пресс-службу министерства финансов.";
+        assert_eq!(verdict(&line(t, 8, Tag::P)), LineVerdict::Keep);
+    }
+}

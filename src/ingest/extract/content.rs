@@ -489,7 +489,7 @@ pub(crate) struct Line {
     /// The block element the line came from, and the root holding it.
     pub node: usize,
     pub root: usize,
-    link_depth: u32,
+    pub(crate) link_depth: u32,
 }
 
 impl Line {

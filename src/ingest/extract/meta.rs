@@ -23,25 +23,48 @@ const SEPARATORS: &[&str] = &[
     " | ", " — ", " – ", " - ", " :: ", " « ", " » ", " / ", " • ",
 ];
 
-/// `<title>` without the site's name ("… | Tengrinews.kz").
-fn strip_site(title: &str, site: Option<&str>) -> String {
+/// Whether `part` of a title is the site's name rather than the headline.
+fn is_site_name(part: &str, site: Option<&str>, h1: Option<&str>) -> bool {
+    let part = part.trim();
+    if site.is_some_and(|s| part.eq_ignore_ascii_case(s.trim())) {
+        return true;
+    }
+    if h1.is_some_and(|h| h.trim() == part) {
+        return false;
+    }
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let domain = words.iter().any(|w| {
+        w.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty() && b.len() >= 2 && b.chars().all(char::is_alphabetic)
+        })
+    });
+    let capitalised = words
+        .iter()
+        .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    domain || (words.len() <= 3 && capitalised)
+}
+
+/// `<title>` without the site's name ("… | Tengrinews.kz", "Zakon.kz :: …").
+fn strip_site(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
     let t = title.trim();
+    if let Some(h) = h1
+        && !h.is_empty()
+        && t.starts_with(h.trim())
+    {
+        return h.trim().to_string();
+    }
     for sep in SEPARATORS {
-        if let Some((head, tail)) = t.rsplit_once(sep) {
-            let tail_words = tail.split_whitespace().count();
-            let head_words = head.split_whitespace().count();
-            let is_site = site.is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
-                || tail.contains('.')
-                || tail_words <= 3;
-            if is_site && head_words >= 2 {
-                return head.trim().to_string();
-            }
-            if let Some((h2, t2)) = t.split_once(sep) {
-                let site_first = site.is_some_and(|s| h2.trim().eq_ignore_ascii_case(s.trim()));
-                if site_first && t2.split_whitespace().count() >= 2 {
-                    return t2.trim().to_string();
-                }
-            }
+        if let Some((head, tail)) = t.rsplit_once(sep)
+            && head.split_whitespace().count() >= 2
+            && is_site_name(tail, site, h1)
+        {
+            return head.trim().to_string();
+        }
+        if let Some((head, tail)) = t.split_once(sep)
+            && tail.split_whitespace().count() >= 2
+            && site.is_some_and(|s| head.trim().eq_ignore_ascii_case(s.trim()))
+        {
+            return tail.trim().to_string();
         }
     }
     t.to_string()
@@ -55,7 +78,7 @@ pub(crate) fn title(dom: &Dom) -> String {
         .iter()
         .find(|h| h.split_whitespace().count() >= 2);
     if let Some(og) = meta(dom, &["og:title", "twitter:title"]) {
-        let og = strip_site(og, site);
+        let og = strip_site(og, site, h1.map(String::as_str));
         if !og.is_empty() {
             return og;
         }
@@ -64,7 +87,7 @@ pub(crate) fn title(dom: &Dom) -> String {
         return h.clone();
     }
     if let Some(t) = dom.meta.title.as_deref() {
-        let t = strip_site(t, site);
+        let t = strip_site(t, site, None);
         if !t.is_empty() {
             return t;
         }
@@ -163,4 +186,51 @@ pub(crate) fn language(dom: &Dom, title: &str, text: &str) -> Lang {
         format!("{title}\n{text}")
     };
     super::decide_language(hint, &sample)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_names_come_off_titles() {
+        let s = |t: &str| strip_site(t, None, None);
+        assert_eq!(
+            s("В Акмолинской области отремонтируют школы - Tengrinews.kz"),
+            "В Акмолинской области отремонтируют школы"
+        );
+        assert_eq!(
+            s("Сельские акимы получат право :: Zakon.kz"),
+            "Сельские акимы получат право"
+        );
+        assert_eq!(
+            s("Ауылға цифрлық қызмет жетті | Egemen Qazaqstan"),
+            "Ауылға цифрлық қызмет жетті"
+        );
+        assert_eq!(
+            strip_site(
+                "Kazinform | Ауыл әкімдері бюджетті басқарады",
+                Some("Kazinform"),
+                None
+            ),
+            "Ауыл әкімдері бюджетті басқарады"
+        );
+    }
+
+    #[test]
+    fn headline_dashes_stay() {
+        let s = |t: &str| strip_site(t, None, None);
+        assert_eq!(
+            s("Токаев: реформы - это не кампания"),
+            "Токаев: реформы - это не кампания"
+        );
+        assert_eq!(
+            strip_site(
+                "Кошанов – о выборах акимов | Liter.kz",
+                None,
+                Some("Кошанов – о выборах акимов")
+            ),
+            "Кошанов – о выборах акимов"
+        );
+    }
 }
