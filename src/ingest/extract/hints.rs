@@ -15,7 +15,9 @@ use super::dom::Tag;
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(^|[\s_-])(ad|ads|adv|advert|advertisement|banner|breadcrumbs?|combx|comments?|comment-list|commentlist|community|cookies?|consent|gdpr|disqus|footer|header|masthead|menu|navbar|nav|navigation|pagination|pager|popup|modal|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|socials|sponsor|sponsored|supplemental|subscribe|subscription|newsletter|share|sharing|sharebar|share-buttons|toolbar|tags|tag-list|taglist|widget|widgets|promo|outbrain|taboola|recommend|recommended|recommendations|popular|most-read|mostread|trending|read-also|readalso|read_also|see-also|also|more-news|other-news|similar|last-news|latest-news|news-feed|lenta|counter|views|views-count|rating|author-box|login|signin|search|print|partners?|reklama)($|[\s_-])|",
-        r"comment|disqus|sidebar|share|social|related|popular|subscribe|newsletter|cookie|footer|breadcrumb|banner|advert|readalso|read-also|mostread|most-read|recommend|outbrain|taboola|navbar|caption|credit|byline|rollover"
+        r"comment|disqus|sidebar|share|social|related|popular|subscribe|newsletter|cookie|footer|breadcrumb|banner|advert|readalso|read-also|mostread|most-read|recommend|outbrain|taboola|navbar|caption|credit|byline|rollover|",
+        // Russian and Kazakh names in transliteration.
+        r"chitai|chitay|takzhe|populyar|pohozh|poxozh|drugie-nov|samoe|chitaem|kommentar|reklam|podpis|sotsset|socset|tanymal|uqsas|ukhsas"
     ))
     .expect("unlikely regex")
 });
