@@ -438,3 +438,27 @@ fn popular_box_inside_the_article_is_cut_out_not_the_rest() {
         ],
     );
 }
+
+#[test]
+fn unnamed_teaser_block_next_to_the_article_stays_out() {
+    let para = |n: usize| {
+        format!(
+            "<p>Абзац {n}: в районе обсудили, как будут тратиться деньги сельского бюджета, \
+             сколько дорог отремонтируют, где поставят фонари и кто будет отвечать за вывоз мусора.</p>"
+        )
+    };
+    let teaser = |n: usize| {
+        format!(
+            "<div><a href=\"/t{n}\">Заголовок другой новости номер {n}</a>\
+             <p>Короткий анонс другой новости, чтобы читатель перешел по ссылке, номер {n}.</p></div>"
+        )
+    };
+    let html = format!(
+        "<html><body><div><div>{}</div><div>{}</div></div></body></html>",
+        (1..=6).map(para).collect::<String>(),
+        (1..=4).map(teaser).collect::<String>()
+    );
+    let a = extract(&html, None);
+    assert_eq!(lines(&a.text).len(), 6, "{}", a.text);
+    assert_absent(&a.text, &["анонс", "Заголовок другой новости"]);
+}
