@@ -12,6 +12,7 @@ mod content;
 mod dom;
 mod hints;
 mod meta;
+mod prefilter;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub struct Extracted {
 /// Extracts the article from `html`; `url` resolves relative links.
 /// Never panics: empty, broken or tag-less input gives what it can.
 pub fn extract(html: &str, url: Option<&url::Url>) -> Extracted {
-    let doc = scraper::Html::parse_document(html);
+    let doc = scraper::Html::parse_document(&prefilter::strip(html));
     let dom = dom::Dom::build(&doc);
     drop(doc);
     let text = normalize(&content::main_text(&dom));
