@@ -33,6 +33,11 @@ pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
 /// Finds the first plausible date (with its time, if written next to it)
 /// inside longer text.
 pub fn find_date(text: &str) -> Option<DateTime<FixedOffset>> {
+    // Every form holds a four-digit year; most text has none, and this
+    // check runs on a DFA where the captures below would not.
+    if !YEAR.is_match(text) {
+        return None;
+    }
     let mut best: Option<(usize, DateTime<FixedOffset>)> = None;
     let mut consider = |pos: usize, d: Option<DateTime<FixedOffset>>| {
         if let Some(d) = d
@@ -69,6 +74,8 @@ pub fn find_date(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 const TIME: &str = r"(?:[,\s]*(?:в|at|сағат|сағ\.?)?\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:\s*(?P<tz>[+-]\d{2}:?\d{2}|UTC|GMT|Z))?)?";
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}").expect("year regex"));
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -36,12 +36,12 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+(?:нам|нашему)|следите\s+за\s+(?:нами|новостями)|(?:наш|нашем|нашего)\s+(?:telegram|телеграм|whatsapp|instagram|канал|канале|youtube)|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|^поделиться|share\s+(?:this|on)|follow\s+us\s+on|(?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|channel)\b|^©|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
+    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+(?:нам|нашему)|следите\s+за\s+(?:нами|новостями)|(?:наш|нашем|нашего)\s+(?:telegram|телеграм|whatsapp|instagram|канал|канале|youtube)|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|^поделиться|share\s+(?:this|on)|follow\s+us\s+on|(?:sign\s+up|subscribe)(?-u:\b).{0,80}(?-u:\b)(?:newsletters?|channel)(?-u:\b)|^©|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
         .expect("prompt regex")
 });
 
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:updated|published|posted|last\s+updated|обновлено|опубликовано|дата\s+публикации|жарияланды|жаңартылды)\b")
+    Regex::new(r"(?i)^(?:updated|published|posted|last\s+updated|обновлено|опубликовано|дата\s+публикации|жарияланды|жаңартылды)(?:[^\p{L}]|$)")
         .expect("updated regex")
 });
 

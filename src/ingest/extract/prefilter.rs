@@ -17,7 +17,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     // Bytes before `copied` are already in `out` (or need not be copied).
     let mut copied = 0usize;
     let mut i = 0usize;
-    while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+    while let Some(off) = b.get(i..).and_then(|r| memchr::memchr(b'<', r)) {
         let lt = i + off;
         let rest = &b[lt..];
         if rest.starts_with(b"<!--") {
@@ -101,8 +101,10 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     while let Some(k) = find(b, i, b"</") {
         let after = k + 2;
         let end = after + name.len();
-        if b.get(after..end).is_some_and(|n| n.eq_ignore_ascii_case(name))
-            && b.get(end).is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
+        if b.get(after..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && b.get(end)
+                .is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
         {
             return Some(k);
         }
@@ -112,14 +114,12 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
 }
 
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(b.get(from..)?, needle).map(|p| p + from)
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -154,6 +154,9 @@ mod tests {
 
     #[test]
     fn closing_tags_in_any_case() {
-        assert_eq!(strip("<SCRIPT>x</Script ><p>t</p>"), "<SCRIPT></Script ><p>t</p>");
+        assert_eq!(
+            strip("<SCRIPT>x</Script ><p>t</p>"),
+            "<SCRIPT></Script ><p>t</p>"
+        );
     }
 }
