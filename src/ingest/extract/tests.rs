@@ -462,3 +462,38 @@ fn unnamed_teaser_block_next_to_the_article_stays_out() {
     assert_eq!(lines(&a.text).len(), 6, "{}", a.text);
     assert_absent(&a.text, &["анонс", "Заголовок другой новости"]);
 }
+
+#[test]
+fn qazaq24_dle_page_with_br_text_and_card_related_block() {
+    let a = extract(&fixture("qazaq24_dle_ru.html"), None);
+    assert_eq!(
+        a.title,
+        "В Жетысуской области открыли 15 сельских амбулаторий"
+    );
+    assert_eq!(
+        a.published_at.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-11-29T13:11:00+05:00")
+    );
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://qazaq24.com/news/12345-v-zhetysuskoj-oblasti-otkryli-15-amb.html")
+    );
+    let l = lines(&a.text);
+    assert_eq!(l.len(), 4, "four paragraphs expected:\n{}", a.text);
+    assert!(l[0].starts_with("Как сообщает Qazaq24.com со ссылкой на сайт Zhetysu.gov.kz"));
+    assert!(l[2].starts_with("«Раньше за простым анализом"));
+    assert_absent(
+        &a.text,
+        &[
+            "заархивирована",
+            "Другие новости на эту тему",
+            "Абайской области",
+            "подъемные",
+            "Самые читаемые",
+            "Курс доллара",
+            "Магнитные бури",
+            "Радио Казахстана",
+            "85",
+        ],
+    );
+}
