@@ -31,8 +31,15 @@ static READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|рекомендуем|комментарии|(?:ещё|еще)\s+по\s+теме|материалы\s+по\s+теме|выбор\s+редакции|лучшее\s+за\s+(?:неделю|месяц)|главное\s+за\s+(?:день|неделю)|новости\s+компаний|вам\s+может\s+быть\s+интересно|басқа\s+жаңалықтар|редактор\s+таңдауы|жаңалықтар\s+легі|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|популярное|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|танымал|пікірлер|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
+    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|(?:ещё|еще)\s+по\s+теме|материалы\s+по\s+теме|выбор\s+редакции|лучшее\s+за\s+(?:неделю|месяц)|главное\s+за\s+(?:день|неделю)|новости\s+компаний|вам\s+может\s+быть\s+интересно|басқа\s+жаңалықтар|редактор\s+таңдауы|жаңалықтар\s+легі|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
         .expect("stop regex")
+});
+
+/// One-word headings that open chrome only when they are the whole line
+/// («Комментарии (3)», not «Комментарии экспертов»).
+static STOP_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:популярное|рекомендуем|комментарии|танымал|пікірлер|comments|trending)\s*[:.!…]?\s*(?:\(\d+\)|\d+)?$")
+        .expect("stop word regex")
 });
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
@@ -62,7 +69,10 @@ fn verdict(line: &Line) -> LineVerdict {
         return LineVerdict::Drop;
     }
     let is_heading = line.block.is_some_and(Tag::is_heading);
-    if chars <= 60 && STOP.is_match(t) && (is_heading || !t.ends_with('.')) {
+    if chars <= 60
+        && (STOP.is_match(t) || STOP_WORD.is_match(t))
+        && (is_heading || !t.ends_with('.'))
+    {
         return LineVerdict::Stop;
     }
     if READ_ALSO.is_match(t) && chars <= 30 && line.link_chars == 0 {
@@ -188,6 +198,8 @@ mod tests {
             "По теме доклада выступили депутаты маслихата и представители акимата.",
             "Популярное у жителей место отдыха отремонтируют к лету.",
             "Комментарии к законопроекту направили в Мажилис до конца месяца.",
+            "Комментарии экспертов",
+            "Популярное у туристов место",
             "В 2025 году в области построят 12 школ.",
             "By 2030, every village will have broadband, the ministry said.",
         ] {
