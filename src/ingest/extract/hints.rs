@@ -29,7 +29,7 @@ static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|material|detail|lead")
+    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|material|detail|lead|media-embed|tweet|telegram|instagram")
         .expect("positive regex")
 });
 
