@@ -39,7 +39,12 @@ pub fn extract(html: &str, url: Option<&url::Url>) -> Extracted {
     let doc = scraper::Html::parse_document(&prefilter::strip(html));
     let dom = dom::Dom::build(&doc);
     drop(doc);
-    let text = normalize(&content::main_text(&dom));
+    // Lines of invisible characters only come out of normalisation empty.
+    let text = normalize(&content::main_text(&dom))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let title = normalize(&meta::title(&dom)).replace('\n', " ");
     let published_at = meta::published(&dom);
     let canonical_url = meta::canonical(&dom, url);

@@ -273,6 +273,15 @@ fn output_text_is_normalised() {
 }
 
 #[test]
+fn invisible_only_paragraphs_leave_no_blank_lines() {
+    let html = "<article><p>Первый абзац статьи о сельских акимах, которые отчитались перед жителями.</p>\
+                <p>\u{FEFF}\u{200B}</p><p>\u{00AD}</p>\
+                <p>Второй абзац статьи: отчеты опубликуют на сайте районного акимата.</p></article>";
+    let a = extract(html, None);
+    assert_eq!(lines(&a.text).len(), 2, "{:?}", a.text);
+}
+
+#[test]
 fn empty_and_whitespace_input() {
     for html in ["", "   ", "\n\n", "<html></html>", "<!DOCTYPE html>"] {
         let a = extract(html, None);
@@ -496,4 +505,79 @@ fn qazaq24_dle_page_with_br_text_and_card_related_block() {
             "85",
         ],
     );
+}
+
+#[test]
+fn random_tag_soup_never_panics() {
+    // A small xorshift generator: the same soup on every run.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const PIECES: &[&str] = &[
+        "<div class=\"content\">",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<a href=\"/x\">",
+        "</a>",
+        "<br>",
+        "<script>var a='</p>';",
+        "</script>",
+        "<style>",
+        "</style>",
+        "<!--",
+        "-->",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<h1>",
+        "</h1>",
+        "<h3>Самые читаемые</h3>",
+        "Читайте также:",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<svg><path/>",
+        "</svg>",
+        "<time datetime=\"2025-13-45\">",
+        "Аким сельского округа провел встречу с жителями, обсудили ремонт дороги. ",
+        "Просмотров: 85",
+        "&nbsp;",
+        "&#0;",
+        "&#x110000;",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "\u{0}",
+        "\u{FEFF}",
+        "<meta property=\"article:published_time\" content=\"29 Ноября 2025 13:11\">",
+        "<link rel=\"canonical\" href=\"::not a url::\">",
+        "<html lang=\"kk\">",
+        "<form>",
+        "<input>",
+        "<div class=\"sidebar\">",
+        "<footer>",
+        "<noscript>",
+        "Қaсым ",
+        "2025 жылғы 15 тамызда",
+    ];
+    let base = url::Url::parse("https://example.kz/news/").ok();
+    for _ in 0..300 {
+        let n = (next() % 400) as usize;
+        let mut html = String::new();
+        for _ in 0..n {
+            html.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let a = extract(&html, base.as_ref());
+        assert!(!a.text.contains("<script"), "script text leaked");
+        assert!(
+            a.text.lines().all(|l| !l.trim().is_empty()),
+            "blank line in {:?}",
+            a.text
+        );
+    }
 }
