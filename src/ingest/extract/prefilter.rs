@@ -68,6 +68,15 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                 continue;
             }
         }
+        if first.is_ascii_alphabetic()
+            && let Some(tag) = html.get(lt..=gt)
+            && let Some(slim) = slim_tag(tag, name.len())
+        {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(html.get(copied..lt).unwrap_or(""));
+            o.push_str(&slim);
+            copied = gt + 1;
+        }
         i = gt + 1;
     }
     match out {
@@ -77,6 +86,95 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             Cow::Owned(o)
         }
     }
+}
+
+/// Attributes extraction reads; the rest (data-*, srcset, onclick, inline
+/// JSON…) is most of a modern page's markup and only costs tokenizing.
+fn kept_attribute(name: &str, tag: &str) -> bool {
+    const KEEP: &[&str] = &[
+        "class",
+        "id",
+        "role",
+        "style",
+        "hidden",
+        "aria-hidden",
+        "itemprop",
+        "content",
+        "property",
+        "name",
+        "rel",
+        "lang",
+        "type",
+        "datetime",
+    ];
+    KEEP.iter().any(|k| name.eq_ignore_ascii_case(k))
+        || (name.eq_ignore_ascii_case("href") && tag.eq_ignore_ascii_case("link"))
+}
+
+/// The opening tag `tag` (from `<` to `>`, name `name_len` bytes long)
+/// with only the attributes extraction reads; `None` when nothing would be
+/// dropped or the tag does not parse simply (it is then left as it is).
+fn slim_tag(tag: &str, name_len: usize) -> Option<String> {
+    let name = tag.get(1..1 + name_len)?;
+    let inner = tag.get(1 + name_len..tag.len().checked_sub(1)?)?;
+    let b = inner.as_bytes();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut dropped = false;
+    let mut k = 0usize;
+    while k < b.len() {
+        if b[k].is_ascii_whitespace() || b[k] == b'/' {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < b.len() && !(b[k].is_ascii_whitespace() || b[k] == b'=' || b[k] == b'/') {
+            k += 1;
+        }
+        let attr = inner.get(start..k)?;
+        let mut j = k;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'=' {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match b.get(j) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let close = b.get(j + 1..)?.iter().position(|&c| c == q)?;
+                    j = j + 1 + close + 1;
+                }
+                Some(_) => {
+                    while j < b.len() && !b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                }
+                None => return None,
+            }
+            k = j;
+        }
+        if kept_attribute(attr, name) {
+            kept.push(inner.get(start..k)?);
+        } else {
+            dropped = true;
+        }
+    }
+    if !dropped {
+        return None;
+    }
+    let mut out = String::with_capacity(tag.len());
+    out.push('<');
+    out.push_str(name);
+    for a in kept {
+        out.push(' ');
+        out.push_str(a);
+    }
+    if inner.ends_with('/') {
+        out.push('/');
+    }
+    out.push('>');
+    Some(out)
 }
 
 /// Index of the `>` closing the tag whose name starts at `from`, with
@@ -140,7 +238,11 @@ mod tests {
     fn keeps_json_ld_and_lookalikes() {
         let html = "<script type=\"application/ld+json\">{\"datePublished\":\"2025\"}</script>\
                     <div title=\"<script>\">Текст</div><p>x < script y</p>";
-        assert_eq!(strip(html), html);
+        assert_eq!(
+            strip(html),
+            "<script type=\"application/ld+json\">{\"datePublished\":\"2025\"}</script>\
+             <div>Текст</div><p>x < script y</p>"
+        );
     }
 
     #[test]
@@ -150,6 +252,26 @@ mod tests {
         assert_eq!(strip("<!-- open"), "<!-- open");
         assert_eq!(strip("<"), "<");
         assert_eq!(strip("<script"), "<script");
+    }
+
+    #[test]
+    fn keeps_only_the_attributes_extraction_reads() {
+        assert_eq!(
+            strip("<a href=\"/x\" data-x='{\"a\":1}' class=\"more\">t</a><img src=x alt=\"y\"/>"),
+            "<a class=\"more\">t</a><img/>"
+        );
+        assert_eq!(
+            strip(
+                "<link rel=\"canonical\" href=\"/n/1\"><meta property=\"og:title\" content=\"Т > Т\">"
+            ),
+            "<link rel=\"canonical\" href=\"/n/1\"><meta property=\"og:title\" content=\"Т > Т\">"
+        );
+        assert_eq!(
+            strip("<div hidden style=\"display:none\">x</div>"),
+            "<div hidden style=\"display:none\">x</div>"
+        );
+        // An unbalanced quote: the tag is left for html5ever as it is.
+        assert_eq!(strip("<p title=\"open>x"), "<p title=\"open>x");
     }
 
     #[test]
