@@ -236,7 +236,6 @@ impl Dom {
         // Arena index of each open element; `None` for skipped ones.
         let mut stack: Vec<Option<usize>> = vec![Some(0)];
         let mut dead_depth = 0usize;
-        let mut hint_cache = hints::HintCache::default();
         let mut in_title = false;
 
         for edge in html.tree.root().traverse() {
@@ -298,7 +297,7 @@ impl Dom {
                             continue;
                         }
                         let tag = Tag::of(name);
-                        let (weight, junk) = hints::judge(&mut hint_cache, tag, el);
+                        let (weight, junk) = hints::judge(tag, el);
                         let parent = stack.iter().rev().find_map(|s| *s).unwrap_or(0);
                         let idx = nodes.len();
                         nodes.push(Node {

@@ -3,6 +3,7 @@
 //! The words are those CMSs use across languages, plus the Russian/Kazakh
 //! news-site ones (read-also, popular, views counters, «lenta»).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -43,9 +44,10 @@ pub(crate) const JUNK_TAG: u8 = 1;
 /// Chrome by its class or id.
 pub(crate) const JUNK_HINT: u8 = 2;
 
-/// Class and id strings repeat through a page; each is judged once.
+/// Class and id strings repeat through a page and across a site's pages;
+/// each is judged once per thread (the cache is emptied when it grows large).
 #[derive(Default)]
-pub(crate) struct HintCache {
+struct HintCache {
     names: HashMap<Box<str>, (i32, bool)>,
 }
 
@@ -91,8 +93,27 @@ impl HintCache {
     }
 }
 
+thread_local! {
+    static CACHE: RefCell<HintCache> = RefCell::new(HintCache::default());
+}
+
+const CACHE_LIMIT: usize = 50_000;
+
+/// Weight of one class or id string and whether it names chrome.
+fn name_hints(name: &str) -> (i32, bool) {
+    CACHE.with(|cache| match cache.try_borrow_mut() {
+        Ok(mut cache) => {
+            if cache.names.len() > CACHE_LIMIT {
+                cache.names.clear();
+            }
+            cache.name(name)
+        }
+        Err(_) => HintCache::default().name(name),
+    })
+}
+
 /// Weight of an element's class/id and why it is chrome (`JUNK_*` bits).
-pub(crate) fn judge(cache: &mut HintCache, tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
+pub(crate) fn judge(tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
     let itemprop = el.attr("itemprop").unwrap_or("");
@@ -123,7 +144,7 @@ pub(crate) fn judge(cache: &mut HintCache, tag: Tag, el: &scraper::node::Element
         if name.is_empty() {
             continue;
         }
-        let (w, unlikely) = cache.name(name);
+        let (w, unlikely) = name_hints(name);
         weight += w;
         hint_junk |= unlikely;
     }

@@ -70,12 +70,16 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }
         if first.is_ascii_alphabetic()
             && let Some(tag) = html.get(lt..=gt)
-            && let Some(slim) = slim_tag(tag, name.len())
         {
             let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            let mark = o.len();
             o.push_str(html.get(copied..lt).unwrap_or(""));
-            o.push_str(&slim);
-            copied = gt + 1;
+            if slim_tag(o, tag, name.len()) {
+                copied = gt + 1;
+            } else {
+                // Left as it is: copied with the text after it.
+                o.truncate(mark);
+            }
         }
         i = gt + 1;
     }
@@ -111,15 +115,24 @@ fn kept_attribute(name: &str, tag: &str) -> bool {
         || (name.eq_ignore_ascii_case("href") && tag.eq_ignore_ascii_case("link"))
 }
 
-/// The opening tag `tag` (from `<` to `>`, name `name_len` bytes long)
-/// with only the attributes extraction reads; `None` when nothing would be
-/// dropped or the tag does not parse simply (it is then left as it is).
-fn slim_tag(tag: &str, name_len: usize) -> Option<String> {
+/// Writes the opening tag `tag` (from `<` to `>`, name `name_len` bytes
+/// long) to `out` with only the attributes extraction reads; `false`, with
+/// `out` as it was, when the tag does not parse simply.
+fn slim_tag(out: &mut String, tag: &str, name_len: usize) -> bool {
+    let mark = out.len();
+    let ok = write_slim(out, tag, name_len).is_some();
+    if !ok {
+        out.truncate(mark);
+    }
+    ok
+}
+
+fn write_slim(out: &mut String, tag: &str, name_len: usize) -> Option<()> {
     let name = tag.get(1..1 + name_len)?;
     let inner = tag.get(1 + name_len..tag.len().checked_sub(1)?)?;
     let b = inner.as_bytes();
-    let mut kept: Vec<&str> = Vec::new();
-    let mut dropped = false;
+    out.push('<');
+    out.push_str(name);
     let mut k = 0usize;
     while k < b.len() {
         if b[k].is_ascii_whitespace() || b[k] == b'/' {
@@ -155,26 +168,15 @@ fn slim_tag(tag: &str, name_len: usize) -> Option<String> {
             k = j;
         }
         if kept_attribute(attr, name) {
-            kept.push(inner.get(start..k)?);
-        } else {
-            dropped = true;
+            out.push(' ');
+            out.push_str(inner.get(start..k)?);
         }
-    }
-    if !dropped {
-        return None;
-    }
-    let mut out = String::with_capacity(tag.len());
-    out.push('<');
-    out.push_str(name);
-    for a in kept {
-        out.push(' ');
-        out.push_str(a);
     }
     if inner.ends_with('/') {
         out.push('/');
     }
     out.push('>');
-    Some(out)
+    Some(())
 }
 
 /// Index of the `>` closing the tag whose name starts at `from`, with
