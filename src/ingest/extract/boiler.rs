@@ -31,7 +31,7 @@ static READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|(?:ещё|еще)\s+по\s+теме|материалы\s+по\s+теме|выбор\s+редакции|лучшее\s+за\s+(?:неделю|месяц)|главное\s+за\s+(?:день|неделю)|новости\s+компаний|вам\s+может\s+быть\s+интересно|басқа\s+жаңалықтар|редактор\s+таңдауы|жаңалықтар\s+легі|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|recommended\s+for\s+you)")
+    Regex::new(r"(?i)^(?:другие\s+новости|новости\s+по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|самые\s+читаемые|самое\s+читаемое|самое\s+популярное|популярные\s+(?:новости|материалы)|последние\s+новости|главные\s+новости|лента\s+новостей|новости\s+партн[её]ров|(?:ещё|еще)\s+по\s+теме|материалы\s+по\s+теме|выбор\s+редакции|лучшее\s+за\s+(?:неделю|месяц)|главное\s+за\s+(?:день|неделю)|новости\s+компаний|вам\s+может\s+быть\s+интересно|басқа\s+жаңалықтар|редактор\s+таңдауы|жаңалықтар\s+легі|добавить\s+(?:комментарий|отзыв)|оставить\s+(?:комментарий|отзыв)|(?:самые|самое)\s+(?:читаемые|популярные|обсуждаемые|просматриваемые|читаемое|обсуждаемое)|пікір\s+қалдыру|тақырып\s+бойынша|тақырыпқа\s+қатысты|ұқсас\s+(?:жаңалықтар|мақалалар)|көп\s+оқылған|соңғы\s+жаңалықтар|related\s+(?:articles|stories|news|posts|content)|more\s+(?:stories|news)\s+from|most\s+(?:popular|read|viewed)|you\s+(?:may|might)\s+also\s+like|popular\s+this\s+week|tell\s+us\s+what\s+you\s+think|leave\s+a\s+(?:comment|reply)|post\s+(?:a\s+)?comment|recommended\s+for\s+you)")
         .expect("stop regex")
 });
 
@@ -43,12 +43,12 @@ static STOP_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+(?:нам|нашему)|следите\s+за\s+(?:нами|новостями)|(?:наш|нашем|нашего)\s+(?:telegram|телеграм|whatsapp|instagram|канал|канале|youtube)|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|^поделиться|share\s+(?:this|on)|follow\s+us\s+on|(?:sign\s+up|subscribe)(?-u:\b).{0,80}(?-u:\b)(?:newsletters?|channel)(?-u:\b)|^©|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
+    Regex::new(r"(?i)(?:подписывайтесь|подпишитесь|присоединяйтесь\s+к\s+(?:нам|нашему)|следите\s+за\s+(?:нами|новостями)|(?:наш|нашем|нашего)\s+(?:telegram|телеграм|whatsapp|instagram|канал|канале|youtube)|telegram-канал|телеграм-канал|жазылыңыз|арнамызға|^поделиться|share\s+(?:this|on)|follow\s+us\s+on|(?:sign\s+up|subscribe)(?-u:\b).{0,80}(?-u:\b)(?:newsletters?|channel)(?-u:\b)|^©|©\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*©|нашли\s+ошибку|если\s+вы\s+нашли\s+ошибку|все\s+права\s+защищены|барлық\s+құқықтар|all\s+rights\s+reserved|мы\s+используем\s+(?:файлы\s+)?cookie|we\s+use\s+cookies|^(?:теги|тэги|tags|тегтер)\s*:|^(?:реклама|жарнама|advert|advertisement|share|tags|sharing\s+is\s+caring!?|this\s+slideshow\s+requires\s+javascript\.?|don'?t\s+miss|print|email|поделиться|печать|бөлісу)$)")
         .expect("prompt regex")
 });
 
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:updated|published|posted|last\s+updated|обновлено|опубликовано|дата\s+публикации|жарияланды|жаңартылды)(?:[^\p{L}]|$)")
+    Regex::new(r"(?i)^(?:updated|published|posted|last\s+updated|first\s+published|обновлено|опубликовано|дата\s+публикации|жарияланды|жаңартылды)(?:[^\p{L}]|$)")
         .expect("updated regex")
 });
 

@@ -186,6 +186,17 @@ impl<'a> Pass<'a> {
         }
         let mut ranked: Vec<usize> = (0..n).filter(|&i| init[i]).collect();
         ranked.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+        // A column of cards scores like prose; among the leaders, halve those.
+        let mut demoted = false;
+        for &c in ranked.iter().take(8) {
+            if self.is_teaser_list(c) {
+                score[c] *= 0.5;
+                demoted = true;
+            }
+        }
+        if demoted {
+            ranked.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+        }
         let Some(&first) = ranked.first() else {
             return Vec::new();
         };
@@ -273,24 +284,27 @@ impl<'a> Pass<'a> {
                 bonus = top_score * 0.2;
             }
             // Teaser lists (a linked title and a line of summary each) score
-            // like text but are mostly links.
-            let keep =
-                if init[sib] && score[sib] + bonus >= threshold && self.link_density(sib) < 0.3 {
+            // like text but are not the article's continuation.
+            let keep = if init[sib]
+                && score[sib] + bonus >= threshold
+                && self.link_density(sib) < 0.3
+                && !self.is_teaser_list(sib)
+            {
+                true
+            } else if self.dom.tag(sib) == Some(Tag::P) {
+                let len = self.stats[sib].chars;
+                let ld = self.link_density(sib);
+                if len > 80 && ld < 0.25 {
                     true
-                } else if self.dom.tag(sib) == Some(Tag::P) {
-                    let len = self.stats[sib].chars;
-                    let ld = self.link_density(sib);
-                    if len > 80 && ld < 0.25 {
-                        true
-                    } else {
-                        len > 0 && len <= 80 && ld == 0.0 && {
-                            let t = self.dom.flat_text(sib);
-                            t.ends_with('.') || t.contains(". ")
-                        }
-                    }
                 } else {
-                    false
-                };
+                    len > 0 && len <= 80 && ld == 0.0 && {
+                        let t = self.dom.flat_text(sib);
+                        t.ends_with('.') || t.contains(". ")
+                    }
+                }
+            } else {
+                false
+            };
             if keep {
                 roots.push(sib);
             }
@@ -348,6 +362,62 @@ impl<'a> Pass<'a> {
         self.is_ancestor(anc, node)
     }
 
+    /// A list of cards: three or more child blocks, most of which open with
+    /// a link (a headline) followed by a summary. News sites' "popular",
+    /// "latest" and "related" columns look like this, articles do not.
+    fn is_teaser_list(&self, i: usize) -> bool {
+        let mut items = 0usize;
+        let mut linked = 0usize;
+        for &c in self.dom.nodes[i].children.iter().take(200) {
+            if self.excluded[c] || self.dom.tag(c).is_none() || self.stats[c].chars == 0 {
+                continue;
+            }
+            items += 1;
+            // Cards are blocks of their own (not paragraphs, which may well
+            // open with a linked name) whose headline is a fair share of them.
+            if self.dom.tag(c) != Some(Tag::P)
+                && self.link_density(c) >= 0.1
+                && self.opens_with_link(c)
+            {
+                linked += 1;
+            }
+        }
+        items >= 3 && linked * 10 >= items * 6
+    }
+
+    /// Whether the first text under `node` is inside a link.
+    fn opens_with_link(&self, node: usize) -> bool {
+        let mut stack = vec![node];
+        let mut budget = 64usize;
+        while let Some(n) = stack.pop() {
+            budget = match budget.checked_sub(1) {
+                Some(b) => b,
+                None => return false,
+            };
+            if self.excluded[n] {
+                continue;
+            }
+            match &self.dom.nodes[n].kind {
+                Kind::Text { chars, .. } if *chars > 0 => {
+                    let mut a = self.dom.nodes[n].parent;
+                    while a != usize::MAX {
+                        if self.dom.tag(a) == Some(Tag::A) {
+                            return true;
+                        }
+                        if a == node {
+                            return false;
+                        }
+                        a = self.dom.nodes[a].parent;
+                    }
+                    return false;
+                }
+                Kind::Text { .. } => {}
+                Kind::Element { .. } => stack.extend(self.dom.nodes[n].children.iter().rev()),
+            }
+        }
+        false
+    }
+
     fn is_ancestor(&self, anc: usize, mut node: usize) -> bool {
         while node != usize::MAX {
             if node == anc {
@@ -384,6 +454,12 @@ impl<'a> Pass<'a> {
         }
         let weight = self.weight(i);
         if weight < 0 {
+            return true;
+        }
+        // A box of cards inside the article's container; numbered or bulleted
+        // lists that open each item with a link are often the article itself
+        // ("10 things…", a digest), so they are left to link density.
+        if !matches!(tag, Tag::Ul | Tag::Ol | Tag::Dl) && self.is_teaser_list(i) {
             return true;
         }
         let s = &self.stats[i];
