@@ -201,7 +201,10 @@ where
                     "deliver: chat {} migrated to {new_id}; subscription moved",
                     m.chat_id
                 );
-                self.store.move_chat(m.chat_id, new_id, now)
+                self.store.move_chat(m.chat_id, new_id, now)?;
+                // This message moved with the chat: send it again, now.
+                self.store
+                    .retry_at(m.id, "chat migrated to a supergroup", now)
             }
             Outcome::Failed(error) => {
                 self.stats.failed.fetch_add(1, Relaxed);

@@ -94,8 +94,9 @@ pub struct DigestEntry {
 }
 
 /// Texts already stored in this transaction, by the address of their
-/// shared allocation, so a digest sent to thousands is hashed once.
-type Bodies = HashMap<usize, i64>;
+/// shared allocation, so a digest sent to thousands is hashed once. Each
+/// entry holds its text, so no address is reused while the map lives.
+type Bodies = HashMap<usize, (Arc<str>, i64)>;
 
 fn body_id(
     tx: &rusqlite::Transaction<'_>,
@@ -103,7 +104,7 @@ fn body_id(
     bodies: &mut Bodies,
 ) -> rusqlite::Result<i64> {
     let key = Arc::as_ptr(text) as *const u8 as usize;
-    if let Some(id) = bodies.get(&key) {
+    if let Some((_, id)) = bodies.get(&key) {
         return Ok(*id);
     }
     let hash: String = Sha256::digest(text.as_bytes())
@@ -122,7 +123,7 @@ fn body_id(
             tx.last_insert_rowid()
         }
     };
-    bodies.insert(key, id);
+    bodies.insert(key, (text.clone(), id));
     Ok(id)
 }
 

@@ -2,6 +2,7 @@
 //! temporary database, the config tests run with) and `tests/data/`.
 
 mod cli;
+mod deliver;
 mod digest;
 mod ingest;
 mod support;
