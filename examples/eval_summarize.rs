@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use civic_digest::summarize::{ArticleInput, Knowledge, Summary, summarize, summarize_plain_text};
+use civic_digest::summarize::{
+    ArticleInput, Knowledge, Summary, explain, summarize, summarize_plain_text,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -117,9 +119,17 @@ fn ratio(a: usize, b: usize) -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose" || a == "-v");
+    // --explain ID: keyword matches and quotes of the articles whose id contains ID
+    let explain_id = args
+        .iter()
+        .position(|a| a == "--explain")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let dir = args
         .iter()
-        .find(|a| !a.starts_with('-'))
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--explain"))
+        .map(|(_, a)| a)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/summarize"));
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -217,6 +227,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
 
         // topics
+        if std::env::var_os("EVAL_DUMP_TOPICS").is_some() {
+            for t in &summary.topics {
+                eprintln!(
+                    "TOPIC\t{}\t{}\t{}\t{}\t{}",
+                    gold.id,
+                    t.id,
+                    t.score,
+                    gold.topics.contains(&t.id) as u8,
+                    gold.primary_topic.as_deref() == Some(t.id.as_str())
+                );
+            }
+            for g in &gold.topics {
+                if !summary.topics.iter().any(|t| &t.id == g) {
+                    eprintln!("TOPIC\t{}\t{}\t0\t1\tmissing", gold.id, g);
+                }
+            }
+        }
         let got: Vec<&str> = summary.topics.iter().map(|t| t.id.as_str()).collect();
         for t in &got {
             if gold.topics.iter().any(|g| g == t) {
@@ -257,6 +284,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 regions.fn_ += 1;
                 log.push(format!("  FN region {g}"));
             }
+        }
+        if explain_id.as_deref().is_some_and(|x| gold.id.contains(x)) {
+            let input = ArticleInput {
+                url: None,
+                title: &gold.title,
+                text: &gold.text,
+                published_at: None,
+            };
+            for l in explain(&input, &kb) {
+                log.push(format!("  = {l}"));
+            }
+            for q in &summary.quotes {
+                log.push(format!(
+                    "  Q {:?} via {:?}: {}",
+                    q.speaker,
+                    q.via,
+                    short(&q.text)
+                ));
+            }
+            log.push(format!("  people {:?}", summary.people));
         }
         if verbose && !log.is_empty() {
             println!(

@@ -161,9 +161,14 @@ fn compile_word(w: &str, kazakh_list: bool) -> Option<Pat> {
         return Some(Pat::Prefix(p.to_string()));
     }
     if kazakh_list {
-        Some(Pat::KkRoot(w))
+        return Some(Pat::KkRoot(w));
+    }
+    let stem = ru_stem(&w);
+    // a stem this short would match unrelated words: only the form itself
+    if stem.chars().count() < 3 {
+        Some(Pat::Exact(w))
     } else {
-        Some(Pat::RuStem(ru_stem(&w)))
+        Some(Pat::RuStem(stem))
     }
 }
 

@@ -93,6 +93,16 @@ pub struct ArticleInput<'a> {
     pub published_at: Option<DateTime<FixedOffset>>,
 }
 
+/// The keyword matches behind an article's topics and regions, one line each
+/// ("p3 topic budget_taxes: налоги").
+pub fn explain(input: &ArticleInput, kb: &Knowledge) -> Vec<String> {
+    let title = crate::text::normalize::normalize(input.title);
+    let text = crate::text::normalize::normalize(input.text);
+    let mut all: Vec<&str> = vec![title.trim()];
+    all.extend(text::article_paragraphs(&text));
+    scoring::explain(&all, kb)
+}
+
 /// Summarises plain text whose first non-empty line is the title.
 pub fn summarize_plain_text(text: &str, kb: &Knowledge) -> Summary {
     let t = text.trim_start();

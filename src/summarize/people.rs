@@ -170,6 +170,45 @@ const BODIES: &[(&str, &str)] = &[
     ("әкімдік", "әкімдік"),
 ];
 
+/// Words that end a body's name in Russian.
+const BODY_STOP: &[&str] = &[
+    "что",
+    "который",
+    "которая",
+    "которое",
+    "которые",
+    "в",
+    "во",
+    "на",
+    "с",
+    "со",
+    "для",
+    "о",
+    "об",
+    "из",
+    "к",
+    "при",
+    "за",
+    "от",
+    "до",
+    "после",
+    "уже",
+    "также",
+    "не",
+    "же",
+    "ли",
+    "это",
+    "этом",
+    "том",
+    "как",
+    "а",
+    "но",
+];
+
+fn is_kazakh_word(w: &str) -> bool {
+    w.chars().any(super::text::is_kazakh_letter)
+}
+
 /// A person the article mentions.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -180,6 +219,7 @@ pub struct Person {
     female_votes: i32,
     pub mentions: usize,
     pub president: bool,
+    fixed: bool,
 }
 
 /// What a referring expression points at.
@@ -235,6 +275,9 @@ struct RawName {
     rest: String,
     first: Option<String>,
     female_hint: Option<bool>,
+    /// A surname without a Russian suffix (Килыбай, Уали): no gender forms.
+    fixed: bool,
+    speaking: bool,
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -273,7 +316,7 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
     // Kazakh patronymic surnames: -ұлы / -улы / -қызы / -кызы
     for marker in ["ұлы", "улы", "қызы", "кызы"] {
         let m: Vec<char> = marker.chars().collect();
-        for i in (3..=lower.len().saturating_sub(m.len())).rev() {
+        for i in (4..=lower.len().saturating_sub(m.len())).rev() {
             if lower[i..].starts_with(&m) {
                 let rest: String = lower[i + m.len()..].iter().collect();
                 if kazakh::is_suffix_chain(&rest) {
@@ -282,6 +325,35 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
                 }
             }
         }
+    }
+    // Ukrainian -енко, indeclinable
+    if lower.len() >= 6 && lower.ends_with(&['е', 'н', 'к', 'о']) {
+        return Some((word.to_string(), String::new()));
+    }
+    // Kazakh in Latin letters: -ov/-ev/-in/-yn with -a for women
+    if chars
+        .iter()
+        .all(|c| c.is_ascii_alphabetic() || !c.is_ascii() && !('\u{400}'..='\u{4ff}').contains(c))
+    {
+        for (i, w) in lower.windows(2).enumerate().rev() {
+            if i >= 3
+                && matches!(
+                    (w[0], w[1]),
+                    ('o', 'v') | ('e', 'v') | ('i', 'n') | ('y', 'n')
+                )
+            {
+                let rest: String = lower[i + 2..].iter().collect();
+                if [
+                    "", "a", "tyñ", "dyñ", "nyñ", "ke", "ge", "qa", "ğa", "ty", "dy", "pen", "men",
+                    "nyñ", "anyñ", "ağa", "any",
+                ]
+                .contains(&rest.as_str())
+                {
+                    return Some((chars[..i + 2].iter().collect(), rest));
+                }
+            }
+        }
+        return None;
     }
     // -ов/-ев/-ёв/-ин/-ын, scanning from the right
     let mut i = lower.len();
@@ -425,6 +497,152 @@ pub fn caption_name(para: &str) -> Option<&str> {
     }
 }
 
+/// Prepositions and conjunctions that put a capitalised pair in a place,
+/// not a person's name.
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "в", "во", "на", "из", "к", "у", "по", "о", "об", "с", "со", "до", "от", "под", "за", "над",
+    "и", "а",
+];
+
+/// Capitalised words that start place or organisation names, never a person.
+const NOT_NAME_STEMS: &[&str] = &[
+    "казахстан",
+    "қазақстан",
+    "республик",
+    "астан",
+    "алмат",
+    "шымкент",
+    "област",
+    "облыс",
+    "район",
+    "аудан",
+    "министерств",
+    "агентств",
+    "департамент",
+    "правительств",
+    "үкімет",
+    "парламент",
+    "мажилис",
+    "мәжіліс",
+    "сенат",
+    "академи",
+    "университет",
+    "ао",
+    "тоо",
+    "нацбанк",
+    "акорда",
+    "ақорда",
+    "kaz",
+    "qaz",
+    "кнб",
+    "мвд",
+    "центр",
+    "фонд",
+    "банк",
+    "курултай",
+    "құрылтай",
+    "послани",
+    "жолдау",
+    "конституци",
+    "ата",
+];
+
+/// Kazakh case endings stripped from a name without a Russian suffix.
+const KK_NAME_CASES: &[&str] = &[
+    "ның", "нің", "дың", "дің", "тың", "тің", "ға", "ге", "қа", "ке", "ны", "ні", "ды", "ді", "ты",
+    "ті", "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
+];
+
+fn not_name(folded: &str) -> bool {
+    NOT_FIRST_NAMES.contains(&folded)
+        || is_role(folded).is_some()
+        || body_of(folded).is_some()
+        || NOT_NAME_STEMS.iter().any(|n| folded.starts_with(n))
+}
+
+/// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
+/// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
+/// counts only in a person's context: after a role or a descriptive word,
+/// or before a speech verb.
+fn weak_pair(
+    para: &str,
+    toks: &[Tok],
+    folded: &[String],
+    k: usize,
+    kazakh: bool,
+) -> Option<(String, String)> {
+    let (first, last) = (toks[k - 1], toks[k]);
+    let word = |t: &Tok| {
+        starts_upper(t.text)
+            && !all_upper(t.text)
+            && t.text.chars().count() >= 3
+            && t.text.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
+    if !word(&first) || !word(&last) || !para[first.end..last.start].trim().is_empty() {
+        return None;
+    }
+    if not_name(&folded[k - 1]) || not_name(&folded[k]) {
+        return None;
+    }
+    // the last two of a longer capitalised run
+    if let Some(n) = toks.get(k + 1)
+        && starts_upper(n.text)
+        && para[last.end..n.start].trim().is_empty()
+    {
+        return None;
+    }
+    let sentence_gap = |a: usize, b: usize| {
+        para[toks[a].end..toks[b].start]
+            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"'])
+    };
+    let mut context = false;
+    if k >= 2 {
+        let prev = &folded[k - 2];
+        let gap = &para[toks[k - 2].end..first.start];
+        if !gap.contains(['.', '!', '?', ':', ';', '(', '«', '»', '“', '”', '"'])
+            && toks[k - 2]
+                .text
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+            && !PLACE_PREPOSITIONS.contains(&prev.as_str())
+        {
+            context = true;
+        }
+        let lo = k.saturating_sub(9);
+        for j in (lo..k - 1).rev() {
+            if sentence_gap(j, j + 1) {
+                break;
+            }
+            if is_role(&folded[j]).is_some() {
+                context = true;
+                break;
+            }
+        }
+    }
+    if let Some(n) = folded.get(k + 1)
+        && (super::quotes::is_verb(n)
+            || para[last.end..toks[k + 1].start].trim() == "," && is_role(n).is_some())
+    {
+        context = true;
+    }
+    if !context {
+        return None;
+    }
+    let mut base = last.text.to_string();
+    if kazakh {
+        for c in KK_NAME_CASES {
+            if let Some(b) = base.strip_suffix(c)
+                && b.chars().count() >= 4
+            {
+                base = b.to_string();
+                break;
+            }
+        }
+    }
+    Some((base, String::new()))
+}
+
 impl People {
     /// Finds the referring expressions of the article; `paras[0]` is the title.
     pub fn find(paras: &[&str], kazakh: bool) -> People {
@@ -441,8 +659,9 @@ impl People {
                 let parts = tokens(name);
                 if let (Some(first), Some(last)) = (parts.first(), parts.last()) {
                     let sur = title_case(last.text);
-                    let (base, rest) =
-                        analyze_surname(&sur).unwrap_or_else(|| (sur.clone(), String::new()));
+                    let analyzed = analyze_surname(&sur);
+                    let fixed = analyzed.is_none();
+                    let (base, rest) = analyzed.unwrap_or_else(|| (sur.clone(), String::new()));
                     let female = rest == "а";
                     raws.push(RawName {
                         para: pi,
@@ -457,6 +676,8 @@ impl People {
                             None
                         },
                         female_hint: Some(female),
+                        fixed,
+                        speaking: true,
                     });
                     let idx = raws.len() - 1;
                     for (k, t) in toks.iter().enumerate() {
@@ -474,9 +695,15 @@ impl People {
             while k < toks.len() {
                 let t = toks[k];
                 let f = &folded[k];
-                if let Some((base, rest)) = analyze_surname(t.text)
+                let strong = analyze_surname(t.text)
                     .filter(|_| !NOT_FIRST_NAMES.contains(&f.as_str()) && body_of(f).is_none())
-                {
+                    .map(|(b, r)| (b, r, false));
+                let weak = if strong.is_none() && k > 0 {
+                    weak_pair(para, &toks, &folded, k, kazakh).map(|(b, r)| (b, r, true))
+                } else {
+                    None
+                };
+                if let Some((base, rest, fixed)) = strong.or(weak) {
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -521,6 +748,15 @@ impl People {
                             hint = Some(false);
                         }
                     }
+                    if fixed && first.is_none() {
+                        k += 1;
+                        continue;
+                    }
+                    // "по словам X" / "X айтуынша": X is a speaking subject
+                    let speaking = folded
+                        .get(k + 1)
+                        .is_some_and(|n| n == "айтуынша" || n == "сөзінше")
+                        || (k >= 3 && folded[k.saturating_sub(3)..k].iter().any(|w| w == "словам"));
                     raws.push(RawName {
                         para: pi,
                         start,
@@ -530,18 +766,20 @@ impl People {
                         rest,
                         first,
                         female_hint: hint,
+                        fixed,
+                        speaking,
                     });
-                    // apposition: a role up to five words before the name
+                    // apposition: a role up to eight words before the name
                     let idx = raws.len() - 1;
                     let name_first_tok = if start < t.start {
                         k.saturating_sub(1)
                     } else {
                         k
                     };
-                    let back = name_first_tok.saturating_sub(5);
+                    let back = name_first_tok.saturating_sub(8);
                     for j in (back..name_first_tok).rev() {
                         if para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start]
-                            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"'])
+                            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"', '('])
                         {
                             break;
                         }
@@ -647,41 +885,85 @@ impl People {
                     k += 1;
                     continue;
                 }
-                if let Some(b) = body_of(f) {
-                    // the body's noun phrase: head + up to two lower-case genitive words
-                    let mut name = if b.starts_with(|c: char| c.is_lowercase()) {
-                        b.to_string()
-                    } else {
-                        b.to_string()
-                    };
+                if let Some(b) =
+                    body_of(f).filter(|b| *b != "баспасөз қызметі" || next.starts_with("қызмет"))
+                {
+                    // the body's noun phrase. Russian: the head in the
+                    // nominative and what follows it up to the end of the
+                    // clause ("пресс-служба Департамента Агентства по …");
+                    // Kazakh: what precedes it ("Түркістан облысы әкімдігінің
+                    // баспасөз қызметі").
+                    let mut start_b = t.start;
                     let mut end = t.end;
                     let mut j = k + 1;
-                    while j < toks.len() && j <= k + 2 {
-                        let between = &para[toks[j - 1].end..toks[j].start];
-                        if !between.trim().is_empty() {
-                            break;
+                    let name;
+                    if kazakh || is_kazakh_word(f) {
+                        let mut head_end = t.end;
+                        if b == "баспасөз қызметі" && k + 1 < toks.len() {
+                            head_end = toks[k + 1].end;
+                            j = k + 2;
                         }
-                        let w = &folded[j];
-                        let genitive = w.ends_with(['а', 'я', 'ы', 'и'])
-                            && w.chars().count() > 3
-                            && !starts_upper(toks[j].text);
-                        let kk_gen = kazakh
-                            && (w.ends_with("ның")
-                                || w.ends_with("нің")
-                                || w.ends_with("тың")
-                                || w.ends_with("дың"));
-                        if !(genitive || kk_gen) || matches!(w.as_str(), "было" | "была" | "были")
+                        end = head_end;
+                        let mut i = k;
+                        while i > 0 && k - i < 7 {
+                            let gap = &para[toks[i - 1].end..toks[i].start];
+                            let w = &folded[i - 1];
+                            if !gap.trim().is_empty()
+                                || super::quotes::is_verb(w)
+                                || matches!(
+                                    w.as_str(),
+                                    "деп" | "делінген" | "бұл" | "туралы" | "деді"
+                                )
+                            {
+                                break;
+                            }
+                            i -= 1;
+                        }
+                        start_b = toks[i].start;
+                        let mut phrase = para[start_b..head_end].to_string();
+                        for c in KK_NAME_CASES
+                            .iter()
+                            .chain(["нда", "нде", "на", "не", "да", "де"].iter())
                         {
-                            break;
+                            if let Some(x) = phrase.strip_suffix(c)
+                                && (x.ends_with('і') || x.ends_with('ы'))
+                            {
+                                phrase = x.to_string();
+                                break;
+                            }
                         }
-                        name.push(' ');
-                        name.push_str(w);
-                        end = toks[j].end;
-                        j += 1;
+                        name = phrase;
+                    } else {
+                        let mut head = b.to_string();
+                        // a capitalised adjective before it ("Пограничной службе")
+                        if k > 0
+                            && starts_upper(toks[k - 1].text)
+                            && para[toks[k - 1].end..t.start].trim().is_empty()
+                            && (folded[k - 1].ends_with("ой") || folded[k - 1].ends_with("ая"))
+                            && head.ends_with('а')
+                        {
+                            let adj = &toks[k - 1].text;
+                            let stem = &adj[..adj.len() - "ой".len()];
+                            head = format!("{stem}ая {head}");
+                            start_b = toks[k - 1].start;
+                        }
+                        while j < toks.len() && j <= k + 10 {
+                            let between = &para[toks[j - 1].end..toks[j].start];
+                            if !between.trim().is_empty() {
+                                break;
+                            }
+                            let w = &folded[j];
+                            if super::quotes::is_verb(w) || BODY_STOP.contains(&w.as_str()) {
+                                break;
+                            }
+                            end = toks[j].end;
+                            j += 1;
+                        }
+                        name = format!("{head}{}", &para[t.end..end]);
                     }
                     others.push(Ref {
                         para: pi,
-                        start: t.start,
+                        start: start_b,
                         end,
                         kind: RefKind::Body(name),
                         nominative: false,
@@ -727,6 +1009,7 @@ impl People {
                     female_votes: 0,
                     mentions: 0,
                     president: r.key == "токаев" || r.key == "тоқаев",
+                    fixed: r.fixed,
                 });
                 people.persons.len() - 1
             });
@@ -739,26 +1022,35 @@ impl People {
                 .first
                 .as_deref()
                 .is_some_and(|f| f.ends_with(['а', 'я']) && !f.ends_with('.'));
-            let vote = match rest {
-                "ой" | "ою" => 2,
-                "" | "ым" | "е" => -2,
-                "а" => {
-                    if r.first
-                        .as_deref()
-                        .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
-                    {
-                        2
-                    } else {
-                        match r.female_hint {
-                            Some(true) => 1,
-                            Some(false) => -1,
-                            None => 0,
+            let vote = if r.fixed {
+                match r.female_hint {
+                    Some(true) => 1,
+                    _ => 0,
+                }
+            } else if kazakh && (rest == "а" || rest == "a") {
+                2
+            } else {
+                match rest {
+                    "ой" | "ою" => 2,
+                    "" | "ым" | "е" => -2,
+                    "а" => {
+                        if r.first
+                            .as_deref()
+                            .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
+                        {
+                            2
+                        } else {
+                            match r.female_hint {
+                                Some(true) => 1,
+                                Some(false) => -1,
+                                None => 0,
+                            }
                         }
                     }
+                    _ if rest.starts_with('а') && rest.len() > 2 => 2,
+                    _ if !rest.is_empty() => -1,
+                    _ => 0,
                 }
-                _ if rest.starts_with('а') && rest.len() > 2 => 2,
-                _ if !rest.is_empty() => -1,
-                _ => 0,
             };
             p.female_votes += vote;
             if let Some(f) = &r.first
@@ -775,11 +1067,12 @@ impl People {
             let pidx = raw_person[ri];
             let p = &people.persons[pidx];
             let female = p.female_votes > 0;
-            let nominative = if female {
-                r.rest == "а"
-            } else {
-                r.rest.is_empty()
-            };
+            let nominative = r.speaking
+                || if female {
+                    r.rest == "а"
+                } else {
+                    r.rest.is_empty()
+                };
             let _ = &r.surname_base;
             people.refs.push(Ref {
                 para: r.para,
@@ -797,7 +1090,16 @@ impl People {
         for p in people.persons.iter_mut() {
             let female = p.female_votes > 0;
             let base = bases.get(&p.key).cloned().unwrap_or_default();
-            let surname = if female { format!("{base}а") } else { base };
+            let surname = if female && !p.fixed {
+                let a = if base.chars().last().is_some_and(|c| c.is_ascii()) {
+                    "a"
+                } else {
+                    "а"
+                };
+                format!("{base}{a}")
+            } else {
+                base
+            };
             let first = p
                 .first
                 .as_deref()
@@ -851,6 +1153,43 @@ impl People {
             }
             people.refs.push(r);
         }
+        // a first name alone ("рассказала Мадина") means the person of that name
+        let mut by_first: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, p) in people.persons.iter().enumerate() {
+            if let Some(f) = p.first.as_deref().filter(|f| !f.ends_with('.')) {
+                let e = by_first.entry(fold(f)).or_insert(Some(i));
+                if *e != Some(i) {
+                    *e = None;
+                }
+            }
+        }
+        if !by_first.is_empty() {
+            let taken: std::collections::HashSet<(usize, usize)> =
+                people.refs.iter().map(|r| (r.para, r.start)).collect();
+            let mut extra = Vec::new();
+            for (pi, para) in paras.iter().enumerate() {
+                let toks = tokens(para);
+                for (k, t) in toks.iter().enumerate() {
+                    if !starts_upper(t.text) || taken.contains(&(pi, t.start)) {
+                        continue;
+                    }
+                    if let Some(Some(i)) = by_first.get(&fold(t.text)) {
+                        let next_is_surname = toks.get(k + 1).is_some_and(|n| starts_upper(n.text));
+                        if !next_is_surname {
+                            extra.push(Ref {
+                                para: pi,
+                                start: t.start,
+                                end: t.end,
+                                kind: RefKind::Person(*i),
+                                nominative: true,
+                                quoted: false,
+                            });
+                        }
+                    }
+                }
+            }
+            people.refs.extend(extra);
+        }
         people.refs.sort_by_key(|r| (r.para, r.start));
         people
     }
@@ -870,6 +1209,7 @@ impl People {
             female_votes: 0,
             mentions: 0,
             president: true,
+            fixed: false,
         });
         self.persons.len() - 1
     }
@@ -956,65 +1296,109 @@ impl People {
         })
     }
 
+    /// The fullest name of a body: "ведомство" is the body named before;
+    /// a body named again in short ("Пограничная служба") takes its earlier
+    /// full name ("Пограничная служба КНБ").
+    fn body_name(&self, b: &str, para: usize, pos: usize) -> String {
+        if b.starts_with("ведомств") {
+            if let Some(prev) = self.previous_body(para, pos) {
+                return prev;
+            }
+        }
+        let fb = fold(b);
+        let hi = self
+            .refs
+            .partition_point(|r| (r.para, r.start) < (para, pos));
+        let mut best = b.to_string();
+        for r in &self.refs[..hi] {
+            if let RefKind::Body(x) = &r.kind {
+                let fx = fold(x);
+                if fx.len() > fold(&best).len() && (fx.starts_with(&fb) || fx.ends_with(&fb)) {
+                    best = x.clone();
+                }
+            }
+        }
+        best
+    }
+
+    /// What one reference points at.
+    fn resolve(&self, r: &Ref, female: Option<bool>) -> Option<Speaker> {
+        match &r.kind {
+            RefKind::Person(i) => Some(Speaker::Person(*i)),
+            RefKind::Role {
+                person: Some(i), ..
+            } => Some(Speaker::Person(*i)),
+            RefKind::Role {
+                role, person: None, ..
+            } => Some(
+                self.antecedent(r.para, r.start, female)
+                    .map(Speaker::Person)
+                    .unwrap_or_else(|| Speaker::Other(role.clone())),
+            ),
+            RefKind::Pronoun { female: f } => self
+                .antecedent(r.para, r.start, f.or(female))
+                .map(Speaker::Person),
+            RefKind::Body(b) => Some(Speaker::Other(self.body_name(b, r.para, r.start))),
+        }
+    }
+
     /// The speaker named in `para[start..end]` (an attribution clause): a
     /// person, a role (resolved), a pronoun (resolved), or a body.
     pub fn speaker_in(&self, para: usize, start: usize, end: usize) -> Option<Speaker> {
-        let refs: Vec<&Ref> = self.refs_in(para, start, end).collect();
-        // a named person wins over a role or a pronoun in the same clause
-        if let Some(r) = refs.iter().find(|r| matches!(r.kind, RefKind::Person(_))) {
-            if let RefKind::Person(i) = r.kind {
-                return Some(Speaker::Person(i));
-            }
-        }
-        for r in &refs {
-            match &r.kind {
-                RefKind::Role { role, person, .. } => {
-                    return Some(match person {
-                        Some(i) => Speaker::Person(*i),
-                        None => Speaker::Other(role.clone()),
-                    });
-                }
-                RefKind::Pronoun { female } => {
-                    if let Some(i) = self.antecedent(para, r.start, *female) {
-                        return Some(Speaker::Person(i));
-                    }
-                }
-                RefKind::Body(b) => {
-                    if b.starts_with("ведомств") {
-                        if let Some(prev) = self.previous_body(para, r.start) {
-                            return Some(Speaker::Other(prev));
-                        }
-                    }
-                    return Some(Speaker::Other(b.clone()));
-                }
-                RefKind::Person(_) => {}
-            }
-        }
-        None
+        self.speakers_in(para, start, end, None)
+            .into_iter()
+            .next()
+            .map(|x| x.1)
     }
 
-    /// All referring expressions in a clause, in order, resolved to speakers.
-    pub fn speakers_in(&self, para: usize, start: usize, end: usize) -> Vec<(usize, Speaker)> {
-        let mut out = Vec::new();
+    /// All referring expressions in a clause, in order, resolved to
+    /// speakers; a named person comes first.
+    pub fn speakers_in(
+        &self,
+        para: usize,
+        start: usize,
+        end: usize,
+        female: Option<bool>,
+    ) -> Vec<(usize, Speaker)> {
+        let mut named = Vec::new();
+        let mut other = Vec::new();
         for r in self.refs_in(para, start, end) {
-            let s = match &r.kind {
-                RefKind::Person(i) => Some(Speaker::Person(*i)),
-                RefKind::Role {
-                    person: Some(i), ..
-                } => Some(Speaker::Person(*i)),
-                RefKind::Role {
-                    role, person: None, ..
-                } => Some(Speaker::Other(role.clone())),
-                RefKind::Pronoun { female } => {
-                    self.antecedent(para, r.start, *female).map(Speaker::Person)
+            if let Some(s) = self.resolve(r, female) {
+                if matches!(r.kind, RefKind::Person(_)) {
+                    named.push((r.start, s));
+                } else {
+                    other.push((r.start, s));
                 }
-                RefKind::Body(b) => Some(Speaker::Other(b.clone())),
-            };
-            if let Some(s) = s {
-                out.push((r.start, s));
             }
         }
-        out
+        // keep document order but let names precede roles and pronouns
+        // only when asked through `speaker_in`
+        let mut all: Vec<(usize, Speaker)> =
+            named.iter().cloned().chain(other.iter().cloned()).collect();
+        if named.is_empty() {
+            all.sort_by_key(|x| x.0);
+        }
+        all
+    }
+
+    /// References in a clause in document order, resolved.
+    pub fn ordered_in(
+        &self,
+        para: usize,
+        start: usize,
+        end: usize,
+        female: Option<bool>,
+    ) -> Vec<(usize, Speaker, bool)> {
+        self.refs_in(para, start, end)
+            .filter_map(|r| {
+                let genitive = self.is_genitive_ref(r);
+                self.resolve(r, female).map(|s| (r.start, s, genitive))
+            })
+            .collect()
+    }
+
+    fn is_genitive_ref(&self, r: &Ref) -> bool {
+        !r.nominative
     }
 
     /// The display name of a speaker.

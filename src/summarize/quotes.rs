@@ -261,7 +261,7 @@ const NAMING_AFTER: &[&str] = &[
     "партия",
 ];
 
-fn is_verb(folded: &str) -> bool {
+pub(crate) fn is_verb(folded: &str) -> bool {
     RU_VERBS.iter().any(|v| folded.starts_with(v)) || KK_VERBS.iter().any(|v| folded.starts_with(v))
 }
 
@@ -598,34 +598,121 @@ fn clause_before(
     None
 }
 
-/// Speaker and relaying person in a clause ("Кошанов напомнил мысль
-/// президента:" → президент via Кошанов).
-fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Option<Speaker>) {
-    let all = people.speakers_in(c.para, c.start, c.end);
-    if all.is_empty() {
-        return (None, None);
+/// The speaker's gender from the clause's verb ("сказала" → female).
+fn clause_gender(clause: &str) -> Option<bool> {
+    for t in tokens(clause) {
+        let f = fold(t.text);
+        if RU_VERBS.iter().any(|v| f.starts_with(v)) {
+            if f.ends_with("ла") || f.ends_with("лась") {
+                return Some(true);
+            }
+            if f.ends_with('л') || f.ends_with("лся") {
+                return Some(false);
+            }
+        }
+        match f.as_str() {
+            "она" => return Some(true),
+            "он" => return Some(false),
+            _ => {}
+        }
     }
+    None
+}
+
+/// Speaker and relaying person in a clause ("Кошанов напомнил мысль
+/// президента:" → президент via Кошанов; "Желдібайдың сөзінше, Мемлекет
+/// басшысы былай деді:" → Мемлекет басшысы via Желдібай). With no one named,
+/// the nearest fitting person before the clause ("— сказала девочка").
+fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Option<Speaker>) {
     let clause = &para[c.start..c.end];
+    let female = clause_gender(clause);
+    let refs = people.ordered_in(c.para, c.start, c.end, female);
+    if refs.is_empty() {
+        return (
+            people
+                .antecedent(c.para, c.start, female)
+                .map(Speaker::Person),
+            None,
+        );
+    }
     let toks = tokens(clause);
+    let first_other = |sp: &Speaker, before: usize| {
+        refs.iter()
+            .find(|(pos, s, _)| *pos < before && s != sp)
+            .map(|x| x.1.clone())
+    };
     for (k, t) in toks.iter().enumerate() {
         let f = fold(t.text);
-        if WORDS_OF
+        let at = c.start + t.start;
+        let after_end = toks.get(k + 5).map_or(c.end, |x| c.start + x.end);
+        // "according to X": X relays, the one named after speaks
+        let according = f == "сөзінше"
+            || f == "айтуынша"
+            || (f == "словам" && k > 0 && fold(toks[k - 1].text) == "по");
+        if according {
+            let relay = if f == "словам" {
+                refs.iter()
+                    .find(|(pos, _, _)| *pos > at && *pos <= after_end)
+                    .map(|x| x.1.clone())
+            } else {
+                refs.iter()
+                    .rev()
+                    .find(|(pos, _, _)| *pos < at)
+                    .map(|x| x.1.clone())
+            };
+            let relay_pos = refs.iter().position(|x| Some(&x.1) == relay.as_ref());
+            let speaker = refs
+                .iter()
+                .enumerate()
+                .find(|(i, (pos, s, _))| {
+                    Some(*i) != relay_pos && *pos > at && Some(s) != relay.as_ref()
+                })
+                .map(|(_, x)| x.1.clone());
+            if speaker.is_some() {
+                return (speaker, relay);
+            }
+            continue;
+        }
+        // ", который ответил:" — the one named just before speaks
+        if f.starts_with("котор") && k > 0 {
+            if let Some(sp) = refs
+                .iter()
+                .rev()
+                .find(|(pos, _, _)| *pos < at)
+                .map(|x| x.1.clone())
+            {
+                let via = first_other(&sp, at);
+                return (Some(sp), via);
+            }
+        }
+        let words_of = WORDS_OF
             .iter()
             .any(|w| f.starts_with(w) && f.chars().count() <= w.chars().count() + 4)
-            && !(f == "ой" && toks.len() < 3)
-        {
-            let after = c.start + t.end;
-            let limit = toks.get(k + 4).map_or(c.end, |x| c.start + x.end);
-            if let Some((_, sp)) = all.iter().find(|(pos, _)| *pos >= after && *pos <= limit) {
-                let via = all
+            && !(f == "ой" && toks.len() < 3);
+        if words_of {
+            // Russian: the speaker follows in the genitive ("мысль президента")
+            if let Some((_, sp, _)) = refs
+                .iter()
+                .find(|(pos, _, _)| *pos > at && *pos <= after_end)
+            {
+                return (Some(sp.clone()), first_other(sp, at));
+            }
+            // Kazakh: the speaker precedes in the genitive ("Тоқаевтың … сөзін")
+            if let Some((_, sp, _)) = refs
+                .iter()
+                .rev()
+                .find(|(pos, _, genitive)| *pos < at && *genitive)
+            {
+                let via = refs
                     .iter()
-                    .find(|(pos, s)| *pos < after && s != sp)
+                    .find(|(pos, s, _)| *pos < at && s != sp)
                     .map(|x| x.1.clone());
                 return (Some(sp.clone()), via);
             }
         }
     }
-    (all.first().map(|x| x.1.clone()), None)
+    let named = people.speakers_in(c.para, c.start, c.end, female);
+    (named.first().map(|x| x.1.clone()), None)
 }
 
 fn naming_context(para: &str, span: &Span) -> bool {

@@ -8,14 +8,56 @@ use super::text::{fold, sentences, tokens};
 struct Words {
     folded: Vec<String>,
     caps: Vec<bool>,
+    /// Words of a person's title ("аким села Акжар" before "Асель
+    /// Нурланова"): they say who speaks, not what the article is about.
+    title: Vec<bool>,
 }
 
 impl Words {
     fn of(para: &str) -> Words {
         let toks = tokens(para);
+        let caps: Vec<bool> = toks.iter().map(|t| t.is_capitalized()).collect();
+        let mut title = vec![false; toks.len()];
+        if crate::summarize::people::caption_name(para).is_some() {
+            title.iter_mut().for_each(|t| *t = true);
+        }
+        // a "First Last" name pair: mask the clause words just before it
+        for j in 1..toks.len() {
+            let pair =
+                caps[j - 1] && caps[j] && para[toks[j - 1].end..toks[j].start].trim().is_empty();
+            let surname = crate::summarize::people::analyze_surname(toks[j].text).is_some();
+            if !(pair && surname) {
+                continue;
+            }
+            let mut k = j - 1;
+            while k > 0 && j - 1 - k < 5 {
+                let gap = &para[toks[k - 1].end..toks[k].start];
+                if gap.contains([
+                    '.', ',', ':', ';', '!', '?', '«', '»', '“', '”', '"', '(', ')',
+                ]) || gap.contains(|c: char| crate::summarize::text::dash(c))
+                {
+                    break;
+                }
+                k -= 1;
+                title[k] = true;
+            }
+            // "Name, role …" up to the end of the clause
+            if j + 1 < toks.len() && para[toks[j].end..toks[j + 1].start].trim() == "," {
+                let mut m = j + 1;
+                while m < toks.len() && m <= j + 8 {
+                    title[m] = true;
+                    if m + 1 < toks.len() && !para[toks[m].end..toks[m + 1].start].trim().is_empty()
+                    {
+                        break;
+                    }
+                    m += 1;
+                }
+            }
+        }
         Words {
             folded: toks.iter().map(|t| fold(t.text)).collect(),
-            caps: toks.iter().map(|t| t.is_capitalized()).collect(),
+            caps,
+            title,
         }
     }
 
@@ -37,7 +79,9 @@ const TITLE_WEIGHT: f32 = 1.5;
 /// A paragraph that names a topic once (a passing mention).
 const PASSING: f32 = 0.5;
 /// A topic needs this score to be reported.
-const THRESHOLD: f32 = 1.0;
+const THRESHOLD: f32 = 1.5;
+/// …and at least this share of the best topic's score.
+const RELATIVE: f32 = 0.2;
 
 /// Topic scores: the title counts more than a body paragraph, a paragraph
 /// with several keywords of a topic more than a passing mention. Exactly one
@@ -50,8 +94,10 @@ pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
         let w = Words::of(para);
         let toks = w.tokens();
         let mut hits = vec![0usize; n];
-        for (_, _, e) in kb.topics.find(&toks, false, false) {
-            hits[e] += 1;
+        for (i, _, e) in kb.topics.find(&toks, false, false) {
+            if !w.title[i] {
+                hits[e] += 1;
+            }
         }
         for e in 0..n {
             if hits[e] == 0 {
@@ -67,20 +113,20 @@ pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
             };
         }
     }
+    let max = score.iter().copied().fold(0f32, f32::max);
     let mut out: Vec<(usize, f32)> = (0..n)
-        .filter(|&e| score[e] >= THRESHOLD)
+        .filter(|&e| score[e] >= THRESHOLD && score[e] >= RELATIVE * max)
         .map(|e| (e, score[e]))
         .collect();
     out.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
     });
-    let total: f32 = out.iter().map(|x| x.1).sum::<f32>().max(1.0);
     out.iter()
         .enumerate()
         .map(|(k, &(e, s))| TopicScore {
             id: kb.topics.entries[e].id.clone(),
-            score: (s / total * 1000.0).round() / 1000.0,
+            score: (s * 100.0).round() / 100.0,
             primary: k == 0,
         })
         .collect()
@@ -159,4 +205,29 @@ pub fn key_sentences(paras: &[&str], kb: &Knowledge) -> Vec<String> {
     best.truncate(3);
     best.sort_by_key(|x| x.0);
     best.into_iter().map(|x| x.2.to_string()).collect()
+}
+
+/// Which words of the article matched which topic or region, paragraph by
+/// paragraph (for moderators tuning keywords, and for the evaluation).
+pub fn explain(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let mut out = Vec::new();
+    for (pi, para) in paras.iter().enumerate() {
+        let w = Words::of(para);
+        let toks = w.tokens();
+        for (i, n, e) in kb.topics.find(&toks, false, false) {
+            out.push(format!(
+                "p{pi} topic {}: {}",
+                kb.topics.entries[e].id,
+                w.folded[i..i + n].join(" ")
+            ));
+        }
+        for (i, n, e) in kb.regions.find(&toks, true, true) {
+            out.push(format!(
+                "p{pi} region {}: {}",
+                kb.regions.entries[e].id,
+                w.folded[i..i + n].join(" ")
+            ));
+        }
+    }
+    out
 }
