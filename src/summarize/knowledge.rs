@@ -327,6 +327,13 @@ impl Matcher {
         out
     }
 
+    /// True when a one-word keyword matches the token.
+    fn keywords_single(&self, t: &[Token]) -> bool {
+        self.index.get(prefix3(t[0].folded)).is_some_and(|c| {
+            c.iter().any(|&ki| self.keywords[ki].pats.len() == 1 && pat_matches(&self.keywords[ki].pats[0], &t[0]))
+        })
+    }
+
     fn position(&self, id: &str) -> Option<usize> {
         self.entries.iter().position(|e| e.id == id)
     }
@@ -414,6 +421,14 @@ impl Knowledge {
             self.topics.add(entry, s, lang == Lang::Kk);
         }
         Ok(())
+    }
+
+    /// True when `word` (capitalised) is a place name of the gazetteer in
+    /// any case form.
+    pub fn is_place_word(&self, word: &str) -> bool {
+        let f = fold(word);
+        let t = [Token { folded: &f, stem: Default::default(), capitalized: true }];
+        self.regions.keywords_single(&t)
     }
 
     /// Topic ids in taxonomy order.

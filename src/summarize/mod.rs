@@ -141,7 +141,8 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     let language = crate::text::lang::detect(&text);
     let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
 
-    let mut people = people::People::find(&all, kazakh);
+    let is_place = |w: &str| kb.is_place_word(w);
+    let mut people = people::People::find_with(&all, kazakh, &is_place);
     let found = quotes::find_quotes(&all, &mut people);
     let n = all.len().max(1) as f32;
     let mut out: Vec<Quote> = Vec::with_capacity(found.len());

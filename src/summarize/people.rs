@@ -220,6 +220,7 @@ pub struct Person {
     pub mentions: usize,
     pub president: bool,
     fixed: bool,
+    first_nominative: bool,
 }
 
 /// What a referring expression points at.
@@ -383,6 +384,9 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
 }
 
 fn is_role(folded: &str) -> Option<&'static str> {
+    if folded.starts_with("акимат") || folded.starts_with("әкімдік") || folded.starts_with("әкімшілі") {
+        return None;
+    }
     if GLAVA.contains(&folded) {
         return Some("глава");
     }
@@ -570,6 +574,7 @@ fn weak_pair(
     folded: &[String],
     k: usize,
     kazakh: bool,
+    is_place: &dyn Fn(&str) -> bool,
 ) -> Option<(String, String)> {
     let (first, last) = (toks[k - 1], toks[k]);
     let word = |t: &Tok| {
@@ -584,11 +589,15 @@ fn weak_pair(
     if not_name(&folded[k - 1]) || not_name(&folded[k]) {
         return None;
     }
-    // the last two of a longer capitalised run
-    if let Some(n) = toks.get(k + 1)
-        && starts_upper(n.text)
-        && para[last.end..n.start].trim().is_empty()
+    // inside a longer capitalised run the name starts after roles and places
+    if k >= 2
+        && starts_upper(toks[k - 2].text)
+        && para[toks[k - 2].end..first.start].trim().is_empty()
+        && !(is_role(&folded[k - 2]).is_some() || is_place(toks[k - 2].text) || not_name(&folded[k - 2]))
     {
+        return None;
+    }
+    if is_place(first.text) || is_place(last.text) {
         return None;
     }
     let sentence_gap = |a: usize, b: usize| {
@@ -646,6 +655,12 @@ fn weak_pair(
 impl People {
     /// Finds the referring expressions of the article; `paras[0]` is the title.
     pub fn find(paras: &[&str], kazakh: bool) -> People {
+        People::find_with(paras, kazakh, &|_| false)
+    }
+
+    /// Like [`People::find`], with a test for place names (so that "Аким
+    /// Актобе Азамат Бекет" gives "Азамат Бекет").
+    pub fn find_with(paras: &[&str], kazakh: bool, is_place: &dyn Fn(&str) -> bool) -> People {
         let mut raws: Vec<RawName> = Vec::new();
         let mut others: Vec<Ref> = Vec::new();
         // role → raw-name index links (apposition)
@@ -699,11 +714,12 @@ impl People {
                     .filter(|_| !NOT_FIRST_NAMES.contains(&f.as_str()) && body_of(f).is_none())
                     .map(|(b, r)| (b, r, false));
                 let weak = if strong.is_none() && k > 0 {
-                    weak_pair(para, &toks, &folded, k, kazakh).map(|(b, r)| (b, r, true))
+                    weak_pair(para, &toks, &folded, k, kazakh, is_place).map(|(b, r)| (b, r, true))
                 } else {
                     None
                 };
                 if let Some((base, rest, fixed)) = strong.or(weak) {
+                    let fixed = fixed || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -956,6 +972,13 @@ impl People {
                             if super::quotes::is_verb(w) || BODY_STOP.contains(&w.as_str()) {
                                 break;
                             }
+                            // a person's name ends it ("… области Динара Утегенова")
+                            let name_here = starts_upper(toks[j].text)
+                                && (analyze_surname(toks[j].text).is_some()
+                                    || toks.get(j + 1).is_some_and(|n| starts_upper(n.text) && analyze_surname(n.text).is_some()));
+                            if name_here {
+                                break;
+                            }
                             end = toks[j].end;
                             j += 1;
                         }
@@ -1010,6 +1033,7 @@ impl People {
                     mentions: 0,
                     president: r.key == "токаев" || r.key == "тоқаев",
                     fixed: r.fixed,
+                    first_nominative: false,
                 });
                 people.persons.len() - 1
             });
@@ -1057,15 +1081,34 @@ impl People {
                 && !f.ends_with('.')
             {
                 // prefer a first name seen with a nominative surname
-                let nominative = matches!(rest, "" | "а") || (kazakh && !rest.is_empty());
-                if p.first.is_none() || nominative && rest.is_empty() {
+                let nominative = rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
+                if p.first.is_none() || nominative && !p.first_nominative {
                     p.first = Some(f.clone());
+                    p.first_nominative = nominative;
                 }
+            }
+        }
+        // a surname in -ин/-ын never seen with a first name is too often an
+        // ordinary word (Kazakh "бұрын"): not a person
+        for (i, p) in people.persons.iter_mut().enumerate() {
+            let weak_marker = raws
+                .iter()
+                .zip(&raw_person)
+                .filter(|(_, pi)| **pi == i)
+                .all(|(r, _)| {
+                    let b = fold(&r.surname_base);
+                    b.ends_with("ин") || b.ends_with("ын") || b.ends_with("in") || b.ends_with("yn")
+                });
+            if p.first.is_none() && weak_marker && !p.president {
+                p.mentions = 0;
             }
         }
         for (ri, r) in raws.iter().enumerate() {
             let pidx = raw_person[ri];
             let p = &people.persons[pidx];
+            if p.mentions == 0 && !p.president {
+                continue;
+            }
             let female = p.female_votes > 0;
             let nominative = r.speaking
                 || if female {
@@ -1100,10 +1143,13 @@ impl People {
             } else {
                 base
             };
-            let first = p
-                .first
-                .as_deref()
-                .map(|f| nominative_first_name(f, female, kazakh));
+            let first = p.first.as_deref().map(|f| {
+                if p.first_nominative {
+                    f.to_string()
+                } else {
+                    nominative_first_name(f, female, kazakh)
+                }
+            });
             p.name = match first {
                 Some(f) => format!("{f} {surname}"),
                 None => surname,
@@ -1210,6 +1256,7 @@ impl People {
             mentions: 0,
             president: true,
             fixed: false,
+            first_nominative: false,
         });
         self.persons.len() - 1
     }
@@ -1434,7 +1481,7 @@ impl People {
         }
         seen.into_iter()
             .filter_map(|i| self.persons.get(i))
-            .filter(|p| p.name.contains(' ') || p.mentions >= 2)
+            .filter(|p| p.mentions > 0 && (p.name.contains(' ') || p.mentions >= 2))
             .map(|p| p.name.clone())
             .collect()
     }

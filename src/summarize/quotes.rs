@@ -434,7 +434,7 @@ fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)
     let mut cont = None;
     let rc: Vec<(usize, char)> = rest.char_indices().collect();
     for (j, &(b, c)) in rc.iter().enumerate() {
-        if matches!(c, '.' | '!' | '?' | ';' | '«' | '“' | '„' | ':' | '\n') {
+        if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n') {
             // an initial ("К. Токаев") does not end the clause
             if c == '.'
                 && j >= 1
@@ -1201,5 +1201,26 @@ mod tests {
             "»»» текст «без конца и края и даже без точки",
         ];
         let _ = run(&paras);
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn dbg_kk_dash() {
+        let paras = [
+            "Т",
+            "Сайлауға ауыл ақсақалдары да белсене қатысты. Жалағаш ауданының тұрғыны, зейнеткер Әбдіғали Сейітов:",
+            "— Бұрын әкімді аудан тағайындайтын. Енді өзіміз сайлаймыз, сондықтан сұрайтын да өзіміз, — деді ақсақал.",
+        ];
+        let mut people = People::find(&paras, true);
+        for r in &people.refs {
+            eprintln!("{r:?}");
+        }
+        eprintln!("{:?}", people.persons);
+        let f = find_quotes(&paras, &mut people);
+        eprintln!("{f:?}");
     }
 }
