@@ -330,7 +330,9 @@ impl Matcher {
     /// True when a one-word keyword matches the token.
     fn keywords_single(&self, t: &[Token]) -> bool {
         self.index.get(prefix3(t[0].folded)).is_some_and(|c| {
-            c.iter().any(|&ki| self.keywords[ki].pats.len() == 1 && pat_matches(&self.keywords[ki].pats[0], &t[0]))
+            c.iter().any(|&ki| {
+                self.keywords[ki].pats.len() == 1 && pat_matches(&self.keywords[ki].pats[0], &t[0])
+            })
         })
     }
 
@@ -427,7 +429,11 @@ impl Knowledge {
     /// any case form.
     pub fn is_place_word(&self, word: &str) -> bool {
         let f = fold(word);
-        let t = [Token { folded: &f, stem: Default::default(), capitalized: true }];
+        let t = [Token {
+            folded: &f,
+            stem: Default::default(),
+            capitalized: true,
+        }];
         self.regions.keywords_single(&t)
     }
 

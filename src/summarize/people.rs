@@ -384,7 +384,10 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
 }
 
 fn is_role(folded: &str) -> Option<&'static str> {
-    if folded.starts_with("акимат") || folded.starts_with("әкімдік") || folded.starts_with("әкімшілі") {
+    if folded.starts_with("акимат")
+        || folded.starts_with("әкімдік")
+        || folded.starts_with("әкімшілі")
+    {
         return None;
     }
     if GLAVA.contains(&folded) {
@@ -425,6 +428,15 @@ const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
 ];
 
 fn female_verb(folded: &str) -> bool {
+    let n = folded.chars().count();
+    if n >= 6
+        && ["ала", "ела", "ила", "ыла", "яла", "ула"]
+            .iter()
+            .any(|e| folded.ends_with(e))
+        && !folded.ends_with("села")
+    {
+        return true;
+    }
     folded.len() > 6
         && folded.ends_with("ла")
         && [
@@ -593,7 +605,9 @@ fn weak_pair(
     if k >= 2
         && starts_upper(toks[k - 2].text)
         && para[toks[k - 2].end..first.start].trim().is_empty()
-        && !(is_role(&folded[k - 2]).is_some() || is_place(toks[k - 2].text) || not_name(&folded[k - 2]))
+        && !(is_role(&folded[k - 2]).is_some()
+            || is_place(toks[k - 2].text)
+            || not_name(&folded[k - 2]))
     {
         return None;
     }
@@ -710,6 +724,22 @@ impl People {
             while k < toks.len() {
                 let t = toks[k];
                 let f = &folded[k];
+                // "Мадина Серикбаева": a surname-like first name before a surname
+                let before_surname = toks.get(k + 1).is_some_and(|n| {
+                    starts_upper(n.text)
+                        && para[t.end..n.start].trim().is_empty()
+                        && analyze_surname(n.text).is_some()
+                        && !NOT_FIRST_NAMES.contains(&folded[k + 1].as_str())
+                });
+                if before_surname
+                    && starts_upper(t.text)
+                    && !all_upper(t.text)
+                    && is_role(f).is_none()
+                    && body_of(f).is_none()
+                {
+                    k += 1;
+                    continue;
+                }
                 let strong = analyze_surname(t.text)
                     .filter(|_| !NOT_FIRST_NAMES.contains(&f.as_str()) && body_of(f).is_none())
                     .map(|(b, r)| (b, r, false));
@@ -718,8 +748,8 @@ impl People {
                 } else {
                     None
                 };
-                if let Some((base, rest, fixed)) = strong.or(weak) {
-                    let fixed = fixed || fold(&base).ends_with("енко");
+                if let Some((base, rest, weak)) = strong.or(weak) {
+                    let fixed = weak || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -745,8 +775,6 @@ impl People {
                             && !NOT_FIRST_NAMES.contains(&pf.as_str())
                             && is_role(pf).is_none()
                             && body_of(pf).is_none()
-                            && analyze_surname(p.text)
-                                .is_none_or(|(_, r)| r.is_empty() && p.text.chars().count() <= 6)
                             && !p.text.chars().any(|c| c.is_ascii_digit())
                         {
                             start = p.start;
@@ -755,7 +783,14 @@ impl People {
                     }
                     // gender hint from a nearby verb or pronoun
                     let lo = k.saturating_sub(3);
-                    let hi = (k + 4).min(toks.len());
+                    let mut hi = k + 1;
+                    while hi < toks.len()
+                        && hi <= k + 6
+                        && !para[toks[hi - 1].end..toks[hi].start]
+                            .contains(['.', '!', '?', ';', ':', '«', '“', '„'])
+                    {
+                        hi += 1;
+                    }
                     let mut hint = None;
                     for ff in &folded[lo..hi] {
                         if female_verb(ff) {
@@ -764,7 +799,7 @@ impl People {
                             hint = Some(false);
                         }
                     }
-                    if fixed && first.is_none() {
+                    if weak && first.is_none() {
                         k += 1;
                         continue;
                     }
@@ -975,7 +1010,9 @@ impl People {
                             // a person's name ends it ("… области Динара Утегенова")
                             let name_here = starts_upper(toks[j].text)
                                 && (analyze_surname(toks[j].text).is_some()
-                                    || toks.get(j + 1).is_some_and(|n| starts_upper(n.text) && analyze_surname(n.text).is_some()));
+                                    || toks.get(j + 1).is_some_and(|n| {
+                                        starts_upper(n.text) && analyze_surname(n.text).is_some()
+                                    }));
                             if name_here {
                                 break;
                             }
@@ -1041,7 +1078,7 @@ impl People {
             let p = &mut people.persons[idx];
             p.mentions += 1;
             // gender evidence
-            let rest = r.rest.as_str();
+            let rest = if r.rest == "a" { "а" } else { r.rest.as_str() };
             let first_ends_a = r
                 .first
                 .as_deref()
@@ -1081,7 +1118,8 @@ impl People {
                 && !f.ends_with('.')
             {
                 // prefer a first name seen with a nominative surname
-                let nominative = rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
+                let nominative =
+                    rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
                 if p.first.is_none() || nominative && !p.first_nominative {
                     p.first = Some(f.clone());
                     p.first_nominative = nominative;

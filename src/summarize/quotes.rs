@@ -123,6 +123,23 @@ const KK_VERBS: &[&str] = &[
     "баса",
     "білдір",
     "мәлім",
+    "делінген",
+    "еске",
+    "dedı",
+    "dedi",
+    "deidı",
+    "deidi",
+    "dep",
+    "aitty",
+    "aitady",
+    "mälımde",
+    "jetkız",
+    "atap",
+    "tüsındır",
+    "qosty",
+    "habarla",
+    "jazdy",
+    "bylai",
 ];
 
 /// Nouns meaning "words/thought of": the speaker follows them in the
@@ -143,6 +160,11 @@ const WORDS_OF: &[&str] = &[
     "сөз",
     "пікір",
     "ой",
+    "поздравлени",
+    "послани",
+    "құттықтау",
+    "үндеу",
+    "жолдау",
 ];
 
 /// A word before a quoted name that makes it a name (programme, party…).
@@ -1201,26 +1223,5 @@ mod tests {
             "»»» текст «без конца и края и даже без точки",
         ];
         let _ = run(&paras);
-    }
-}
-
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-
-    #[test]
-    fn dbg_kk_dash() {
-        let paras = [
-            "Т",
-            "Сайлауға ауыл ақсақалдары да белсене қатысты. Жалағаш ауданының тұрғыны, зейнеткер Әбдіғали Сейітов:",
-            "— Бұрын әкімді аудан тағайындайтын. Енді өзіміз сайлаймыз, сондықтан сұрайтын да өзіміз, — деді ақсақал.",
-        ];
-        let mut people = People::find(&paras, true);
-        for r in &people.refs {
-            eprintln!("{r:?}");
-        }
-        eprintln!("{:?}", people.persons);
-        let f = find_quotes(&paras, &mut people);
-        eprintln!("{f:?}");
     }
 }

@@ -35,7 +35,32 @@ pub fn is_kazakh_letter(c: char) -> bool {
 pub fn looks_kazakh(text: &str) -> bool {
     let mut cyr = 0usize;
     let mut kk = 0usize;
+    let mut latin = 0usize;
+    let mut kk_latin = 0usize;
     for c in text.chars().take(20_000) {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if matches!(
+            c,
+            'ä' | 'ö'
+                | 'ü'
+                | 'ū'
+                | 'ı'
+                | 'ñ'
+                | 'ğ'
+                | 'ş'
+                | 'Ä'
+                | 'Ö'
+                | 'Ü'
+                | 'Ū'
+                | 'İ'
+                | 'Ñ'
+                | 'Ğ'
+                | 'Ş'
+        ) {
+            latin += 1;
+            kk_latin += 1;
+        }
         if is_kazakh_letter(c) {
             kk += 1;
             cyr += 1;
@@ -43,7 +68,7 @@ pub fn looks_kazakh(text: &str) -> bool {
             cyr += 1;
         }
     }
-    cyr > 0 && kk * 100 >= cyr * 2
+    (cyr > 0 && kk * 100 >= cyr * 2) || (latin > cyr && kk_latin * 100 >= latin * 2)
 }
 
 /// Lowercase with ё folded to е.
