@@ -97,7 +97,8 @@ struct RegionsFile {
 /// How one word of a keyword matches a token.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Pat {
-    RuStem(String),
+    /// A Russian word: the word (folded) and the stems of its case forms.
+    RuStem(String, Vec<String>),
     KkRoot(String),
     Prefix(String),
     Exact(String),
@@ -106,7 +107,7 @@ pub(crate) enum Pat {
 impl Pat {
     fn key(&self) -> &str {
         match self {
-            Pat::RuStem(s) | Pat::KkRoot(s) | Pat::Prefix(s) | Pat::Exact(s) => s,
+            Pat::RuStem(s, _) | Pat::KkRoot(s) | Pat::Prefix(s) | Pat::Exact(s) => s,
         }
     }
 }
@@ -166,10 +167,9 @@ fn compile_word(w: &str, kazakh_list: bool) -> Option<Pat> {
     let stem = ru_stem(&w);
     // a stem this short would match unrelated words: only the form itself
     if stem.chars().count() < 3 {
-        Some(Pat::Exact(w))
-    } else {
-        Some(Pat::RuStem(stem))
+        return Some(Pat::Exact(w));
     }
+    Some(Pat::RuStem(w.clone(), case_stems(&w)))
 }
 
 fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
@@ -178,6 +178,30 @@ fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
         .filter_map(|w| compile_word(w, kazakh_list))
         .collect();
     (!pats.is_empty()).then_some(pats)
+}
+
+/// Snowball stems of a word's likely case forms: Snowball does not stem
+/// every form of a proper noun alike ("астана" → аста, "астане" → астан).
+fn case_stems(w: &str) -> Vec<String> {
+    const ENDINGS: &[&str] = &["", "а", "у", "е", "ом", "ой", "ы", "и", "ам", "ах", "ами", "ов", "ей", "ую", "ая", "ое", "ые", "ых", "ым"];
+    let mut bases = vec![w.to_string()];
+    let mut chars = w.chars();
+    if chars.next_back().is_some_and(|c| "аяоеыийуь".contains(c)) {
+        bases.push(chars.as_str().to_string());
+    }
+    let mut out: Vec<String> = Vec::new();
+    let own = ru_stem(w);
+    out.push(own.clone());
+    for b in &bases {
+        for e in ENDINGS {
+            let st = ru_stem(&format!("{b}{e}"));
+            // only stems that keep the word's own stem (no over-matching)
+            if st.chars().count() >= own.chars().count() && st.starts_with(own.as_str()) && st.chars().count() <= own.chars().count() + 2 && !out.contains(&st) {
+                out.push(st);
+            }
+        }
+    }
+    out
 }
 
 /// A token prepared for matching: folded form, lazily stemmed.
@@ -198,7 +222,7 @@ fn pat_matches(p: &Pat, t: &Token) -> bool {
         Pat::Exact(e) => t.folded == e,
         Pat::Prefix(s) => t.folded.starts_with(s.as_str()),
         Pat::KkRoot(r) => kazakh::matches_root(t.folded, r),
-        Pat::RuStem(s) => t.folded.starts_with(prefix3(s)) && t.stem() == s,
+        Pat::RuStem(w, stems) => t.folded.starts_with(prefix3(w)) && stems.iter().any(|s| t.stem() == s),
     }
 }
 
@@ -533,5 +557,19 @@ mod tests {
         let hits = m.topics.find(&toks, false, false);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].0, 1);
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn places_in_case_forms() {
+        let k = Knowledge::embedded();
+        for w in ["Астане", "Астана", "Шымкенте", "Ақтөбеде", "Туркестанской", "Түркістан", "Алматы", "Караганде"] {
+            assert!(k.is_place_word(w), "{w}: {:?}", ru_stem(&fold(w)));
+        }
+        assert!(!k.is_place_word("Кошанов"));
     }
 }

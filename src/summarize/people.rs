@@ -1519,7 +1519,7 @@ impl People {
         }
         seen.into_iter()
             .filter_map(|i| self.persons.get(i))
-            .filter(|p| p.mentions > 0 && (p.name.contains(' ') || p.mentions >= 2))
+            .filter(|p| (p.mentions > 0 || p.president) && (p.name.contains(' ') || p.mentions >= 2))
             .map(|p| p.name.clone())
             .collect()
     }
