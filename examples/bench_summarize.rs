@@ -25,10 +25,24 @@ struct Gold {
     text_file: Option<String>,
 }
 
+/// CPU seconds this process has used (Linux `/proc/self/stat`), so that the
+/// figure does not depend on how busy a shared machine is.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dev = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("tests/data/summarize"));
+    let dev = args
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("tests/data/summarize"));
     let html_dir = args
         .get(1)
         .map(PathBuf::from)
@@ -59,24 +73,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes: usize = articles.iter().map(|a| a.0.len() + a.1.len()).sum();
     // warm up
     for (t, x) in &articles {
-        std::hint::black_box(summarize(&ArticleInput { title: t, text: x, ..Default::default() }, &kb));
+        std::hint::black_box(summarize(
+            &ArticleInput {
+                title: t,
+                text: x,
+                ..Default::default()
+            },
+            &kb,
+        ));
     }
     let start = Instant::now();
+    let cpu0 = cpu_seconds();
     let mut n = 0usize;
     let mut rounds = 0usize;
     while start.elapsed() < Duration::from_secs(3) {
         for (t, x) in &articles {
-            std::hint::black_box(summarize(&ArticleInput { title: t, text: x, ..Default::default() }, &kb));
+            std::hint::black_box(summarize(
+                &ArticleInput {
+                    title: t,
+                    text: x,
+                    ..Default::default()
+                },
+                &kb,
+            ));
             n += 1;
         }
         rounds += 1;
     }
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a)
+        .filter(|c| *c > 0.0);
     println!(
-        "plain text: {n} articles ({} distinct, {:.1} KB average, {rounds} rounds) in {secs:.2} s = {:.0} articles/s single-thread",
+        "plain text: {n} articles ({} distinct, {:.1} KB average, {rounds} rounds) in {secs:.2} s = {:.0} articles/s single-thread{}",
         articles.len(),
         bytes as f64 / articles.len() as f64 / 1024.0,
-        n as f64 / secs
+        n as f64 / secs,
+        cpu.map(|c| format!(" ({:.0} articles per CPU-second)", n as f64 / c))
+            .unwrap_or_default()
     );
 
     // 2. HTML pages
@@ -106,7 +141,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let page = &pages[n % pages.len()];
         let a = extract(page, None);
         let s = summarize(
-            &ArticleInput { url: a.url.as_deref(), title: &a.title, text: &a.text, published_at: a.published_at },
+            &ArticleInput {
+                url: a.url.as_deref(),
+                title: &a.title,
+                text: &a.text,
+                published_at: a.published_at,
+            },
             &kb,
         );
         quotes += s.quotes.len();

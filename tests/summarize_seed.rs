@@ -7,13 +7,18 @@ use std::path::Path;
 use civic_digest::summarize::{Knowledge, Summary, summarize_plain_text};
 
 fn seed() -> Summary {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/000_ba64316cafec3a6a.txt");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read the seed {}: {e}", path.display()));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/000_ba64316cafec3a6a.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the seed {}: {e}", path.display()));
     summarize_plain_text(&text, &Knowledge::embedded())
 }
 
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[test]
@@ -51,9 +56,18 @@ fn seed_has_its_three_quotes_with_speakers() {
 #[test]
 fn seed_names_in_quote_marks_are_not_quotes() {
     let s = seed();
-    for name in ["Келешек мектептері", "Ауыл аманаты", "Қарызсыз қоғам", "Жер аманаты", "Әкімдер мектебі", "новую волну"] {
+    for name in [
+        "Келешек мектептері",
+        "Ауыл аманаты",
+        "Қарызсыз қоғам",
+        "Жер аманаты",
+        "Әкімдер мектебі",
+        "новую волну",
+    ] {
         assert!(
-            !s.quotes.iter().any(|q| q.text.contains(name) && words(&q.text).len() <= words(name).len() + 2),
+            !s.quotes
+                .iter()
+                .any(|q| q.text.contains(name) && words(&q.text).len() <= words(name).len() + 2),
             "{name} taken as a quote: {:#?}",
             s.quotes
         );
@@ -74,11 +88,35 @@ fn seed_topics_and_region() {
 #[test]
 fn seed_menu_is_not_people_or_topics() {
     let s = seed();
-    assert!(s.people.contains(&"Ерлан Кошанов".to_string()), "{:?}", s.people);
-    assert!(s.people.contains(&"Касым-Жомарт Токаев".to_string()), "{:?}", s.people);
-    for menu in ["Войти", "Новости", "Погода", "Гороскоп", "Радио Казахстана", "Казахстанское телевидение", "Просмотров", "О нас"] {
-        assert!(!s.people.iter().any(|p| p.contains(menu)), "menu item {menu} became a person: {:?}", s.people);
-        assert!(!s.text.lines().any(|l| l.trim() == menu), "menu item {menu} left in the text");
+    assert!(
+        s.people.contains(&"Ерлан Кошанов".to_string()),
+        "{:?}",
+        s.people
+    );
+    assert!(
+        s.people.contains(&"Касым-Жомарт Токаев".to_string()),
+        "{:?}",
+        s.people
+    );
+    for menu in [
+        "Войти",
+        "Новости",
+        "Погода",
+        "Гороскоп",
+        "Радио Казахстана",
+        "Казахстанское телевидение",
+        "Просмотров",
+        "О нас",
+    ] {
+        assert!(
+            !s.people.iter().any(|p| p.contains(menu)),
+            "menu item {menu} became a person: {:?}",
+            s.people
+        );
+        assert!(
+            !s.text.lines().any(|l| l.trim() == menu),
+            "menu item {menu} left in the text"
+        );
     }
     assert!(!s.key_sentences.is_empty() && s.key_sentences.len() <= 3);
 }

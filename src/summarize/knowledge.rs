@@ -183,7 +183,10 @@ fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
 /// Snowball stems of a word's likely case forms: Snowball does not stem
 /// every form of a proper noun alike ("астана" → аста, "астане" → астан).
 fn case_stems(w: &str) -> Vec<String> {
-    const ENDINGS: &[&str] = &["", "а", "у", "е", "ом", "ой", "ы", "и", "ам", "ах", "ами", "ов", "ей", "ую", "ая", "ое", "ые", "ых", "ым"];
+    const ENDINGS: &[&str] = &[
+        "", "а", "у", "е", "ом", "ой", "ы", "и", "ам", "ах", "ами", "ов", "ей", "ую", "ая", "ое",
+        "ые", "ых", "ым",
+    ];
     let mut bases = vec![w.to_string()];
     let mut chars = w.chars();
     if chars.next_back().is_some_and(|c| "аяоеыийуь".contains(c)) {
@@ -196,7 +199,11 @@ fn case_stems(w: &str) -> Vec<String> {
         for e in ENDINGS {
             let st = ru_stem(&format!("{b}{e}"));
             // only stems that keep the word's own stem (no over-matching)
-            if st.chars().count() >= own.chars().count() && st.starts_with(own.as_str()) && st.chars().count() <= own.chars().count() + 2 && !out.contains(&st) {
+            if st.chars().count() >= own.chars().count()
+                && st.starts_with(own.as_str())
+                && st.chars().count() <= own.chars().count() + 2
+                && !out.contains(&st)
+            {
                 out.push(st);
             }
         }
@@ -222,7 +229,9 @@ fn pat_matches(p: &Pat, t: &Token) -> bool {
         Pat::Exact(e) => t.folded == e,
         Pat::Prefix(s) => t.folded.starts_with(s.as_str()),
         Pat::KkRoot(r) => kazakh::matches_root(t.folded, r),
-        Pat::RuStem(w, stems) => t.folded.starts_with(prefix3(w)) && stems.iter().any(|s| t.stem() == s),
+        Pat::RuStem(w, stems) => {
+            t.folded.starts_with(prefix3(w)) && stems.iter().any(|s| t.stem() == s)
+        }
     }
 }
 
@@ -567,7 +576,16 @@ mod place_tests {
     #[test]
     fn places_in_case_forms() {
         let k = Knowledge::embedded();
-        for w in ["Астане", "Астана", "Шымкенте", "Ақтөбеде", "Туркестанской", "Түркістан", "Алматы", "Караганде"] {
+        for w in [
+            "Астане",
+            "Астана",
+            "Шымкенте",
+            "Ақтөбеде",
+            "Туркестанской",
+            "Түркістан",
+            "Алматы",
+            "Караганде",
+        ] {
             assert!(k.is_place_word(w), "{w}: {:?}", ru_stem(&fold(w)));
         }
         assert!(!k.is_place_word("Кошанов"));

@@ -179,6 +179,7 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
 
+    let (topics, regions) = scoring::topics_and_regions(&all, kb);
     Summary {
         url: input.url.map(str::to_string),
         title: title.to_string(),
@@ -186,10 +187,10 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
         language,
         text: paras.join("\n"),
         quotes: out,
-        topics: scoring::topics(&all, kb),
-        regions: scoring::regions(&all, kb),
+        topics,
+        regions,
         people: people.names(),
-        key_sentences: scoring::key_sentences(&all, kb),
+        key_sentences: scoring::key_sentences(&all),
     }
 }
 

@@ -309,8 +309,16 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
     if !starts_upper(word) || word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
+    // cheap test before any allocation: a surname suffix must be there
+    const MARKS: &[&str] = &[
+        "ов", "ев", "ёв", "ин", "ын", "ұлы", "улы", "қызы", "кызы", "енко", "ov", "ev", "in", "yn",
+        "ОВ", "ЕВ", "ИН", "ЫН", "ЕНКО", "ҰЛЫ", "УЛЫ", "ҚЫЗЫ",
+    ];
+    if !MARKS.iter().any(|m| word.contains(m)) {
+        return None;
+    }
     let chars: Vec<char> = word.chars().collect();
-    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let lower: Vec<char> = chars.iter().map(|&c| super::text::lower_char(c)).collect();
     if lower.len() != chars.len() {
         return None;
     }
@@ -1519,7 +1527,9 @@ impl People {
         }
         seen.into_iter()
             .filter_map(|i| self.persons.get(i))
-            .filter(|p| (p.mentions > 0 || p.president) && (p.name.contains(' ') || p.mentions >= 2))
+            .filter(|p| {
+                (p.mentions > 0 || p.president) && (p.name.contains(' ') || p.mentions >= 2)
+            })
             .map(|p| p.name.clone())
             .collect()
     }

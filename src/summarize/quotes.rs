@@ -310,6 +310,9 @@ fn spans(para: &str) -> Vec<Span> {
     let mut stack: Vec<(char, usize, Vec<Span>)> = Vec::new();
     let chars: Vec<(usize, char)> = para.char_indices().collect();
     for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '«' | '»' | '“' | '”' | '„' | '"') {
+            continue;
+        }
         let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
         let next = chars.get(k + 1).map(|x| x.1);
         let boundary_before = prev.is_none_or(|p| p.is_whitespace() || "([{«“„—–-:/".contains(p));

@@ -87,11 +87,21 @@ const RELATIVE: f32 = 0.2;
 /// with several keywords of a topic more than a passing mention. Exactly one
 /// topic is primary.
 pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    topics_of(&words, kb)
+}
+
+/// Topics and regions of an article, reading each paragraph once.
+pub fn topics_and_regions(paras: &[&str], kb: &Knowledge) -> (Vec<TopicScore>, Vec<String>) {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    (topics_of(&words, kb), regions_of(&words, kb))
+}
+
+fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     let n = kb.topics.entries.len();
     let mut score = vec![0f32; n];
     let mut first_seen = vec![usize::MAX; n];
-    for (pi, para) in paras.iter().enumerate() {
-        let w = Words::of(para);
+    for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
         let mut hits = vec![0usize; n];
         for (i, _, e) in kb.topics.find(&toks, false, false) {
@@ -135,12 +145,16 @@ pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
 /// Regions named in the article (capitalised place names in any case form),
 /// most mentioned first.
 pub fn regions(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    regions_of(&words, kb)
+}
+
+fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
     let n = kb.regions.entries.len();
     let mut count = vec![0usize; n];
     let mut first = vec![usize::MAX; n];
     let mut order = 0usize;
-    for para in paras {
-        let w = Words::of(para);
+    for w in words {
         let toks = w.tokens();
         for (_, _, e) in kb.regions.find(&toks, true, true) {
             count[e] += 1;
@@ -173,28 +187,27 @@ const BOILERPLATE: &[&str] = &[
 
 /// Two or three sentences that summarise the article: early, informative
 /// sentences, no boilerplate, no quotations.
-pub fn key_sentences(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+pub fn key_sentences(paras: &[&str]) -> Vec<String> {
     let mut cands: Vec<(usize, f32, &str)> = Vec::new();
     let mut idx = 0usize;
     for (pi, para) in paras.iter().enumerate().skip(1).take(12) {
         for s in sentences(para) {
             idx += 1;
-            let f = fold(s);
-            let words = tokens(s).len();
+            let head: String = s.chars().take(40).collect();
+            let f = fold(&head);
+            let words = s.split_whitespace().count();
             if words < 6
                 || words > 60
                 || BOILERPLATE.iter().any(|b| f.starts_with(b))
-                || f.contains("со ссылкой")
+                || s.contains("со ссылкой")
             {
                 continue;
             }
             if s.starts_with(['«', '“', '„', '"', '–', '—', '-']) || s.ends_with(':') {
                 continue;
             }
-            let w = Words::of(s);
-            let toks = w.tokens();
-            let hits = kb.topics.find(&toks, false, false).len()
-                + kb.regions.find(&toks, true, true).len();
+            // mid-length sentences carry the news; very short or long less so
+            let hits = if (10..=35).contains(&words) { 3 } else { 1 };
             let pos = 1.0 / (1.0 + pi as f32 * 0.5);
             let digits = s.chars().any(|c| c.is_ascii_digit()) as u8 as f32 * 0.2;
             cands.push((idx, pos * 2.0 + hits.min(4) as f32 * 0.3 + digits, s));

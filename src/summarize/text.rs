@@ -4,7 +4,33 @@
 
 /// True for letters of Russian, Kazakh and Latin words (and digits).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        // Cyrillic letters (without the combining and historic signs)
+        0x400..=0x481 | 0x48A..=0x4FF => true,
+        // Latin-1 and Latin Extended letters (Kazakh Latin: ä ö ü ū ı ñ ğ ş)
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Lower case of one character, fast for Russian and Kazakh letters.
+pub fn lower_char(c: char) -> char {
+    match c as u32 {
+        0x41..=0x5A => ((c as u8) + 32) as char,
+        0..=0x7F => c,
+        0x410..=0x42F => char::from_u32(c as u32 + 32).unwrap_or(c),
+        0x430..=0x44F => c,
+        0x401 => 'е',
+        0x451 => 'е',
+        0x406 => 'і',
+        // Kazakh letters come in upper/lower pairs: even code point upper
+        0x492 | 0x49A | 0x4A2 | 0x4AE | 0x4B0 | 0x4BA | 0x4D8 | 0x4E8 => {
+            char::from_u32(c as u32 + 1).unwrap_or(c)
+        }
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 /// Letters only Kazakh Cyrillic uses.
@@ -73,10 +99,12 @@ pub fn looks_kazakh(text: &str) -> bool {
 
 /// Lowercase with ё folded to е.
 pub fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let l = lower_char(c);
+        out.push(if l == 'ё' { 'е' } else { l });
+    }
+    out
 }
 
 /// A word token: byte offsets in its text and the word itself.
