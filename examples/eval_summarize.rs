@@ -152,17 +152,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for f in &files {
         let gold: Gold = serde_json::from_str(&std::fs::read_to_string(f)?)
             .map_err(|e| format!("{}: {e}", f.display()))?;
-        let summary: Summary = match &gold.text_file {
-            Some(tf) => summarize_plain_text(&std::fs::read_to_string(shared.join(tf))?, &kb),
-            None => summarize(
-                &ArticleInput {
-                    url: None,
-                    title: &gold.title,
-                    text: &gold.text,
-                    published_at: None,
-                },
-                &kb,
-            ),
+        let plain = match &gold.text_file {
+            Some(tf) => Some(std::fs::read_to_string(shared.join(tf))?),
+            None => None,
+        };
+        let (title, text) = match &plain {
+            Some(p) => {
+                let p = p.trim_start();
+                p.split_once('\n').unwrap_or((p, ""))
+            }
+            None => (gold.title.as_str(), gold.text.as_str()),
+        };
+        let input = ArticleInput {
+            url: None,
+            title: title.trim(),
+            text,
+            published_at: None,
+        };
+        let summary: Summary = match &plain {
+            Some(p) => summarize_plain_text(p, &kb),
+            None => summarize(&input, &kb),
         };
         articles += 1;
         let mut log: Vec<String> = Vec::new();
@@ -286,12 +295,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         if explain_id.as_deref().is_some_and(|x| gold.id.contains(x)) {
-            let input = ArticleInput {
-                url: None,
-                title: &gold.title,
-                text: &gold.text,
-                published_at: None,
-            };
             for l in explain(&input, &kb) {
                 log.push(format!("  = {l}"));
             }

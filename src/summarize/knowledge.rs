@@ -82,6 +82,10 @@ struct EntryFile {
     kk: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// How readily the topic is the primary one (1.0 by default; lower for
+    /// a topic that is mostly the setting of others, like rural life).
+    #[serde(default)]
+    primary_weight: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +121,8 @@ impl Pat {
 pub(crate) struct Keyword {
     pub pats: Vec<Pat>,
     pub entry: usize,
+    /// 1.0, or 0.5 for a weak keyword (written `~word`).
+    pub weight: f32,
 }
 
 /// A topic or a region with its names.
@@ -124,7 +130,17 @@ pub(crate) struct Keyword {
 pub(crate) struct Entry {
     pub id: String,
     pub names: [String; 3],
+    pub primary_weight: f32,
     excludes: Vec<Pat>,
+}
+
+/// One keyword found in a run of tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Match {
+    pub at: usize,
+    pub len: usize,
+    pub entry: usize,
+    pub weight: f32,
 }
 
 /// Keywords of a set of entries, indexed by their first three letters.
@@ -263,6 +279,7 @@ impl Matcher {
                 .collect();
             m.entries.push(Entry {
                 id: f.id.clone(),
+                primary_weight: f.primary_weight.unwrap_or(1.0).clamp(0.0, 10.0),
                 names: [f.names.ru, f.names.kk, f.names.en],
                 excludes,
             });
@@ -282,10 +299,18 @@ impl Matcher {
     }
 
     fn add(&mut self, entry: usize, kw: &str, kazakh_list: bool) {
+        let (kw, weight) = match kw.trim().strip_prefix('~') {
+            Some(rest) => (rest, 0.5),
+            None => (kw, 1.0),
+        };
         if let Some(pats) = compile_keyword(kw, kazakh_list) {
             let key = prefix3(pats[0].key()).to_string();
             let idx = self.keywords.len();
-            self.keywords.push(Keyword { pats, entry });
+            self.keywords.push(Keyword {
+                pats,
+                entry,
+                weight,
+            });
             self.index.entry(key).or_default().push(idx);
         }
     }
@@ -296,13 +321,8 @@ impl Matcher {
     /// without, every entry gets its own longest match (multi-label topics),
     /// and one entry's words are not counted twice. Excluded forms never
     /// count.
-    pub fn find(
-        &self,
-        tokens: &[Token],
-        capitalized_only: bool,
-        consume: bool,
-    ) -> Vec<(usize, usize, usize)> {
-        let mut out = Vec::new();
+    pub fn find(&self, tokens: &[Token], capitalized_only: bool, consume: bool) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
         let mut covered: HashMap<usize, usize> = HashMap::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -311,7 +331,7 @@ impl Matcher {
                 i += 1;
                 continue;
             }
-            let mut best: Vec<(usize, usize)> = Vec::new(); // (len, entry)
+            let mut best: Vec<(usize, usize, f32)> = Vec::new(); // (len, entry, weight)
             if let Some(cands) = self.index.get(prefix3(t.folded)) {
                 for &ki in cands {
                     let kw = &self.keywords[ki];
@@ -337,25 +357,54 @@ impl Matcher {
                             .any(|e| pat_matches(e, t))
                     {
                         match known {
-                            Some(k) => best[k] = (n, kw.entry),
-                            None => best.push((n, kw.entry)),
+                            Some(k) => best[k] = (n, kw.entry, kw.weight),
+                            None => best.push((n, kw.entry, kw.weight)),
                         }
                     }
                 }
             }
             if consume {
-                if let Some(&(n, e)) = best.first() {
-                    out.push((i, n, e));
+                if let Some(&(n, e, w)) = best.first() {
+                    out.push(Match {
+                        at: i,
+                        len: n,
+                        entry: e,
+                        weight: w,
+                    });
                     i += n;
                     continue;
                 }
             } else {
-                for &(n, e) in &best {
-                    out.push((i, n, e));
+                for &(n, e, w) in &best {
+                    out.push(Match {
+                        at: i,
+                        len: n,
+                        entry: e,
+                        weight: w,
+                    });
                     covered.insert(e, i + n);
                 }
             }
             i += 1;
+        }
+        if !consume {
+            // a name of several words ("Әкімдер мектебі") is one concept: the
+            // single words inside it do not count for other topics
+            let mut span: Option<(usize, usize, usize)> = None; // (end, len, entry)
+            out.retain(|m| {
+                if let Some((end, len, entry)) = span
+                    && m.at < end
+                    && m.entry != entry
+                    && m.len < len
+                    && m.at + m.len <= end
+                {
+                    return false;
+                }
+                if m.len >= 2 && span.is_none_or(|(end, _, _)| m.at + m.len > end) {
+                    span = Some((m.at + m.len, m.len, m.entry));
+                }
+                true
+            });
         }
         out
     }
@@ -565,7 +614,7 @@ mod tests {
             .collect();
         let hits = m.topics.find(&toks, false, false);
         assert_eq!(hits.len(), 1, "{hits:?}");
-        assert_eq!(hits[0].0, 1);
+        assert_eq!(hits[0].at, 1);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Topics, regions and key sentences of an article.
 
 use super::TopicScore;
-use super::knowledge::{Knowledge, Token};
+use super::knowledge::{Knowledge, Match, Token};
 use super::text::{fold, sentences, tokens};
 
 /// Folded words of a paragraph, ready for the keyword matchers.
@@ -79,9 +79,11 @@ const TITLE_WEIGHT: f32 = 1.5;
 /// A paragraph that names a topic once (a passing mention).
 const PASSING: f32 = 0.5;
 /// A topic needs this score to be reported.
-const THRESHOLD: f32 = 1.5;
+const THRESHOLD: f32 = 1.25;
 /// …and at least this share of the best topic's score.
-const RELATIVE: f32 = 0.2;
+const RELATIVE: f32 = 0.15;
+/// What a title mention adds when choosing the primary topic.
+const TITLE_PRIMARY_BONUS: f32 = 3.0;
 
 /// Topic scores: the title counts more than a body paragraph, a paragraph
 /// with several keywords of a topic more than a passing mention. Exactly one
@@ -97,30 +99,37 @@ pub fn topics_and_regions(paras: &[&str], kb: &Knowledge) -> (Vec<TopicScore>, V
     (topics_of(&words, kb), regions_of(&words, kb))
 }
 
+/// What one paragraph's keyword hits of a topic add to its score: the title
+/// counts most, a paragraph with several hits counts fully, a passing
+/// mention (one hit) counts for a fraction.
+fn paragraph_score(h: f32, title: bool) -> f32 {
+    if title {
+        TITLE_WEIGHT * h.min(1.0) + 0.25 * (h - 1.0).clamp(0.0, 2.0)
+    } else if h >= 2.0 {
+        1.0 + 0.25 * (h - 2.0).min(4.0)
+    } else {
+        PASSING * h
+    }
+}
+
 fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     let n = kb.topics.entries.len();
     let mut score = vec![0f32; n];
     let mut first_seen = vec![usize::MAX; n];
     for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
-        let mut hits = vec![0usize; n];
-        for (i, _, e) in kb.topics.find(&toks, false, false) {
-            if !w.title[i] {
-                hits[e] += 1;
+        let mut hits = vec![0f32; n];
+        for m in kb.topics.find(&toks, false, false) {
+            if !w.title[m.at] {
+                hits[m.entry] += m.weight;
             }
         }
         for e in 0..n {
-            if hits[e] == 0 {
+            if hits[e] <= 0.0 {
                 continue;
             }
             first_seen[e] = first_seen[e].min(pi);
-            score[e] += if pi == 0 {
-                TITLE_WEIGHT + 0.25 * (hits[e] - 1).min(2) as f32
-            } else if hits[e] == 1 {
-                PASSING
-            } else {
-                1.0 + 0.25 * (hits[e] - 2).min(4) as f32
-            };
+            score[e] += paragraph_score(hits[e], pi == 0);
         }
     }
     let max = score.iter().copied().fold(0f32, f32::max);
@@ -132,6 +141,24 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
     });
+    // the primary topic: the title weighs most, and a topic that is mostly
+    // the setting of others (primary_weight < 1) yields to them
+    let primary_score = |e: usize, s: f32| {
+        s * kb.topics.entries[e].primary_weight
+            + if first_seen[e] == 0 {
+                TITLE_PRIMARY_BONUS
+            } else {
+                0.0
+            }
+    };
+    if let Some(best) = (0..out.len()).max_by(|&a, &b| {
+        primary_score(out[a].0, out[a].1)
+            .total_cmp(&primary_score(out[b].0, out[b].1))
+            .then(b.cmp(&a))
+    }) {
+        let p = out.remove(best);
+        out.insert(0, p);
+    }
     out.iter()
         .enumerate()
         .map(|(k, &(e, s))| TopicScore {
@@ -156,7 +183,7 @@ fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
     let mut order = 0usize;
     for w in words {
         let toks = w.tokens();
-        for (_, _, e) in kb.regions.find(&toks, true, true) {
+        for Match { entry: e, .. } in kb.regions.find(&toks, true, true) {
             count[e] += 1;
             if first[e] == usize::MAX {
                 first[e] = order;
@@ -227,14 +254,27 @@ pub fn explain(paras: &[&str], kb: &Knowledge) -> Vec<String> {
     for (pi, para) in paras.iter().enumerate() {
         let w = Words::of(para);
         let toks = w.tokens();
-        for (i, n, e) in kb.topics.find(&toks, false, false) {
+        for Match {
+            at: i,
+            len: n,
+            entry: e,
+            weight,
+        } in kb.topics.find(&toks, false, false)
+        {
+            let masked = if w.title[i] { " (person's title)" } else { "" };
             out.push(format!(
-                "p{pi} topic {}: {}",
+                "p{pi} topic {} {weight}{masked}: {}",
                 kb.topics.entries[e].id,
                 w.folded[i..i + n].join(" ")
             ));
         }
-        for (i, n, e) in kb.regions.find(&toks, true, true) {
+        for Match {
+            at: i,
+            len: n,
+            entry: e,
+            ..
+        } in kb.regions.find(&toks, true, true)
+        {
             out.push(format!(
                 "p{pi} region {}: {}",
                 kb.regions.entries[e].id,
