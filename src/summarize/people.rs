@@ -353,8 +353,9 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
             {
                 let rest: String = lower[i + 2..].iter().collect();
                 if [
-                    "", "a", "tyñ", "dyñ", "nyñ", "ke", "ge", "qa", "ğa", "ty", "dy", "pen", "men",
-                    "nyñ", "anyñ", "ağa", "any",
+                    "", "a", "tyñ", "dyñ", "nyñ", "tıñ", "dıñ", "nıñ", "ke", "ge", "qa", "ğa",
+                    "ty", "dy", "tı", "dı", "pen", "men", "ben", "tan", "ten", "dan", "den", "nan",
+                    "nen", "ta", "te", "da", "de", "anyñ", "ağa", "any",
                 ]
                 .contains(&rest.as_str())
                 {

@@ -82,8 +82,6 @@ const RU_VERBS: &[&str] = &[
     "жалует",
     "проинформирова",
     "информиру",
-    "передае",
-    "передал",
     "заверя",
     "подтверди",
     "подтвержда",
@@ -96,6 +94,11 @@ const RU_VERBS: &[&str] = &[
     "сообщается",
     "говорится",
     "отмечается",
+    "спроси",
+    "спрашива",
+    "поинтересова",
+    "воскликну",
+    "возмути",
 ];
 
 /// Kazakh attribution verbs (folded stems).
@@ -595,6 +598,8 @@ fn clause_before(
     if lower.contains("по словам")
         || lower.contains("по мнению")
         || lower.contains("айтуынша")
+        || lower.contains("aituynşa")
+        || lower.contains("sözınşe")
         || lower.contains("сөзінше")
         || lower.starts_with("как ") && trimmed.ends_with(',')
     {
@@ -828,6 +833,50 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
     None
 }
 
+/// Quotes inside someone's words that have their own attribution ("Глава
+/// государства прямо сказал: «…»"): the inner speaker speaks, the outer one
+/// relays.
+fn nested_quotes(
+    people: &People,
+    para: &str,
+    pi: usize,
+    outer_start: usize,
+    children: &[Span],
+    parent_speaker: &Option<Speaker>,
+) -> Vec<Found> {
+    let mut out = Vec::new();
+    for child in children {
+        let ctext = &para[child.inner_start..child.inner_end];
+        if tokens(ctext).len() < 3 || child.open < outer_start {
+            continue;
+        }
+        let before = para[outer_start..child.open].trim_end();
+        if !before.ends_with(':') {
+            continue;
+        }
+        let lo = floor_char(before, before.len().saturating_sub(400));
+        let local_starts = sentence_starts(&before[lo..]);
+        let ls = lo + local_starts.last().copied().unwrap_or(0);
+        let c = Clause {
+            para: pi,
+            start: outer_start + ls,
+            end: child.open,
+        };
+        let (s, _) = speaker_via(people, para, c);
+        if s.is_some() && s != *parent_speaker {
+            out.push(Found {
+                text: clean(ctext),
+                speaker: s,
+                via: parent_speaker.clone(),
+                role: None,
+                para: pi,
+                attributed: true,
+            });
+        }
+    }
+    out
+}
+
 /// Finds every direct quote of the article. `paras[0]` is the title and is
 /// not searched for quotes.
 pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
@@ -888,6 +937,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 )
                 .0;
                 if tokens(&joined).len() >= 2 {
+                    let nested =
+                        nested_quotes(people, para, pi, body_start, &all_spans[pi], &speaker);
                     found.push(Found {
                         text: clean(&joined),
                         speaker,
@@ -896,6 +947,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                         para: pi,
                         attributed: true,
                     });
+                    found.extend(nested);
                     consumed[pi] = true;
                 }
             } else if pi >= 2 && paras[pi - 1].trim_end().ends_with(':') {
@@ -1068,6 +1120,14 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             }
             // decide: speech or a name / scare quote
             let naming = naming_context(para, span);
+            // a law's title: «О местном государственном управлении …»
+            let law_title = {
+                let t = text.trim_start();
+                (t.starts_with("О ") || t.starts_with("Об ")) && !t.contains(['.', '!', '?'])
+            };
+            if law_title && naming {
+                continue;
+            }
             let accept = if strong {
                 words >= 3 || words >= 2 && text.trim_end().ends_with(['!', '?', '.'])
             } else if let Some(kind) = before_kind {
@@ -1103,36 +1163,14 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 para: pi,
                 attributed,
             });
-            // nested quotes with their own attribution ("Глава государства
-            // прямо сказал: «…»" inside someone's words)
-            for child in &span.children {
-                let ctext = &para[child.inner_start..child.inner_end];
-                if tokens(ctext).len() < 3 {
-                    continue;
-                }
-                let before = para[span.inner_start..child.open].trim_end();
-                if !before.ends_with(':') {
-                    continue;
-                }
-                let local_starts = sentence_starts(before);
-                let ls = local_starts.last().copied().unwrap_or(0);
-                let c = Clause {
-                    para: pi,
-                    start: span.inner_start + ls,
-                    end: child.open,
-                };
-                let (s, _) = speaker_via(people, para, c);
-                if s.is_some() && s != parent_speaker {
-                    found.push(Found {
-                        text: clean(ctext),
-                        speaker: s,
-                        via: parent_speaker.clone(),
-                        role: None,
-                        para: pi,
-                        attributed: true,
-                    });
-                }
-            }
+            found.extend(nested_quotes(
+                people,
+                para,
+                pi,
+                span.inner_start,
+                &span.children,
+                &parent_speaker,
+            ));
         }
     }
     found

@@ -183,7 +183,19 @@ fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
     let mut order = 0usize;
     for w in words {
         let toks = w.tokens();
-        for Match { entry: e, .. } in kb.regions.find(&toks, true, true) {
+        for Match { at, entry: e, .. } in kb.regions.find(&toks, true, true) {
+            // "в Астану", "Астанаға": a destination, not where the news is
+            let f = w.folded[at].as_str();
+            let prev = if at > 0 {
+                w.folded[at - 1].as_str()
+            } else {
+                ""
+            };
+            let ru_dest = (prev == "в" || prev == "на") && f.ends_with(['у', 'ю']);
+            let kk_dest = ["ға", "ге", "қа", "ке"].iter().any(|x| f.ends_with(x));
+            if ru_dest || kk_dest {
+                continue;
+            }
             count[e] += 1;
             if first[e] == usize::MAX {
                 first[e] = order;
