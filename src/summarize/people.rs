@@ -147,6 +147,7 @@ const GLAVA: &[&str] = &["глава", "главы", "главе", "главу",
 /// Bodies that speak for themselves, with their nominative form.
 const BODIES: &[(&str, &str)] = &[
     ("пресс-служб", "пресс-служба"),
+    ("служб", "служба"),
     ("министерств", "министерство"),
     ("акимат", "акимат"),
     ("ведомств", "ведомство"),
@@ -529,6 +530,26 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "и", "а",
 ];
 
+/// Nouns after which a capitalised word names a place ("области Абай").
+const PLACE_NOUNS: &[&str] = &[
+    "области",
+    "область",
+    "облысы",
+    "облысының",
+    "района",
+    "район",
+    "ауданы",
+    "города",
+    "город",
+    "қаласы",
+    "села",
+    "село",
+    "ауылы",
+    "аула",
+    "округа",
+    "поселка",
+];
+
 /// Capitalised words that start place or organisation names, never a person.
 const NOT_NAME_STEMS: &[&str] = &[
     "казахстан",
@@ -610,8 +631,21 @@ fn weak_pair(
     if not_name(&folded[k - 1]) || not_name(&folded[k]) {
         return None;
     }
+    // "области Абай Берик Уали": after a place noun the first capitalised
+    // word is the place's name
+    let place_noun = |w: &str| PLACE_NOUNS.contains(&w);
+    if k >= 2
+        && place_noun(&folded[k - 2])
+        && toks
+            .get(k + 1)
+            .is_some_and(|n| starts_upper(n.text) && para[last.end..n.start].trim().is_empty())
+    {
+        return None;
+    }
+    let after_place_name = k >= 3 && place_noun(&folded[k - 3]);
     // inside a longer capitalised run the name starts after roles and places
     if k >= 2
+        && !after_place_name
         && starts_upper(toks[k - 2].text)
         && para[toks[k - 2].end..first.start].trim().is_empty()
         && !(is_role(&folded[k - 2]).is_some()
@@ -965,7 +999,7 @@ impl People {
                         }
                         end = head_end;
                         let mut i = k;
-                        while i > 0 && k - i < 7 {
+                        while i > 0 && k - i < 10 {
                             let gap = &para[toks[i - 1].end..toks[i].start];
                             let w = &folded[i - 1];
                             if !gap.trim().is_empty()
@@ -1256,7 +1290,24 @@ impl People {
                 }
             }
         }
-        if !by_first.is_empty() {
+        // surnames without a Russian suffix, seen again alone ("Қасымбектің")
+        let fixed_keys: Vec<(String, usize)> = people
+            .persons
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.fixed && p.first.is_some() && p.key.chars().count() >= 4)
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
+        let by_fixed_surname = |w: &str| -> Option<usize> {
+            fixed_keys.iter().find_map(|(k, i)| {
+                let rest = w.strip_prefix(k.as_str())?;
+                (rest.is_empty()
+                    || KK_NAME_CASES.contains(&rest)
+                    || super::kazakh::is_suffix_chain(rest))
+                .then_some(*i)
+            })
+        };
+        if !by_first.is_empty() || !fixed_keys.is_empty() {
             let taken: std::collections::HashSet<(usize, usize)> =
                 people.refs.iter().map(|r| (r.para, r.start)).collect();
             let mut extra = Vec::new();
@@ -1266,7 +1317,19 @@ impl People {
                     if !starts_upper(t.text) || taken.contains(&(pi, t.start)) {
                         continue;
                     }
-                    if let Some(Some(i)) = by_first.get(&fold(t.text)) {
+                    let ft = fold(t.text);
+                    if let Some(i) = by_fixed_surname(&ft) {
+                        extra.push(Ref {
+                            para: pi,
+                            start: t.start,
+                            end: t.end,
+                            kind: RefKind::Person(i),
+                            nominative: true,
+                            quoted: false,
+                        });
+                        continue;
+                    }
+                    if let Some(Some(i)) = by_first.get(&ft) {
                         let next_is_surname = toks.get(k + 1).is_some_and(|n| starts_upper(n.text));
                         if !next_is_surname {
                             extra.push(Ref {
@@ -1346,7 +1409,11 @@ impl People {
 
     /// The person a pronoun at (`para`, `pos`) most likely means.
     pub fn antecedent(&self, para: usize, pos: usize, female: Option<bool>) -> Option<usize> {
-        let fits = |i: usize| female.is_none_or(|f| (self.persons[i].female_votes > 0) == f);
+        let fits = |i: usize| {
+            let p = &self.persons[i];
+            // unknown gender (indeclinable or Kazakh surnames) fits either
+            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
+        };
         let mut fallback = None;
         let hi = self
             .refs
@@ -1407,7 +1474,7 @@ impl People {
         for r in &self.refs[..hi] {
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
-                if fx.len() > fold(&best).len() && (fx.starts_with(&fb) || fx.ends_with(&fb)) {
+                if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
                     best = x.clone();
                 }
             }
