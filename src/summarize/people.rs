@@ -894,8 +894,16 @@ impl People {
                 // roles, the President, bodies, pronouns
                 let next = folded.get(k + 1).map(String::as_str).unwrap_or("");
                 let next_tok = toks.get(k + 1);
-                let nominative_role =
-                    |f: &str| !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава";
+                let nominative_role = |f: &str| {
+                    if is_kazakh_word(f) {
+                        // әкім, әкімі (his akim); not әкімді, әкімнің, әкімге
+                        let r = is_role(f).unwrap_or("");
+                        let rest = f.strip_prefix(r).unwrap_or("");
+                        matches!(rest, "" | "і" | "ы" | "сі" | "сы")
+                    } else {
+                        !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
+                    }
+                };
                 if (f == "глава" || f == "главы" || f == "главой" || f == "главе" || f == "главу")
                     && next.starts_with("государств")
                 {

@@ -287,7 +287,14 @@ const NAMING_AFTER: &[&str] = &[
 ];
 
 pub(crate) fn is_verb(folded: &str) -> bool {
-    RU_VERBS.iter().any(|v| folded.starts_with(v)) || KK_VERBS.iter().any(|v| folded.starts_with(v))
+    // "деп"/"dep" only as the word itself (not депутат, департамент)
+    if matches!(folded, "деп" | "dep") {
+        return true;
+    }
+    RU_VERBS.iter().any(|v| folded.starts_with(v))
+        || KK_VERBS
+            .iter()
+            .any(|v| !matches!(*v, "деп" | "dep") && folded.starts_with(v))
 }
 
 fn is_open(c: char) -> bool {
@@ -889,6 +896,17 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             if tokens(&paras[pi][s.inner_start..s.inner_end]).len() >= 3 {
                 people.mark_quoted(pi, s.inner_start, s.inner_end);
             }
+        }
+    }
+    // …and so are those in speech paragraphs opened by a dash, up to the
+    // attribution
+    for (pi, para) in paras.iter().enumerate().skip(1) {
+        let t = para.trim_start();
+        if t.starts_with(dash) && t.trim_start_matches(dash).starts_with(char::is_whitespace) {
+            let body_start = para.len() - t.trim_start_matches(dash).trim_start().len();
+            let end =
+                split_inner(&para[body_start..]).map_or(para.len(), |(_, cs, _)| body_start + cs);
+            people.mark_quoted(pi, body_start, end);
         }
     }
     let people = &*people;
