@@ -883,10 +883,11 @@ impl People {
                         }
                     }
                     // apposition after: "Name, role …"
-                    if k + 2 < toks.len() && para[t.end..toks[k + 1].start].trim() == "," {
-                        if let Some(r) = is_role(&folded[k + 1]) {
-                            links.push((pi, toks[k + 1].start, r.to_string(), idx));
-                        }
+                    if k + 2 < toks.len()
+                        && para[t.end..toks[k + 1].start].trim() == ","
+                        && let Some(r) = is_role(&folded[k + 1])
+                    {
+                        links.push((pi, toks[k + 1].start, r.to_string(), idx));
                     }
                     k += 1;
                     continue;
@@ -1469,10 +1470,10 @@ impl People {
     /// a body named again in short ("Пограничная служба") takes its earlier
     /// full name ("Пограничная служба КНБ").
     fn body_name(&self, b: &str, para: usize, pos: usize) -> String {
-        if b.starts_with("ведомств") {
-            if let Some(prev) = self.previous_body(para, pos) {
-                return prev;
-            }
+        if b.starts_with("ведомств")
+            && let Some(prev) = self.previous_body(para, pos)
+        {
+            return prev;
         }
         let fb = fold(b);
         let hi = self

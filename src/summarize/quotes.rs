@@ -374,7 +374,7 @@ fn spans(para: &str) -> Vec<Span> {
             }
             '"' => {
                 let has_open = stack.iter().any(|(m, _, _)| *m == '"');
-                if has_open && !(boundary_before && !boundary_after) {
+                if has_open && (!boundary_before || boundary_after) {
                     close_to(&mut stack, &mut out, &['"']);
                 } else if boundary_before {
                     stack.push((c, i, Vec::new()));
@@ -711,16 +711,12 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
             continue;
         }
         // ", который ответил:" — the one named just before speaks
-        if f.starts_with("котор") && k > 0 {
-            if let Some(sp) = refs
-                .iter()
-                .rev()
-                .find(|(pos, _, _)| *pos < at)
-                .map(|x| x.1.clone())
-            {
-                let via = first_other(&sp, at);
-                return (Some(sp), via);
-            }
+        if f.starts_with("котор")
+            && k > 0
+            && let Some(sp) = refs.iter().rev().find(|(pos, _, _)| *pos < at).map(|x| x.1.clone())
+        {
+            let via = first_other(&sp, at);
+            return (Some(sp), via);
         }
         let words_of = WORDS_OF
             .iter()
@@ -792,7 +788,7 @@ fn sentence_like(text: &str) -> bool {
 fn clean(text: &str) -> String {
     let t = text
         .trim()
-        .trim_matches(|c: char| c.is_whitespace() || c == ',' || dash(c) && false);
+        .trim_matches(|c: char| c.is_whitespace() || c == ',');
     let mut out = String::with_capacity(t.len());
     let mut space = false;
     for c in t.chars() {

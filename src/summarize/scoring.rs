@@ -235,8 +235,7 @@ pub fn key_sentences(paras: &[&str]) -> Vec<String> {
             let head: String = s.chars().take(40).collect();
             let f = fold(&head);
             let words = s.split_whitespace().count();
-            if words < 6
-                || words > 60
+            if !(6..=60).contains(&words)
                 || BOILERPLATE.iter().any(|b| f.starts_with(b))
                 || s.contains("со ссылкой")
             {
