@@ -713,7 +713,11 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
         // ", который ответил:" — the one named just before speaks
         if f.starts_with("котор")
             && k > 0
-            && let Some(sp) = refs.iter().rev().find(|(pos, _, _)| *pos < at).map(|x| x.1.clone())
+            && let Some(sp) = refs
+                .iter()
+                .rev()
+                .find(|(pos, _, _)| *pos < at)
+                .map(|x| x.1.clone())
         {
             let via = first_other(&sp, at);
             return (Some(sp), via);
