@@ -462,7 +462,6 @@ fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)
     if k >= bytes.len() {
         return None;
     }
-    let _ = saw_sep;
     let rest = &s[idx..];
     // clause end: sentence end, a new quote, or a split marker ", —"
     let mut end = rest.len();
@@ -510,7 +509,11 @@ fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)
     }
     // a verb among the first words
     let has_verb = toks.iter().take(5).any(|t| is_verb(&fold(t.text)));
-    if !has_verb {
+    // with no comma or dash after the quote, only a speech verb right there
+    // attributes it ("«…» деп атап өтті"); "«Ауыл – Ел бесігі» жобасын
+    // жалғастыруды тапсырды" names a project
+    let first_is_verb = toks.first().is_some_and(|t| is_verb(&fold(t.text)));
+    if !has_verb || !saw_sep && !first_is_verb {
         return None;
     }
     Some((from + idx, from + idx + end, cont))
