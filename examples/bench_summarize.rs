@@ -114,6 +114,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default()
     );
 
+    // 1b. long real pages (English): the ground-truth bodies of the HTML
+    // bench, a check that long and foreign text stays fast
+    let gt_path = html_dir.parent().map(|p| p.join("ground-truth.json"));
+    if let Some(gt) = gt_path.and_then(|p| std::fs::read_to_string(p).ok()) {
+        let v: serde_json::Value = serde_json::from_str(&gt)?;
+        let bodies: Vec<String> = v
+            .as_object()
+            .map(|o| {
+                o.values()
+                    .filter_map(|x| x.get("articleBody")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !bodies.is_empty() {
+            let start = Instant::now();
+            let mut n = 0usize;
+            while n < bodies.len() || start.elapsed() < Duration::from_secs(2) {
+                let b = &bodies[n % bodies.len()];
+                std::hint::black_box(summarize(
+                    &ArticleInput {
+                        title: "",
+                        text: b,
+                        ..Default::default()
+                    },
+                    &kb,
+                ));
+                n += 1;
+            }
+            let secs = start.elapsed().as_secs_f64();
+            let kb_avg =
+                bodies.iter().map(|b| b.len()).sum::<usize>() as f64 / bodies.len() as f64 / 1024.0;
+            println!(
+                "ground-truth bodies: {n} texts ({} distinct, {kb_avg:.1} KB average) in {secs:.2} s = {:.0} texts/s single-thread",
+                bodies.len(),
+                n as f64 / secs
+            );
+        }
+    }
+
     // 2. HTML pages
     let mut pages: Vec<String> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&html_dir) {
