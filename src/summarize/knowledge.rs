@@ -594,6 +594,60 @@ mod tests {
     }
 
     #[test]
+    fn load_reads_edited_files() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let topics = TOPICS_TOML
+            .replace("\"квантори*\"", "")
+            .replace("\"обучени*\"", "\"квантори*\"");
+        std::fs::write(dir.path().join("topics.toml"), topics).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("regions.toml"), REGIONS_TOML)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let k = Knowledge::load(dir.path());
+        assert!(k.is_ok(), "{k:?}");
+        std::fs::write(
+            dir.path().join("regions.toml"),
+            "[[region]]\nid = \"mars\"\nnames = { ru = \"Марс\", kk = \"Марс\", en = \"Mars\" }\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Knowledge::load(dir.path()),
+            Err(SummarizeError::Data(_))
+        ));
+        std::fs::write(dir.path().join("regions.toml"), "not = [toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Knowledge::load(dir.path()),
+            Err(SummarizeError::Toml { .. })
+        ));
+    }
+
+    #[test]
+    fn moderator_keywords_count() {
+        let mut k = Knowledge::embedded();
+        let text = crate::summarize::ArticleInput {
+            title: "Квантовые компьютеры в аулах",
+            text: "Квантовые компьютеры и квантовые сети.",
+            ..Default::default()
+        };
+        let before = crate::summarize::summarize(&text, &k);
+        assert!(
+            !before.topics.iter().any(|t| t.id == "digital_state"),
+            "{:?}",
+            before.topics
+        );
+        assert!(
+            k.add_topic_keywords("digital_state", Lang::Ru, &["квантов*".to_string()])
+                .is_ok()
+        );
+        let after = crate::summarize::summarize(&text, &k);
+        assert!(
+            after.topics.iter().any(|t| t.id == "digital_state"),
+            "{:?}",
+            after.topics
+        );
+    }
+
+    #[test]
     fn load_reports_missing_dir() {
         let r = Knowledge::load(Path::new("/nonexistent/civic-digest"));
         assert!(matches!(r, Err(SummarizeError::Io { .. })));

@@ -1286,4 +1286,114 @@ mod tests {
         ];
         let _ = run(&paras);
     }
+
+    fn speakers(paras: &[&str], kazakh: bool) -> Vec<(String, Option<String>, Option<String>)> {
+        let mut people = People::find(paras, kazakh);
+        let f = find_quotes(paras, &mut people);
+        f.iter()
+            .map(|q| {
+                (
+                    q.text.clone(),
+                    q.speaker.as_ref().map(|s| people.name_of(s)),
+                    q.via.as_ref().map(|s| people.name_of(s)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn colon_line_before_quote_paragraph_relays() {
+        let paras = [
+            "Т",
+            "Председатель Мажилиса Ерлан Кошанов провел встречу.",
+            "Спикер напомнил слова Президента, сказанные в Послании:",
+            "„Мы должны построить компактный и эффективный парламент“.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Касым-Жомарт Токаев"));
+        assert_eq!(q[0].2.as_deref(), Some("Ерлан Кошанов"));
+    }
+
+    #[test]
+    fn tv_caption_speech() {
+        let paras = [
+            "Т",
+            "АСЕЛЬ НУРЛАНОВА, аким села Акжар:",
+            "Раньше фермеры ждали воду неделями. Люди возвращаются в село.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Асель Нурланова"));
+    }
+
+    #[test]
+    fn nested_quote_has_its_own_speaker() {
+        let paras = [
+            "Т",
+            "Депутат Асель Жанкелдинова выступила на встрече.",
+            "„Глава государства прямо сказал: «Сильный Президент – влиятельный парламент – подотчетное правительство». Эту формулу мы и должны воплотить“, — сказала Жанкелдинова.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Асель Жанкелдинова"));
+        assert_eq!(q[1].1.as_deref(), Some("Касым-Жомарт Токаев"));
+        assert_eq!(q[1].2.as_deref(), Some("Асель Жанкелдинова"));
+    }
+
+    #[test]
+    fn pronoun_follows_gender() {
+        let paras = [
+            "Т",
+            "Министр Акмарал Альназарова встретилась с фельдшером Бахытжаном Ералиевым.",
+            "\"Мы не можем говорить о качестве медицины в селе, пока там нет врача\", - заявила она.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Акмарал Альназарова"));
+    }
+
+    #[test]
+    fn body_speaks() {
+        let paras = [
+            "Т",
+            "\"Все населенные пункты будут обеспечены медицинскими пунктами\", - говорится в сообщении пресс-службы акимата Кызылординской области.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(
+            q[0].1.as_deref(),
+            Some("пресс-служба акимата Кызылординской области")
+        );
+    }
+
+    #[test]
+    fn kazakh_according_to() {
+        let paras = [
+            "Т",
+            "Астана қаласының әкімі Женіс Қасымбек есеп берді.",
+            "Қасымбектің сөзінше, \"мектеп 2026 жылдың қыркүйегінде ашылады, құрылыс кестеден қалып отырған жоқ\".",
+        ];
+        let q = speakers(&paras, true);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Женіс Қасымбек"));
+    }
+
+    #[test]
+    fn kazakh_project_name_before_verb_is_not_a_quote() {
+        let paras = [
+            "Т",
+            "Мемлекет басшысы сондай-ақ «Ауыл – Ел бесігі» жобасын жалғастыруды тапсырды.",
+        ];
+        assert!(speakers(&paras, true).is_empty());
+    }
+
+    #[test]
+    fn law_title_is_not_a_quote() {
+        let paras = [
+            "Т",
+            "Сенат принял поправки в Закон «О местном государственном управлении и самоуправлении в Республике Казахстан», передает корреспондент.",
+        ];
+        assert!(speakers(&paras, false).is_empty());
+    }
 }
