@@ -311,11 +311,26 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
         return None;
     }
     // cheap test before any allocation: a surname suffix must be there
-    const MARKS: &[&str] = &[
-        "ов", "ев", "ёв", "ин", "ын", "ұлы", "улы", "қызы", "кызы", "енко", "ov", "ev", "in", "yn",
-        "ОВ", "ЕВ", "ИН", "ЫН", "ЕНКО", "ҰЛЫ", "УЛЫ", "ҚЫЗЫ",
-    ];
-    if !MARKS.iter().any(|m| word.contains(m)) {
+    let mut prev = ' ';
+    let mut marked = false;
+    for c in word.chars() {
+        let c = super::text::lower_char(c);
+        if matches!(
+            (prev, c),
+            ('о' | 'е' | 'ё', 'в')
+                | ('и' | 'ы', 'н')
+                | ('л', 'ы')
+                | ('з', 'ы')
+                | ('к', 'о')
+                | ('o' | 'e', 'v')
+                | ('i' | 'y', 'n')
+        ) {
+            marked = true;
+            break;
+        }
+        prev = c;
+    }
+    if !marked {
         return None;
     }
     let chars: Vec<char> = word.chars().collect();
@@ -623,7 +638,9 @@ fn weak_pair(
         starts_upper(t.text)
             && !all_upper(t.text)
             && t.text.chars().count() >= 3
-            && t.text.chars().all(|c| c.is_alphabetic() || c == '-')
+            && t.text
+                .chars()
+                .all(|c| super::text::is_word_char(c) && !c.is_ascii_digit() || c == '-')
     };
     if !word(&first) || !word(&last) || !para[first.end..last.start].trim().is_empty() {
         return None;

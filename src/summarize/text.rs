@@ -11,6 +11,9 @@ pub fn is_word_char(c: char) -> bool {
         0x400..=0x481 | 0x48A..=0x4FF => true,
         // Latin-1 and Latin Extended letters (Kazakh Latin: ä ö ü ū ı ñ ğ ş)
         0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => true,
+        // Latin-1 punctuation (« » and the no-break space) and general
+        // punctuation (dashes, curly quotes, ellipsis)
+        0x80..=0xBF | 0x2000..=0x2BFF => false,
         _ => c.is_alphanumeric(),
     }
 }
@@ -263,7 +266,8 @@ const CHROME_MARKERS: &[&str] = &[
 /// True for a line that is page chrome (a menu item, a counter, a heading of
 /// a related-news block) rather than article text.
 pub fn is_chrome_line(line: &str) -> bool {
-    let l = fold(line.trim());
+    let head: String = line.trim().chars().take(40).collect();
+    let l = fold(&head);
     CHROME_MARKERS.iter().any(|m| l.starts_with(m))
 }
 
