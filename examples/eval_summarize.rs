@@ -42,6 +42,8 @@ struct Gold {
     primary_topic: Option<String>,
     #[serde(default)]
     regions: Vec<String>,
+    #[serde(default)]
+    people: Vec<String>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -120,6 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose" || a == "-v");
     // --explain ID: keyword matches and quotes of the articles whose id contains ID
+    // (with --json, their whole summary)
     let explain_id = args
         .iter()
         .position(|a| a == "--explain")
@@ -146,6 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut topics = Prf::default();
     let (mut prim_ok, mut prim_n) = (0usize, 0usize);
     let mut regions = Prf::default();
+    let mut people = Prf::default();
     let mut nonq_bad = 0usize;
     let mut articles = 0usize;
 
@@ -294,6 +298,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 log.push(format!("  FN region {g}"));
             }
         }
+        // people
+        for p in &summary.people {
+            if gold.people.iter().any(|g| norm(Some(g)) == norm(Some(p))) {
+                people.tp += 1;
+            } else {
+                people.fp += 1;
+                log.push(format!("  FP person {p}"));
+            }
+        }
+        for g in &gold.people {
+            if !summary
+                .people
+                .iter()
+                .any(|p| norm(Some(g)) == norm(Some(p)))
+            {
+                people.fn_ += 1;
+                log.push(format!("  FN person {g}"));
+            }
+        }
         if explain_id.as_deref().is_some_and(|x| gold.id.contains(x)) {
             for l in explain(&input, &kb) {
                 log.push(format!("  = {l}"));
@@ -307,6 +330,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ));
             }
             log.push(format!("  people {:?}", summary.people));
+            if args.iter().any(|a| a == "--json") {
+                log.push(serde_json::to_string_pretty(&summary)?);
+            }
         }
         if verbose && !log.is_empty() {
             println!(
@@ -347,6 +373,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         regions.p(),
         regions.r(),
         regions.f1()
+    );
+    println!(
+        "people:   P {:.3}  R {:.3}  F1 {:.3}",
+        people.p(),
+        people.r(),
+        people.f1()
     );
     Ok(())
 }

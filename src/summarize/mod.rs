@@ -138,8 +138,14 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     all.push(title);
     all.extend(paras.iter().copied());
 
-    let language = crate::text::lang::detect(&text);
-    let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+    let detected = crate::text::lang::detect(&text);
+    let kazakh = detected == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+    // Kazakh-only letters settle it when the detector says Russian
+    let language = if kazakh && detected == Lang::Ru {
+        Lang::Kk
+    } else {
+        detected
+    };
 
     let is_place = |w: &str| kb.is_place_word(w);
     let mut people = people::People::find_with(&all, kazakh, &is_place);
@@ -160,7 +166,15 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
             .as_ref()
             .map(|s| people.name_of(s))
             .filter(|s| !s.is_empty() && Some(s) != speaker.as_ref());
-        let president = matches!(&f.speaker, Some(people::Speaker::Person(i)) if people.person(*i).is_some_and(|p| p.president));
+        let person = match &f.speaker {
+            Some(people::Speaker::Person(i)) => people.person(*i),
+            _ => None,
+        };
+        let president = person.is_some_and(|p| p.president);
+        let role = f
+            .role
+            .clone()
+            .or_else(|| person.and_then(|p| p.role.clone()));
         let words = text::word_count(&f.text) as f32;
         let mut score = 0.4 * words.min(40.0) / 40.0 + 0.3 * (1.0 - f.para as f32 / n);
         if speaker.is_some() {
@@ -172,7 +186,7 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
         out.push(Quote {
             text: f.text,
             speaker,
-            speaker_role: f.role,
+            speaker_role: role,
             via,
             score: (score * 1000.0).round() / 1000.0,
         });

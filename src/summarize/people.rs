@@ -222,6 +222,8 @@ pub struct Person {
     pub president: bool,
     fixed: bool,
     first_nominative: bool,
+    /// The office the text gives them ("Председатель Мажилиса").
+    pub role: Option<String>,
 }
 
 /// What a referring expression points at.
@@ -648,6 +650,25 @@ fn weak_pair(
     if not_name(&folded[k - 1]) || not_name(&folded[k]) {
         return None;
     }
+    // adjectives ("Настоящего Справедливого Казахстана") are no names
+    const ADJ: &[&str] = &[
+        "ого", "его", "ому", "ему", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ых",
+        "их", "ым", "ую", "юю",
+    ];
+    if ADJ
+        .iter()
+        .any(|e| folded[k - 1].ends_with(e) && folded[k - 1].chars().count() > 5)
+        && ADJ.iter().any(|e| folded[k].ends_with(e))
+    {
+        return None;
+    }
+    if let Some(n) = toks.get(k + 1)
+        && starts_upper(n.text)
+        && para[last.end..n.start].trim().is_empty()
+        && (not_name(&folded[k + 1]) || is_place(n.text))
+    {
+        return None;
+    }
     // "области Абай Берик Уали": after a place noun the first capitalised
     // word is the place's name
     let place_noun = |w: &str| PLACE_NOUNS.contains(&w);
@@ -738,7 +759,8 @@ impl People {
         let mut raws: Vec<RawName> = Vec::new();
         let mut others: Vec<Ref> = Vec::new();
         // role → raw-name index links (apposition)
-        let mut links: Vec<(usize, usize, String, usize)> = Vec::new(); // (para, role start, role, raw idx)
+        // (para, role start, role, raw idx, role phrase)
+        let mut links: Vec<(usize, usize, String, usize, String)> = Vec::new();
 
         for (pi, para) in paras.iter().enumerate() {
             let toks = tokens(para);
@@ -773,7 +795,8 @@ impl People {
                         if t.start > last.end
                             && let Some(r) = is_role(&folded[k])
                         {
-                            links.push((pi, t.start, r.to_string(), idx));
+                            let phrase = para[t.start..].trim_end().trim_end_matches(':').trim();
+                            links.push((pi, t.start, r.to_string(), idx, clip(phrase)));
                             break;
                         }
                     }
@@ -801,7 +824,11 @@ impl People {
                     continue;
                 }
                 let strong = analyze_surname(t.text)
-                    .filter(|_| !NOT_FIRST_NAMES.contains(&f.as_str()) && body_of(f).is_none())
+                    .filter(|_| {
+                        !NOT_FIRST_NAMES.contains(&f.as_str())
+                            && body_of(f).is_none()
+                            && !is_place(t.text)
+                    })
                     .map(|(b, r)| (b, r, false));
                 let weak = if strong.is_none() && k > 0 {
                     weak_pair(para, &toks, &folded, k, kazakh, is_place).map(|(b, r)| (b, r, true))
@@ -895,7 +922,11 @@ impl People {
                             break;
                         }
                         if let Some(r) = is_role(&folded[j]) {
-                            links.push((pi, toks[j].start, r.to_string(), idx));
+                            let phrase = para[toks[j].start..start]
+                                .trim()
+                                .trim_end_matches([',', '-', '–', '—'])
+                                .trim();
+                            links.push((pi, toks[j].start, r.to_string(), idx, clip(phrase)));
                             break;
                         }
                     }
@@ -904,7 +935,11 @@ impl People {
                         && para[t.end..toks[k + 1].start].trim() == ","
                         && let Some(r) = is_role(&folded[k + 1])
                     {
-                        links.push((pi, toks[k + 1].start, r.to_string(), idx));
+                        let from = toks[k + 1].start;
+                        let to = para[from..]
+                            .find([',', ':', ';', '.', '('])
+                            .map_or(para.len(), |e| from + e);
+                        links.push((pi, from, r.to_string(), idx, clip(para[from..to].trim())));
                     }
                     k += 1;
                     continue;
@@ -1140,6 +1175,7 @@ impl People {
                     president: r.key == "токаев" || r.key == "тоқаев",
                     fixed: r.fixed,
                     first_nominative: false,
+                    role: None,
                 });
                 people.persons.len() - 1
             });
@@ -1262,6 +1298,13 @@ impl People {
                 None => surname,
             };
             if p.president {
+                if p.role.is_none() {
+                    p.role = Some(if kazakh {
+                        "Мемлекет басшысы".into()
+                    } else {
+                        "Президент Республики Казахстан".into()
+                    });
+                }
                 p.name = if kazakh || p.key == "тоқаев" {
                     PRESIDENT_KK.into()
                 } else {
@@ -1271,7 +1314,11 @@ impl People {
         }
         // role links
         let mut role_link: HashMap<String, Vec<(usize, usize, usize)>> = HashMap::new();
-        for (pi, start, role, raw) in &links {
+        for (pi, start, role, raw, phrase) in &links {
+            let p = &mut people.persons[raw_person[*raw]];
+            if p.role.is_none() && !phrase.is_empty() {
+                p.role = Some(phrase.clone());
+            }
             role_link
                 .entry(role.clone())
                 .or_default()
@@ -1393,6 +1440,11 @@ impl People {
             president: true,
             fixed: false,
             first_nominative: false,
+            role: Some(if self.kazakh {
+                "Мемлекет басшысы".into()
+            } else {
+                "Президент Республики Казахстан".into()
+            }),
         });
         self.persons.len() - 1
     }
@@ -1637,6 +1689,14 @@ impl People {
     pub fn _tok<'a>(t: &Tok<'a>) -> &'a str {
         t.text
     }
+}
+
+/// A role phrase of reasonable length.
+fn clip(phrase: &str) -> String {
+    if phrase.chars().count() > 80 {
+        return String::new();
+    }
+    phrase.to_string()
 }
 
 /// The nominative of a first name seen in some case.
