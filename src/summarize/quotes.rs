@@ -86,7 +86,7 @@ const RU_VERBS: &[&str] = &[
     "подтверди",
     "подтвержда",
     "подмети",
-    "рассуждa",
+    "рассужда",
     "поздрави",
     "выступи",
     "обратил",
@@ -99,6 +99,16 @@ const RU_VERBS: &[&str] = &[
     "поинтересова",
     "воскликну",
     "возмути",
+    "уверя",
+    "полага",
+    "размышля",
+    "предложи",
+    "предлага",
+    "резюмиру",
+    "подыторож",
+    "признае",
+    "комментиру",
+    "цитирова",
 ];
 
 /// Kazakh attribution verbs (folded stems).
@@ -143,6 +153,13 @@ const KK_VERBS: &[&str] = &[
     "habarla",
     "jazdy",
     "bylai",
+    "санайды",
+    "түйінде",
+    "есептей",
+    "айтқан",
+    "жалғады",
+    "мәлімдеме",
+    "хабарлайды",
 ];
 
 /// Nouns meaning "words/thought of": the speaker follows them in the
@@ -260,6 +277,31 @@ const NAMING_BEFORE: &[&str] = &[
     "газеті",
     "арнасы",
     "орталығы",
+    "=указ",
+    "=указа",
+    "=указом",
+    "приказ",
+    "постановлени",
+    "заголовк",
+    "хэштег",
+    "песн",
+    "спектакл",
+    "выставк",
+    "роман",
+    "сериал",
+    "газета",
+    "журнала",
+    "=тоо",
+    "=ао",
+    "фирм",
+    "магазин",
+    "кафе",
+    "ресторан",
+    "кинотеатр",
+    "стади",
+    "парк",
+    "жк",
+    "отел",
 ];
 
 /// A word after a quoted name that makes it a name (mostly Kazakh order).
@@ -438,7 +480,7 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 /// The attribution clause right after a quote: `, — сказал X.`,
 /// `, – деді ол.`, `деп атап өтті …`. Returns the clause and, when the
 /// clause is followed by `, — ` and more speech, where that speech starts.
-fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)> {
+fn clause_after(para: &str, from: usize, after_sep: bool) -> Option<(usize, usize, Option<usize>)> {
     let limit = ceil_char(para, from + 400);
     let s = &para[from..limit];
     let mut idx = 0;
@@ -512,8 +554,21 @@ fn clause_after(para: &str, from: usize) -> Option<(usize, usize, Option<usize>)
     // with no comma or dash after the quote, only a speech verb right there
     // attributes it ("«…» деп атап өтті"); "«Ауыл – Ел бесігі» жобасын
     // жалғастыруды тапсырды" names a project
-    let first_is_verb = toks.first().is_some_and(|t| is_verb(&fold(t.text)));
-    if !has_verb || !saw_sep && !first_is_verb {
+    let first_is_verb = toks.first().is_some_and(|t| {
+        matches!(
+            fold(t.text).as_str(),
+            "деп"
+                | "деді"
+                | "дейді"
+                | "деген"
+                | "делінген"
+                | "dep"
+                | "dedı"
+                | "dedi"
+                | "deidı"
+        )
+    });
+    if !has_verb || !saw_sep && !after_sep && !first_is_verb {
         return None;
     }
     Some((from + idx, from + idx + end, cont))
@@ -761,7 +816,11 @@ fn naming_context(para: &str, span: &Span) -> bool {
         && before[w.end..].trim().is_empty()
     {
         let f = fold(w.text);
-        if NAMING_BEFORE.iter().any(|n| f.starts_with(n)) {
+        // "=word" entries match only that form ("указ", not "указал")
+        if NAMING_BEFORE.iter().any(|n| match n.strip_prefix('=') {
+            Some(exact) => f == exact,
+            None => f.starts_with(n),
+        }) {
             return true;
         }
     }
@@ -828,7 +887,7 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
         }
         let after = &text[b + c.len_utf8()..];
         let from = b + c.len_utf8() + (after.len() - after.trim_start().len());
-        if let Some((cs0, ce, cont)) = clause_after(text, from) {
+        if let Some((cs0, ce, cont)) = clause_after(text, from, true) {
             let _ = cs0;
             let part1 = before.trim_end_matches(',');
             let part2 = cont.map(|p| &text[p..]).unwrap_or("");
@@ -1065,7 +1124,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 attributed = true;
                 strong = true;
             }
-            if !attributed && let Some((cs, ce, cont)) = clause_after(ep, end) {
+            if !attributed && let Some((cs, ce, cont)) = clause_after(ep, end, false) {
                 let (s, v) = speaker_via(
                     people,
                     ep,
