@@ -343,6 +343,14 @@ fn is_open(c: char) -> bool {
     matches!(c, '«' | '“' | '„' | '"')
 }
 
+/// True when `close` ends a quotation opened by `open`.
+fn closes(open: char, close: char) -> bool {
+    matches!(
+        (open, close),
+        ('«', '»') | ('“', '”') | ('“', '“') | ('„', '“') | ('„', '”') | ('"', '"')
+    )
+}
+
 /// A quoted span in one paragraph (byte offsets).
 #[derive(Debug, Clone)]
 struct Span {
@@ -584,10 +592,12 @@ fn clause_next_sentence(para: &str, from: usize) -> Option<(usize, usize)> {
     let start = from + (s.len() - t.len());
     let lower: String = t.chars().take(20).collect::<String>().to_lowercase();
     if !(lower.starts_with("об этом")
-        || lower.starts_with("так считает")
+        || lower.starts_with("так ")
         || lower.starts_with("такими словами")
+        || lower.starts_with("такое мнение")
+        || lower.starts_with("эти слова")
         || lower.starts_with("бұл туралы")
-        || lower.starts_with("такое мнение"))
+        || lower.starts_with("осылай"))
     {
         return None;
     }
@@ -1097,6 +1107,22 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                         }
                         j += 1;
                     } else {
+                        // the quote closes in the next paragraph without
+                        // opening it again: «… \n …», — сказал он.
+                        if let Some((pos, c)) = paras[j]
+                            .char_indices()
+                            .find(|(_, c)| matches!(c, '«' | '»' | '“' | '”' | '„' | '"'))
+                            && closes(span.mark, c)
+                            && (c != '"'
+                                || pos > 0 && !paras[j][..pos].ends_with(char::is_whitespace))
+                            && pos < 2000
+                        {
+                            text.push(' ');
+                            text.push_str(paras[j][..pos].trim());
+                            end_para = j;
+                            end = pos + c.len_utf8();
+                            closed = true;
+                        }
                         break;
                     }
                 }
@@ -1454,5 +1480,34 @@ mod tests {
             "Сенат принял поправки в Закон «О местном государственном управлении и самоуправлении в Республике Казахстан», передает корреспондент.",
         ];
         assert!(speakers(&paras, false).is_empty());
+    }
+
+    #[test]
+    fn quote_closing_in_the_next_paragraph() {
+        let paras = [
+            "Т",
+            "Аким района Ербол Ахметов выступил перед жителями.",
+            "«Мы построим новую школу и детский сад до конца года.",
+            "Деньги уже выделены, подрядчик определен», — сказал аким.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert!(
+            q[0].0.starts_with("Мы построим") && q[0].0.ends_with("подрядчик определен"),
+            "{q:?}"
+        );
+        assert_eq!(q[0].1.as_deref(), Some("Ербол Ахметов"));
+    }
+
+    #[test]
+    fn attribution_in_the_next_sentence() {
+        let paras = [
+            "Т",
+            "Министр финансов Мади Такиев прокомментировал решение.",
+            "«Бюджеты сел вырастут в среднем на 18 процентов». Так прокомментировал решение министр.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Мади Такиев"));
     }
 }
