@@ -152,8 +152,9 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     let found = quotes::find_quotes(&all, &mut people);
     let n = all.len().max(1) as f32;
     let mut out: Vec<Quote> = Vec::with_capacity(found.len());
+    let mut seen = std::collections::HashSet::new();
     for f in found {
-        if out.iter().any(|q| q.text == f.text) {
+        if !seen.insert(f.text.clone()) {
             continue;
         }
         let speaker = f
@@ -253,6 +254,47 @@ mod tests {
         );
         assert!(t.elapsed().as_secs() < 20);
         assert!(!s.quotes.is_empty());
+    }
+
+    #[test]
+    fn many_people_and_quotes_stay_linear() {
+        // distinct names, roles, pronouns and quotes in one paragraph and in
+        // many: nothing may grow quadratically
+        let letters: Vec<char> = "абвгдежзиклмнпрст".chars().collect();
+        let name = |mut i: usize| {
+            let mut s = String::from("Бек");
+            for _ in 0..4 {
+                s.push(letters[i % letters.len()]);
+                i /= letters.len();
+            }
+            s.push_str("ов");
+            s
+        };
+        let mut one = String::new();
+        let mut many = String::new();
+        for i in 0..4000 {
+            let line = format!(
+                "Аким района Ерлан {0} сказал: «Мы построим дорогу к селу {0} в этом году, — отметил он, — и школу». В пресс-службе сообщили, что «работы по графику {0} идут», — сказала она. ",
+                name(i)
+            );
+            one.push_str(&line);
+            many.push_str(&line);
+            many.push('\n');
+        }
+        for text in [&one, &many] {
+            let t = std::time::Instant::now();
+            let s = summarize(
+                &ArticleInput {
+                    title: "Т",
+                    text,
+                    ..Default::default()
+                },
+                &kb(),
+            );
+            assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+            assert!(s.quotes.len() >= 1000, "{}", s.quotes.len());
+            assert!(s.people.len() >= 1000, "{}", s.people.len());
+        }
     }
 
     #[test]

@@ -171,6 +171,9 @@ const BODIES: &[(&str, &str)] = &[
     ("әкімдік", "әкімдік"),
 ];
 
+/// How many references back a pronoun or a body looks (keeps huge inputs linear).
+const MAX_LOOKBACK: usize = 300;
+
 /// Words that end a body's name in Russian.
 const BODY_STOP: &[&str] = &[
     "что",
@@ -268,6 +271,8 @@ pub struct People {
     pub persons: Vec<Person>,
     pub refs: Vec<Ref>,
     kazakh: bool,
+    /// The most mentioned person other than the President.
+    main: Option<usize>,
 }
 
 struct RawName {
@@ -1161,6 +1166,7 @@ impl People {
             persons: Vec::new(),
             refs: Vec::new(),
             kazakh,
+            main: None,
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1233,15 +1239,16 @@ impl People {
         }
         // a surname in -ин/-ын never seen with a first name is too often an
         // ordinary word (Kazakh "бұрын"): not a person
+        let mut strong_marker = vec![false; people.persons.len()];
+        for (r, &pi) in raws.iter().zip(&raw_person) {
+            let b = fold(&r.surname_base);
+            if !(b.ends_with("ин") || b.ends_with("ын") || b.ends_with("in") || b.ends_with("yn"))
+            {
+                strong_marker[pi] = true;
+            }
+        }
         for (i, p) in people.persons.iter_mut().enumerate() {
-            let weak_marker = raws
-                .iter()
-                .zip(&raw_person)
-                .filter(|(_, pi)| **pi == i)
-                .all(|(r, _)| {
-                    let b = fold(&r.surname_base);
-                    b.ends_with("ин") || b.ends_with("ын") || b.ends_with("in") || b.ends_with("yn")
-                });
+            let weak_marker = !strong_marker[i];
             if p.first.is_none() && weak_marker && !p.president {
                 p.mentions = 0;
             }
@@ -1324,8 +1331,12 @@ impl People {
                 .or_default()
                 .push((*pi, *start, raw_person[*raw]));
         }
+        for v in role_link.values_mut() {
+            v.sort_by_key(|c| (c.0, c.1));
+        }
         // resolve roles
         let main = people.main_person();
+        people.main = main;
         for mut r in others {
             if let RefKind::Role {
                 role,
@@ -1337,11 +1348,11 @@ impl People {
                     *person = Some(people.president_index());
                 } else if let Some(cands) = role_link.get(role.as_str()) {
                     // the link at this place, else the latest before it, else the first
-                    let here = cands.iter().find(|(p, s, _)| *p == r.para && *s == r.start);
-                    let before = cands
-                        .iter()
-                        .rev()
-                        .find(|(p, s, _)| (*p, *s) < (r.para, r.start));
+                    let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
+                    let here = cands
+                        .get(i)
+                        .filter(|(p, s, _)| *p == r.para && *s == r.start);
+                    let before = i.checked_sub(1).and_then(|j| cands.get(j));
                     *person = here.or(before).or(cands.first()).map(|c| c.2);
                 } else if role == "спикер"
                     || role == "председател"
@@ -1370,6 +1381,7 @@ impl People {
             .enumerate()
             .filter(|(_, p)| p.fixed && p.first.is_some() && p.key.chars().count() >= 4)
             .map(|(i, p)| (p.key.clone(), i))
+            .take(64)
             .collect();
         let by_fixed_surname = |w: &str| -> Option<usize> {
             fixed_keys.iter().find_map(|(k, i)| {
@@ -1496,7 +1508,7 @@ impl People {
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
-        for r in self.refs[..hi].iter().rev() {
+        for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             if r.quoted {
                 continue;
             }
@@ -1519,7 +1531,7 @@ impl People {
         }
         fallback.or_else(|| {
             // nothing before: the main person of the article when they fit
-            self.main_person().filter(|&i| fits(i))
+            self.main.filter(|&i| fits(i))
         })
     }
 
@@ -1529,10 +1541,14 @@ impl People {
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
-        self.refs[..hi].iter().rev().find_map(|r| match &r.kind {
-            RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
-            _ => None,
-        })
+        self.refs[..hi]
+            .iter()
+            .rev()
+            .take(MAX_LOOKBACK)
+            .find_map(|r| match &r.kind {
+                RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
+                _ => None,
+            })
     }
 
     /// The fullest name of a body: "ведомство" is the body named before;
@@ -1549,7 +1565,7 @@ impl People {
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
         let mut best = b.to_string();
-        for r in &self.refs[..hi] {
+        for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
                 if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
@@ -1655,6 +1671,7 @@ impl People {
     /// The persons mentioned outside page chrome, in order of first mention.
     pub fn names(&self) -> Vec<String> {
         let mut seen = Vec::new();
+        let mut seen_set = std::collections::HashSet::new();
         for r in &self.refs {
             let idx = match &r.kind {
                 RefKind::Person(i) => Some(*i),
@@ -1666,7 +1683,7 @@ impl People {
                 _ => None,
             };
             if let Some(i) = idx
-                && !seen.contains(&i)
+                && seen_set.insert(i)
             {
                 seen.push(i);
             }

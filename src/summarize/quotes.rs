@@ -611,6 +611,13 @@ fn clause_next_sentence(para: &str, from: usize) -> Option<(usize, usize)> {
         .then_some((start, end))
 }
 
+/// The start of the sentence holding byte `pos` (binary search over the
+/// sorted sentence starts).
+fn sentence_before(starts: &[usize], pos: usize) -> usize {
+    let i = starts.partition_point(|&s| s <= pos);
+    if i == 0 { 0 } else { starts[i - 1] }
+}
+
 /// Kinds of attribution before a quote.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Before {
@@ -630,12 +637,7 @@ fn clause_before(
     starts: &[usize],
 ) -> Option<(Clause, Before)> {
     let para = paras[pi];
-    let sent_start = starts
-        .iter()
-        .rev()
-        .find(|&&s| s <= open)
-        .copied()
-        .unwrap_or(0);
+    let sent_start = sentence_before(starts, open);
     let lo = floor_char(para, sent_start.max(open.saturating_sub(400)));
     let before = &para[lo..open];
     let trimmed = before.trim_end();
@@ -1166,7 +1168,9 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 via = v;
                 // «part one», — сказал X, — «part two»
                 if let Some(p) = cont
-                    && let Some((nsi, nspan)) = ss.iter().enumerate().find(|(_, x)| x.open == p)
+                    && let Some((nsi, nspan)) = Some(ss.partition_point(|x| x.open < p))
+                        .filter(|&i| ss.get(i).is_some_and(|x| x.open == p))
+                        .map(|i| (i, &ss[i]))
                     && end_para == pi
                 {
                     text.push(' ');
@@ -1175,12 +1179,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 }
                 if speaker.is_none() {
                     // "Тоқаев «…» деп мәлімдеді": the speaker stands before the quote
-                    let sent = starts[pi]
-                        .iter()
-                        .rev()
-                        .find(|&&s| s <= span.open)
-                        .copied()
-                        .unwrap_or(0);
+                    let sent =
+                        sentence_before(&starts[pi], span.open).max(span.open.saturating_sub(400));
                     speaker = people.speaker_in(pi, sent, span.open);
                 }
             }
