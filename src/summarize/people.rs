@@ -862,6 +862,17 @@ impl People {
                                 start = toks[k - 2].start;
                             }
                         } else if between.trim().is_empty()
+                            && k > 1
+                            && ["ович", "евич", "овна", "евна", "ична", "инична"]
+                                .iter()
+                                .any(|e| pf.ends_with(e))
+                            && starts_upper(toks[k - 2].text)
+                            && para[toks[k - 2].end..p.start].trim().is_empty()
+                        {
+                            // "Ерлан Жаканович Кошанов": first name and surname
+                            start = toks[k - 2].start;
+                            first = Some(toks[k - 2].text.to_string());
+                        } else if between.trim().is_empty()
                             && starts_upper(p.text)
                             && p.text.chars().count() >= 3
                             && !NOT_FIRST_NAMES.contains(&pf.as_str())
