@@ -13,6 +13,17 @@ use super::text::{Tok, fold, tokens};
 /// "Мемлекет басшысы" refer to him even when the article never names him.
 const PRESIDENT_RU: &str = "Касым-Жомарт Токаев";
 const PRESIDENT_KK: &str = "Қасым-Жомарт Тоқаев";
+const PRESIDENT_KK_LATIN: &str = "Qasym-Jomart Toqaev";
+
+/// The President's name in the article's language and script.
+fn president_name(kazakh: bool, latin: bool) -> String {
+    match (kazakh, latin) {
+        (_, true) => PRESIDENT_KK_LATIN,
+        (true, false) => PRESIDENT_KK,
+        (false, false) => PRESIDENT_RU,
+    }
+    .to_string()
+}
 
 /// Russian case endings after a surname suffix (-ов/-ев/-ин).
 const RU_SURNAME_ENDINGS: &[&str] = &["", "а", "у", "ым", "е", "ой", "ою", "ых", "ы", "ыми"];
@@ -273,6 +284,8 @@ pub struct People {
     kazakh: bool,
     /// The most mentioned person other than the President.
     main: Option<usize>,
+    /// Kazakh written in Latin letters.
+    latin: bool,
 }
 
 struct RawName {
@@ -761,6 +774,15 @@ impl People {
     /// Like [`People::find`], with a test for place names (so that "Аким
     /// Актобе Азамат Бекет" gives "Азамат Бекет").
     pub fn find_with(paras: &[&str], kazakh: bool, is_place: &dyn Fn(&str) -> bool) -> People {
+        let (mut lat, mut cyr) = (0usize, 0usize);
+        for c in paras.iter().flat_map(|p| p.chars()).take(5000) {
+            if c.is_ascii_alphabetic() {
+                lat += 1;
+            } else if ('\u{400}'..='\u{4ff}').contains(&c) {
+                cyr += 1;
+            }
+        }
+        let latin = kazakh && lat > cyr;
         let mut raws: Vec<RawName> = Vec::new();
         let mut others: Vec<Ref> = Vec::new();
         // role → raw-name index links (apposition)
@@ -1178,6 +1200,7 @@ impl People {
             refs: Vec::new(),
             kazakh,
             main: None,
+            latin,
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1189,7 +1212,10 @@ impl People {
                     first: None,
                     female_votes: 0,
                     mentions: 0,
-                    president: r.key == "токаев" || r.key == "тоқаев",
+                    president: r.key == "токаев"
+                        || r.key == "тоқаев"
+                        || r.key == "toqaev"
+                        || r.key == "tokaev",
                     fixed: r.fixed,
                     first_nominative: false,
                     role: None,
@@ -1323,11 +1349,7 @@ impl People {
                         "Президент Республики Казахстан".into()
                     });
                 }
-                p.name = if kazakh || p.key == "тоқаев" {
-                    PRESIDENT_KK.into()
-                } else {
-                    PRESIDENT_RU.into()
-                };
+                p.name = president_name(kazakh || p.key == "тоқаев", latin);
             }
         }
         // role links
@@ -1451,11 +1473,7 @@ impl People {
             return i;
         }
         self.persons.push(Person {
-            name: if self.kazakh {
-                PRESIDENT_KK.into()
-            } else {
-                PRESIDENT_RU.into()
-            },
+            name: president_name(self.kazakh, self.latin),
             key: "токаев".into(),
             first: None,
             female_votes: 0,
@@ -1684,13 +1702,9 @@ impl People {
         let mut seen = Vec::new();
         let mut seen_set = std::collections::HashSet::new();
         for r in &self.refs {
+            // the President counts when named, not for "Глава государства"
             let idx = match &r.kind {
                 RefKind::Person(i) => Some(*i),
-                RefKind::Role {
-                    person: Some(i),
-                    president: true,
-                    ..
-                } => Some(*i),
                 _ => None,
             };
             if let Some(i) = idx
@@ -1804,7 +1818,18 @@ mod tests {
     fn president_without_name() {
         let paras = ["Заголовок", "Глава государства поручил правительству."];
         let p = People::find(&paras, false);
-        assert_eq!(p.names(), vec!["Касым-Жомарт Токаев".to_string()]);
+        // the President speaks even unnamed, but is listed only when named
+        assert_eq!(
+            p.speaker_in(1, 0, paras[1].len()).map(|s| p.name_of(&s)),
+            Some("Касым-Жомарт Токаев".to_string())
+        );
+        assert!(p.names().is_empty());
+        let kk = ["Тақырып", "Мемлекет басшысы тапсырма берді."];
+        let p = People::find(&kk, true);
+        assert_eq!(
+            p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
+            Some("Қасым-Жомарт Тоқаев".to_string())
+        );
     }
 
     #[test]
