@@ -298,6 +298,91 @@ mod tests {
     }
 
     #[test]
+    fn random_inputs_never_panic() {
+        // a tiny linear congruential generator: reproducible, no dependency
+        let mut state: u64 = 0x5eed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let pieces = [
+            "«",
+            "»",
+            "“",
+            "”",
+            "„",
+            "\"",
+            "'",
+            "—",
+            "–",
+            "-",
+            ":",
+            ",",
+            ".",
+            "!",
+            "?",
+            "…",
+            "\n",
+            " ",
+            "\u{a0}",
+            "сказал",
+            "деді",
+            "деп",
+            "Кошанов",
+            "Ерлан",
+            "Қасым-Жомарт",
+            "Тоқаевтың",
+            "он",
+            "она",
+            "ол",
+            "аким",
+            "әкімі",
+            "пресс-службы",
+            "ведомства",
+            "по словам",
+            "айтуынша",
+            "Астане",
+            "Ақтөбеде",
+            "КОШАНОВ, спикер:",
+            "Ә",
+            "\u{301}",
+            "😀",
+            "1",
+            "который",
+            "мысль",
+            "сөзін",
+            "Закон",
+            "О ",
+            "ов",
+            "ова",
+            "енко",
+            "Qasym",
+            "dedı",
+            "aituynşa",
+        ];
+        let kb = kb();
+        for _ in 0..3000 {
+            let n = next() % 60;
+            let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+            let title: String = (0..next() % 6)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let s = summarize(
+                &ArticleInput {
+                    title: &title,
+                    text: &text,
+                    ..Default::default()
+                },
+                &kb,
+            );
+            assert!(s.topics.iter().filter(|t| t.primary).count() <= 1);
+            let _ = summarize_plain_text(&text, &kb);
+        }
+    }
+
+    #[test]
     fn mixed_scripts_and_marks() {
         let text = "Prezident Тоқаев said «hello» “ „ » « \" — – -\n\n\u{a0}«»\n—\n«,»";
         let s = summarize(
