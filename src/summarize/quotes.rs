@@ -1234,8 +1234,27 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             if law_title && naming {
                 continue;
             }
+            // a lower-case fragment in the middle of the reporter's sentence
+            // ("Он назвал это «новой культурой», — отметил эксперт") is a
+            // citation of words, not a quote
+            let embedded = {
+                let sent = sentence_before(&starts[pi], span.open);
+                let before = para
+                    [sent.max(floor_char(para, span.open.saturating_sub(300)))..span.open]
+                    .trim_end();
+                let lower_start = text
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
+                lower_start
+                    && !before.ends_with([':', ','])
+                    && !fold(before).ends_with("что")
+                    && tokens(before).len() >= 2
+            };
             let accept = if strong {
-                words >= 3 || words >= 2 && text.trim_end().ends_with(['!', '?', '.'])
+                !embedded
+                    && (words >= 3 || words >= 2 && text.trim_end().ends_with(['!', '?', '.']))
             } else if let Some(kind) = before_kind {
                 match kind {
                     Before::Colon | Before::PoSlovam => {
@@ -1509,5 +1528,14 @@ mod tests {
         let q = speakers(&paras, false);
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].1.as_deref(), Some("Мади Такиев"));
+    }
+
+    #[test]
+    fn citation_fragment_is_not_a_quote() {
+        let paras = [
+            "Т",
+            "Он назвал это «новой политической культурой сельских акимов», — отметил эксперт.",
+        ];
+        assert!(speakers(&paras, false).is_empty());
     }
 }
