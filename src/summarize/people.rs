@@ -1580,6 +1580,13 @@ impl People {
             })
     }
 
+    /// The body most recently named before (`para`, `pos`), in its fullest
+    /// form.
+    pub fn previous_body_at(&self, para: usize, pos: usize) -> Option<String> {
+        let b = self.previous_body(para, pos)?;
+        Some(self.body_name(&b, para, pos))
+    }
+
     /// The fullest name of a body: "ведомство" is the body named before;
     /// a body named again in short ("Пограничная служба") takes its earlier
     /// full name ("Пограничная служба КНБ").

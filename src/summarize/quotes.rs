@@ -735,6 +735,26 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
     let female = clause_gender(clause);
     let refs = people.ordered_in(c.para, c.start, c.end, female);
     if refs.is_empty() {
+        // "— говорится в сообщении", "— сообщили в ведомстве": a body speaks,
+        // the one named last
+        let impersonal = tokens(clause).iter().take(6).any(|t| {
+            let f = fold(t.text);
+            matches!(
+                f.as_str(),
+                "говорится"
+                    | "сказано"
+                    | "отмечается"
+                    | "сообщается"
+                    | "делінген"
+                    | "делінеді"
+            ) || (f.ends_with("ли") && RU_VERBS.iter().any(|v| f.starts_with(v)))
+        });
+        if impersonal {
+            return (
+                people.previous_body_at(c.para, c.start).map(Speaker::Other),
+                None,
+            );
+        }
         return (
             people
                 .antecedent(c.para, c.start, female)
@@ -1537,5 +1557,18 @@ mod tests {
             "Он назвал это «новой политической культурой сельских акимов», — отметил эксперт.",
         ];
         assert!(speakers(&paras, false).is_empty());
+    }
+
+    #[test]
+    fn impersonal_attribution_is_the_body_named_before() {
+        let paras = [
+            "Т",
+            "В Минздраве сообщили, что в этом году построено 250 объектов.",
+            "Министр Акмарал Альназарова посетила регион.",
+            "«К 2027 году все населенные пункты будут обеспечены медпунктами», — говорится в сообщении.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Минздрав"));
     }
 }
