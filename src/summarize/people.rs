@@ -1303,7 +1303,6 @@ impl People {
                 } else {
                     r.rest.is_empty()
                 };
-            let _ = &r.surname_base;
             people.refs.push(Ref {
                 para: r.para,
                 start: r.start,
@@ -1732,11 +1731,6 @@ impl People {
     /// The person with this index.
     pub fn person(&self, i: usize) -> Option<&Person> {
         self.persons.get(i)
-    }
-
-    /// The token (for tests).
-    pub fn _tok<'a>(t: &Tok<'a>) -> &'a str {
-        t.text
     }
 }
 

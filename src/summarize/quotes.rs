@@ -919,9 +919,9 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
         }
         let after = &text[b + c.len_utf8()..];
         let from = b + c.len_utf8() + (after.len() - after.trim_start().len());
-        if let Some((cs0, ce, cont)) = clause_after(text, from, true) {
-            let _ = cs0;
-            let part1 = before.trim_end_matches(',');
+        if let Some((_, ce, cont)) = clause_after(text, from, true) {
+            // part one as written (its comma kept), one space, part two
+            let part1 = before;
             let part2 = cont.map(|p| &text[p..]).unwrap_or("");
             let joined = if part2.is_empty() {
                 part1.to_string()
@@ -1361,7 +1361,7 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
             f[0].text,
-            "Мы получили всего две жалобы и обе были рассмотрены в тот же день"
+            "Мы получили всего две жалобы, и обе были рассмотрены в тот же день"
         );
         assert_eq!(
             p.name_of(
