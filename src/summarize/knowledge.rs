@@ -459,6 +459,13 @@ impl Knowledge {
         }
     }
 
+    /// One embedded knowledge base for the whole process (building it stems
+    /// every keyword, a few milliseconds: do it once).
+    pub fn shared() -> &'static Knowledge {
+        static KB: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        KB.get_or_init(Knowledge::embedded)
+    }
+
     /// Reads `dir/topics.toml` and `dir/regions.toml`.
     pub fn load(dir: &Path) -> Result<Knowledge, SummarizeError> {
         let read = |name: &str| {
@@ -692,5 +699,25 @@ mod place_tests {
             assert!(k.is_place_word(w), "{w}: {:?}", ru_stem(&fold(w)));
         }
         assert!(!k.is_place_word("Кошанов"));
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::*;
+
+    #[test]
+    fn shared_is_built_once() {
+        let a = Knowledge::shared() as *const Knowledge;
+        let b = Knowledge::shared() as *const Knowledge;
+        assert_eq!(a, b);
+        assert_eq!(
+            Knowledge::shared().topic_name("education", Lang::Kk),
+            Some("Білім беру")
+        );
+        assert_eq!(
+            Knowledge::shared().region_name("shymkent", Lang::En),
+            Some("Shymkent")
+        );
     }
 }
