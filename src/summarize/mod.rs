@@ -140,8 +140,9 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
 
     let detected = crate::text::lang::detect(&text);
     let kazakh = detected == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
-    // Kazakh-only letters settle it when the detector says Russian
-    let language = if kazakh && detected == Lang::Ru {
+    // Kazakh-only letters (Cyrillic or Latin) settle it when the detector
+    // says Russian or English
+    let language = if kazakh && detected != Lang::Kk {
         Lang::Kk
     } else {
         detected
@@ -424,6 +425,7 @@ mod tests {
         );
         assert_eq!(s.quotes.len(), 1, "{:?}", s.quotes);
         assert_eq!(s.quotes[0].speaker.as_deref(), Some("Қасым-Жомарт Тоқаев"));
+        assert_eq!(s.language, Lang::Kk);
         assert!(
             s.regions.contains(&"turkistan".to_string())
                 && s.regions.contains(&"aktobe".to_string()),
