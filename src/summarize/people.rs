@@ -634,7 +634,7 @@ const KK_NAME_CASES: &[&str] = &[
     "ті", "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
 ];
 
-fn not_name(folded: &str) -> bool {
+pub(crate) fn not_name(folded: &str) -> bool {
     NOT_FIRST_NAMES.contains(&folded)
         || is_role(folded).is_some()
         || body_of(folded).is_some()

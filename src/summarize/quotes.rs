@@ -755,6 +755,36 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
                 None,
             );
         }
+        // "— говорит жительница Акжара Айгерим": a first name the text gives
+        // only here, closing the clause (two-word names are people already)
+        let toks = tokens(clause);
+        if toks.len() >= 2
+            && let Some(t) = toks.last()
+            && t.is_capitalized()
+            && t.text.chars().count() >= 3
+            && t.text.chars().any(char::is_lowercase)
+            && t.text.chars().all(char::is_alphabetic)
+            && !super::people::not_name(&fold(t.text))
+        {
+            let before = clause[..t.start].to_lowercase();
+            // not a place after "села", "района", "в"
+            let place = [
+                "села ",
+                "аула ",
+                "района ",
+                "области ",
+                "города ",
+                " в ",
+                " из ",
+                "ауылы ",
+                "ауданы ",
+            ]
+            .iter()
+            .any(|p| before.ends_with(p));
+            if !place {
+                return (Some(Speaker::Other(t.text.to_string())), None);
+            }
+        }
         return (
             people
                 .antecedent(c.para, c.start, female)
@@ -1570,5 +1600,16 @@ mod tests {
         let q = speakers(&paras, false);
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].1.as_deref(), Some("Минздрав"));
+    }
+
+    #[test]
+    fn a_name_given_only_in_the_attribution() {
+        let paras = [
+            "Т",
+            "«Вода пришла вовремя, к поливу», — говорит пенсионерка Айгерим.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Айгерим"));
     }
 }
