@@ -390,6 +390,7 @@ impl Matcher {
         if !consume {
             // a name of several words ("Әкімдер мектебі") is one concept: the
             // single words inside it do not count for other topics
+            out.sort_by_key(|m| (m.at, std::cmp::Reverse(m.len)));
             let mut span: Option<(usize, usize, usize)> = None; // (end, len, entry)
             out.retain(|m| {
                 if let Some((end, len, entry)) = span
