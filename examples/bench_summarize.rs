@@ -176,9 +176,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut n = 0usize;
     let mut quotes = 0usize;
+    let mut empty = 0usize;
     while n < pages.len() || start.elapsed() < Duration::from_secs(2) {
         let page = &pages[n % pages.len()];
         let a = extract(page, None);
+        if n < pages.len() && a.text.trim().is_empty() {
+            empty += 1;
+        }
         let s = summarize(
             &ArticleInput {
                 url: a.url.as_deref(),
@@ -198,5 +202,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pages.len(),
         n as f64 / secs
     );
+    if empty > 0 {
+        println!(
+            "html: extraction gave no text for {empty} of {} pages (is ingest::extract still a stub?)",
+            pages.len()
+        );
+    }
     Ok(())
 }
