@@ -1281,7 +1281,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 let t = text.trim_start();
                 (t.starts_with("О ") || t.starts_with("Об ")) && !t.contains(['.', '!', '?'])
             };
-            if law_title && naming {
+            if law_title && (naming || !strong) {
                 continue;
             }
             // a lower-case fragment in the middle of the reporter's sentence
@@ -1611,5 +1611,15 @@ mod tests {
         let q = speakers(&paras, false);
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].1.as_deref(), Some("Айгерим"));
+    }
+
+    #[test]
+    fn a_law_title_alone_is_not_a_quote() {
+        let paras = [
+            "Т",
+            "Депутаты обсудили документ.",
+            "«О внесении изменений и дополнений в некоторые законодательные акты по вопросам местного самоуправления».",
+        ];
+        assert!(speakers(&paras, false).is_empty());
     }
 }
