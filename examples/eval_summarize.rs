@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use civic_digest::summarize::{ArticleInput, Knowledge, Summary, summarize, summarize_plain_text};
+use civic_digest::summarize::{
+    ArticleInput, Knowledge, Summary, explain, summarize, summarize_plain_text,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -40,6 +42,8 @@ struct Gold {
     primary_topic: Option<String>,
     #[serde(default)]
     regions: Vec<String>,
+    #[serde(default)]
+    people: Vec<String>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -117,9 +121,18 @@ fn ratio(a: usize, b: usize) -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose" || a == "-v");
+    // --explain ID: keyword matches and quotes of the articles whose id contains ID
+    // (with --json, their whole summary)
+    let explain_id = args
+        .iter()
+        .position(|a| a == "--explain")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let dir = args
         .iter()
-        .find(|a| !a.starts_with('-'))
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--explain"))
+        .map(|(_, a)| a)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/summarize"));
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -136,23 +149,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut topics = Prf::default();
     let (mut prim_ok, mut prim_n) = (0usize, 0usize);
     let mut regions = Prf::default();
+    let mut people = Prf::default();
     let mut nonq_bad = 0usize;
     let mut articles = 0usize;
 
     for f in &files {
         let gold: Gold = serde_json::from_str(&std::fs::read_to_string(f)?)
             .map_err(|e| format!("{}: {e}", f.display()))?;
-        let summary: Summary = match &gold.text_file {
-            Some(tf) => summarize_plain_text(&std::fs::read_to_string(shared.join(tf))?, &kb),
-            None => summarize(
-                &ArticleInput {
-                    url: None,
-                    title: &gold.title,
-                    text: &gold.text,
-                    published_at: None,
-                },
-                &kb,
-            ),
+        let plain = match &gold.text_file {
+            Some(tf) => Some(std::fs::read_to_string(shared.join(tf))?),
+            None => None,
+        };
+        let (title, text) = match &plain {
+            Some(p) => {
+                let p = p.trim_start();
+                p.split_once('\n').unwrap_or((p, ""))
+            }
+            None => (gold.title.as_str(), gold.text.as_str()),
+        };
+        let input = ArticleInput {
+            url: None,
+            title: title.trim(),
+            text,
+            published_at: None,
+        };
+        let summary: Summary = match &plain {
+            Some(p) => summarize_plain_text(p, &kb),
+            None => summarize(&input, &kb),
         };
         articles += 1;
         let mut log: Vec<String> = Vec::new();
@@ -217,6 +240,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
 
         // topics
+        if std::env::var_os("EVAL_DUMP_TOPICS").is_some() {
+            for t in &summary.topics {
+                eprintln!(
+                    "TOPIC\t{}\t{}\t{}\t{}\t{}",
+                    gold.id,
+                    t.id,
+                    t.score,
+                    gold.topics.contains(&t.id) as u8,
+                    gold.primary_topic.as_deref() == Some(t.id.as_str())
+                );
+            }
+            for g in &gold.topics {
+                if !summary.topics.iter().any(|t| &t.id == g) {
+                    eprintln!("TOPIC\t{}\t{}\t0\t1\tmissing", gold.id, g);
+                }
+            }
+        }
         let got: Vec<&str> = summary.topics.iter().map(|t| t.id.as_str()).collect();
         for t in &got {
             if gold.topics.iter().any(|g| g == t) {
@@ -258,6 +298,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 log.push(format!("  FN region {g}"));
             }
         }
+        // people
+        for p in &summary.people {
+            if gold.people.iter().any(|g| norm(Some(g)) == norm(Some(p))) {
+                people.tp += 1;
+            } else {
+                people.fp += 1;
+                log.push(format!("  FP person {p}"));
+            }
+        }
+        for g in &gold.people {
+            if !summary
+                .people
+                .iter()
+                .any(|p| norm(Some(g)) == norm(Some(p)))
+            {
+                people.fn_ += 1;
+                log.push(format!("  FN person {g}"));
+            }
+        }
+        if explain_id.as_deref().is_some_and(|x| gold.id.contains(x)) {
+            for l in explain(&input, &kb) {
+                log.push(format!("  = {l}"));
+            }
+            for q in &summary.quotes {
+                log.push(format!(
+                    "  Q {:?} via {:?}: {}",
+                    q.speaker,
+                    q.via,
+                    short(&q.text)
+                ));
+            }
+            log.push(format!("  people {:?}", summary.people));
+            if args.iter().any(|a| a == "--json") {
+                log.push(serde_json::to_string_pretty(&summary)?);
+            }
+        }
         if verbose && !log.is_empty() {
             println!(
                 "{} ({})",
@@ -297,6 +373,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         regions.p(),
         regions.r(),
         regions.f1()
+    );
+    println!(
+        "people:   P {:.3}  R {:.3}  F1 {:.3}",
+        people.p(),
+        people.r(),
+        people.f1()
     );
     Ok(())
 }

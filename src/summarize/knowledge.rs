@@ -82,6 +82,10 @@ struct EntryFile {
     kk: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// How readily the topic is the primary one (1.0 by default; lower for
+    /// a topic that is mostly the setting of others, like rural life).
+    #[serde(default)]
+    primary_weight: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,7 +101,8 @@ struct RegionsFile {
 /// How one word of a keyword matches a token.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Pat {
-    RuStem(String),
+    /// A Russian word: the word (folded) and the stems of its case forms.
+    RuStem(String, Vec<String>),
     KkRoot(String),
     Prefix(String),
     Exact(String),
@@ -106,7 +111,7 @@ pub(crate) enum Pat {
 impl Pat {
     fn key(&self) -> &str {
         match self {
-            Pat::RuStem(s) | Pat::KkRoot(s) | Pat::Prefix(s) | Pat::Exact(s) => s,
+            Pat::RuStem(s, _) | Pat::KkRoot(s) | Pat::Prefix(s) | Pat::Exact(s) => s,
         }
     }
 }
@@ -116,6 +121,8 @@ impl Pat {
 pub(crate) struct Keyword {
     pub pats: Vec<Pat>,
     pub entry: usize,
+    /// 1.0, or 0.5 for a weak keyword (written `~word`).
+    pub weight: f32,
 }
 
 /// A topic or a region with its names.
@@ -123,7 +130,17 @@ pub(crate) struct Keyword {
 pub(crate) struct Entry {
     pub id: String,
     pub names: [String; 3],
+    pub primary_weight: f32,
     excludes: Vec<Pat>,
+}
+
+/// One keyword found in a run of tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Match {
+    pub at: usize,
+    pub len: usize,
+    pub entry: usize,
+    pub weight: f32,
 }
 
 /// Keywords of a set of entries, indexed by their first three letters.
@@ -161,10 +178,14 @@ fn compile_word(w: &str, kazakh_list: bool) -> Option<Pat> {
         return Some(Pat::Prefix(p.to_string()));
     }
     if kazakh_list {
-        Some(Pat::KkRoot(w))
-    } else {
-        Some(Pat::RuStem(ru_stem(&w)))
+        return Some(Pat::KkRoot(w));
     }
+    let stem = ru_stem(&w);
+    // a stem this short would match unrelated words: only the form itself
+    if stem.chars().count() < 3 {
+        return Some(Pat::Exact(w));
+    }
+    Some(Pat::RuStem(w.clone(), case_stems(&w)))
 }
 
 fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
@@ -173,6 +194,37 @@ fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
         .filter_map(|w| compile_word(w, kazakh_list))
         .collect();
     (!pats.is_empty()).then_some(pats)
+}
+
+/// Snowball stems of a word's likely case forms: Snowball does not stem
+/// every form of a proper noun alike ("астана" → аста, "астане" → астан).
+fn case_stems(w: &str) -> Vec<String> {
+    const ENDINGS: &[&str] = &[
+        "", "а", "у", "е", "ом", "ой", "ы", "и", "ам", "ах", "ами", "ов", "ей", "ую", "ая", "ое",
+        "ые", "ых", "ым",
+    ];
+    let mut bases = vec![w.to_string()];
+    let mut chars = w.chars();
+    if chars.next_back().is_some_and(|c| "аяоеыийуь".contains(c)) {
+        bases.push(chars.as_str().to_string());
+    }
+    let mut out: Vec<String> = Vec::new();
+    let own = ru_stem(w);
+    out.push(own.clone());
+    for b in &bases {
+        for e in ENDINGS {
+            let st = ru_stem(&format!("{b}{e}"));
+            // only stems that keep the word's own stem (no over-matching)
+            if st.chars().count() >= own.chars().count()
+                && st.starts_with(own.as_str())
+                && st.chars().count() <= own.chars().count() + 2
+                && !out.contains(&st)
+            {
+                out.push(st);
+            }
+        }
+    }
+    out
 }
 
 /// A token prepared for matching: folded form, lazily stemmed.
@@ -193,7 +245,9 @@ fn pat_matches(p: &Pat, t: &Token) -> bool {
         Pat::Exact(e) => t.folded == e,
         Pat::Prefix(s) => t.folded.starts_with(s.as_str()),
         Pat::KkRoot(r) => kazakh::matches_root(t.folded, r),
-        Pat::RuStem(s) => t.folded.starts_with(prefix3(s)) && t.stem() == s,
+        Pat::RuStem(w, stems) => {
+            t.folded.starts_with(prefix3(w)) && stems.iter().any(|s| t.stem() == s)
+        }
     }
 }
 
@@ -225,6 +279,7 @@ impl Matcher {
                 .collect();
             m.entries.push(Entry {
                 id: f.id.clone(),
+                primary_weight: f.primary_weight.unwrap_or(1.0).clamp(0.0, 10.0),
                 names: [f.names.ru, f.names.kk, f.names.en],
                 excludes,
             });
@@ -244,10 +299,18 @@ impl Matcher {
     }
 
     fn add(&mut self, entry: usize, kw: &str, kazakh_list: bool) {
+        let (kw, weight) = match kw.trim().strip_prefix('~') {
+            Some(rest) => (rest, 0.5),
+            None => (kw, 1.0),
+        };
         if let Some(pats) = compile_keyword(kw, kazakh_list) {
             let key = prefix3(pats[0].key()).to_string();
             let idx = self.keywords.len();
-            self.keywords.push(Keyword { pats, entry });
+            self.keywords.push(Keyword {
+                pats,
+                entry,
+                weight,
+            });
             self.index.entry(key).or_default().push(idx);
         }
     }
@@ -258,13 +321,8 @@ impl Matcher {
     /// without, every entry gets its own longest match (multi-label topics),
     /// and one entry's words are not counted twice. Excluded forms never
     /// count.
-    pub fn find(
-        &self,
-        tokens: &[Token],
-        capitalized_only: bool,
-        consume: bool,
-    ) -> Vec<(usize, usize, usize)> {
-        let mut out = Vec::new();
+    pub fn find(&self, tokens: &[Token], capitalized_only: bool, consume: bool) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
         let mut covered: HashMap<usize, usize> = HashMap::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -273,7 +331,7 @@ impl Matcher {
                 i += 1;
                 continue;
             }
-            let mut best: Vec<(usize, usize)> = Vec::new(); // (len, entry)
+            let mut best: Vec<(usize, usize, f32)> = Vec::new(); // (len, entry, weight)
             if let Some(cands) = self.index.get(prefix3(t.folded)) {
                 for &ki in cands {
                     let kw = &self.keywords[ki];
@@ -299,27 +357,66 @@ impl Matcher {
                             .any(|e| pat_matches(e, t))
                     {
                         match known {
-                            Some(k) => best[k] = (n, kw.entry),
-                            None => best.push((n, kw.entry)),
+                            Some(k) => best[k] = (n, kw.entry, kw.weight),
+                            None => best.push((n, kw.entry, kw.weight)),
                         }
                     }
                 }
             }
             if consume {
-                if let Some(&(n, e)) = best.first() {
-                    out.push((i, n, e));
+                if let Some(&(n, e, w)) = best.first() {
+                    out.push(Match {
+                        at: i,
+                        len: n,
+                        entry: e,
+                        weight: w,
+                    });
                     i += n;
                     continue;
                 }
             } else {
-                for &(n, e) in &best {
-                    out.push((i, n, e));
+                for &(n, e, w) in &best {
+                    out.push(Match {
+                        at: i,
+                        len: n,
+                        entry: e,
+                        weight: w,
+                    });
                     covered.insert(e, i + n);
                 }
             }
             i += 1;
         }
+        if !consume {
+            // a name of several words ("Әкімдер мектебі") is one concept: the
+            // single words inside it do not count for other topics
+            out.sort_by_key(|m| (m.at, std::cmp::Reverse(m.len)));
+            let mut span: Option<(usize, usize, usize)> = None; // (end, len, entry)
+            out.retain(|m| {
+                if let Some((end, len, entry)) = span
+                    && m.at < end
+                    && m.entry != entry
+                    && m.len < len
+                    && m.at + m.len <= end
+                {
+                    return false;
+                }
+                if m.len >= 2 && span.is_none_or(|(end, _, _)| m.at + m.len > end) {
+                    span = Some((m.at + m.len, m.len, m.entry));
+                }
+                true
+            });
+        }
         out
+    }
+
+    /// True when a one-word keyword matches the token.
+    fn keywords_single(&self, t: &[Token]) -> bool {
+        self.index.get(prefix3(t[0].folded)).is_some_and(|c| {
+            c.iter().any(|&ki| {
+                self.keywords[ki].pats.len() == 1 && pat_matches(&self.keywords[ki].pats[0], &t[0])
+            })
+        })
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -361,6 +458,13 @@ impl Knowledge {
             // the embedded files are checked by a unit test
             Err(e) => panic!("embedded summarizer data is invalid: {e}"),
         }
+    }
+
+    /// One embedded knowledge base for the whole process (building it stems
+    /// every keyword, a few milliseconds: do it once).
+    pub fn shared() -> &'static Knowledge {
+        static KB: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        KB.get_or_init(Knowledge::embedded)
     }
 
     /// Reads `dir/topics.toml` and `dir/regions.toml`.
@@ -409,6 +513,18 @@ impl Knowledge {
             self.topics.add(entry, s, lang == Lang::Kk);
         }
         Ok(())
+    }
+
+    /// True when `word` (capitalised) is a place name of the gazetteer in
+    /// any case form.
+    pub fn is_place_word(&self, word: &str) -> bool {
+        let f = fold(word);
+        let t = [Token {
+            folded: &f,
+            stem: Default::default(),
+            capitalized: true,
+        }];
+        self.regions.keywords_single(&t)
     }
 
     /// Topic ids in taxonomy order.
@@ -486,6 +602,60 @@ mod tests {
     }
 
     #[test]
+    fn load_reads_edited_files() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let topics = TOPICS_TOML
+            .replace("\"квантори*\"", "")
+            .replace("\"обучени*\"", "\"квантори*\"");
+        std::fs::write(dir.path().join("topics.toml"), topics).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("regions.toml"), REGIONS_TOML)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let k = Knowledge::load(dir.path());
+        assert!(k.is_ok(), "{k:?}");
+        std::fs::write(
+            dir.path().join("regions.toml"),
+            "[[region]]\nid = \"mars\"\nnames = { ru = \"Марс\", kk = \"Марс\", en = \"Mars\" }\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Knowledge::load(dir.path()),
+            Err(SummarizeError::Data(_))
+        ));
+        std::fs::write(dir.path().join("regions.toml"), "not = [toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Knowledge::load(dir.path()),
+            Err(SummarizeError::Toml { .. })
+        ));
+    }
+
+    #[test]
+    fn moderator_keywords_count() {
+        let mut k = Knowledge::embedded();
+        let text = crate::summarize::ArticleInput {
+            title: "Квантовые компьютеры в аулах",
+            text: "Квантовые компьютеры и квантовые сети.",
+            ..Default::default()
+        };
+        let before = crate::summarize::summarize(&text, &k);
+        assert!(
+            !before.topics.iter().any(|t| t.id == "digital_state"),
+            "{:?}",
+            before.topics
+        );
+        assert!(
+            k.add_topic_keywords("digital_state", Lang::Ru, &["квантов*".to_string()])
+                .is_ok()
+        );
+        let after = crate::summarize::summarize(&text, &k);
+        assert!(
+            after.topics.iter().any(|t| t.id == "digital_state"),
+            "{:?}",
+            after.topics
+        );
+    }
+
+    #[test]
     fn load_reports_missing_dir() {
         let r = Knowledge::load(Path::new("/nonexistent/civic-digest"));
         assert!(matches!(r, Err(SummarizeError::Io { .. })));
@@ -506,6 +676,49 @@ mod tests {
             .collect();
         let hits = m.topics.find(&toks, false, false);
         assert_eq!(hits.len(), 1, "{hits:?}");
-        assert_eq!(hits[0].0, 1);
+        assert_eq!(hits[0].at, 1);
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn places_in_case_forms() {
+        let k = Knowledge::embedded();
+        for w in [
+            "Астане",
+            "Астана",
+            "Шымкенте",
+            "Ақтөбеде",
+            "Туркестанской",
+            "Түркістан",
+            "Алматы",
+            "Караганде",
+        ] {
+            assert!(k.is_place_word(w), "{w}: {:?}", ru_stem(&fold(w)));
+        }
+        assert!(!k.is_place_word("Кошанов"));
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::*;
+
+    #[test]
+    fn shared_is_built_once() {
+        let a = Knowledge::shared() as *const Knowledge;
+        let b = Knowledge::shared() as *const Knowledge;
+        assert_eq!(a, b);
+        assert_eq!(
+            Knowledge::shared().topic_name("education", Lang::Kk),
+            Some("Білім беру")
+        );
+        assert_eq!(
+            Knowledge::shared().region_name("shymkent", Lang::En),
+            Some("Shymkent")
+        );
     }
 }

@@ -93,6 +93,16 @@ pub struct ArticleInput<'a> {
     pub published_at: Option<DateTime<FixedOffset>>,
 }
 
+/// The keyword matches behind an article's topics and regions, one line each
+/// ("p3 topic budget_taxes: налоги").
+pub fn explain(input: &ArticleInput, kb: &Knowledge) -> Vec<String> {
+    let title = crate::text::normalize::normalize(input.title);
+    let text = crate::text::normalize::normalize(input.text);
+    let mut all: Vec<&str> = vec![title.trim()];
+    all.extend(text::article_paragraphs(&text));
+    scoring::explain(&all, kb)
+}
+
 /// Summarises plain text whose first non-empty line is the title.
 pub fn summarize_plain_text(text: &str, kb: &Knowledge) -> Summary {
     let t = text.trim_start();
@@ -128,15 +138,24 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     all.push(title);
     all.extend(paras.iter().copied());
 
-    let language = crate::text::lang::detect(&text);
-    let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+    let detected = crate::text::lang::detect(&text);
+    let kazakh = detected == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+    // Kazakh-only letters (Cyrillic or Latin) settle it when the detector
+    // says Russian or English
+    let language = if kazakh && detected != Lang::Kk {
+        Lang::Kk
+    } else {
+        detected
+    };
 
-    let mut people = people::People::find(&all, kazakh);
+    let is_place = |w: &str| kb.is_place_word(w);
+    let mut people = people::People::find_with(&all, kazakh, &is_place);
     let found = quotes::find_quotes(&all, &mut people);
     let n = all.len().max(1) as f32;
     let mut out: Vec<Quote> = Vec::with_capacity(found.len());
+    let mut seen = std::collections::HashSet::new();
     for f in found {
-        if out.iter().any(|q| q.text == f.text) {
+        if !seen.insert(f.text.clone()) {
             continue;
         }
         let speaker = f
@@ -149,7 +168,15 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
             .as_ref()
             .map(|s| people.name_of(s))
             .filter(|s| !s.is_empty() && Some(s) != speaker.as_ref());
-        let president = matches!(&f.speaker, Some(people::Speaker::Person(i)) if people.person(*i).is_some_and(|p| p.president));
+        let person = match &f.speaker {
+            Some(people::Speaker::Person(i)) => people.person(*i),
+            _ => None,
+        };
+        let president = person.is_some_and(|p| p.president);
+        let role = f
+            .role
+            .clone()
+            .or_else(|| person.and_then(|p| p.role.clone()));
         let words = text::word_count(&f.text) as f32;
         let mut score = 0.4 * words.min(40.0) / 40.0 + 0.3 * (1.0 - f.para as f32 / n);
         if speaker.is_some() {
@@ -161,13 +188,14 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
         out.push(Quote {
             text: f.text,
             speaker,
-            speaker_role: f.role,
+            speaker_role: role,
             via,
             score: (score * 1000.0).round() / 1000.0,
         });
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
 
+    let (topics, regions) = scoring::topics_and_regions(&all, kb);
     Summary {
         url: input.url.map(str::to_string),
         title: title.to_string(),
@@ -175,10 +203,10 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
         language,
         text: paras.join("\n"),
         quotes: out,
-        topics: scoring::topics(&all, kb),
-        regions: scoring::regions(&all, kb),
+        topics,
+        regions,
         people: people.names(),
-        key_sentences: scoring::key_sentences(&all, kb),
+        key_sentences: scoring::key_sentences(&all),
     }
 }
 
@@ -230,6 +258,132 @@ mod tests {
     }
 
     #[test]
+    fn many_people_and_quotes_stay_linear() {
+        // distinct names, roles, pronouns and quotes in one paragraph and in
+        // many: nothing may grow quadratically
+        let letters: Vec<char> = "абвгдежзиклмнпрст".chars().collect();
+        let name = |mut i: usize| {
+            let mut s = String::from("Бек");
+            for _ in 0..4 {
+                s.push(letters[i % letters.len()]);
+                i /= letters.len();
+            }
+            s.push_str("ов");
+            s
+        };
+        let mut one = String::new();
+        let mut many = String::new();
+        for i in 0..4000 {
+            let line = format!(
+                "Аким района Ерлан {0} сказал: «Мы построим дорогу к селу {0} в этом году, — отметил он, — и школу». В пресс-службе сообщили, что «работы по графику {0} идут», — сказала она. ",
+                name(i)
+            );
+            one.push_str(&line);
+            many.push_str(&line);
+            many.push('\n');
+        }
+        for text in [&one, &many] {
+            let t = std::time::Instant::now();
+            let s = summarize(
+                &ArticleInput {
+                    title: "Т",
+                    text,
+                    ..Default::default()
+                },
+                &kb(),
+            );
+            assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+            assert!(s.quotes.len() >= 1000, "{}", s.quotes.len());
+            assert!(s.people.len() >= 1000, "{}", s.people.len());
+        }
+    }
+
+    #[test]
+    fn random_inputs_never_panic() {
+        // a tiny linear congruential generator: reproducible, no dependency
+        let mut state: u64 = 0x5eed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let pieces = [
+            "«",
+            "»",
+            "“",
+            "”",
+            "„",
+            "\"",
+            "'",
+            "—",
+            "–",
+            "-",
+            ":",
+            ",",
+            ".",
+            "!",
+            "?",
+            "…",
+            "\n",
+            " ",
+            "\u{a0}",
+            "сказал",
+            "деді",
+            "деп",
+            "Кошанов",
+            "Ерлан",
+            "Қасым-Жомарт",
+            "Тоқаевтың",
+            "он",
+            "она",
+            "ол",
+            "аким",
+            "әкімі",
+            "пресс-службы",
+            "ведомства",
+            "по словам",
+            "айтуынша",
+            "Астане",
+            "Ақтөбеде",
+            "КОШАНОВ, спикер:",
+            "Ә",
+            "\u{301}",
+            "😀",
+            "1",
+            "который",
+            "мысль",
+            "сөзін",
+            "Закон",
+            "О ",
+            "ов",
+            "ова",
+            "енко",
+            "Qasym",
+            "dedı",
+            "aituynşa",
+        ];
+        let kb = kb();
+        for _ in 0..3000 {
+            let n = next() % 60;
+            let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+            let title: String = (0..next() % 6)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let s = summarize(
+                &ArticleInput {
+                    title: &title,
+                    text: &text,
+                    ..Default::default()
+                },
+                &kb,
+            );
+            assert!(s.topics.iter().filter(|t| t.primary).count() <= 1);
+            let _ = summarize_plain_text(&text, &kb);
+        }
+    }
+
+    #[test]
     fn mixed_scripts_and_marks() {
         let text = "Prezident Тоқаев said «hello» “ „ » « \" — – -\n\n\u{a0}«»\n—\n«,»";
         let s = summarize(
@@ -271,6 +425,7 @@ mod tests {
         );
         assert_eq!(s.quotes.len(), 1, "{:?}", s.quotes);
         assert_eq!(s.quotes[0].speaker.as_deref(), Some("Қасым-Жомарт Тоқаев"));
+        assert_eq!(s.language, Lang::Kk);
         assert!(
             s.regions.contains(&"turkistan".to_string())
                 && s.regions.contains(&"aktobe".to_string()),

@@ -13,6 +13,17 @@ use super::text::{Tok, fold, tokens};
 /// "Мемлекет басшысы" refer to him even when the article never names him.
 const PRESIDENT_RU: &str = "Касым-Жомарт Токаев";
 const PRESIDENT_KK: &str = "Қасым-Жомарт Тоқаев";
+const PRESIDENT_KK_LATIN: &str = "Qasym-Jomart Toqaev";
+
+/// The President's name in the article's language and script.
+fn president_name(kazakh: bool, latin: bool) -> String {
+    match (kazakh, latin) {
+        (_, true) => PRESIDENT_KK_LATIN,
+        (true, false) => PRESIDENT_KK,
+        (false, false) => PRESIDENT_RU,
+    }
+    .to_string()
+}
 
 /// Russian case endings after a surname suffix (-ов/-ев/-ин).
 const RU_SURNAME_ENDINGS: &[&str] = &["", "а", "у", "ым", "е", "ой", "ою", "ых", "ы", "ыми"];
@@ -147,6 +158,7 @@ const GLAVA: &[&str] = &["глава", "главы", "главе", "главу",
 /// Bodies that speak for themselves, with their nominative form.
 const BODIES: &[(&str, &str)] = &[
     ("пресс-служб", "пресс-служба"),
+    ("служб", "служба"),
     ("министерств", "министерство"),
     ("акимат", "акимат"),
     ("ведомств", "ведомство"),
@@ -170,6 +182,48 @@ const BODIES: &[(&str, &str)] = &[
     ("әкімдік", "әкімдік"),
 ];
 
+/// How many references back a pronoun or a body looks (keeps huge inputs linear).
+const MAX_LOOKBACK: usize = 300;
+
+/// Words that end a body's name in Russian.
+const BODY_STOP: &[&str] = &[
+    "что",
+    "который",
+    "которая",
+    "которое",
+    "которые",
+    "в",
+    "во",
+    "на",
+    "с",
+    "со",
+    "для",
+    "о",
+    "об",
+    "из",
+    "к",
+    "при",
+    "за",
+    "от",
+    "до",
+    "после",
+    "уже",
+    "также",
+    "не",
+    "же",
+    "ли",
+    "это",
+    "этом",
+    "том",
+    "как",
+    "а",
+    "но",
+];
+
+fn is_kazakh_word(w: &str) -> bool {
+    w.chars().any(super::text::is_kazakh_letter)
+}
+
 /// A person the article mentions.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -180,6 +234,10 @@ pub struct Person {
     female_votes: i32,
     pub mentions: usize,
     pub president: bool,
+    fixed: bool,
+    first_nominative: bool,
+    /// The office the text gives them ("Председатель Мажилиса").
+    pub role: Option<String>,
 }
 
 /// What a referring expression points at.
@@ -224,6 +282,10 @@ pub struct People {
     pub persons: Vec<Person>,
     pub refs: Vec<Ref>,
     kazakh: bool,
+    /// The most mentioned person other than the President.
+    main: Option<usize>,
+    /// Kazakh written in Latin letters.
+    latin: bool,
 }
 
 struct RawName {
@@ -235,6 +297,9 @@ struct RawName {
     rest: String,
     first: Option<String>,
     female_hint: Option<bool>,
+    /// A surname without a Russian suffix (Килыбай, Уали): no gender forms.
+    fixed: bool,
+    speaking: bool,
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -265,15 +330,38 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
     if !starts_upper(word) || word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
+    // cheap test before any allocation: a surname suffix must be there
+    let mut prev = ' ';
+    let mut marked = false;
+    for c in word.chars() {
+        let c = super::text::lower_char(c);
+        if matches!(
+            (prev, c),
+            ('о' | 'е' | 'ё', 'в')
+                | ('и' | 'ы', 'н')
+                | ('л', 'ы')
+                | ('з', 'ы')
+                | ('к', 'о')
+                | ('o' | 'e', 'v')
+                | ('i' | 'y', 'n')
+        ) {
+            marked = true;
+            break;
+        }
+        prev = c;
+    }
+    if !marked {
+        return None;
+    }
     let chars: Vec<char> = word.chars().collect();
-    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let lower: Vec<char> = chars.iter().map(|&c| super::text::lower_char(c)).collect();
     if lower.len() != chars.len() {
         return None;
     }
     // Kazakh patronymic surnames: -ұлы / -улы / -қызы / -кызы
     for marker in ["ұлы", "улы", "қызы", "кызы"] {
         let m: Vec<char> = marker.chars().collect();
-        for i in (3..=lower.len().saturating_sub(m.len())).rev() {
+        for i in (4..=lower.len().saturating_sub(m.len())).rev() {
             if lower[i..].starts_with(&m) {
                 let rest: String = lower[i + m.len()..].iter().collect();
                 if kazakh::is_suffix_chain(&rest) {
@@ -282,6 +370,36 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
                 }
             }
         }
+    }
+    // Ukrainian -енко, indeclinable
+    if lower.len() >= 6 && lower.ends_with(&['е', 'н', 'к', 'о']) {
+        return Some((word.to_string(), String::new()));
+    }
+    // Kazakh in Latin letters: -ov/-ev/-in/-yn with -a for women
+    if chars
+        .iter()
+        .all(|c| c.is_ascii_alphabetic() || !c.is_ascii() && !('\u{400}'..='\u{4ff}').contains(c))
+    {
+        for (i, w) in lower.windows(2).enumerate().rev() {
+            if i >= 3
+                && matches!(
+                    (w[0], w[1]),
+                    ('o', 'v') | ('e', 'v') | ('i', 'n') | ('y', 'n')
+                )
+            {
+                let rest: String = lower[i + 2..].iter().collect();
+                if [
+                    "", "a", "tyñ", "dyñ", "nyñ", "tıñ", "dıñ", "nıñ", "ke", "ge", "qa", "ğa",
+                    "ty", "dy", "tı", "dı", "pen", "men", "ben", "tan", "ten", "dan", "den", "nan",
+                    "nen", "ta", "te", "da", "de", "anyñ", "ağa", "any",
+                ]
+                .contains(&rest.as_str())
+                {
+                    return Some((chars[..i + 2].iter().collect(), rest));
+                }
+            }
+        }
+        return None;
     }
     // -ов/-ев/-ёв/-ин/-ын, scanning from the right
     let mut i = lower.len();
@@ -311,6 +429,12 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
 }
 
 fn is_role(folded: &str) -> Option<&'static str> {
+    if folded.starts_with("акимат")
+        || folded.starts_with("әкімдік")
+        || folded.starts_with("әкімшілі")
+    {
+        return None;
+    }
     if GLAVA.contains(&folded) {
         return Some("глава");
     }
@@ -349,6 +473,15 @@ const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
 ];
 
 fn female_verb(folded: &str) -> bool {
+    let n = folded.chars().count();
+    if n >= 6
+        && ["ала", "ела", "ила", "ыла", "яла", "ула"]
+            .iter()
+            .any(|e| folded.ends_with(e))
+        && !folded.ends_with("села")
+    {
+        return true;
+    }
     folded.len() > 6
         && folded.ends_with("ла")
         && [
@@ -425,13 +558,236 @@ pub fn caption_name(para: &str) -> Option<&str> {
     }
 }
 
+/// Prepositions and conjunctions that put a capitalised pair in a place,
+/// not a person's name.
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "в", "во", "на", "из", "к", "у", "по", "о", "об", "с", "со", "до", "от", "под", "за", "над",
+    "и", "а",
+];
+
+/// Nouns after which a capitalised word names a place ("области Абай").
+const PLACE_NOUNS: &[&str] = &[
+    "области",
+    "область",
+    "облысы",
+    "облысының",
+    "района",
+    "район",
+    "ауданы",
+    "города",
+    "город",
+    "қаласы",
+    "села",
+    "село",
+    "ауылы",
+    "аула",
+    "округа",
+    "поселка",
+];
+
+/// Capitalised words that start place or organisation names, never a person.
+const NOT_NAME_STEMS: &[&str] = &[
+    "казахстан",
+    "қазақстан",
+    "республик",
+    "астан",
+    "алмат",
+    "шымкент",
+    "област",
+    "облыс",
+    "район",
+    "аудан",
+    "министерств",
+    "агентств",
+    "департамент",
+    "правительств",
+    "үкімет",
+    "парламент",
+    "мажилис",
+    "мәжіліс",
+    "сенат",
+    "академи",
+    "университет",
+    "ао",
+    "тоо",
+    "нацбанк",
+    "акорда",
+    "ақорда",
+    "kaz",
+    "qaz",
+    "кнб",
+    "мвд",
+    "центр",
+    "фонд",
+    "банк",
+    "курултай",
+    "құрылтай",
+    "послани",
+    "жолдау",
+    "конституци",
+    "ата",
+];
+
+/// Kazakh case endings stripped from a name without a Russian suffix.
+const KK_NAME_CASES: &[&str] = &[
+    "ның", "нің", "дың", "дің", "тың", "тің", "ға", "ге", "қа", "ке", "ны", "ні", "ды", "ді", "ты",
+    "ті", "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
+];
+
+pub(crate) fn not_name(folded: &str) -> bool {
+    NOT_FIRST_NAMES.contains(&folded)
+        || is_role(folded).is_some()
+        || body_of(folded).is_some()
+        || NOT_NAME_STEMS.iter().any(|n| folded.starts_with(n))
+}
+
+/// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
+/// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
+/// counts only in a person's context: after a role or a descriptive word,
+/// or before a speech verb.
+fn weak_pair(
+    para: &str,
+    toks: &[Tok],
+    folded: &[String],
+    k: usize,
+    kazakh: bool,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    let (first, last) = (toks[k - 1], toks[k]);
+    let word = |t: &Tok| {
+        starts_upper(t.text)
+            && !all_upper(t.text)
+            && t.text.chars().count() >= 3
+            && t.text
+                .chars()
+                .all(|c| super::text::is_word_char(c) && !c.is_ascii_digit() || c == '-')
+    };
+    if !word(&first) || !word(&last) || !para[first.end..last.start].trim().is_empty() {
+        return None;
+    }
+    if not_name(&folded[k - 1]) || not_name(&folded[k]) {
+        return None;
+    }
+    // adjectives ("Настоящего Справедливого Казахстана") are no names
+    const ADJ: &[&str] = &[
+        "ого", "его", "ому", "ему", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ых",
+        "их", "ым", "ую", "юю",
+    ];
+    if ADJ
+        .iter()
+        .any(|e| folded[k - 1].ends_with(e) && folded[k - 1].chars().count() > 5)
+        && ADJ.iter().any(|e| folded[k].ends_with(e))
+    {
+        return None;
+    }
+    if let Some(n) = toks.get(k + 1)
+        && starts_upper(n.text)
+        && para[last.end..n.start].trim().is_empty()
+        && (not_name(&folded[k + 1]) || is_place(n.text))
+    {
+        return None;
+    }
+    // "области Абай Берик Уали": after a place noun the first capitalised
+    // word is the place's name
+    let place_noun = |w: &str| PLACE_NOUNS.contains(&w);
+    if k >= 2
+        && place_noun(&folded[k - 2])
+        && toks
+            .get(k + 1)
+            .is_some_and(|n| starts_upper(n.text) && para[last.end..n.start].trim().is_empty())
+    {
+        return None;
+    }
+    let after_place_name = k >= 3 && place_noun(&folded[k - 3]);
+    // inside a longer capitalised run the name starts after roles and places
+    if k >= 2
+        && !after_place_name
+        && starts_upper(toks[k - 2].text)
+        && para[toks[k - 2].end..first.start].trim().is_empty()
+        && !(is_role(&folded[k - 2]).is_some()
+            || is_place(toks[k - 2].text)
+            || not_name(&folded[k - 2]))
+    {
+        return None;
+    }
+    if is_place(first.text) || is_place(last.text) {
+        return None;
+    }
+    let sentence_gap = |a: usize, b: usize| {
+        para[toks[a].end..toks[b].start]
+            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"'])
+    };
+    let mut context = false;
+    if k >= 2 {
+        let prev = &folded[k - 2];
+        let gap = &para[toks[k - 2].end..first.start];
+        if !gap.contains(['.', '!', '?', ':', ';', '(', '«', '»', '“', '”', '"'])
+            && toks[k - 2]
+                .text
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+            && !PLACE_PREPOSITIONS.contains(&prev.as_str())
+        {
+            context = true;
+        }
+        let lo = k.saturating_sub(9);
+        for j in (lo..k - 1).rev() {
+            if sentence_gap(j, j + 1) {
+                break;
+            }
+            if is_role(&folded[j]).is_some() {
+                context = true;
+                break;
+            }
+        }
+    }
+    if let Some(n) = folded.get(k + 1)
+        && (super::quotes::is_verb(n)
+            || para[last.end..toks[k + 1].start].trim() == "," && is_role(n).is_some())
+    {
+        context = true;
+    }
+    if !context {
+        return None;
+    }
+    let mut base = last.text.to_string();
+    if kazakh {
+        for c in KK_NAME_CASES {
+            if let Some(b) = base.strip_suffix(c)
+                && b.chars().count() >= 4
+            {
+                base = b.to_string();
+                break;
+            }
+        }
+    }
+    Some((base, String::new()))
+}
+
 impl People {
     /// Finds the referring expressions of the article; `paras[0]` is the title.
     pub fn find(paras: &[&str], kazakh: bool) -> People {
+        People::find_with(paras, kazakh, &|_| false)
+    }
+
+    /// Like [`People::find`], with a test for place names (so that "Аким
+    /// Актобе Азамат Бекет" gives "Азамат Бекет").
+    pub fn find_with(paras: &[&str], kazakh: bool, is_place: &dyn Fn(&str) -> bool) -> People {
+        let (mut lat, mut cyr) = (0usize, 0usize);
+        for c in paras.iter().flat_map(|p| p.chars()).take(5000) {
+            if c.is_ascii_alphabetic() {
+                lat += 1;
+            } else if ('\u{400}'..='\u{4ff}').contains(&c) {
+                cyr += 1;
+            }
+        }
+        let latin = kazakh && lat > cyr;
         let mut raws: Vec<RawName> = Vec::new();
         let mut others: Vec<Ref> = Vec::new();
         // role → raw-name index links (apposition)
-        let mut links: Vec<(usize, usize, String, usize)> = Vec::new(); // (para, role start, role, raw idx)
+        // (para, role start, role, raw idx, role phrase)
+        let mut links: Vec<(usize, usize, String, usize, String)> = Vec::new();
 
         for (pi, para) in paras.iter().enumerate() {
             let toks = tokens(para);
@@ -441,8 +797,9 @@ impl People {
                 let parts = tokens(name);
                 if let (Some(first), Some(last)) = (parts.first(), parts.last()) {
                     let sur = title_case(last.text);
-                    let (base, rest) =
-                        analyze_surname(&sur).unwrap_or_else(|| (sur.clone(), String::new()));
+                    let analyzed = analyze_surname(&sur);
+                    let fixed = analyzed.is_none();
+                    let (base, rest) = analyzed.unwrap_or_else(|| (sur.clone(), String::new()));
                     let female = rest == "а";
                     raws.push(RawName {
                         para: pi,
@@ -457,13 +814,16 @@ impl People {
                             None
                         },
                         female_hint: Some(female),
+                        fixed,
+                        speaking: true,
                     });
                     let idx = raws.len() - 1;
                     for (k, t) in toks.iter().enumerate() {
                         if t.start > last.end
                             && let Some(r) = is_role(&folded[k])
                         {
-                            links.push((pi, t.start, r.to_string(), idx));
+                            let phrase = para[t.start..].trim_end().trim_end_matches(':').trim();
+                            links.push((pi, t.start, r.to_string(), idx, clip(phrase)));
                             break;
                         }
                     }
@@ -474,9 +834,36 @@ impl People {
             while k < toks.len() {
                 let t = toks[k];
                 let f = &folded[k];
-                if let Some((base, rest)) = analyze_surname(t.text)
-                    .filter(|_| !NOT_FIRST_NAMES.contains(&f.as_str()) && body_of(f).is_none())
+                // "Мадина Серикбаева": a surname-like first name before a surname
+                let before_surname = toks.get(k + 1).is_some_and(|n| {
+                    starts_upper(n.text)
+                        && para[t.end..n.start].trim().is_empty()
+                        && analyze_surname(n.text).is_some()
+                        && !NOT_FIRST_NAMES.contains(&folded[k + 1].as_str())
+                });
+                if before_surname
+                    && starts_upper(t.text)
+                    && !all_upper(t.text)
+                    && is_role(f).is_none()
+                    && body_of(f).is_none()
                 {
+                    k += 1;
+                    continue;
+                }
+                let strong = analyze_surname(t.text)
+                    .filter(|_| {
+                        !NOT_FIRST_NAMES.contains(&f.as_str())
+                            && body_of(f).is_none()
+                            && !is_place(t.text)
+                    })
+                    .map(|(b, r)| (b, r, false));
+                let weak = if strong.is_none() && k > 0 {
+                    weak_pair(para, &toks, &folded, k, kazakh, is_place).map(|(b, r)| (b, r, true))
+                } else {
+                    None
+                };
+                if let Some((base, rest, weak)) = strong.or(weak) {
+                    let fixed = weak || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -497,13 +884,22 @@ impl People {
                                 start = toks[k - 2].start;
                             }
                         } else if between.trim().is_empty()
+                            && k > 1
+                            && ["ович", "евич", "овна", "евна", "ична", "инична"]
+                                .iter()
+                                .any(|e| pf.ends_with(e))
+                            && starts_upper(toks[k - 2].text)
+                            && para[toks[k - 2].end..p.start].trim().is_empty()
+                        {
+                            // "Ерлан Жаканович Кошанов": first name and surname
+                            start = toks[k - 2].start;
+                            first = Some(toks[k - 2].text.to_string());
+                        } else if between.trim().is_empty()
                             && starts_upper(p.text)
                             && p.text.chars().count() >= 3
                             && !NOT_FIRST_NAMES.contains(&pf.as_str())
                             && is_role(pf).is_none()
                             && body_of(pf).is_none()
-                            && analyze_surname(p.text)
-                                .is_none_or(|(_, r)| r.is_empty() && p.text.chars().count() <= 6)
                             && !p.text.chars().any(|c| c.is_ascii_digit())
                         {
                             start = p.start;
@@ -512,7 +908,14 @@ impl People {
                     }
                     // gender hint from a nearby verb or pronoun
                     let lo = k.saturating_sub(3);
-                    let hi = (k + 4).min(toks.len());
+                    let mut hi = k + 1;
+                    while hi < toks.len()
+                        && hi <= k + 6
+                        && !para[toks[hi - 1].end..toks[hi].start]
+                            .contains(['.', '!', '?', ';', ':', '«', '“', '„'])
+                    {
+                        hi += 1;
+                    }
                     let mut hint = None;
                     for ff in &folded[lo..hi] {
                         if female_verb(ff) {
@@ -521,6 +924,15 @@ impl People {
                             hint = Some(false);
                         }
                     }
+                    if weak && first.is_none() {
+                        k += 1;
+                        continue;
+                    }
+                    // "по словам X" / "X айтуынша": X is a speaking subject
+                    let speaking = folded
+                        .get(k + 1)
+                        .is_some_and(|n| n == "айтуынша" || n == "сөзінше")
+                        || (k >= 3 && folded[k.saturating_sub(3)..k].iter().any(|w| w == "словам"));
                     raws.push(RawName {
                         para: pi,
                         start,
@@ -530,31 +942,42 @@ impl People {
                         rest,
                         first,
                         female_hint: hint,
+                        fixed,
+                        speaking,
                     });
-                    // apposition: a role up to five words before the name
+                    // apposition: a role up to eight words before the name
                     let idx = raws.len() - 1;
                     let name_first_tok = if start < t.start {
                         k.saturating_sub(1)
                     } else {
                         k
                     };
-                    let back = name_first_tok.saturating_sub(5);
+                    let back = name_first_tok.saturating_sub(8);
                     for j in (back..name_first_tok).rev() {
                         if para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start]
-                            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"'])
+                            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"', '('])
                         {
                             break;
                         }
                         if let Some(r) = is_role(&folded[j]) {
-                            links.push((pi, toks[j].start, r.to_string(), idx));
+                            let phrase = para[toks[j].start..start]
+                                .trim()
+                                .trim_end_matches([',', '-', '–', '—'])
+                                .trim();
+                            links.push((pi, toks[j].start, r.to_string(), idx, clip(phrase)));
                             break;
                         }
                     }
                     // apposition after: "Name, role …"
-                    if k + 2 < toks.len() && para[t.end..toks[k + 1].start].trim() == "," {
-                        if let Some(r) = is_role(&folded[k + 1]) {
-                            links.push((pi, toks[k + 1].start, r.to_string(), idx));
-                        }
+                    if k + 2 < toks.len()
+                        && para[t.end..toks[k + 1].start].trim() == ","
+                        && let Some(r) = is_role(&folded[k + 1])
+                    {
+                        let from = toks[k + 1].start;
+                        let to = para[from..]
+                            .find([',', ':', ';', '.', '('])
+                            .map_or(para.len(), |e| from + e);
+                        links.push((pi, from, r.to_string(), idx, clip(para[from..to].trim())));
                     }
                     k += 1;
                     continue;
@@ -562,8 +985,16 @@ impl People {
                 // roles, the President, bodies, pronouns
                 let next = folded.get(k + 1).map(String::as_str).unwrap_or("");
                 let next_tok = toks.get(k + 1);
-                let nominative_role =
-                    |f: &str| !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава";
+                let nominative_role = |f: &str| {
+                    if is_kazakh_word(f) {
+                        // әкім, әкімі (his akim); not әкімді, әкімнің, әкімге
+                        let r = is_role(f).unwrap_or("");
+                        let rest = f.strip_prefix(r).unwrap_or("");
+                        matches!(rest, "" | "і" | "ы" | "сі" | "сы")
+                    } else {
+                        !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
+                    }
+                };
                 if (f == "глава" || f == "главы" || f == "главой" || f == "главе" || f == "главу")
                     && next.starts_with("государств")
                 {
@@ -647,41 +1078,94 @@ impl People {
                     k += 1;
                     continue;
                 }
-                if let Some(b) = body_of(f) {
-                    // the body's noun phrase: head + up to two lower-case genitive words
-                    let mut name = if b.starts_with(|c: char| c.is_lowercase()) {
-                        b.to_string()
-                    } else {
-                        b.to_string()
-                    };
+                if let Some(b) =
+                    body_of(f).filter(|b| *b != "баспасөз қызметі" || next.starts_with("қызмет"))
+                {
+                    // the body's noun phrase. Russian: the head in the
+                    // nominative and what follows it up to the end of the
+                    // clause ("пресс-служба Департамента Агентства по …");
+                    // Kazakh: what precedes it ("Түркістан облысы әкімдігінің
+                    // баспасөз қызметі").
+                    let mut start_b = t.start;
                     let mut end = t.end;
                     let mut j = k + 1;
-                    while j < toks.len() && j <= k + 2 {
-                        let between = &para[toks[j - 1].end..toks[j].start];
-                        if !between.trim().is_empty() {
-                            break;
+                    let name;
+                    if kazakh || is_kazakh_word(f) {
+                        let mut head_end = t.end;
+                        if b == "баспасөз қызметі" && k + 1 < toks.len() {
+                            head_end = toks[k + 1].end;
+                            j = k + 2;
                         }
-                        let w = &folded[j];
-                        let genitive = w.ends_with(['а', 'я', 'ы', 'и'])
-                            && w.chars().count() > 3
-                            && !starts_upper(toks[j].text);
-                        let kk_gen = kazakh
-                            && (w.ends_with("ның")
-                                || w.ends_with("нің")
-                                || w.ends_with("тың")
-                                || w.ends_with("дың"));
-                        if !(genitive || kk_gen) || matches!(w.as_str(), "было" | "была" | "были")
+                        end = head_end;
+                        let mut i = k;
+                        while i > 0 && k - i < 10 {
+                            let gap = &para[toks[i - 1].end..toks[i].start];
+                            let w = &folded[i - 1];
+                            if !gap.trim().is_empty()
+                                || super::quotes::is_verb(w)
+                                || matches!(
+                                    w.as_str(),
+                                    "деп" | "делінген" | "бұл" | "туралы" | "деді"
+                                )
+                            {
+                                break;
+                            }
+                            i -= 1;
+                        }
+                        start_b = toks[i].start;
+                        let mut phrase = para[start_b..head_end].to_string();
+                        for c in KK_NAME_CASES
+                            .iter()
+                            .chain(["нда", "нде", "на", "не", "да", "де"].iter())
                         {
-                            break;
+                            if let Some(x) = phrase.strip_suffix(c)
+                                && (x.ends_with('і') || x.ends_with('ы'))
+                            {
+                                phrase = x.to_string();
+                                break;
+                            }
                         }
-                        name.push(' ');
-                        name.push_str(w);
-                        end = toks[j].end;
-                        j += 1;
+                        name = phrase;
+                    } else {
+                        let mut head = b.to_string();
+                        // a capitalised adjective before it ("Пограничной службе")
+                        if k > 0
+                            && starts_upper(toks[k - 1].text)
+                            && para[toks[k - 1].end..t.start].trim().is_empty()
+                            && (folded[k - 1].ends_with("ой") || folded[k - 1].ends_with("ая"))
+                            && head.ends_with('а')
+                        {
+                            let adj = &toks[k - 1].text;
+                            let stem = &adj[..adj.len() - "ой".len()];
+                            head = format!("{stem}ая {head}");
+                            start_b = toks[k - 1].start;
+                        }
+                        while j < toks.len() && j <= k + 10 {
+                            let between = &para[toks[j - 1].end..toks[j].start];
+                            if !between.trim().is_empty() {
+                                break;
+                            }
+                            let w = &folded[j];
+                            if super::quotes::is_verb(w) || BODY_STOP.contains(&w.as_str()) {
+                                break;
+                            }
+                            // a person's name ends it ("… области Динара Утегенова")
+                            let name_here = starts_upper(toks[j].text)
+                                && (analyze_surname(toks[j].text).is_some()
+                                    || toks.get(j + 1).is_some_and(|n| {
+                                        starts_upper(n.text) && analyze_surname(n.text).is_some()
+                                    }));
+                            if name_here {
+                                break;
+                            }
+                            end = toks[j].end;
+                            j += 1;
+                        }
+                        name = format!("{head}{}", &para[t.end..end]);
                     }
                     others.push(Ref {
                         para: pi,
-                        start: t.start,
+                        start: start_b,
                         end,
                         kind: RefKind::Body(name),
                         nominative: false,
@@ -715,6 +1199,8 @@ impl People {
             persons: Vec::new(),
             refs: Vec::new(),
             kazakh,
+            main: None,
+            latin,
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -726,7 +1212,13 @@ impl People {
                     first: None,
                     female_votes: 0,
                     mentions: 0,
-                    president: r.key == "токаев" || r.key == "тоқаев",
+                    president: r.key == "токаев"
+                        || r.key == "тоқаев"
+                        || r.key == "toqaev"
+                        || r.key == "tokaev",
+                    fixed: r.fixed,
+                    first_nominative: false,
+                    role: None,
                 });
                 people.persons.len() - 1
             });
@@ -734,53 +1226,83 @@ impl People {
             let p = &mut people.persons[idx];
             p.mentions += 1;
             // gender evidence
-            let rest = r.rest.as_str();
+            let rest = if r.rest == "a" { "а" } else { r.rest.as_str() };
             let first_ends_a = r
                 .first
                 .as_deref()
                 .is_some_and(|f| f.ends_with(['а', 'я']) && !f.ends_with('.'));
-            let vote = match rest {
-                "ой" | "ою" => 2,
-                "" | "ым" | "е" => -2,
-                "а" => {
-                    if r.first
-                        .as_deref()
-                        .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
-                    {
-                        2
-                    } else {
-                        match r.female_hint {
-                            Some(true) => 1,
-                            Some(false) => -1,
-                            None => 0,
+            let vote = if r.fixed {
+                match r.female_hint {
+                    Some(true) => 1,
+                    _ => 0,
+                }
+            } else if kazakh && (rest == "а" || rest == "a") {
+                2
+            } else {
+                match rest {
+                    "ой" | "ою" => 2,
+                    "" | "ым" | "е" => -2,
+                    "а" => {
+                        if r.first
+                            .as_deref()
+                            .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
+                        {
+                            2
+                        } else {
+                            match r.female_hint {
+                                Some(true) => 1,
+                                Some(false) => -1,
+                                None => 0,
+                            }
                         }
                     }
+                    _ if rest.starts_with('а') && rest.len() > 2 => 2,
+                    _ if !rest.is_empty() => -1,
+                    _ => 0,
                 }
-                _ if rest.starts_with('а') && rest.len() > 2 => 2,
-                _ if !rest.is_empty() => -1,
-                _ => 0,
             };
             p.female_votes += vote;
             if let Some(f) = &r.first
                 && !f.ends_with('.')
             {
                 // prefer a first name seen with a nominative surname
-                let nominative = matches!(rest, "" | "а") || (kazakh && !rest.is_empty());
-                if p.first.is_none() || nominative && rest.is_empty() {
+                let nominative =
+                    rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
+                if p.first.is_none() || nominative && !p.first_nominative {
                     p.first = Some(f.clone());
+                    p.first_nominative = nominative;
                 }
+            }
+        }
+        // a surname in -ин/-ын never seen with a first name is too often an
+        // ordinary word (Kazakh "бұрын"): not a person
+        let mut strong_marker = vec![false; people.persons.len()];
+        for (r, &pi) in raws.iter().zip(&raw_person) {
+            let b = fold(&r.surname_base);
+            if !(b.ends_with("ин") || b.ends_with("ын") || b.ends_with("in") || b.ends_with("yn"))
+            {
+                strong_marker[pi] = true;
+            }
+        }
+        for (i, p) in people.persons.iter_mut().enumerate() {
+            let weak_marker = !strong_marker[i];
+            if p.first.is_none() && weak_marker && !p.president {
+                p.mentions = 0;
             }
         }
         for (ri, r) in raws.iter().enumerate() {
             let pidx = raw_person[ri];
             let p = &people.persons[pidx];
+            if p.mentions == 0 && !p.president {
+                continue;
+            }
             let female = p.female_votes > 0;
-            let nominative = if female {
-                r.rest == "а"
-            } else {
-                r.rest.is_empty()
-            };
-            let _ = &r.surname_base;
+            let nominative = r.speaking
+                || if female {
+                    r.rest == "а"
+                } else {
+                    r.rest.is_empty()
+                };
             people.refs.push(Ref {
                 para: r.para,
                 start: r.start,
@@ -797,33 +1319,56 @@ impl People {
         for p in people.persons.iter_mut() {
             let female = p.female_votes > 0;
             let base = bases.get(&p.key).cloned().unwrap_or_default();
-            let surname = if female { format!("{base}а") } else { base };
-            let first = p
-                .first
-                .as_deref()
-                .map(|f| nominative_first_name(f, female, kazakh));
+            let surname = if female && !p.fixed {
+                let a = if base.chars().last().is_some_and(|c| c.is_ascii()) {
+                    "a"
+                } else {
+                    "а"
+                };
+                format!("{base}{a}")
+            } else {
+                base
+            };
+            let first = p.first.as_deref().map(|f| {
+                if p.first_nominative {
+                    f.to_string()
+                } else {
+                    nominative_first_name(f, female, kazakh)
+                }
+            });
             p.name = match first {
                 Some(f) => format!("{f} {surname}"),
                 None => surname,
             };
             if p.president {
-                p.name = if kazakh || p.key == "тоқаев" {
-                    PRESIDENT_KK.into()
-                } else {
-                    PRESIDENT_RU.into()
-                };
+                if p.role.is_none() {
+                    p.role = Some(if kazakh {
+                        "Мемлекет басшысы".into()
+                    } else {
+                        "Президент Республики Казахстан".into()
+                    });
+                }
+                p.name = president_name(kazakh || p.key == "тоқаев", latin);
             }
         }
         // role links
         let mut role_link: HashMap<String, Vec<(usize, usize, usize)>> = HashMap::new();
-        for (pi, start, role, raw) in &links {
+        for (pi, start, role, raw, phrase) in &links {
+            let p = &mut people.persons[raw_person[*raw]];
+            if p.role.is_none() && !phrase.is_empty() {
+                p.role = Some(phrase.clone());
+            }
             role_link
                 .entry(role.clone())
                 .or_default()
                 .push((*pi, *start, raw_person[*raw]));
         }
+        for v in role_link.values_mut() {
+            v.sort_by_key(|c| (c.0, c.1));
+        }
         // resolve roles
         let main = people.main_person();
+        people.main = main;
         for mut r in others {
             if let RefKind::Role {
                 role,
@@ -835,11 +1380,11 @@ impl People {
                     *person = Some(people.president_index());
                 } else if let Some(cands) = role_link.get(role.as_str()) {
                     // the link at this place, else the latest before it, else the first
-                    let here = cands.iter().find(|(p, s, _)| *p == r.para && *s == r.start);
-                    let before = cands
-                        .iter()
-                        .rev()
-                        .find(|(p, s, _)| (*p, *s) < (r.para, r.start));
+                    let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
+                    let here = cands
+                        .get(i)
+                        .filter(|(p, s, _)| *p == r.para && *s == r.start);
+                    let before = i.checked_sub(1).and_then(|j| cands.get(j));
                     *person = here.or(before).or(cands.first()).map(|c| c.2);
                 } else if role == "спикер"
                     || role == "председател"
@@ -851,6 +1396,73 @@ impl People {
             }
             people.refs.push(r);
         }
+        // a first name alone ("рассказала Мадина") means the person of that name
+        let mut by_first: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, p) in people.persons.iter().enumerate() {
+            if let Some(f) = p.first.as_deref().filter(|f| !f.ends_with('.')) {
+                let e = by_first.entry(fold(f)).or_insert(Some(i));
+                if *e != Some(i) {
+                    *e = None;
+                }
+            }
+        }
+        // surnames without a Russian suffix, seen again alone ("Қасымбектің")
+        let fixed_keys: Vec<(String, usize)> = people
+            .persons
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.fixed && p.first.is_some() && p.key.chars().count() >= 4)
+            .map(|(i, p)| (p.key.clone(), i))
+            .take(64)
+            .collect();
+        let by_fixed_surname = |w: &str| -> Option<usize> {
+            fixed_keys.iter().find_map(|(k, i)| {
+                let rest = w.strip_prefix(k.as_str())?;
+                (rest.is_empty()
+                    || KK_NAME_CASES.contains(&rest)
+                    || super::kazakh::is_suffix_chain(rest))
+                .then_some(*i)
+            })
+        };
+        if !by_first.is_empty() || !fixed_keys.is_empty() {
+            let taken: std::collections::HashSet<(usize, usize)> =
+                people.refs.iter().map(|r| (r.para, r.start)).collect();
+            let mut extra = Vec::new();
+            for (pi, para) in paras.iter().enumerate() {
+                let toks = tokens(para);
+                for (k, t) in toks.iter().enumerate() {
+                    if !starts_upper(t.text) || taken.contains(&(pi, t.start)) {
+                        continue;
+                    }
+                    let ft = fold(t.text);
+                    if let Some(i) = by_fixed_surname(&ft) {
+                        extra.push(Ref {
+                            para: pi,
+                            start: t.start,
+                            end: t.end,
+                            kind: RefKind::Person(i),
+                            nominative: true,
+                            quoted: false,
+                        });
+                        continue;
+                    }
+                    if let Some(Some(i)) = by_first.get(&ft) {
+                        let next_is_surname = toks.get(k + 1).is_some_and(|n| starts_upper(n.text));
+                        if !next_is_surname {
+                            extra.push(Ref {
+                                para: pi,
+                                start: t.start,
+                                end: t.end,
+                                kind: RefKind::Person(*i),
+                                nominative: true,
+                                quoted: false,
+                            });
+                        }
+                    }
+                }
+            }
+            people.refs.extend(extra);
+        }
         people.refs.sort_by_key(|r| (r.para, r.start));
         people
     }
@@ -860,16 +1472,19 @@ impl People {
             return i;
         }
         self.persons.push(Person {
-            name: if self.kazakh {
-                PRESIDENT_KK.into()
-            } else {
-                PRESIDENT_RU.into()
-            },
+            name: president_name(self.kazakh, self.latin),
             key: "токаев".into(),
             first: None,
             female_votes: 0,
             mentions: 0,
             president: true,
+            fixed: false,
+            first_nominative: false,
+            role: Some(if self.kazakh {
+                "Мемлекет басшысы".into()
+            } else {
+                "Президент Республики Казахстан".into()
+            }),
         });
         self.persons.len() - 1
     }
@@ -912,12 +1527,16 @@ impl People {
 
     /// The person a pronoun at (`para`, `pos`) most likely means.
     pub fn antecedent(&self, para: usize, pos: usize, female: Option<bool>) -> Option<usize> {
-        let fits = |i: usize| female.is_none_or(|f| (self.persons[i].female_votes > 0) == f);
+        let fits = |i: usize| {
+            let p = &self.persons[i];
+            // unknown gender (indeclinable or Kazakh surnames) fits either
+            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
+        };
         let mut fallback = None;
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
-        for r in self.refs[..hi].iter().rev() {
+        for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             if r.quoted {
                 continue;
             }
@@ -940,7 +1559,7 @@ impl People {
         }
         fallback.or_else(|| {
             // nothing before: the main person of the article when they fit
-            self.main_person().filter(|&i| fits(i))
+            self.main.filter(|&i| fits(i))
         })
     }
 
@@ -950,71 +1569,126 @@ impl People {
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
-        self.refs[..hi].iter().rev().find_map(|r| match &r.kind {
-            RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
-            _ => None,
-        })
+        self.refs[..hi]
+            .iter()
+            .rev()
+            .take(MAX_LOOKBACK)
+            .find_map(|r| match &r.kind {
+                RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
+                _ => None,
+            })
+    }
+
+    /// The body most recently named before (`para`, `pos`), in its fullest
+    /// form.
+    pub fn previous_body_at(&self, para: usize, pos: usize) -> Option<String> {
+        let b = self.previous_body(para, pos)?;
+        Some(self.body_name(&b, para, pos))
+    }
+
+    /// The fullest name of a body: "ведомство" is the body named before;
+    /// a body named again in short ("Пограничная служба") takes its earlier
+    /// full name ("Пограничная служба КНБ").
+    fn body_name(&self, b: &str, para: usize, pos: usize) -> String {
+        if b.starts_with("ведомств")
+            && let Some(prev) = self.previous_body(para, pos)
+        {
+            return prev;
+        }
+        let fb = fold(b);
+        let hi = self
+            .refs
+            .partition_point(|r| (r.para, r.start) < (para, pos));
+        let mut best = b.to_string();
+        for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
+            if let RefKind::Body(x) = &r.kind {
+                let fx = fold(x);
+                if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
+                    best = x.clone();
+                }
+            }
+        }
+        best
+    }
+
+    /// What one reference points at.
+    fn resolve(&self, r: &Ref, female: Option<bool>) -> Option<Speaker> {
+        match &r.kind {
+            RefKind::Person(i) => Some(Speaker::Person(*i)),
+            RefKind::Role {
+                person: Some(i), ..
+            } => Some(Speaker::Person(*i)),
+            RefKind::Role {
+                role, person: None, ..
+            } => Some(
+                self.antecedent(r.para, r.start, female)
+                    .map(Speaker::Person)
+                    .unwrap_or_else(|| Speaker::Other(role.clone())),
+            ),
+            RefKind::Pronoun { female: f } => self
+                .antecedent(r.para, r.start, f.or(female))
+                .map(Speaker::Person),
+            RefKind::Body(b) => Some(Speaker::Other(self.body_name(b, r.para, r.start))),
+        }
     }
 
     /// The speaker named in `para[start..end]` (an attribution clause): a
     /// person, a role (resolved), a pronoun (resolved), or a body.
     pub fn speaker_in(&self, para: usize, start: usize, end: usize) -> Option<Speaker> {
-        let refs: Vec<&Ref> = self.refs_in(para, start, end).collect();
-        // a named person wins over a role or a pronoun in the same clause
-        if let Some(r) = refs.iter().find(|r| matches!(r.kind, RefKind::Person(_))) {
-            if let RefKind::Person(i) = r.kind {
-                return Some(Speaker::Person(i));
-            }
-        }
-        for r in &refs {
-            match &r.kind {
-                RefKind::Role { role, person, .. } => {
-                    return Some(match person {
-                        Some(i) => Speaker::Person(*i),
-                        None => Speaker::Other(role.clone()),
-                    });
-                }
-                RefKind::Pronoun { female } => {
-                    if let Some(i) = self.antecedent(para, r.start, *female) {
-                        return Some(Speaker::Person(i));
-                    }
-                }
-                RefKind::Body(b) => {
-                    if b.starts_with("ведомств") {
-                        if let Some(prev) = self.previous_body(para, r.start) {
-                            return Some(Speaker::Other(prev));
-                        }
-                    }
-                    return Some(Speaker::Other(b.clone()));
-                }
-                RefKind::Person(_) => {}
-            }
-        }
-        None
+        self.speakers_in(para, start, end, None)
+            .into_iter()
+            .next()
+            .map(|x| x.1)
     }
 
-    /// All referring expressions in a clause, in order, resolved to speakers.
-    pub fn speakers_in(&self, para: usize, start: usize, end: usize) -> Vec<(usize, Speaker)> {
-        let mut out = Vec::new();
+    /// All referring expressions in a clause, in order, resolved to
+    /// speakers; a named person comes first.
+    pub fn speakers_in(
+        &self,
+        para: usize,
+        start: usize,
+        end: usize,
+        female: Option<bool>,
+    ) -> Vec<(usize, Speaker)> {
+        let mut named = Vec::new();
+        let mut other = Vec::new();
         for r in self.refs_in(para, start, end) {
-            let s = match &r.kind {
-                RefKind::Person(i) => Some(Speaker::Person(*i)),
-                RefKind::Role {
-                    person: Some(i), ..
-                } => Some(Speaker::Person(*i)),
-                RefKind::Role {
-                    role, person: None, ..
-                } => Some(Speaker::Other(role.clone())),
-                RefKind::Pronoun { female } => {
-                    self.antecedent(para, r.start, *female).map(Speaker::Person)
+            if let Some(s) = self.resolve(r, female) {
+                if matches!(r.kind, RefKind::Person(_)) {
+                    named.push((r.start, s));
+                } else {
+                    other.push((r.start, s));
                 }
-                RefKind::Body(b) => Some(Speaker::Other(b.clone())),
-            };
-            if let Some(s) = s {
-                out.push((r.start, s));
             }
         }
-        out
+        // keep document order but let names precede roles and pronouns
+        // only when asked through `speaker_in`
+        let mut all: Vec<(usize, Speaker)> =
+            named.iter().cloned().chain(other.iter().cloned()).collect();
+        if named.is_empty() {
+            all.sort_by_key(|x| x.0);
+        }
+        all
+    }
+
+    /// References in a clause in document order, resolved.
+    pub fn ordered_in(
+        &self,
+        para: usize,
+        start: usize,
+        end: usize,
+        female: Option<bool>,
+    ) -> Vec<(usize, Speaker, bool)> {
+        self.refs_in(para, start, end)
+            .filter_map(|r| {
+                let genitive = self.is_genitive_ref(r);
+                self.resolve(r, female).map(|s| (r.start, s, genitive))
+            })
+            .collect()
+    }
+
+    fn is_genitive_ref(&self, r: &Ref) -> bool {
+        !r.nominative
     }
 
     /// The display name of a speaker.
@@ -1032,25 +1706,24 @@ impl People {
     /// The persons mentioned outside page chrome, in order of first mention.
     pub fn names(&self) -> Vec<String> {
         let mut seen = Vec::new();
+        let mut seen_set = std::collections::HashSet::new();
         for r in &self.refs {
+            // the President counts when named, not for "Глава государства"
             let idx = match &r.kind {
                 RefKind::Person(i) => Some(*i),
-                RefKind::Role {
-                    person: Some(i),
-                    president: true,
-                    ..
-                } => Some(*i),
                 _ => None,
             };
             if let Some(i) = idx
-                && !seen.contains(&i)
+                && seen_set.insert(i)
             {
                 seen.push(i);
             }
         }
         seen.into_iter()
             .filter_map(|i| self.persons.get(i))
-            .filter(|p| p.name.contains(' ') || p.mentions >= 2)
+            .filter(|p| {
+                (p.mentions > 0 || p.president) && (p.name.contains(' ') || p.mentions >= 2)
+            })
             .map(|p| p.name.clone())
             .collect()
     }
@@ -1059,11 +1732,14 @@ impl People {
     pub fn person(&self, i: usize) -> Option<&Person> {
         self.persons.get(i)
     }
+}
 
-    /// The token (for tests).
-    pub fn _tok<'a>(t: &Tok<'a>) -> &'a str {
-        t.text
+/// A role phrase of reasonable length.
+fn clip(phrase: &str) -> String {
+    if phrase.chars().count() > 80 {
+        return String::new();
     }
+    phrase.to_string()
 }
 
 /// The nominative of a first name seen in some case.
@@ -1143,7 +1819,18 @@ mod tests {
     fn president_without_name() {
         let paras = ["Заголовок", "Глава государства поручил правительству."];
         let p = People::find(&paras, false);
-        assert_eq!(p.names(), vec!["Касым-Жомарт Токаев".to_string()]);
+        // the President speaks even unnamed, but is listed only when named
+        assert_eq!(
+            p.speaker_in(1, 0, paras[1].len()).map(|s| p.name_of(&s)),
+            Some("Касым-Жомарт Токаев".to_string())
+        );
+        assert!(p.names().is_empty());
+        let kk = ["Тақырып", "Мемлекет басшысы тапсырма берді."];
+        let p = People::find(&kk, true);
+        assert_eq!(
+            p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
+            Some("Қасым-Жомарт Тоқаев".to_string())
+        );
     }
 
     #[test]

@@ -1,21 +1,63 @@
 //! Topics, regions and key sentences of an article.
 
 use super::TopicScore;
-use super::knowledge::{Knowledge, Token};
+use super::knowledge::{Knowledge, Match, Token};
 use super::text::{fold, sentences, tokens};
 
 /// Folded words of a paragraph, ready for the keyword matchers.
 struct Words {
     folded: Vec<String>,
     caps: Vec<bool>,
+    /// Words of a person's title ("аким села Акжар" before "Асель
+    /// Нурланова"): they say who speaks, not what the article is about.
+    title: Vec<bool>,
 }
 
 impl Words {
     fn of(para: &str) -> Words {
         let toks = tokens(para);
+        let caps: Vec<bool> = toks.iter().map(|t| t.is_capitalized()).collect();
+        let mut title = vec![false; toks.len()];
+        if crate::summarize::people::caption_name(para).is_some() {
+            title.iter_mut().for_each(|t| *t = true);
+        }
+        // a "First Last" name pair: mask the clause words just before it
+        for j in 1..toks.len() {
+            let pair =
+                caps[j - 1] && caps[j] && para[toks[j - 1].end..toks[j].start].trim().is_empty();
+            let surname = crate::summarize::people::analyze_surname(toks[j].text).is_some();
+            if !(pair && surname) {
+                continue;
+            }
+            let mut k = j - 1;
+            while k > 0 && j - 1 - k < 5 {
+                let gap = &para[toks[k - 1].end..toks[k].start];
+                if gap.contains([
+                    '.', ',', ':', ';', '!', '?', '«', '»', '“', '”', '"', '(', ')',
+                ]) || gap.contains(|c: char| crate::summarize::text::dash(c))
+                {
+                    break;
+                }
+                k -= 1;
+                title[k] = true;
+            }
+            // "Name, role …" up to the end of the clause
+            if j + 1 < toks.len() && para[toks[j].end..toks[j + 1].start].trim() == "," {
+                let mut m = j + 1;
+                while m < toks.len() && m <= j + 8 {
+                    title[m] = true;
+                    if m + 1 < toks.len() && !para[toks[m].end..toks[m + 1].start].trim().is_empty()
+                    {
+                        break;
+                    }
+                    m += 1;
+                }
+            }
+        }
         Words {
             folded: toks.iter().map(|t| fold(t.text)).collect(),
-            caps: toks.iter().map(|t| t.is_capitalized()).collect(),
+            caps,
+            title,
         }
     }
 
@@ -37,50 +79,91 @@ const TITLE_WEIGHT: f32 = 1.5;
 /// A paragraph that names a topic once (a passing mention).
 const PASSING: f32 = 0.5;
 /// A topic needs this score to be reported.
-const THRESHOLD: f32 = 1.0;
+const THRESHOLD: f32 = 1.25;
+/// …and at least this share of the best topic's score.
+const RELATIVE: f32 = 0.15;
+/// What a title mention adds when choosing the primary topic.
+const TITLE_PRIMARY_BONUS: f32 = 3.0;
 
 /// Topic scores: the title counts more than a body paragraph, a paragraph
 /// with several keywords of a topic more than a passing mention. Exactly one
 /// topic is primary.
 pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    topics_of(&words, kb)
+}
+
+/// Topics and regions of an article, reading each paragraph once.
+pub fn topics_and_regions(paras: &[&str], kb: &Knowledge) -> (Vec<TopicScore>, Vec<String>) {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    (topics_of(&words, kb), regions_of(&words, kb))
+}
+
+/// What one paragraph's keyword hits of a topic add to its score: the title
+/// counts most, a paragraph with several hits counts fully, a passing
+/// mention (one hit) counts for a fraction.
+fn paragraph_score(h: f32, title: bool) -> f32 {
+    if title {
+        TITLE_WEIGHT * h.min(1.0) + 0.25 * (h - 1.0).clamp(0.0, 2.0)
+    } else if h >= 2.0 {
+        1.0 + 0.25 * (h - 2.0).min(4.0)
+    } else {
+        PASSING * h
+    }
+}
+
+fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     let n = kb.topics.entries.len();
     let mut score = vec![0f32; n];
     let mut first_seen = vec![usize::MAX; n];
-    for (pi, para) in paras.iter().enumerate() {
-        let w = Words::of(para);
+    for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
-        let mut hits = vec![0usize; n];
-        for (_, _, e) in kb.topics.find(&toks, false, false) {
-            hits[e] += 1;
+        let mut hits = vec![0f32; n];
+        for m in kb.topics.find(&toks, false, false) {
+            if !w.title[m.at] {
+                hits[m.entry] += m.weight;
+            }
         }
         for e in 0..n {
-            if hits[e] == 0 {
+            if hits[e] <= 0.0 {
                 continue;
             }
             first_seen[e] = first_seen[e].min(pi);
-            score[e] += if pi == 0 {
-                TITLE_WEIGHT + 0.25 * (hits[e] - 1).min(2) as f32
-            } else if hits[e] == 1 {
-                PASSING
-            } else {
-                1.0 + 0.25 * (hits[e] - 2).min(4) as f32
-            };
+            score[e] += paragraph_score(hits[e], pi == 0);
         }
     }
+    let max = score.iter().copied().fold(0f32, f32::max);
     let mut out: Vec<(usize, f32)> = (0..n)
-        .filter(|&e| score[e] >= THRESHOLD)
+        .filter(|&e| score[e] >= THRESHOLD && score[e] >= RELATIVE * max)
         .map(|e| (e, score[e]))
         .collect();
     out.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
     });
-    let total: f32 = out.iter().map(|x| x.1).sum::<f32>().max(1.0);
+    // the primary topic: the title weighs most, and a topic that is mostly
+    // the setting of others (primary_weight < 1) yields to them
+    let primary_score = |e: usize, s: f32| {
+        s * kb.topics.entries[e].primary_weight
+            + if first_seen[e] == 0 {
+                TITLE_PRIMARY_BONUS
+            } else {
+                0.0
+            }
+    };
+    if let Some(best) = (0..out.len()).max_by(|&a, &b| {
+        primary_score(out[a].0, out[a].1)
+            .total_cmp(&primary_score(out[b].0, out[b].1))
+            .then(b.cmp(&a))
+    }) {
+        let p = out.remove(best);
+        out.insert(0, p);
+    }
     out.iter()
         .enumerate()
         .map(|(k, &(e, s))| TopicScore {
             id: kb.topics.entries[e].id.clone(),
-            score: (s / total * 1000.0).round() / 1000.0,
+            score: (s * 100.0).round() / 100.0,
             primary: k == 0,
         })
         .collect()
@@ -89,14 +172,30 @@ pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
 /// Regions named in the article (capitalised place names in any case form),
 /// most mentioned first.
 pub fn regions(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
+    regions_of(&words, kb)
+}
+
+fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
     let n = kb.regions.entries.len();
     let mut count = vec![0usize; n];
     let mut first = vec![usize::MAX; n];
     let mut order = 0usize;
-    for para in paras {
-        let w = Words::of(para);
+    for w in words {
         let toks = w.tokens();
-        for (_, _, e) in kb.regions.find(&toks, true, true) {
+        for Match { at, entry: e, .. } in kb.regions.find(&toks, true, true) {
+            // "в Астану", "Астанаға": a destination, not where the news is
+            let f = w.folded[at].as_str();
+            let prev = if at > 0 {
+                w.folded[at - 1].as_str()
+            } else {
+                ""
+            };
+            let ru_dest = (prev == "в" || prev == "на") && f.ends_with(['у', 'ю']);
+            let kk_dest = ["ға", "ге", "қа", "ке"].iter().any(|x| f.ends_with(x));
+            if ru_dest || kk_dest {
+                continue;
+            }
             count[e] += 1;
             if first[e] == usize::MAX {
                 first[e] = order;
@@ -127,28 +226,26 @@ const BOILERPLATE: &[&str] = &[
 
 /// Two or three sentences that summarise the article: early, informative
 /// sentences, no boilerplate, no quotations.
-pub fn key_sentences(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+pub fn key_sentences(paras: &[&str]) -> Vec<String> {
     let mut cands: Vec<(usize, f32, &str)> = Vec::new();
     let mut idx = 0usize;
     for (pi, para) in paras.iter().enumerate().skip(1).take(12) {
         for s in sentences(para) {
             idx += 1;
-            let f = fold(s);
-            let words = tokens(s).len();
-            if words < 6
-                || words > 60
+            let head: String = s.chars().take(40).collect();
+            let f = fold(&head);
+            let words = s.split_whitespace().count();
+            if !(6..=60).contains(&words)
                 || BOILERPLATE.iter().any(|b| f.starts_with(b))
-                || f.contains("со ссылкой")
+                || s.contains("со ссылкой")
             {
                 continue;
             }
             if s.starts_with(['«', '“', '„', '"', '–', '—', '-']) || s.ends_with(':') {
                 continue;
             }
-            let w = Words::of(s);
-            let toks = w.tokens();
-            let hits = kb.topics.find(&toks, false, false).len()
-                + kb.regions.find(&toks, true, true).len();
+            // mid-length sentences carry the news; very short or long less so
+            let hits = if (10..=35).contains(&words) { 3 } else { 1 };
             let pos = 1.0 / (1.0 + pi as f32 * 0.5);
             let digits = s.chars().any(|c| c.is_ascii_digit()) as u8 as f32 * 0.2;
             cands.push((idx, pos * 2.0 + hits.min(4) as f32 * 0.3 + digits, s));
@@ -159,4 +256,42 @@ pub fn key_sentences(paras: &[&str], kb: &Knowledge) -> Vec<String> {
     best.truncate(3);
     best.sort_by_key(|x| x.0);
     best.into_iter().map(|x| x.2.to_string()).collect()
+}
+
+/// Which words of the article matched which topic or region, paragraph by
+/// paragraph (for moderators tuning keywords, and for the evaluation).
+pub fn explain(paras: &[&str], kb: &Knowledge) -> Vec<String> {
+    let mut out = Vec::new();
+    for (pi, para) in paras.iter().enumerate() {
+        let w = Words::of(para);
+        let toks = w.tokens();
+        for Match {
+            at: i,
+            len: n,
+            entry: e,
+            weight,
+        } in kb.topics.find(&toks, false, false)
+        {
+            let masked = if w.title[i] { " (person's title)" } else { "" };
+            out.push(format!(
+                "p{pi} topic {} {weight}{masked}: {}",
+                kb.topics.entries[e].id,
+                w.folded[i..i + n].join(" ")
+            ));
+        }
+        for Match {
+            at: i,
+            len: n,
+            entry: e,
+            ..
+        } in kb.regions.find(&toks, true, true)
+        {
+            out.push(format!(
+                "p{pi} region {}: {}",
+                kb.regions.entries[e].id,
+                w.folded[i..i + n].join(" ")
+            ));
+        }
+    }
+    out
 }

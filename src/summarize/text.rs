@@ -4,7 +4,36 @@
 
 /// True for letters of Russian, Kazakh and Latin words (and digits).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        // Cyrillic letters (without the combining and historic signs)
+        0x400..=0x481 | 0x48A..=0x4FF => true,
+        // Latin-1 and Latin Extended letters (Kazakh Latin: ä ö ü ū ı ñ ğ ş)
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => true,
+        // Latin-1 punctuation (« » and the no-break space) and general
+        // punctuation (dashes, curly quotes, ellipsis)
+        0x80..=0xBF | 0x2000..=0x2BFF => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Lower case of one character, fast for Russian and Kazakh letters.
+pub fn lower_char(c: char) -> char {
+    match c as u32 {
+        0x41..=0x5A => ((c as u8) + 32) as char,
+        0..=0x7F => c,
+        0x410..=0x42F => char::from_u32(c as u32 + 32).unwrap_or(c),
+        0x430..=0x44F => c,
+        0x401 => 'е',
+        0x451 => 'е',
+        0x406 => 'і',
+        // Kazakh letters come in upper/lower pairs: even code point upper
+        0x492 | 0x49A | 0x4A2 | 0x4AE | 0x4B0 | 0x4BA | 0x4D8 | 0x4E8 => {
+            char::from_u32(c as u32 + 1).unwrap_or(c)
+        }
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 /// Letters only Kazakh Cyrillic uses.
@@ -35,7 +64,32 @@ pub fn is_kazakh_letter(c: char) -> bool {
 pub fn looks_kazakh(text: &str) -> bool {
     let mut cyr = 0usize;
     let mut kk = 0usize;
+    let mut latin = 0usize;
+    let mut kk_latin = 0usize;
     for c in text.chars().take(20_000) {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if matches!(
+            c,
+            'ä' | 'ö'
+                | 'ü'
+                | 'ū'
+                | 'ı'
+                | 'ñ'
+                | 'ğ'
+                | 'ş'
+                | 'Ä'
+                | 'Ö'
+                | 'Ü'
+                | 'Ū'
+                | 'İ'
+                | 'Ñ'
+                | 'Ğ'
+                | 'Ş'
+        ) {
+            latin += 1;
+            kk_latin += 1;
+        }
         if is_kazakh_letter(c) {
             kk += 1;
             cyr += 1;
@@ -43,15 +97,17 @@ pub fn looks_kazakh(text: &str) -> bool {
             cyr += 1;
         }
     }
-    cyr > 0 && kk * 100 >= cyr * 2
+    (cyr > 0 && kk * 100 >= cyr * 2) || (latin > cyr && kk_latin * 100 >= latin * 2)
 }
 
 /// Lowercase with ё folded to е.
 pub fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let l = lower_char(c);
+        out.push(if l == 'ё' { 'е' } else { l });
+    }
+    out
 }
 
 /// A word token: byte offsets in its text and the word itself.
@@ -210,7 +266,8 @@ const CHROME_MARKERS: &[&str] = &[
 /// True for a line that is page chrome (a menu item, a counter, a heading of
 /// a related-news block) rather than article text.
 pub fn is_chrome_line(line: &str) -> bool {
-    let l = fold(line.trim());
+    let head: String = line.trim().chars().take(40).collect();
+    let l = fold(&head);
     CHROME_MARKERS.iter().any(|m| l.starts_with(m))
 }
 

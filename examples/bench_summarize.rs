@@ -1,0 +1,212 @@
+//! Summarizer throughput, single thread.
+//!
+//! `cargo run --release --example bench_summarize -- [DEVSET_DIR] [HTML_DIR]`
+//!
+//! 1. Plain-text articles per second: the dev set (`tests/data/summarize`
+//!    by default) summarised over and over for a few seconds.
+//! 2. HTML-to-summary articles per second: the gzipped pages of
+//!    `../shared/bench/extraction/scrapinghub/html/` through
+//!    `ingest::extract::extract` and `summarize`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use civic_digest::ingest::extract::extract;
+use civic_digest::summarize::{ArticleInput, Knowledge, summarize};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Gold {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+    text_file: Option<String>,
+}
+
+/// CPU seconds this process has used (Linux `/proc/self/stat`), so that the
+/// figure does not depend on how busy a shared machine is.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dev = args
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("tests/data/summarize"));
+    let html_dir = args
+        .get(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/bench/extraction/scrapinghub/html"));
+    let kb = Knowledge::embedded();
+
+    // 1. plain text
+    let mut articles: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dev)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let g: Gold = serde_json::from_str(&std::fs::read_to_string(f)?)?;
+        match g.text_file {
+            Some(tf) => {
+                let t = std::fs::read_to_string(root.join("../shared").join(tf))?;
+                let (title, body) = t.split_once('\n').unwrap_or((t.as_str(), ""));
+                articles.push((title.to_string(), body.to_string()));
+            }
+            None => articles.push((g.title, g.text)),
+        }
+    }
+    if articles.is_empty() {
+        return Err(format!("no articles in {}", dev.display()).into());
+    }
+    let bytes: usize = articles.iter().map(|a| a.0.len() + a.1.len()).sum();
+    // warm up
+    for (t, x) in &articles {
+        std::hint::black_box(summarize(
+            &ArticleInput {
+                title: t,
+                text: x,
+                ..Default::default()
+            },
+            &kb,
+        ));
+    }
+    let start = Instant::now();
+    let cpu0 = cpu_seconds();
+    let mut n = 0usize;
+    let mut rounds = 0usize;
+    while start.elapsed() < Duration::from_secs(3) {
+        for (t, x) in &articles {
+            std::hint::black_box(summarize(
+                &ArticleInput {
+                    title: t,
+                    text: x,
+                    ..Default::default()
+                },
+                &kb,
+            ));
+            n += 1;
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a)
+        .filter(|c| *c > 0.0);
+    println!(
+        "plain text: {n} articles ({} distinct, {:.1} KB average, {rounds} rounds) in {secs:.2} s = {:.0} articles/s single-thread{}",
+        articles.len(),
+        bytes as f64 / articles.len() as f64 / 1024.0,
+        n as f64 / secs,
+        cpu.map(|c| format!(" ({:.0} articles per CPU-second)", n as f64 / c))
+            .unwrap_or_default()
+    );
+
+    // 1b. long real pages (English): the ground-truth bodies of the HTML
+    // bench, a check that long and foreign text stays fast
+    let gt_path = html_dir.parent().map(|p| p.join("ground-truth.json"));
+    if let Some(gt) = gt_path.and_then(|p| std::fs::read_to_string(p).ok()) {
+        let v: serde_json::Value = serde_json::from_str(&gt)?;
+        let bodies: Vec<String> = v
+            .as_object()
+            .map(|o| {
+                o.values()
+                    .filter_map(|x| x.get("articleBody")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !bodies.is_empty() {
+            let start = Instant::now();
+            let mut n = 0usize;
+            while n < bodies.len() || start.elapsed() < Duration::from_secs(2) {
+                let b = &bodies[n % bodies.len()];
+                std::hint::black_box(summarize(
+                    &ArticleInput {
+                        title: "",
+                        text: b,
+                        ..Default::default()
+                    },
+                    &kb,
+                ));
+                n += 1;
+            }
+            let secs = start.elapsed().as_secs_f64();
+            let kb_avg =
+                bodies.iter().map(|b| b.len()).sum::<usize>() as f64 / bodies.len() as f64 / 1024.0;
+            println!(
+                "ground-truth bodies: {n} texts ({} distinct, {kb_avg:.1} KB average) in {secs:.2} s = {:.0} texts/s single-thread",
+                bodies.len(),
+                n as f64 / secs
+            );
+        }
+    }
+
+    // 2. HTML pages
+    let mut pages: Vec<String> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(&html_dir) {
+        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            let raw = std::fs::read(&p)?;
+            let mut html = Vec::new();
+            if p.extension().is_some_and(|x| x == "gz") {
+                flate2::read::GzDecoder::new(raw.as_slice()).read_to_end(&mut html)?;
+            } else {
+                html = raw;
+            }
+            pages.push(String::from_utf8_lossy(&html).into_owned());
+        }
+    }
+    if pages.is_empty() {
+        println!("html: no pages in {}", html_dir.display());
+        return Ok(());
+    }
+    let start = Instant::now();
+    let mut n = 0usize;
+    let mut quotes = 0usize;
+    let mut empty = 0usize;
+    while n < pages.len() || start.elapsed() < Duration::from_secs(2) {
+        let page = &pages[n % pages.len()];
+        let a = extract(page, None);
+        if n < pages.len() && a.text.trim().is_empty() {
+            empty += 1;
+        }
+        let s = summarize(
+            &ArticleInput {
+                url: a.url.as_deref(),
+                title: &a.title,
+                text: &a.text,
+                published_at: a.published_at,
+            },
+            &kb,
+        );
+        quotes += s.quotes.len();
+        n += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mb: f64 = pages.iter().map(|p| p.len()).sum::<usize>() as f64 / 1e6;
+    println!(
+        "html: {n} pages ({} distinct, {mb:.1} MB) extracted and summarised in {secs:.2} s = {:.0} pages/s single-thread ({quotes} quotes)",
+        pages.len(),
+        n as f64 / secs
+    );
+    if empty > 0 {
+        println!(
+            "html: extraction gave no text for {empty} of {} pages (is ingest::extract still a stub?)",
+            pages.len()
+        );
+    }
+    Ok(())
+}
