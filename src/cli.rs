@@ -9,8 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use civic_digest::config::Config;
+use civic_digest::digest::Digester;
+use civic_digest::digest::render::{Style, to_plain};
+use civic_digest::digest::select::Filters;
 use civic_digest::ingest::{extract, fetch, poller, probe, sources};
+use civic_digest::service;
 use civic_digest::store::Store;
+use civic_digest::summarize::{self, ArticleInput};
+use civic_digest::text::Lang;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,6 +51,40 @@ enum Command {
         /// The HTML file, or - for standard input
         #[arg(default_value = "-")]
         file: String,
+    },
+    /// HTML or plain text to the summary JSON: quotes with speakers, topics, regions, people
+    Summarize {
+        /// The page's URL
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// The HTML or text file, or - for standard input
+        #[arg(default_value = "-")]
+        file: String,
+    },
+    /// Preview the digest such a subscriber would get from the stored articles
+    Digest {
+        /// Topic ids or names, comma-separated (none: every topic)
+        #[arg(long, value_delimiter = ',')]
+        topics: Vec<String>,
+        /// Region ids or names, comma-separated (none: all of Kazakhstan)
+        #[arg(long, value_delimiter = ',')]
+        regions: Vec<String>,
+        /// A followed person, place or phrase (repeatable)
+        #[arg(long)]
+        follow: Vec<String>,
+        /// How many hours back to look
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+        /// Language of the digest: ru, kk or en
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        /// The short variant for groups and slow connections
+        #[arg(long)]
+        low_bandwidth: bool,
+        #[arg(long, value_enum, default_value_t = DigestFormat::Text)]
+        format: DigestFormat,
     },
     /// List stored articles
     Articles {
@@ -92,6 +132,13 @@ enum SourcesAction {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum DigestFormat {
+    Text,
+    Html,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 enum Format {
     Text,
     Json,
@@ -110,6 +157,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ingest_once(&config, sources.as_deref())
         }
         Command::Extract { url, file } => extract_page(url.as_deref(), &file),
+        Command::Summarize { url, format, file } => {
+            summarize_input(&config, url.as_deref(), format, &file)
+        }
+        Command::Digest {
+            topics,
+            regions,
+            follow,
+            hours,
+            lang,
+            low_bandwidth,
+            format,
+        } => {
+            let lang = Lang::from_code(&lang)
+                .with_context(|| format!("--lang {lang:?}: expected ru, kk or en"))?;
+            preview_digest(
+                &config,
+                DigestArgs {
+                    topics,
+                    regions,
+                    follow,
+                    hours,
+                    lang,
+                    low_bandwidth,
+                    format,
+                },
+            )
+        }
         Command::Articles { limit, format } => list_articles(&config, limit, format),
         Command::Sources { action } => manage_sources(&config, action),
     }
@@ -145,7 +219,10 @@ fn seed_sources(config: &Config, store: &Store) -> Result<()> {
 
 fn ingest_once(config: &Config, sources_file: Option<&Path>) -> Result<ExitCode> {
     let store = open_store(config)?;
-    let poller = poller::Poller::new(store.clone(), config)?;
+    let kb = Arc::new(std::sync::RwLock::new(service::load_knowledge(
+        config, &store,
+    )));
+    let poller = service::poller(store.clone(), config, kb)?;
     let report = runtime()?.block_on(async {
         match sources_file {
             Some(path) => {
@@ -192,6 +269,168 @@ fn extract_page(url: Option<&str>, file: &str) -> Result<ExitCode> {
     let html = read_input(file)?;
     let article = extract::extract(&html, url.as_ref());
     println!("{}", serde_json::to_string_pretty(&article)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Does this input look like an HTML page rather than plain text?
+fn looks_like_html(s: &str) -> bool {
+    let head: String = s
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "<html",
+        "<!doctype",
+        "<body",
+        "<p>",
+        "<div",
+        "<article",
+        "<head",
+    ]
+    .iter()
+    .any(|t| head.contains(t))
+}
+
+fn summarize_input(
+    config: &Config,
+    url: Option<&str>,
+    format: Format,
+    file: &str,
+) -> Result<ExitCode> {
+    let parsed = url
+        .map(|u| url::Url::parse(u).with_context(|| format!("--url {u:?} is not a URL")))
+        .transpose()?;
+    let input = read_input(file)?;
+    let kb = summarize::Knowledge::load(&config.data_dir)
+        .unwrap_or_else(|_| summarize::Knowledge::embedded());
+    let summary = if looks_like_html(&input) {
+        let page = extract::extract(&input, parsed.as_ref());
+        let mut s = summarize::summarize(
+            &ArticleInput {
+                url,
+                title: &page.title,
+                text: &page.text,
+                published_at: page.published_at,
+            },
+            &kb,
+        );
+        s.url = s.url.or(page.url).or(page.canonical_url);
+        s
+    } else {
+        let mut s = summarize::summarize_plain_text(&input, &kb);
+        s.url = url.map(str::to_string);
+        s
+    };
+    if format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}\n", summary.title);
+    println!("language: {}", summary.language.code());
+    let topics: Vec<String> = summary
+        .topics
+        .iter()
+        .map(|t| {
+            format!(
+                "{}{} {:.2}",
+                t.id,
+                if t.primary { "*" } else { "" },
+                t.score
+            )
+        })
+        .collect();
+    println!("topics:   {}", topics.join(", "));
+    println!("regions:  {}", summary.regions.join(", "));
+    println!("people:   {}", summary.people.join(", "));
+    println!("\nquotes:");
+    for q in &summary.quotes {
+        let via = q
+            .via
+            .as_deref()
+            .map(|v| format!(" (via {v})"))
+            .unwrap_or_default();
+        println!(
+            "  «{}» — {}{via}",
+            q.text,
+            q.speaker.as_deref().unwrap_or("?")
+        );
+    }
+    if summary.quotes.is_empty() {
+        println!("  (none)");
+    }
+    println!("\nkey sentences:");
+    for s in &summary.key_sentences {
+        println!("  - {s}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+struct DigestArgs {
+    topics: Vec<String>,
+    regions: Vec<String>,
+    follow: Vec<String>,
+    hours: i64,
+    lang: Lang,
+    low_bandwidth: bool,
+    format: DigestFormat,
+}
+
+fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
+    let store = open_store(config)?;
+    let kb = service::load_knowledge(config, &store);
+    let texts = service::load_texts(config);
+    let resolve = |values: &[String],
+                   what: &str,
+                   f: &dyn Fn(&str) -> Option<String>|
+     -> Result<Vec<String>> {
+        values
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| f(v).with_context(|| format!("unknown {what} {v:?}")))
+            .collect()
+    };
+    let topics = resolve(&args.topics, "topic", &|v| {
+        kb.resolve_topic(v).map(str::to_string)
+    })?;
+    let regions = resolve(&args.regions, "region", &|v| {
+        kb.resolve_region(v).map(str::to_string)
+    })?;
+    let now = now();
+    let after_id = store.last_article_before(now - args.hours.max(0) * 3600)?;
+    let filters = Filters {
+        topics,
+        regions,
+        follows: args.follow,
+        after_id,
+    };
+    let digester = Digester {
+        store: &store,
+        texts: &texts,
+        names: &kb,
+        cap: 5,
+    };
+    let style = Style {
+        lang: args.lang,
+        low_bandwidth: args.low_bandwidth,
+        instant: false,
+    };
+    let (messages, rows) = digester.preview(&filters, style, now)?;
+    match args.format {
+        DigestFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        DigestFormat::Html => println!("{}", messages.join("\n\n—— next message ——\n\n")),
+        DigestFormat::Text if messages.is_empty() => {
+            println!("{}", to_plain(texts.t(args.lang, "digest.empty")))
+        }
+        DigestFormat::Text => println!(
+            "{}",
+            messages
+                .iter()
+                .map(|m| to_plain(m))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

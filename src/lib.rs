@@ -13,6 +13,7 @@ pub mod digest;
 pub mod i18n;
 pub mod ingest;
 pub mod sandbox;
+pub mod service;
 pub mod store;
 pub mod summarize;
 pub mod text;

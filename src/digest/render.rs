@@ -18,6 +18,58 @@ pub trait Names {
     fn region_name(&self, id: &str, lang: Lang) -> String;
 }
 
+impl Names for crate::summarize::Knowledge {
+    fn topic_name(&self, id: &str, lang: Lang) -> String {
+        crate::summarize::Knowledge::topic_name(self, id, lang)
+            .unwrap_or(id)
+            .to_string()
+    }
+    fn region_name(&self, id: &str, lang: Lang) -> String {
+        crate::summarize::Knowledge::region_name(self, id, lang)
+            .unwrap_or(id)
+            .to_string()
+    }
+}
+
+/// Telegram HTML as plain text: tags dropped, entities decoded, links
+/// followed by their address. For terminals and transcripts.
+pub fn to_plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut pending_href: Vec<Option<String>> = Vec::new();
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&decode_entities(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            out.push_str(&decode_entities(&rest[lt..]));
+            return out;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        if let Some(attrs) = tag.strip_prefix("a ") {
+            let href = attrs
+                .split("href=\"")
+                .nth(1)
+                .and_then(|h| h.split('"').next())
+                .map(decode_entities);
+            pending_href.push(href);
+        } else if tag == "/a" {
+            if let Some(Some(href)) = pending_href.pop() {
+                out.push_str(&format!(" ({href})"));
+            }
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&decode_entities(rest));
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// How a digest reads.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -247,6 +299,16 @@ mod tests {
         assert_eq!(
             escape("<b>A & B</a>\""),
             "&lt;b&gt;A &amp; B&lt;/a&gt;&quot;"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_links_and_decodes() {
+        let html =
+            "<b>Дайджест</b>\n1. <a href=\"https://liter.kz/a?x=1&amp;y=2\">A &amp; B &lt;3</a>";
+        assert_eq!(
+            to_plain(html),
+            "Дайджест\n1. A & B <3 (https://liter.kz/a?x=1&y=2)"
         );
     }
 

@@ -99,6 +99,30 @@ pub struct ArticleDraft {
     pub language: crate::text::Lang,
 }
 
+/// A change in a source's health that moderators hear about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceEvent {
+    /// Paused after `failures` failures in a row.
+    Paused {
+        source_id: i64,
+        name: String,
+        failures: u32,
+        reason: String,
+    },
+    /// Working again after `failures` failures in a row.
+    Recovered {
+        source_id: i64,
+        name: String,
+        failures: u32,
+    },
+}
+
+/// Receives source health events.
+pub type EventSink = dyn Fn(SourceEvent) + Send + Sync;
+
+/// Failures in a row after which a success counts as a recovery.
+const RECOVERY_AFTER: u32 = 3;
+
 pub struct Poller {
     store: Arc<Store>,
     fetcher: Fetcher,
@@ -106,6 +130,9 @@ pub struct Poller {
     max_failures: u32,
     max_articles: usize,
     summarizer: Option<Box<Summarizer>>,
+    events: Option<Box<EventSink>>,
+    /// Counts of every poll since start, for metrics.
+    totals: std::sync::Mutex<(IngestReport, Option<i64>)>,
 }
 
 impl Poller {
@@ -117,7 +144,29 @@ impl Poller {
             max_failures: config.max_source_failures,
             max_articles: config.max_articles_per_poll,
             summarizer: None,
+            events: None,
+            totals: std::sync::Mutex::new((IngestReport::default(), None)),
         })
+    }
+
+    /// Source health events (paused, recovered) go to `sink`.
+    pub fn with_events(mut self, sink: Box<EventSink>) -> Poller {
+        self.events = Some(sink);
+        self
+    }
+
+    /// Everything polled since start, and the time of the last successful poll.
+    pub fn totals(&self) -> (IngestReport, Option<i64>) {
+        self.totals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn emit(&self, event: SourceEvent) {
+        if let Some(sink) = &self.events {
+            sink(event);
+        }
     }
 
     /// Summaries are made as articles are stored.
@@ -221,6 +270,20 @@ impl Poller {
                 if let Err(e) = self.store.record_poll_success(source.id, &ok, now) {
                     log::error!("poller: source {} ({}): {e}", source.id, source.name);
                 }
+                if source.error_count >= RECOVERY_AFTER {
+                    log::info!(
+                        "poller: source {} ({}) recovered after {} failures",
+                        source.id,
+                        source.name,
+                        source.error_count
+                    );
+                    self.emit(SourceEvent::Recovered {
+                        source_id: source.id,
+                        name: source.name.clone(),
+                        failures: source.error_count,
+                    });
+                }
+                self.totals.lock().unwrap_or_else(|e| e.into_inner()).1 = Some(now);
             }
             Err(e) => {
                 report.errors += 1;
@@ -254,8 +317,21 @@ impl Poller {
                 {
                     log::error!("poller: source {} ({}): {e}", source.id, source.name);
                 }
+                if pause {
+                    self.emit(SourceEvent::Paused {
+                        source_id: source.id,
+                        name: source.name.clone(),
+                        failures,
+                        reason: message,
+                    });
+                }
             }
         }
+        self.totals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .add(&report);
         report
     }
 

@@ -1,0 +1,68 @@
+//! Wiring: the pieces a running bot is made of, built from one [`Config`].
+//! The CLI, `run` and `demo` all build them here, so they stay alike.
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+use crate::i18n::Texts;
+use crate::ingest::poller::{ArticleDraft, PollError, Poller, Summarizer};
+use crate::store::Store;
+use crate::summarize::{ArticleInput, Knowledge, summarize};
+
+pub mod metrics;
+
+/// The topic taxonomy and gazetteer: `data/` when it is there (edited
+/// without a rebuild), else the built-in copy; plus the keywords
+/// moderators added in the database.
+pub fn load_knowledge(config: &Config, store: &Store) -> Knowledge {
+    let mut kb = match Knowledge::load(&config.data_dir) {
+        Ok(kb) => kb,
+        Err(e) => {
+            log::warn!("summarize: {e}; using the built-in topics and regions");
+            Knowledge::embedded()
+        }
+    };
+    match store.topic_keywords() {
+        Ok(rows) => {
+            for (topic, lang, stem) in rows {
+                let lang = crate::text::Lang::from_code(&lang).unwrap_or_default();
+                if let Err(e) = kb.add_topic_keywords(&topic, lang, &[stem]) {
+                    log::warn!("summarize: moderator keyword for {topic}: {e}");
+                }
+            }
+        }
+        Err(e) => log::warn!("summarize: cannot read moderator keywords: {e}"),
+    }
+    kb
+}
+
+/// The bot's texts: `data/i18n/` when it is there, else the built-in copy.
+pub fn load_texts(config: &Config) -> Texts {
+    Texts::load(&config.data_dir.join("i18n")).unwrap_or_else(|e| {
+        log::warn!("{e}; using the built-in texts");
+        Texts::embedded()
+    })
+}
+
+/// The summarizer the poller runs on each new article.
+pub fn summarizer(kb: Arc<RwLock<Knowledge>>) -> Box<Summarizer> {
+    Box::new(move |draft: &ArticleDraft| {
+        let kb = kb.read().unwrap_or_else(|e| e.into_inner());
+        let input = ArticleInput {
+            url: Some(draft.url.as_str()),
+            title: &draft.title,
+            text: &draft.text,
+            published_at: draft.published_at,
+        };
+        Some(summarize(&input, &kb))
+    })
+}
+
+/// A poller that summarizes what it stores.
+pub fn poller(
+    store: Arc<Store>,
+    config: &Config,
+    kb: Arc<RwLock<Knowledge>>,
+) -> Result<Poller, PollError> {
+    Ok(Poller::new(store, config)?.with_summarizer(summarizer(kb)))
+}
