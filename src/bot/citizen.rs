@@ -354,7 +354,13 @@ async fn unfollow(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.unfollow.usage")).await?;
         return Ok(());
     }
-    let key = if ctx.deps.store.remove_follow(ctx.chat_id, &phrase)? {
+    // SQLite's lower() knows only ASCII: match Cyrillic case here.
+    let wanted = phrase.to_lowercase();
+    let stored = ctx
+        .existing_subscriber()?
+        .and_then(|s| s.follows.into_iter().find(|f| f.to_lowercase() == wanted))
+        .unwrap_or_else(|| phrase.clone());
+    let key = if ctx.deps.store.remove_follow(ctx.chat_id, &stored)? {
         "bot.unfollow.done"
     } else {
         "bot.unfollow.missing"
