@@ -2,5 +2,7 @@
 //! by `demo` and by the tests, so there is one of each to keep right.
 
 pub mod news_site;
+pub mod telegram;
 
 pub use news_site::{NewsSite, Route};
+pub use telegram::{FakeChat, FakeTelegram, FakeUser, SentMessage};
