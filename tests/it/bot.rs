@@ -11,7 +11,7 @@ use civic_digest::store::{OutKind, Role, Schedule, SubStatus};
 use civic_digest::text::Lang;
 use teloxide::types::{BotCommandScope, ChatId, Recipient};
 
-use crate::support::bot::{BotHarness, Options, user};
+use crate::support::bot::{BotHarness, Options, WAIT, user};
 
 const OWNER: u64 = 900_001;
 
@@ -47,7 +47,13 @@ async fn start_greets_then_offers_language_and_topic_picker_in_the_users_languag
     let topics = data_of(&replies[2]);
     assert_eq!(topics.len(), 13, "{topics:?}");
     assert!(topics.contains(&"t:education".to_string()));
-    assert!(replies[2].buttons.iter().flatten().all(|b| b.text.starts_with("▫️")));
+    assert!(
+        replies[2]
+            .buttons
+            .iter()
+            .flatten()
+            .all(|b| b.text.starts_with("▫️"))
+    );
     let sub = h.store.subscriber(101).unwrap().expect("subscribed");
     assert_eq!(sub.language, "kk");
     assert_eq!(sub.status, SubStatus::Active);
@@ -59,7 +65,11 @@ async fn start_greets_then_offers_language_and_topic_picker_in_the_users_languag
     assert_eq!(answer.as_deref(), Some("English"));
     assert_eq!(h.store.subscriber(101).unwrap().unwrap().language, "en");
     let replies = h.say(&aigerim, "/settings", 1).await;
-    assert!(replies[0].plain_text.contains("Your subscription"), "{}", replies[0].plain_text);
+    assert!(
+        replies[0].plain_text.contains("Your subscription"),
+        "{}",
+        replies[0].plain_text
+    );
     h.stop().await;
 }
 
@@ -70,10 +80,16 @@ async fn toggling_topics_with_buttons_saves_at_once() {
     let picker = h.say(&u, "/topics", 1).await.remove(0);
     let answer = h.tap(&u, picker.message_id, "t:education").await;
     assert_eq!(answer.as_deref(), Some("✅ Образование"));
-    assert_eq!(h.store.subscriber(102).unwrap().unwrap().topics, vec!["education"]);
+    assert_eq!(
+        h.store.subscriber(102).unwrap().unwrap().topics,
+        vec!["education"]
+    );
     h.tap(&u, picker.message_id, "t:healthcare").await;
     h.tap(&u, picker.message_id, "t:education").await;
-    assert_eq!(h.store.subscriber(102).unwrap().unwrap().topics, vec!["healthcare"]);
+    assert_eq!(
+        h.store.subscriber(102).unwrap().unwrap().topics,
+        vec!["healthcare"]
+    );
     let edited = h.message(102, picker.message_id);
     assert!(edited.edited());
     let on: Vec<&str> = edited
@@ -86,7 +102,10 @@ async fn toggling_topics_with_buttons_saves_at_once() {
     assert_eq!(on, vec!["✅ Здравоохранение"]);
     // a topic that does not exist changes nothing
     h.tap(&u, picker.message_id, "t:astrology").await;
-    assert_eq!(h.store.subscriber(102).unwrap().unwrap().topics, vec!["healthcare"]);
+    assert_eq!(
+        h.store.subscriber(102).unwrap().unwrap().topics,
+        vec!["healthcare"]
+    );
     h.stop().await;
 }
 
@@ -95,15 +114,26 @@ async fn subscribe_accepts_kazakh_and_english_names_and_names_the_unknown() {
     let h = BotHarness::start(Options::default()).await;
     let u = user(103, "Erlan", "ru");
     let r = h.say(&u, "/subscribe Білім беру, Healthcare", 1).await;
-    assert!(r[0].plain_text.contains("Образование"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("Образование"),
+        "{}",
+        r[0].plain_text
+    );
     let mut topics = h.store.subscriber(103).unwrap().unwrap().topics;
     topics.sort();
     assert_eq!(topics, vec!["education", "healthcare"]);
     let r = h.say(&u, "/subscribe астрология", 1).await;
-    assert!(r[0].plain_text.contains("астрология"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("астрология"),
+        "{}",
+        r[0].plain_text
+    );
     assert_eq!(h.store.subscriber(103).unwrap().unwrap().topics.len(), 2);
     h.say(&u, "/unsubscribe education", 1).await;
-    assert_eq!(h.store.subscriber(103).unwrap().unwrap().topics, vec!["healthcare"]);
+    assert_eq!(
+        h.store.subscriber(103).unwrap().unwrap().topics,
+        vec!["healthcare"]
+    );
     h.say(&u, "/unsubscribe all", 1).await;
     assert!(h.store.subscriber(103).unwrap().unwrap().topics.is_empty());
     h.stop().await;
@@ -118,7 +148,10 @@ async fn regions_pick_with_buttons_and_by_name_and_none_means_all() {
     assert_eq!(data.len(), 21, "20 regions and 'all': {data:?}");
     assert_eq!(data.last().map(String::as_str), Some("r:*"));
     h.tap(&u, picker.message_id, "r:akmola").await;
-    assert_eq!(h.store.subscriber(104).unwrap().unwrap().regions, vec!["akmola"]);
+    assert_eq!(
+        h.store.subscriber(104).unwrap().unwrap().regions,
+        vec!["akmola"]
+    );
     h.say(&u, "/regions Shymkent", 1).await;
     assert_eq!(
         h.store.subscriber(104).unwrap().unwrap().regions,
@@ -140,10 +173,18 @@ async fn follow_is_capped_and_checked() {
     h.say(&u, "/follow Кошанов", 1).await;
     h.say(&u, "/follow Ауыл аманаты", 1).await;
     let r = h.say(&u, "/follow Бектенов", 1).await;
-    assert!(r[0].plain_text.contains('2'), "cap named: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains('2'),
+        "cap named: {}",
+        r[0].plain_text
+    );
     assert_eq!(h.store.subscriber(105).unwrap().unwrap().follows.len(), 2);
     let r = h.say(&u, "/follow ab", 1).await;
-    assert!(r[0].plain_text.contains('3'), "min length: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains('3'),
+        "min length: {}",
+        r[0].plain_text
+    );
     let r = h.say(&u, &format!("/follow {}", "ж".repeat(80)), 1).await;
     assert!(r[0].plain_text.contains("64"), "{}", r[0].plain_text);
     h.say(&u, "/unfollow кошанов", 1).await;
@@ -180,7 +221,10 @@ async fn schedule_parses_and_refuses_bad_values_clearly() {
         "a refused value changes nothing"
     );
     h.say(&u, "/schedule instant", 1).await;
-    assert_eq!(h.store.subscriber(106).unwrap().unwrap().schedule, Schedule::Instant);
+    assert_eq!(
+        h.store.subscriber(106).unwrap().unwrap().schedule,
+        Schedule::Instant
+    );
     h.stop().await;
 }
 
@@ -203,12 +247,24 @@ async fn search_finds_an_inflected_form_and_latest_filters_by_topic() {
     );
     let u = user(107, "Arman", "ru");
     let r = h.say(&u, "/search выборы", 1).await;
-    assert!(r[0].plain_text.contains("Итоги выборов сельских акимов"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("Итоги выборов сельских акимов"),
+        "{}",
+        r[0].plain_text
+    );
     assert!(!r[0].plain_text.contains("школы"));
     let r = h.say(&u, "/search бюджет", 1).await;
-    assert!(r[0].plain_text.contains("бюджет"), "says nothing found: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("бюджет"),
+        "says nothing found: {}",
+        r[0].plain_text
+    );
     let r = h.say(&u, "/latest Білім беру", 1).await;
-    assert!(r[0].plain_text.contains("Новые школы"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("Новые школы"),
+        "{}",
+        r[0].plain_text
+    );
     assert!(!r[0].plain_text.contains("выборов"));
     h.stop().await;
 }
@@ -218,10 +274,18 @@ async fn why_explains_a_story_of_the_last_digest() {
     let h = BotHarness::start(Options::default()).await;
     let u = user(108, "Gulnar", "en");
     let r = h.say(&u, "/why 1", 1).await;
-    assert!(r[0].plain_text.contains("/digest"), "no digest yet: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("/digest"),
+        "no digest yet: {}",
+        r[0].plain_text
+    );
     h.say(&u, "/subscribe education", 1).await;
     let r = h.say(&u, "/digest", 1).await;
-    assert!(r[0].plain_text.contains("Nothing new"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("Nothing new"),
+        "{}",
+        r[0].plain_text
+    );
     h.add_article(
         "https://liter.kz/schools",
         "Новые школы в Жанаозене",
@@ -230,7 +294,12 @@ async fn why_explains_a_story_of_the_last_digest() {
         &["mangystau"],
     );
     h.tg.push_message(FakeChat::private(&u), &u, "/digest");
-    h.settle().await;
+    h.wait_until("the digest", || {
+        h.store
+            .last_digest_entries(108)
+            .is_ok_and(|e| !e.is_empty())
+    })
+    .await;
     assert_eq!(h.store.last_digest_entries(108).unwrap().len(), 1);
     let queued = h.store.claim_due(i64::MAX, 100).unwrap();
     assert!(
@@ -240,12 +309,20 @@ async fn why_explains_a_story_of_the_last_digest() {
         "digest goes through the outbox: {queued:?}"
     );
     let r = h.say(&u, "/why 1", 1).await;
-    assert!(r[0].plain_text.contains("Новые школы в Жанаозене"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("Новые школы в Жанаозене"),
+        "{}",
+        r[0].plain_text
+    );
     assert!(r[0].plain_text.contains("Education"), "{}", r[0].plain_text);
     let r = h.say(&u, "/why 7", 1).await;
     assert!(r[0].plain_text.contains('1'), "{}", r[0].plain_text);
     let r = h.say(&u, "/why x", 1).await;
-    assert!(r[0].plain_text.contains("/why 2"), "usage: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("/why 2"),
+        "usage: {}",
+        r[0].plain_text
+    );
     h.stop().await;
 }
 
@@ -255,10 +332,20 @@ async fn stop_pauses_and_start_resumes() {
     let u = user(109, "Bolat", "ru");
     h.say(&u, "/start", 3).await;
     h.say(&u, "/stop", 1).await;
-    assert_eq!(h.store.subscriber(109).unwrap().unwrap().status, SubStatus::Paused);
+    assert_eq!(
+        h.store.subscriber(109).unwrap().unwrap().status,
+        SubStatus::Paused
+    );
     let r = h.say(&u, "/start", 3).await;
-    assert!(r[0].plain_text.contains("снова включена"), "{}", r[0].plain_text);
-    assert_eq!(h.store.subscriber(109).unwrap().unwrap().status, SubStatus::Active);
+    assert!(
+        r[0].plain_text.contains("снова включена"),
+        "{}",
+        r[0].plain_text
+    );
+    assert_eq!(
+        h.store.subscriber(109).unwrap().unwrap().status,
+        SubStatus::Active
+    );
     h.stop().await;
 }
 
@@ -271,7 +358,10 @@ async fn delete_me_erases_after_confirmation_only() {
     let ask = h.say(&u, "/delete_me", 1).await.remove(0);
     assert_eq!(data_of(&ask), vec!["del:ok", "del:no"]);
     h.tap(&u, ask.message_id, "del:no").await;
-    assert!(h.store.subscriber(110).unwrap().is_some(), "cancel keeps the data");
+    assert!(
+        h.store.subscriber(110).unwrap().is_some(),
+        "cancel keeps the data"
+    );
     let ask = h.say(&u, "/delete_me", 1).await.remove(0);
     h.tap(&u, ask.message_id, "del:ok").await;
     assert!(h.store.subscriber(110).unwrap().is_none());
@@ -289,8 +379,15 @@ async fn unknown_commands_and_free_text_get_a_hint() {
     let r = h.say(&u, "hello there", 1).await;
     assert!(r[0].plain_text.contains("/topics"), "{}", r[0].plain_text);
     let r = h.say(&u, "/help", 1).await;
-    assert!(r[0].plain_text.contains("/follow Koshanov"), "examples: {}", r[0].plain_text);
-    assert!(!r[0].plain_text.contains("/broadcast"), "citizens see theirs only");
+    assert!(
+        r[0].plain_text.contains("/follow Koshanov"),
+        "examples: {}",
+        r[0].plain_text
+    );
+    assert!(
+        !r[0].plain_text.contains("/broadcast"),
+        "citizens see theirs only"
+    );
     h.stop().await;
 }
 
@@ -302,9 +399,17 @@ async fn a_failing_handler_apologises_and_the_bot_keeps_working() {
     let conn = rusqlite::Connection::open(&h.config.database_path).unwrap();
     conn.execute_batch("DROP TABLE quotes").unwrap();
     let r = h.say(&u, "/quotes Кошанов", 1).await;
-    assert!(r[0].plain_text.contains("пошло не так"), "{}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("пошло не так"),
+        "{}",
+        r[0].plain_text
+    );
     let r = h.say(&u, "/schedule instant", 1).await;
-    assert!(r[0].plain_text.contains("сразу"), "still answers: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("сразу"),
+        "still answers: {}",
+        r[0].plain_text
+    );
     h.stop().await;
 }
 
@@ -348,7 +453,11 @@ async fn a_moderator_broadcast_is_previewed_confirmed_and_queued_for_active_subs
     })
     .await;
     let owner = user(OWNER, "Owner", "ru");
-    let (a, b, c) = (user(201, "A", "ru"), user(202, "B", "kk"), user(203, "C", "en"));
+    let (a, b, c) = (
+        user(201, "A", "ru"),
+        user(202, "B", "kk"),
+        user(203, "C", "en"),
+    );
     for x in [&a, &b, &c] {
         h.say(x, "/subscribe education", 1).await;
     }
@@ -357,19 +466,31 @@ async fn a_moderator_broadcast_is_previewed_confirmed_and_queued_for_active_subs
         .say(&owner, "/broadcast Завтра <b>собрание</b> & отчёт", 1)
         .await
         .remove(0);
-    assert!(preview.text.contains("&lt;b&gt;собрание&lt;/b&gt; &amp;"), "escaped: {}", preview.text);
-    assert!(preview.plain_text.contains('2'), "2 recipients: {}", preview.plain_text);
+    assert!(
+        preview.text.contains("&lt;b&gt;собрание&lt;/b&gt; &amp;"),
+        "escaped: {}",
+        preview.text
+    );
+    assert!(
+        preview.plain_text.contains('2'),
+        "2 recipients: {}",
+        preview.plain_text
+    );
     let data = data_of(&preview);
     assert_eq!(data.len(), 2);
     assert!(data[0].starts_with("bc:ok:") && data[1].starts_with("bc:no:"));
-    assert!(h.store.claim_due(i64::MAX, 100).unwrap().is_empty(), "nothing before confirming");
+    assert!(
+        h.store.claim_due(i64::MAX, 100).unwrap().is_empty(),
+        "nothing before confirming"
+    );
     h.tap(&owner, preview.message_id, &data[0]).await;
     let queued = h.store.claim_due(i64::MAX, 100).unwrap();
     let mut chats: Vec<i64> = queued.iter().map(|m| m.chat_id).collect();
     chats.sort();
     assert_eq!(chats, vec![201, 202]);
     assert!(queued.iter().all(|m| m.kind == OutKind::Broadcast));
-    let batches: std::collections::BTreeSet<&str> = queued.iter().map(|m| m.batch.as_str()).collect();
+    let batches: std::collections::BTreeSet<&str> =
+        queued.iter().map(|m| m.batch.as_str()).collect();
     assert_eq!(batches.len(), 1, "one batch per broadcast");
     assert!(h.message(OWNER as i64, preview.message_id).edited());
     let again = h.tap(&owner, preview.message_id, &data[0]).await;
@@ -397,7 +518,10 @@ async fn a_banned_user_gets_nothing_until_unbanned() {
     h.say(&u, "/start", 3).await;
     h.say(&owner, "/ban 114", 1).await;
     assert!(h.store.user(114).unwrap().unwrap().banned);
-    assert_eq!(h.store.subscriber(114).unwrap().unwrap().status, SubStatus::Paused);
+    assert_eq!(
+        h.store.subscriber(114).unwrap().unwrap().status,
+        SubStatus::Paused
+    );
     let before = h.tg.sent(114).len();
     h.tg.push_message(FakeChat::private(&u), &u, "/help");
     h.tg.push_message(FakeChat::private(&u), &u, "hello?");
@@ -406,7 +530,10 @@ async fn a_banned_user_gets_nothing_until_unbanned() {
     let r = h.say(&owner, "/ban 900001", 1).await;
     assert!(r[0].plain_text.contains("нельзя"), "staff cannot be banned");
     h.say(&owner, "/unban 114", 1).await;
-    assert_eq!(h.store.subscriber(114).unwrap().unwrap().status, SubStatus::Active);
+    assert_eq!(
+        h.store.subscriber(114).unwrap().unwrap().status,
+        SubStatus::Active
+    );
     h.say(&u, "/settings", 1).await;
     h.stop().await;
 }
@@ -422,11 +549,24 @@ async fn a_flooding_user_is_told_once_then_ignored() {
     for _ in 0..8 {
         h.tg.push_message(FakeChat::private(&u), &u, "/settings");
     }
+    assert!(
+        h.tg.wait_for_sent(115, 4, WAIT).await,
+        "{}",
+        h.tg.transcript()
+    );
     h.settle().await;
     let sent = h.tg.sent(115);
-    let warnings = sent.iter().filter(|m| m.plain_text.contains("a lot of commands")).count();
+    let warnings = sent
+        .iter()
+        .filter(|m| m.plain_text.contains("a lot of commands"))
+        .count();
     assert_eq!(warnings, 1, "{}", h.tg.transcript());
-    assert_eq!(sent.len(), 4, "3 answers and one warning: {}", h.tg.transcript());
+    assert_eq!(
+        sent.len(),
+        4,
+        "3 answers and one warning: {}",
+        h.tg.transcript()
+    );
     // others are not slowed down
     h.say(&user(116, "Calm", "en"), "/settings", 1).await;
     h.stop().await;
@@ -440,7 +580,13 @@ async fn every_callback_data_the_bot_sends_fits_in_64_bytes() {
     })
     .await;
     let owner = user(OWNER, "Owner", "kk");
-    for cmd in ["/start", "/regions", "/language", "/delete_me", "/broadcast test"] {
+    for cmd in [
+        "/start",
+        "/regions",
+        "/language",
+        "/delete_me",
+        "/broadcast test",
+    ] {
         let n = if cmd == "/start" { 3 } else { 1 };
         h.say(&owner, cmd, n).await;
     }
@@ -471,9 +617,18 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
             .find(|x| x.command == c)
             .map(|x| x.description.clone())
     };
-    assert_eq!(desc(&en, "topics").as_deref(), Some(h.texts.t(Lang::En, "cmd.topics")));
-    assert_eq!(desc(&kk, "topics").as_deref(), Some(h.texts.t(Lang::Kk, "cmd.topics")));
-    assert!(desc(&en, "stats").is_none(), "citizens don't see moderator commands");
+    assert_eq!(
+        desc(&en, "topics").as_deref(),
+        Some(h.texts.t(Lang::En, "cmd.topics"))
+    );
+    assert_eq!(
+        desc(&kk, "topics").as_deref(),
+        Some(h.texts.t(Lang::Kk, "cmd.topics"))
+    );
+    assert!(
+        desc(&en, "stats").is_none(),
+        "citizens don't see moderator commands"
+    );
     let scope = |id: u64| BotCommandScope::Chat {
         chat_id: Recipient::Id(ChatId(id as i64)),
     };
@@ -488,7 +643,11 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
     assert!(desc(&mod_menu, "stats").is_some() && desc(&mod_menu, "addmod").is_none());
     let moderator = user(301, "Mod", "ru");
     let r = h.say(&moderator, "/addmod 302", 1).await;
-    assert!(r[0].plain_text.contains("владельц"), "owners only: {}", r[0].plain_text);
+    assert!(
+        r[0].plain_text.contains("владельц"),
+        "owners only: {}",
+        r[0].plain_text
+    );
     h.say(&owner, "/removemod 301", 1).await;
     assert!(h.tg.commands(&scope(301), None).is_empty());
     assert_eq!(h.store.user(301).unwrap().unwrap().role, Role::User);

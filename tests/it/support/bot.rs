@@ -69,7 +69,15 @@ impl BotHarness {
             .await
             .expect("start fake telegram");
         let bot = bot::throttled(
-            teloxide::Bot::new("1000:test-token").set_api_url(tg.api_url()),
+            teloxide::Bot::with_client(
+                "1000:test-token",
+                // reqwest honours HTTP_PROXY even for 127.0.0.1
+                teloxide::net::default_reqwest_settings()
+                    .no_proxy()
+                    .build()
+                    .expect("http client"),
+            )
+            .set_api_url(tg.api_url()),
             fast_limits(),
         );
         let texts = Arc::new(Texts::embedded());
@@ -134,7 +142,20 @@ impl BotHarness {
         while self.tg.pending_updates() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+
+    /// Waits until `cond` holds; panics after [`WAIT`].
+    pub async fn wait_until(&self, what: &str, cond: impl Fn() -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !cond() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}; transcript:\n{}",
+                self.tg.transcript()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// A user taps a button under the bot message `message_id` in their
@@ -179,7 +200,14 @@ impl BotHarness {
     }
 
     /// Stores an article with topics and regions, as the poller would.
-    pub fn add_article(&self, url: &str, title: &str, text: &str, topics: &[&str], regions: &[&str]) -> i64 {
+    pub fn add_article(
+        &self,
+        url: &str,
+        title: &str,
+        text: &str,
+        topics: &[&str],
+        regions: &[&str],
+    ) -> i64 {
         let summary = Summary {
             title: title.into(),
             text: text.into(),
