@@ -141,6 +141,12 @@ fn set_language(ctx: &Ctx, lang: Lang) -> Result<(), BotError> {
 }
 
 async fn after_language_change(ctx: &Ctx, lang: Lang) -> HandlerResult {
+    if ctx.private
+        && ctx.role >= Role::Moderator
+        && let Err(e) = super::set_staff_commands(&ctx.bot, &ctx.deps, ctx.user_id).await
+    {
+        log::warn!("bot: menu of {}: {e}", ctx.user_id);
+    }
     super::send_html(
         &ctx.bot,
         ctx.chat_id,
@@ -148,12 +154,6 @@ async fn after_language_change(ctx: &Ctx, lang: Lang) -> HandlerResult {
         None,
     )
     .await?;
-    if ctx.private
-        && ctx.role >= Role::Moderator
-        && let Err(e) = super::set_staff_commands(&ctx.bot, &ctx.deps, ctx.user_id).await
-    {
-        log::warn!("bot: menu of {}: {e}", ctx.user_id);
-    }
     Ok(())
 }
 

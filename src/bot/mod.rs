@@ -219,27 +219,40 @@ pub async fn set_commands(bot: &BotT, deps: &BotDeps) -> HandlerResult {
     Ok(())
 }
 
-/// A moderator's or owner's menu, in a scope of their private chat; a
-/// plain user's chat scope is removed.
+/// A moderator's or owner's menu in a scope of their private chat: in
+/// their chosen language, or (no choice yet) in each language so that
+/// their Telegram language picks one. A plain user's scope is removed.
 pub(crate) async fn set_staff_commands(bot: &BotT, deps: &BotDeps, user_id: i64) -> HandlerResult {
+    use teloxide::payloads::DeleteMyCommandsSetters;
     let role = deps.role_of(user_id)?;
     let scope = BotCommandScope::Chat {
         chat_id: Recipient::Id(ChatId(user_id)),
     };
-    if role < Role::Moderator {
-        use teloxide::payloads::DeleteMyCommandsSetters;
-        bot.delete_my_commands().scope(scope).await?;
-        return Ok(());
-    }
-    let lang = deps
+    let chosen = deps
         .store
         .user(user_id)?
         .and_then(|u| u.language)
-        .and_then(|l| Lang::from_code(&l))
-        .unwrap_or_default();
-    bot.set_my_commands(menu(&deps.texts, lang, role))
-        .scope(scope)
-        .await?;
+        .and_then(|l| Lang::from_code(&l));
+    for lang in [Lang::Ru, Lang::Kk, Lang::En] {
+        if role >= Role::Moderator && chosen.is_none() {
+            bot.set_my_commands(menu(&deps.texts, lang, role))
+                .scope(scope.clone())
+                .language_code(lang.code())
+                .await?;
+        } else {
+            bot.delete_my_commands()
+                .scope(scope.clone())
+                .language_code(lang.code())
+                .await?;
+        }
+    }
+    if role < Role::Moderator {
+        bot.delete_my_commands().scope(scope).await?;
+    } else {
+        bot.set_my_commands(menu(&deps.texts, chosen.unwrap_or_default(), role))
+            .scope(scope)
+            .await?;
+    }
     Ok(())
 }
 

@@ -634,6 +634,12 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
     };
     let owner_menu = h.tg.commands(&scope(OWNER), None);
     assert!(desc(&owner_menu, "stats").is_some() && desc(&owner_menu, "addmod").is_some());
+    let owner_kk = h.tg.commands(&scope(OWNER), Some("kk"));
+    assert_eq!(
+        desc(&owner_kk, "stats").as_deref(),
+        Some(h.texts.t(Lang::Kk, "cmd.stats")),
+        "in the moderator's Telegram language"
+    );
 
     // an owner makes someone a moderator: their menu follows
     let owner = user(OWNER, "Owner", "ru");
@@ -648,8 +654,132 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
         "owners only: {}",
         r[0].plain_text
     );
+    // a chosen language wins over the Telegram one
+    h.say(&owner, "/language en", 1).await;
+    assert!(h.tg.commands(&scope(OWNER), Some("kk")).is_empty());
+    let owner_menu = h.tg.commands(&scope(OWNER), None);
+    assert_eq!(
+        desc(&owner_menu, "stats").as_deref(),
+        Some(h.texts.t(Lang::En, "cmd.stats"))
+    );
     h.say(&owner, "/removemod 301", 1).await;
     assert!(h.tg.commands(&scope(301), None).is_empty());
     assert_eq!(h.store.user(301).unwrap().unwrap().role, Role::User);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn moderators_manage_sources_and_correct_articles() {
+    let h = BotHarness::start(Options {
+        owners: vec![OWNER],
+        ..Options::default()
+    })
+    .await;
+    let owner = user(OWNER, "Owner", "en");
+    h.site.set(
+        "/feed.xml",
+        civic_digest::sandbox::Route::rss(crate::support::fixture("site/liter_feed.xml")),
+    );
+    h.site.set(
+        "/nothing.html",
+        civic_digest::sandbox::Route::html(crate::support::fixture("site/not_a_feed.html")),
+    );
+    let r = h
+        .say(
+            &owner,
+            &format!("/addsource {} Liter", h.site.url("/nothing.html")),
+            1,
+        )
+        .await;
+    assert!(r[0].plain_text.contains("Not added"), "{}", r[0].plain_text);
+    assert!(h.store.list_sources().unwrap().is_empty());
+    let r = h
+        .say(
+            &owner,
+            &format!("/addsource {} Liter", h.site.url("/feed.xml")),
+            1,
+        )
+        .await;
+    assert!(r[0].plain_text.contains("added"), "{}", r[0].plain_text);
+    let sources = h.store.list_sources().unwrap();
+    assert_eq!(sources.len(), 1);
+    let id = sources[0].id;
+    h.say(&owner, &format!("/pausesource {id}"), 1).await;
+    assert!(h.store.get_source(id).unwrap().paused);
+    let r = h.say(&owner, "/sources", 1).await;
+    assert!(r[0].plain_text.contains("Liter") && r[0].plain_text.contains("paused"));
+    let r = h.say(&owner, "/pausesource 999", 1).await;
+    assert!(r[0].plain_text.contains("999"), "{}", r[0].plain_text);
+    let r = h.say(&owner, "/addsource not-a-url", 1).await;
+    assert!(r[0].plain_text.contains("Format"), "{}", r[0].plain_text);
+
+    let article = h.add_article(
+        "https://liter.kz/akims",
+        "Итоги выборов сельских акимов",
+        "Прошли выборы.",
+        &["local_elections"],
+        &[],
+    );
+    h.say(&owner, "/hide https://liter.kz/akims", 1).await;
+    assert!(h.store.get_article(article).unwrap().hidden);
+    h.say(&owner, &format!("/unhide {article}"), 1).await;
+    assert!(!h.store.get_article(article).unwrap().hidden);
+    h.say(
+        &owner,
+        &format!("/retopic {article} Білім беру, budget_taxes"),
+        1,
+    )
+    .await;
+    let topics: Vec<String> = h
+        .store
+        .article_topics(article)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(topics, vec!["education", "budget_taxes"]);
+    let r = h.say(&owner, "/stats", 1).await;
+    assert!(
+        r[0].plain_text.contains("Articles stored: 1"),
+        "{}",
+        r[0].plain_text
+    );
+    let r = h.say(&owner, "/audit 50", 1).await;
+    for action in [
+        "addsource",
+        "pausesource",
+        "hide",
+        "unhide",
+        "retopic",
+        "stats",
+    ] {
+        assert!(
+            r[0].plain_text.contains(action),
+            "{action}: {}",
+            r[0].plain_text
+        );
+    }
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn in_groups_the_bot_answers_only_when_spoken_to() {
+    let h = BotHarness::start(Options::default()).await;
+    let group = FakeChat::group(5001, "Akims of Sarygash");
+    let u = user(117, "Akim", "ru");
+    h.tg.push_message(&group, &u, "good morning everyone");
+    h.tg.push_message(&group, &u, "/weather");
+    h.settle().await;
+    assert!(h.tg.sent(group.id()).is_empty(), "{}", h.tg.transcript());
+    let r = h.say_in(&group, &u, "/help", 1).await;
+    assert!(r[0].plain_text.contains("/subscribe"));
+    let r = h
+        .say_in(&group, &u, "/frob@civic_digest_sandbox_bot", 1)
+        .await;
+    assert!(
+        r[0].plain_text.contains("/help"),
+        "addressed: {}",
+        r[0].plain_text
+    );
     h.stop().await;
 }

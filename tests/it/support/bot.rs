@@ -8,7 +8,7 @@ use civic_digest::bot::{self, BotDeps, BotT, flood::FloodLimiter};
 use civic_digest::config::Config;
 use civic_digest::i18n::Texts;
 use civic_digest::sandbox::telegram::Limits as FakeLimits;
-use civic_digest::sandbox::{FakeChat, FakeTelegram, FakeUser, SentMessage};
+use civic_digest::sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
 use civic_digest::store::{NewArticle, Store};
 use civic_digest::summarize::{Knowledge, Summary, TopicScore};
 use teloxide::adaptors::throttle::Limits;
@@ -34,6 +34,8 @@ pub struct BotHarness {
     pub config: Config,
     pub store: Arc<Store>,
     pub tg: FakeTelegram,
+    /// A local news site, for `/addsource`.
+    pub site: NewsSite,
     pub bot: BotT,
     pub deps: BotDeps,
     pub texts: Arc<Texts>,
@@ -80,6 +82,7 @@ impl BotHarness {
             .set_api_url(tg.api_url()),
             fast_limits(),
         );
+        let site = NewsSite::start().await.expect("start news site");
         let texts = Arc::new(Texts::embedded());
         let mut deps = BotDeps::new(
             store.clone(),
@@ -99,6 +102,7 @@ impl BotHarness {
             config,
             store,
             tg,
+            site,
             bot,
             deps,
             texts,
