@@ -783,3 +783,59 @@ async fn in_groups_the_bot_answers_only_when_spoken_to() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn quotes_by_a_person_and_settings_on_one_screen() {
+    let h = BotHarness::start(Options::default()).await;
+    h.add_summarized(
+        "https://liter.kz/kurultai",
+        civic_digest::summarize::Summary {
+            title: "Кошанов о реформе".into(),
+            text: "Текст".into(),
+            quotes: vec![civic_digest::summarize::Quote {
+                text: "Сельские акимы должны отчитываться перед жителями".into(),
+                speaker: Some("Ерлан Кошанов".into()),
+                speaker_role: None,
+                via: None,
+                score: 1.0,
+            }],
+            ..Default::default()
+        },
+    );
+    let u = user(118, "Zhanna", "ru");
+    let r = h.say(&u, "/quotes кошанов", 1).await;
+    assert!(
+        r[0].plain_text.contains("отчитываться перед жителями")
+            && r[0].plain_text.contains("Ерлан Кошанов"),
+        "{}",
+        r[0].plain_text
+    );
+    let r = h.say(&u, "/quotes Бектенов", 1).await;
+    assert!(
+        r[0].plain_text.contains("Бектенов"),
+        "none yet: {}",
+        r[0].plain_text
+    );
+    let r = h.say(&u, "/settings", 1).await;
+    assert!(
+        r[0].plain_text.contains("/start"),
+        "no subscription yet: {}",
+        r[0].plain_text
+    );
+    h.say(&u, "/subscribe Education", 1).await;
+    h.say(&u, "/regions Астана", 1).await;
+    h.say(&u, "/follow Кошанов", 1).await;
+    let r = h.say(&u, "/settings", 1).await;
+    let text = &r[0].plain_text;
+    for part in [
+        "активна",
+        "Образование",
+        "Астана",
+        "Кошанов",
+        "каждый день в 09:00",
+        "Asia/Almaty",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    h.stop().await;
+}

@@ -227,14 +227,19 @@ impl BotHarness {
             regions: regions.iter().map(|r| r.to_string()).collect(),
             ..Default::default()
         };
+        self.add_summarized(url, summary)
+    }
+
+    /// Stores an article whose title and text are the summary's.
+    pub fn add_summarized(&self, url: &str, summary: Summary) -> i64 {
         self.store
             .insert_article(
                 &NewArticle {
                     source_id: None,
                     url: url.into(),
                     canonical_url: None,
-                    title: title.into(),
-                    text: text.into(),
+                    title: summary.title.clone(),
+                    text: summary.text.clone(),
                     published_at: None,
                     language: "ru".into(),
                     content_hash: format!("hash-{url}"),
