@@ -321,6 +321,45 @@ mod tests {
         assert_eq!(resolve_lang(Some("xx"), None), Lang::Ru);
     }
 
+    /// Every string of a TOML table, flattened.
+    fn strings(v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::String(s) => out.push(s.clone()),
+            toml::Value::Table(t) => t.values().for_each(|v| strings(v, out)),
+            toml::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_text_is_valid_telegram_html() {
+        let re = regex::Regex::new(r"<(/?)([a-z]+)[^>]*>").unwrap();
+        for file in ["ru", "kk", "en"] {
+            let path = format!("{}/data/i18n/{file}.toml", env!("CARGO_MANIFEST_DIR"));
+            let doc: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let mut all = Vec::new();
+            strings(&doc, &mut all);
+            for s in all {
+                let mut open = Vec::new();
+                for c in re.captures_iter(&s) {
+                    let tag = c[2].to_string();
+                    assert!(
+                        ["b", "i", "code", "a"].contains(&tag.as_str()),
+                        "{file}: {s}"
+                    );
+                    if &c[1] == "/" {
+                        assert_eq!(open.pop().as_deref(), Some(tag.as_str()), "{file}: {s}");
+                    } else {
+                        open.push(tag);
+                    }
+                }
+                assert!(open.is_empty(), "{file}: unclosed in {s}");
+                let bare = re.replace_all(&s, "");
+                assert!(!bare.contains(['<', '>', '&']), "{file}: unescaped in {s}");
+            }
+        }
+    }
+
     #[test]
     fn menus_differ_by_role_and_are_translated() {
         let texts = Texts::embedded();
