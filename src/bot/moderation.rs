@@ -12,6 +12,7 @@ use super::views::{self, esc};
 use super::{BotError, HandlerResult, keyboards, now};
 use crate::ingest::probe::probe;
 use crate::store::{NewMessage, OutKind, Role, StoreError, SubStatus};
+use crate::text::Lang;
 
 /// Audit lines `/audit` shows by default and at most.
 const AUDIT_DEFAULT: usize = 20;
@@ -35,6 +36,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
         }
         Cmd::Hide | Cmd::Unhide => hide(ctx, inv.cmd == Cmd::Hide, args).await,
         Cmd::Retopic => retopic(ctx, args).await,
+        Cmd::AddKeywords => add_keywords(ctx, args).await,
         Cmd::Broadcast => broadcast(ctx, args).await,
         Cmd::Stats => {
             let now = now();
@@ -236,6 +238,86 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
     Ok(())
 }
 
+/// Keywords one `/addkeywords` may add, and their longest length.
+const MAX_KEYWORDS: usize = 20;
+const MAX_KEYWORD_CHARS: usize = 40;
+
+/// A keyword in the data files' syntax: words, `*` for "any ending",
+/// `=` for "this form only".
+fn valid_keyword(k: &str) -> bool {
+    let n = k.chars().count();
+    (2..=MAX_KEYWORD_CHARS).contains(&n)
+        && k.chars().any(char::is_alphabetic)
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '*' | '='))
+}
+
+/// `/addkeywords TOPIC ru|kk WORD, WORD…`: extends a topic without a
+/// rebuild, in the store (kept across restarts) and in the running
+/// summarizer.
+async fn add_keywords(ctx: &Ctx, args: &str) -> HandlerResult {
+    let mut words = args.splitn(3, char::is_whitespace);
+    let (topic, lang, rest) = (
+        words.next().unwrap_or(""),
+        words.next().unwrap_or(""),
+        words.next().unwrap_or("").trim(),
+    );
+    let topic = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        kb.resolve_topic(topic).map(str::to_string)
+    };
+    let lang = match lang.to_ascii_lowercase().as_str() {
+        "ru" => Some(Lang::Ru),
+        "kk" => Some(Lang::Kk),
+        _ => None,
+    };
+    let keywords: Vec<String> = rest
+        .split([',', ';', '\n'])
+        .map(|k| {
+            k.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .filter(|k| !k.is_empty())
+        .collect();
+    let (Some(topic), Some(lang)) = (topic, lang) else {
+        ctx.say(ctx.t("bot.keywords.usage")).await?;
+        return Ok(());
+    };
+    if keywords.is_empty() || keywords.len() > MAX_KEYWORDS {
+        ctx.say(ctx.t("bot.keywords.usage")).await?;
+        return Ok(());
+    }
+    if let Some(bad) = keywords.iter().find(|k| !valid_keyword(k)) {
+        ctx.say(ctx.fmt("bot.keywords.bad", &[("word", &esc(bad))]))
+            .await?;
+        return Ok(());
+    }
+    let added =
+        ctx.deps
+            .store
+            .add_topic_keywords(&topic, lang.code(), &keywords, ctx.user_id, now())?;
+    {
+        let mut kb = ctx.deps.kb.write().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = kb.add_topic_keywords(&topic, lang, &keywords) {
+            log::error!("bot: keywords for {topic}: {e}");
+        }
+    }
+    let name = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        kb.topic_name(&topic, ctx.lang)
+            .unwrap_or(&topic)
+            .to_string()
+    };
+    ctx.say(ctx.fmt(
+        "bot.keywords.done",
+        &[("count", &added.to_string()), ("topic", &esc(&name))],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Active subscribers a broadcast goes to: banned users' chats left out.
 fn recipients(ctx: &Ctx) -> Result<Vec<i64>, BotError> {
     let banned = ctx.deps.store.banned_user_ids()?;
@@ -402,4 +484,20 @@ async fn set_moderator(ctx: &Ctx, add: bool, args: &str) -> HandlerResult {
     };
     ctx.say(ctx.fmt(key, &[("user", &user)])).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_follow_the_data_file_syntax() {
+        assert!(valid_keyword("квантори*"));
+        assert!(valid_keyword("=семее"));
+        assert!(valid_keyword("ауыл аманаты"));
+        assert!(!valid_keyword("a"));
+        assert!(!valid_keyword("<script>"));
+        assert!(!valid_keyword("**"));
+        assert!(!valid_keyword(&"я".repeat(41)));
+    }
 }

@@ -738,6 +738,39 @@ async fn moderators_manage_sources_and_correct_articles() {
         .map(|t| t.0)
         .collect();
     assert_eq!(topics, vec!["education", "budget_taxes"]);
+    let text = "Кванториум открыли в Актобе\nВ Актобе открылся новый кванториум, кванториумы работают в трёх городах.";
+    let topics_of = |h: &BotHarness| -> Vec<String> {
+        let kb = h.deps.kb.read().unwrap();
+        civic_digest::summarize::summarize_plain_text(text, &kb)
+            .topics
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
+    };
+    assert!(!topics_of(&h).contains(&"digital_state".to_string()));
+    let r = h
+        .say(&owner, "/addkeywords digital_state ru кванториум*", 1)
+        .await;
+    assert!(
+        r[0].plain_text.contains("Digital state"),
+        "{}",
+        r[0].plain_text
+    );
+    assert!(h.store.topic_keywords().unwrap().contains(&(
+        "digital_state".into(),
+        "ru".into(),
+        "кванториум*".into()
+    )));
+    assert!(
+        topics_of(&h).contains(&"digital_state".to_string()),
+        "the running summarizer knows the keyword"
+    );
+    let r = h.say(&owner, "/addkeywords digital_state ru <b>", 1).await;
+    assert!(
+        r[0].plain_text.contains("<b>"),
+        "refused, escaped: {}",
+        r[0].plain_text
+    );
     let r = h.say(&owner, "/stats", 1).await;
     assert!(
         r[0].plain_text.contains("Articles stored: 1"),
