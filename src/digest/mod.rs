@@ -7,11 +7,12 @@ pub mod schedule;
 pub mod select;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::i18n::Texts;
 use crate::store::{
-    Candidate, DigestCommit, DigestEntry, NewMessage, OutKind, Schedule, Store, StoreError,
-    SubStatus, Subscriber,
+    Candidate, DigestCommit, DigestEntry, OutKind, Schedule, Store, StoreError, SubStatus,
+    Subscriber,
 };
 use crate::text::Lang;
 use render::{Names, Style};
@@ -40,6 +41,25 @@ pub struct Digester<'a> {
     pub names: &'a dyn Names,
     /// Stories per topic before "N more".
     pub cap: usize,
+}
+
+/// Everything a digest's content depends on, besides the articles.
+fn signature(sub: &Subscriber, now: i64) -> String {
+    let mut parts = vec![
+        (sub.schedule == Schedule::Instant).to_string(),
+        sub.language.clone(),
+        sub.low_bandwidth.to_string(),
+        sub.seen_article_id.to_string(),
+        schedule::local(schedule::zone(&sub.timezone), now)
+            .date_naive()
+            .to_string(),
+    ];
+    for list in [&sub.topics, &sub.regions, &sub.follows] {
+        let mut sorted: Vec<&str> = list.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        parts.push(sorted.join(","));
+    }
+    parts.join("|")
 }
 
 /// Filters of a subscriber.
@@ -72,7 +92,7 @@ impl Digester<'_> {
         Ok((candidates, hits))
     }
 
-    /// Renders one subscriber's selection into queued messages and entries.
+    /// Renders one subscriber's selection into a digest ready to queue.
     pub fn build(
         &self,
         sub: &Subscriber,
@@ -88,19 +108,12 @@ impl Digester<'_> {
             instant: kind == OutKind::Instant,
         };
         let at = schedule::local(schedule::zone(&sub.timezone), now);
-        let messages = render::render_digest(selection, self.texts, self.names, style, at)
-            .into_iter()
-            .enumerate()
-            .map(|(part, text)| NewMessage {
-                chat_id: sub.chat_id,
-                kind,
-                batch: batch.to_string(),
-                part: part as i64,
-                text,
-                disable_preview: true,
-            })
-            .collect::<Vec<_>>();
-        let entries = if messages.is_empty() {
+        let parts: Vec<Arc<str>> =
+            render::render_digest(selection, self.texts, self.names, style, at)
+                .into_iter()
+                .map(Arc::from)
+                .collect();
+        let entries: Vec<DigestEntry> = if parts.is_empty() {
             Vec::new()
         } else {
             selection
@@ -116,9 +129,12 @@ impl Digester<'_> {
         };
         DigestCommit {
             chat_id: sub.chat_id,
-            batch: batch.to_string(),
-            messages,
-            entries,
+            kind,
+            batch: batch.into(),
+            parts: parts.into(),
+            entries: serde_json::to_string(&entries)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
             seen_article_id: selection.max_article_id,
         }
     }
@@ -131,12 +147,20 @@ impl Digester<'_> {
         }
     }
 
-    /// Queues the digests due at `now`: scheduled ones whose slot has
-    /// passed, and instant ones with new articles.
-    pub fn run_due(&self, now: i64) -> Result<RunReport, StoreError> {
+    /// Builds the digests due at `now` (scheduled ones whose slot has
+    /// passed, instant ones with new articles) and hands each to `sink`.
+    /// Subscribers who follow the same things in the same language get the
+    /// same digest: it is selected and rendered once, and its texts shared.
+    /// Subscribers are taken in order of what they follow, so only one
+    /// digest is held at a time.
+    pub fn for_each_due(
+        &self,
+        now: i64,
+        mut sink: impl FnMut(DigestCommit) -> Result<(), StoreError>,
+    ) -> Result<RunReport, StoreError> {
         let max_id = self.store.max_article_id()?;
         let subs = self.store.subscribers_with_status(SubStatus::Active)?;
-        let due: Vec<&Subscriber> = subs
+        let mut due: Vec<(String, &Subscriber)> = subs
             .iter()
             .filter(|s| match s.schedule {
                 Schedule::Instant => s.seen_article_id < max_id,
@@ -144,40 +168,69 @@ impl Digester<'_> {
                     schedule::is_due(other, schedule::zone(&s.timezone), s.last_digest_at, now)
                 }
             })
+            .map(|s| (signature(s, now), s))
             .collect();
         let mut report = RunReport {
             due: due.len(),
             ..Default::default()
         };
-        let Some(after_id) = due.iter().map(|s| s.seen_article_id).min() else {
+        let Some(after_id) = due.iter().map(|(_, s)| s.seen_article_id).min() else {
             return Ok(report);
         };
-        let follows: BTreeSet<String> =
-            due.iter().flat_map(|s| s.follows.iter().cloned()).collect();
+        due.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let follows: BTreeSet<String> = due
+            .iter()
+            .flat_map(|(_, s)| s.follows.iter().cloned())
+            .collect();
         let (candidates, hits) = self.load(after_id, follows, now)?;
         let index = Index::new(&candidates, &hits, now);
-        let mut pending = Vec::with_capacity(COMMIT_BATCH);
-        for sub in due {
-            let kind = if sub.schedule == Schedule::Instant {
-                OutKind::Instant
-            } else {
-                OutKind::Digest
+        let mut current: Option<(&str, DigestCommit)> = None;
+        for (key, sub) in &due {
+            let template = match &current {
+                Some((k, t)) if k == key => t.clone(),
+                _ => {
+                    let kind = if sub.schedule == Schedule::Instant {
+                        OutKind::Instant
+                    } else {
+                        OutKind::Digest
+                    };
+                    let selection = index.select(&filters_of(sub), self.cap_for(sub));
+                    let built = self.build(
+                        sub,
+                        &selection,
+                        &format!("{}-{now}", kind.as_str()),
+                        kind,
+                        now,
+                    );
+                    current = Some((key.as_str(), built.clone()));
+                    built
+                }
             };
-            let selection = index.select(&filters_of(sub), self.cap_for(sub));
-            let batch = format!("{}-{now}", kind.as_str());
-            let commit = self.build(sub, &selection, &batch, kind, now);
-            if commit.messages.is_empty() {
+            let mut commit = template;
+            commit.chat_id = sub.chat_id;
+            if commit.parts.is_empty() {
                 report.empty += 1;
             } else {
                 report.digests += 1;
-                report.messages += commit.messages.len();
+                report.messages += commit.parts.len();
             }
+            sink(commit)?;
+        }
+        Ok(report)
+    }
+
+    /// Queues the digests due at `now`, a few hundred subscribers per
+    /// transaction.
+    pub fn run_due(&self, now: i64) -> Result<RunReport, StoreError> {
+        let mut pending = Vec::with_capacity(COMMIT_BATCH);
+        let report = self.for_each_due(now, |commit| {
             pending.push(commit);
             if pending.len() >= COMMIT_BATCH {
                 self.store.commit_digests(&pending, now)?;
                 pending.clear();
             }
-        }
+            Ok(())
+        })?;
         self.store.commit_digests(&pending, now)?;
         Ok(report)
     }

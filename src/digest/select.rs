@@ -1,8 +1,10 @@
 //! Which stories go into one subscriber's digest, and why.
 //!
-//! Candidates are indexed once per run as bitsets (by topic, by region, by
-//! followed phrase), so each subscriber costs a few hundred word operations
-//! however many articles there are.
+//! A digest run loads the candidate articles once and indexes them: bitsets
+//! by topic, by region and by followed phrase, each article's story, and
+//! each story's preferred copy (an official outlet first, then the first to
+//! publish) with the other outlets. A subscriber then costs a few bitset
+//! operations and a short sort, however many subscribers there are.
 
 use std::collections::HashMap;
 
@@ -36,7 +38,7 @@ pub struct Reasons {
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     pub article: &'a Candidate,
-    pub also: Vec<&'a str>,
+    pub also: &'a [&'a str],
     pub reasons: Reasons,
 }
 
@@ -77,232 +79,326 @@ fn bits_with(len: usize, idx: impl IntoIterator<Item = usize>) -> Bits {
     b
 }
 
+fn has(bits: &Bits, i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// The "followed" group, which is not a topic.
+const FOLLOWED: u16 = u16::MAX;
+
+struct Story<'a> {
+    /// The preferred copy.
+    rep: usize,
+    copies: Vec<usize>,
+    also: Vec<&'a str>,
+    /// Score from official outlet, quote, recency and syndication.
+    base: f32,
+}
+
 /// The candidates of one digest run, indexed.
 pub struct Index<'a> {
     candidates: &'a [Candidate],
-    by_topic: HashMap<&'a str, Bits>,
+    topic_ids: Vec<&'a str>,
+    by_topic: Vec<Bits>,
     by_region: HashMap<&'a str, Bits>,
     by_follow: HashMap<String, Bits>,
-    all: Bits,
-    now: i64,
+    /// Per candidate: (topic index, score) of its topics.
+    topics: Vec<Vec<(u16, f32)>>,
+    story_of: Vec<usize>,
+    stories: Vec<Story<'a>>,
+    /// Candidate ids, newest first (the order they were loaded in).
+    ids_desc: Vec<i64>,
 }
 
 impl<'a> Index<'a> {
-    /// `follow_hits` maps a followed phrase (lowercase) to the ids of the
-    /// articles whose text has it (from the search index).
+    /// `candidates` newest first; `follow_hits` maps a followed phrase
+    /// (lowercase) to the ids of the articles whose text has it.
     pub fn new(
         candidates: &'a [Candidate],
         follow_hits: &HashMap<String, Vec<i64>>,
         now: i64,
     ) -> Index<'a> {
         let n = candidates.len();
-        let mut by_topic: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_region: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut topic_pos: HashMap<&str, u16> = HashMap::new();
+        let mut topic_ids: Vec<&str> = Vec::new();
+        let mut topic_lists: Vec<Vec<usize>> = Vec::new();
+        let mut region_lists: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut topics = Vec::with_capacity(n);
+        for (i, c) in candidates.iter().enumerate() {
+            let mut mine = Vec::with_capacity(c.topics.len());
+            for (t, score, _) in &c.topics {
+                let k = *topic_pos.entry(t.as_str()).or_insert_with(|| {
+                    topic_ids.push(t.as_str());
+                    topic_lists.push(Vec::new());
+                    (topic_ids.len() - 1) as u16
+                });
+                topic_lists[k as usize].push(i);
+                mine.push((k, *score));
+            }
+            topics.push(mine);
+            for r in &c.regions {
+                region_lists.entry(r.as_str()).or_default().push(i);
+            }
+        }
         let pos: HashMap<i64, usize> = candidates
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id, i))
             .collect();
+        let by_follow = follow_hits
+            .iter()
+            .map(|(phrase, ids)| {
+                let needle = phrase.to_lowercase();
+                let mut idx: Vec<usize> =
+                    ids.iter().filter_map(|id| pos.get(id).copied()).collect();
+                idx.extend(
+                    candidates
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| {
+                            c.people.iter().any(|p| p.to_lowercase().contains(&needle))
+                        })
+                        .map(|(i, _)| i),
+                );
+                (needle, bits_with(n, idx))
+            })
+            .collect();
+        // Stories: the preferred copy is official first, then the oldest.
+        let mut slot: HashMap<i64, usize> = HashMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut story_of = Vec::with_capacity(n);
         for (i, c) in candidates.iter().enumerate() {
-            for (t, _, _) in &c.topics {
-                by_topic.entry(t.as_str()).or_default().push(i);
-            }
-            for r in &c.regions {
-                by_region.entry(r.as_str()).or_default().push(i);
-            }
+            let s = *slot.entry(c.story_id).or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+            members[s].push(i);
+            story_of.push(s);
         }
-        let mut by_follow = HashMap::new();
-        for (phrase, ids) in follow_hits {
-            let needle = phrase.to_lowercase();
-            let mut idx: Vec<usize> = ids.iter().filter_map(|id| pos.get(id).copied()).collect();
-            idx.extend(
-                candidates
+        let stories = members
+            .into_iter()
+            .map(|copies| {
+                let rep = *copies
                     .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.people.iter().any(|p| p.to_lowercase().contains(&needle)))
-                    .map(|(i, _)| i),
-            );
-            by_follow.insert(needle, bits_with(n, idx));
-        }
+                    .min_by_key(|&&i| (!candidates[i].official, candidates[i].id))
+                    .unwrap_or(&copies[0]);
+                let c = &candidates[rep];
+                let mut also: Vec<&str> = copies
+                    .iter()
+                    .map(|&i| candidates[i].source_name.as_str())
+                    .filter(|name| !name.is_empty() && *name != c.source_name)
+                    .collect();
+                also.sort_unstable();
+                also.dedup();
+                let age_hours = ((now - c.ingested_at).max(0) as f32) / 3600.0;
+                let base = if c.official { 0.4 } else { 0.0 }
+                    + if c.quote.is_some() { 0.3 } else { 0.0 }
+                    + 0.5 * (-age_hours / 48.0).exp()
+                    + 0.1 * also.len().min(3) as f32;
+                Story {
+                    rep,
+                    copies,
+                    also,
+                    base,
+                }
+            })
+            .collect();
         Index {
             candidates,
-            by_topic: by_topic
-                .into_iter()
-                .map(|(k, v)| (k, bits_with(n, v)))
-                .collect(),
-            by_region: by_region
+            topic_ids,
+            by_topic: topic_lists.into_iter().map(|l| bits_with(n, l)).collect(),
+            by_region: region_lists
                 .into_iter()
                 .map(|(k, v)| (k, bits_with(n, v)))
                 .collect(),
             by_follow,
-            all: bits_with(n, 0..n),
-            now,
+            topics,
+            story_of,
+            stories,
+            ids_desc: candidates.iter().map(|c| c.id).collect(),
         }
-    }
-
-    fn union<'k>(&self, map: &HashMap<&str, Bits>, keys: impl Iterator<Item = &'k str>) -> Bits {
-        let mut out = vec![0u64; self.all.len()];
-        for k in keys {
-            if let Some(b) = map.get(k) {
-                for (o, x) in out.iter_mut().zip(b) {
-                    *o |= x;
-                }
-            }
-        }
-        out
     }
 
     /// The subscriber's digest: matching stories grouped by topic, one
-    /// entry per story (official outlet preferred, then the first to
-    /// publish), best first, at most `cap` per topic.
-    pub fn select(&self, f: &Filters, cap: usize) -> Selection<'a> {
+    /// entry per story, best first, at most `cap` per group.
+    pub fn select(&self, f: &Filters, cap: usize) -> Selection<'_> {
+        let n = self.candidates.len();
+        let words = n.div_ceil(64);
         let every_topic = f.topics.is_empty() && f.follows.is_empty();
-        let mut matched = if every_topic {
-            self.all.clone()
-        } else {
-            self.union(&self.by_topic, f.topics.iter().map(String::as_str))
-        };
-        let mut follow_bits: Vec<(&str, &Bits)> = Vec::new();
-        for phrase in &f.follows {
-            if let Some(b) = self.by_follow.get(&phrase.to_lowercase()) {
-                follow_bits.push((phrase.as_str(), b));
-                for (m, x) in matched.iter_mut().zip(b) {
-                    *m |= x;
-                }
+        let wanted: Vec<u16> = f
+            .topics
+            .iter()
+            .filter_map(|t| {
+                self.topic_ids
+                    .iter()
+                    .position(|id| id == t)
+                    .map(|p| p as u16)
+            })
+            .collect();
+        let mut matched = vec![0u64; words];
+        if every_topic {
+            matched.iter_mut().for_each(|w| *w = u64::MAX);
+        }
+        for &t in &wanted {
+            for (m, x) in matched.iter_mut().zip(&self.by_topic[t as usize]) {
+                *m |= x;
+            }
+        }
+        let follows: Vec<(&str, &Bits)> = f
+            .follows
+            .iter()
+            .filter_map(|p| {
+                self.by_follow
+                    .get(&p.to_lowercase())
+                    .map(|b| (p.as_str(), b))
+            })
+            .collect();
+        for (_, b) in &follows {
+            for (m, x) in matched.iter_mut().zip(b.iter()) {
+                *m |= x;
             }
         }
         if !f.regions.is_empty() {
-            let regions = self.union(&self.by_region, f.regions.iter().map(String::as_str));
+            let mut regions = vec![0u64; words];
+            for r in &f.regions {
+                if let Some(b) = self.by_region.get(r.as_str()) {
+                    for (o, x) in regions.iter_mut().zip(b) {
+                        *o |= x;
+                    }
+                }
+            }
             for (m, r) in matched.iter_mut().zip(&regions) {
                 *m &= r;
             }
         }
-        // Best copy per story.
-        let mut stories: HashMap<i64, Vec<usize>> = HashMap::new();
-        let mut max_id = f.after_id;
+        // Only articles newer than the watermark: a prefix, newest first.
+        let newer = self.ids_desc.partition_point(|&id| id > f.after_id);
+        for (w, m) in matched.iter_mut().enumerate() {
+            let lo = w * 64;
+            if lo >= newer {
+                *m = 0;
+            } else if newer - lo < 64 {
+                *m &= (1u64 << (newer - lo)) - 1;
+            }
+        }
+        if n > 0 && matched.len() * 64 > n {
+            let last = matched.len() - 1;
+            matched[last] &= if n % 64 == 0 {
+                u64::MAX
+            } else {
+                (1u64 << (n % 64)) - 1
+            };
+        }
+
+        // Pick the group and score of each matched story, cheaply.
+        let mut seen = vec![false; self.stories.len()];
+        let mut picks: Vec<(u16, f32, usize)> = Vec::new();
         for (w, word) in matched.iter().enumerate() {
             let mut word = *word;
             while word != 0 {
                 let i = w * 64 + word.trailing_zeros() as usize;
                 word &= word - 1;
-                let c = &self.candidates[i];
-                max_id = max_id.max(c.id);
-                if c.id > f.after_id {
-                    stories.entry(c.story_id).or_default().push(i);
+                let s = self.story_of[i];
+                if std::mem::replace(&mut seen[s], true) {
+                    continue;
                 }
+                let rep = self.stories[s].rep;
+                let best_topic = self.topics[rep]
+                    .iter()
+                    .filter(|(t, _)| every_topic || wanted.contains(t))
+                    .fold(None, |best: Option<(u16, f32)>, &(t, sc)| match best {
+                        Some((_, b)) if b >= sc => best,
+                        _ => Some((t, sc)),
+                    });
+                let followed = follows.iter().any(|(_, b)| has(b, i) || has(b, rep));
+                let (group, topic_score) = match best_topic {
+                    Some((t, sc)) => (t, sc.min(1.0)),
+                    None => (FOLLOWED, 0.0),
+                };
+                let score = self.stories[s].base + topic_score + if followed { 1.0 } else { 0.0 };
+                picks.push((group, score, s));
             }
         }
-        // Considered but unmatched articles also move the watermark.
-        if let Some(newest) = self.candidates.iter().map(|c| c.id).max() {
-            max_id = max_id.max(newest);
+        // Best first within each group; groups with followed first, then by
+        // their best story.
+        picks.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        let mut groups: Vec<(u16, f32, Vec<(f32, usize)>, usize)> = Vec::new();
+        for (group, score, s) in picks {
+            match groups.last_mut() {
+                Some(g) if g.0 == group => {
+                    if g.2.len() < cap {
+                        g.2.push((score, s));
+                    } else {
+                        g.3 += 1;
+                    }
+                }
+                _ => groups.push((group, score, vec![(score, s)], 0)),
+            }
         }
-        let mut groups: HashMap<String, Vec<Entry<'a>>> = HashMap::new();
-        for copies in stories.values() {
-            let best = *copies
-                .iter()
-                .min_by_key(|&&i| (!self.candidates[i].official, self.candidates[i].id))
-                .unwrap_or(&copies[0]);
-            let c = &self.candidates[best];
-            let mut also: Vec<&str> = copies
-                .iter()
-                .filter(|&&i| i != best)
-                .map(|&i| self.candidates[i].source_name.as_str())
-                .filter(|n| !n.is_empty() && *n != c.source_name)
-                .collect();
-            also.sort_unstable();
-            also.dedup();
-            let follows: Vec<String> = follow_bits
-                .iter()
-                .filter(|(_, b)| copies.iter().any(|&i| b[i / 64] & (1 << (i % 64)) != 0))
-                .map(|(p, _)| p.to_string())
-                .collect();
-            let topics: Vec<String> = c
+        groups.sort_by(|a, b| {
+            (a.0 != FOLLOWED)
+                .cmp(&(b.0 != FOLLOWED))
+                .then(b.1.total_cmp(&a.1))
+        });
+        let groups = groups
+            .into_iter()
+            .map(|(group, _, entries, more)| Group {
+                topic: if group == FOLLOWED {
+                    "followed".to_string()
+                } else {
+                    self.topic_ids[group as usize].to_string()
+                },
+                entries: entries
+                    .into_iter()
+                    .map(|(score, s)| self.entry(s, score, f, every_topic, &follows))
+                    .collect(),
+                more,
+            })
+            .collect();
+        let newest = self.ids_desc.first().copied().unwrap_or(0);
+        Selection {
+            groups,
+            max_article_id: newest.max(f.after_id),
+        }
+    }
+
+    fn entry(
+        &self,
+        s: usize,
+        score: f32,
+        f: &Filters,
+        every_topic: bool,
+        follows: &[(&str, &Bits)],
+    ) -> Entry<'_> {
+        let story = &self.stories[s];
+        let c = &self.candidates[story.rep];
+        let copies = &story.copies;
+        let reasons = Reasons {
+            topics: c
                 .topics
                 .iter()
                 .filter(|(t, _, _)| every_topic || f.topics.contains(t))
                 .map(|(t, _, _)| t.clone())
-                .collect();
-            let regions: Vec<String> = c
+                .collect(),
+            follows: follows
+                .iter()
+                .filter(|(_, b)| copies.iter().any(|&i| has(b, i)))
+                .map(|(p, _)| p.to_string())
+                .collect(),
+            regions: c
                 .regions
                 .iter()
                 .filter(|r| f.regions.is_empty() || f.regions.contains(r))
                 .cloned()
-                .collect();
-            let topic_score = c
-                .topics
-                .iter()
-                .filter(|(t, _, _)| topics.contains(t))
-                .map(|(_, s, _)| *s)
-                .fold(0.0f32, f32::max);
-            let age_hours = ((self.now - c.ingested_at).max(0) as f32) / 3600.0;
-            let score = topic_score.min(1.0)
-                + if c.official { 0.4 } else { 0.0 }
-                + if c.quote.is_some() { 0.3 } else { 0.0 }
-                + if follows.is_empty() { 0.0 } else { 1.0 }
-                + 0.5 * (-age_hours / 48.0).exp()
-                + 0.1 * also.len().min(3) as f32;
-            let header = if !follows.is_empty() && topics.is_empty() {
-                "followed".to_string()
-            } else {
-                c.topics
-                    .iter()
-                    .filter(|(t, _, _)| topics.contains(t))
-                    .max_by(|a, b| {
-                        (a.2, a.1)
-                            .partial_cmp(&(b.2, b.1))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    })
-                    .map(|(t, _, _)| t.clone())
-                    .unwrap_or_else(|| "followed".to_string())
-            };
-            let reasons = Reasons {
-                topics,
-                follows,
-                regions,
-                official: c.official,
-                quote: c.quote.is_some(),
-                score,
-            };
-            groups.entry(header).or_default().push(Entry {
-                article: c,
-                also,
-                reasons,
-            });
-        }
-        let mut groups: Vec<Group<'a>> = groups
-            .into_iter()
-            .map(|(topic, mut entries)| {
-                entries.sort_by(|a, b| {
-                    b.reasons
-                        .score
-                        .total_cmp(&a.reasons.score)
-                        .then(b.article.id.cmp(&a.article.id))
-                });
-                let more = entries.len().saturating_sub(cap);
-                entries.truncate(cap);
-                Group {
-                    topic,
-                    entries,
-                    more,
-                }
-            })
-            .collect();
-        // Followed first, then the group with the best story.
-        groups.sort_by(|a, b| {
-            let key = |g: &Group<'_>| {
-                (
-                    g.topic != "followed",
-                    -g.entries.first().map_or(0.0, |e| e.reasons.score),
-                )
-            };
-            key(a)
-                .partial_cmp(&key(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.topic.cmp(&b.topic))
-        });
-        Selection {
-            groups,
-            max_article_id: max_id,
+                .collect(),
+            official: c.official,
+            quote: c.quote.is_some(),
+            score,
+        };
+        Entry {
+            article: c,
+            also: &story.also,
+            reasons,
         }
     }
 }

@@ -12,8 +12,8 @@ pub enum SourcesError {
     Opml(String),
 }
 
+/// Other tables (a demo site's routes) may sit beside the sources.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SourcesFile {
     #[serde(default)]
     source: Vec<SourceEntry>,

@@ -4,8 +4,12 @@
 //! new watermark are written in one transaction, so a crash either queues
 //! the whole digest or none of it, and never queues it twice.
 
-use rusqlite::params;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
 
@@ -45,8 +49,9 @@ pub struct NewMessage {
     pub kind: OutKind,
     pub batch: String,
     pub part: i64,
-    /// Telegram HTML, escaped, at most 4096 characters.
-    pub text: String,
+    /// Telegram HTML, escaped, at most 4096 characters. Shared: many
+    /// chats' messages can hold one text.
+    pub text: Arc<str>,
     pub disable_preview: bool,
 }
 
@@ -63,13 +68,17 @@ pub struct OutMessage {
     pub attempts: i64,
 }
 
-/// One subscriber's digest, ready to queue.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// One subscriber's digest, ready to queue. Texts and entries are shared:
+/// subscribers with the same digest hold the same allocations.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DigestCommit {
     pub chat_id: i64,
-    pub batch: String,
-    pub messages: Vec<NewMessage>,
-    pub entries: Vec<DigestEntry>,
+    pub kind: OutKind,
+    pub batch: Arc<str>,
+    /// The messages, in order (none: nothing to send, only the watermark moves).
+    pub parts: Arc<[Arc<str>]>,
+    /// The digest's entries (a JSON array of [`DigestEntry`]), for `/why`.
+    pub entries: Arc<str>,
     /// The subscriber's new watermark.
     pub seen_article_id: i64,
 }
@@ -84,12 +93,51 @@ pub struct DigestEntry {
     pub reasons: String,
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, m: &NewMessage, now: i64) -> rusqlite::Result<usize> {
-    tx.execute(
-        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, text, disable_preview, created_at)
+/// Texts already stored in this transaction, by the address of their
+/// shared allocation, so a digest sent to thousands is hashed once.
+type Bodies = HashMap<usize, i64>;
+
+fn body_id(
+    tx: &rusqlite::Transaction<'_>,
+    text: &Arc<str>,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<i64> {
+    let key = Arc::as_ptr(text) as *const u8 as usize;
+    if let Some(id) = bodies.get(&key) {
+        return Ok(*id);
+    }
+    let hash: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = match tx
+        .prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
+        .query_row([&hash], |r| r.get(0))
+        .optional()?
+    {
+        Some(id) => id,
+        None => {
+            tx.prepare_cached("INSERT INTO message_bodies (hash, text) VALUES (?1, ?2)")?
+                .execute(params![hash, &**text])?;
+            tx.last_insert_rowid()
+        }
+    };
+    bodies.insert(key, id);
+    Ok(id)
+}
+
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    m: &NewMessage,
+    now: i64,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<usize> {
+    let body = body_id(tx, &m.text, bodies)?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![m.chat_id, m.kind.as_str(), m.batch, m.part, m.text, m.disable_preview, now],
-    )
+    )?
+    .execute(params![m.chat_id, m.kind.as_str(), m.batch, m.part, body, m.disable_preview, now])
 }
 
 impl Store {
@@ -97,9 +145,10 @@ impl Store {
     pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut bodies = Bodies::new();
         let mut n = 0;
         for m in messages {
-            n += insert(&tx, m, now)?;
+            n += insert(&tx, m, now, &mut bodies)?;
         }
         tx.commit()?;
         Ok(n)
@@ -110,21 +159,30 @@ impl Store {
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut bodies = Bodies::new();
         for d in digests {
-            for m in &d.messages {
-                insert(&tx, m, now)?;
+            for (part, text) in d.parts.iter().enumerate() {
+                let m = NewMessage {
+                    chat_id: d.chat_id,
+                    kind: d.kind,
+                    batch: d.batch.to_string(),
+                    part: part as i64,
+                    text: text.clone(),
+                    disable_preview: true,
+                };
+                insert(&tx, &m, now, &mut bodies)?;
             }
-            for e in &d.entries {
-                tx.execute(
-                    "INSERT OR REPLACE INTO digest_entries (chat_id, batch, position, story_id, article_id, reasons, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![d.chat_id, d.batch, e.position, e.story_id, e.article_id, e.reasons, now],
-                )?;
+            if !d.parts.is_empty() {
+                let entries = body_id(&tx, &d.entries, &mut bodies)?;
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![d.chat_id, &*d.batch, entries, now])?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3 WHERE chat_id = ?1",
-                params![d.chat_id, d.seen_article_id, now],
-            )?;
+            )?
+            .execute(params![d.chat_id, d.seen_article_id, now])?;
         }
         tx.commit()?;
         Ok(())
@@ -132,21 +190,18 @@ impl Store {
 
     /// The entries of the chat's latest digest, in order.
     pub fn last_digest_entries(&self, chat_id: i64) -> Result<Vec<DigestEntry>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT position, story_id, article_id, reasons FROM digest_entries
-             WHERE chat_id = ?1 AND batch = (SELECT batch FROM digest_entries WHERE chat_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1)
-             ORDER BY position",
-        )?;
-        let rows = stmt.query_map([chat_id], |r| {
-            Ok(DigestEntry {
-                position: r.get(0)?,
-                story_id: r.get(1)?,
-                article_id: r.get(2)?,
-                reasons: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let json: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT b.text FROM digests d JOIN message_bodies b ON b.id = d.entries_body
+                 WHERE d.chat_id = ?1 ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
+                [chat_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
     }
 
     /// Claims up to `limit` due messages, oldest first, marking them as
@@ -156,8 +211,9 @@ impl Store {
         let tx = conn.transaction()?;
         let mut claimed: Vec<OutMessage> = {
             let mut stmt = tx.prepare(
-                "SELECT id, chat_id, kind, batch, part, text, disable_preview, attempts FROM outbox
-                 WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+                "SELECT o.id, o.chat_id, o.kind, o.batch, o.part, b.text, o.disable_preview, o.attempts
+                 FROM outbox o JOIN message_bodies b ON b.id = o.body_id
+                 WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![now, limit as i64], |r| {
                 Ok(OutMessage {
@@ -239,6 +295,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
         tx.execute("UPDATE outbox SET status = 'dropped', last_error = 'split: message is too long' WHERE id = ?1", [id])?;
+        let mut bodies = Bodies::new();
         for (i, text) in parts.iter().enumerate() {
             insert(
                 &tx,
@@ -247,10 +304,11 @@ impl Store {
                     kind: OutKind::parse(&kind),
                     batch: format!("{batch}/{part}"),
                     part: i as i64,
-                    text: text.clone(),
+                    text: text.as_str().into(),
                     disable_preview: preview,
                 },
                 now,
+                &mut bodies,
             )?;
         }
         tx.commit()?;
@@ -279,8 +337,10 @@ impl Store {
     /// The sent messages of one chat, oldest first: (batch, part, text).
     pub fn sent_messages(&self, chat_id: i64) -> Result<Vec<(String, i64, String)>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT batch, part, text FROM outbox WHERE chat_id = ?1 AND status = 'sent' ORDER BY id")?;
+        let mut stmt = conn.prepare(
+            "SELECT o.batch, o.part, b.text FROM outbox o JOIN message_bodies b ON b.id = o.body_id
+             WHERE o.chat_id = ?1 AND o.status = 'sent' ORDER BY o.id",
+        )?;
         let rows = stmt.query_map([chat_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -297,7 +357,7 @@ mod tests {
             kind: OutKind::Digest,
             batch: batch.into(),
             part,
-            text: format!("{batch}#{part}"),
+            text: format!("{batch}#{part}").into(),
             disable_preview: true,
         }
     }
@@ -347,9 +407,10 @@ mod tests {
         }];
         let commit = DigestCommit {
             chat_id: 5,
+            kind: OutKind::Digest,
             batch: "digest-1".into(),
-            messages: vec![msg(5, "digest-1", 0)],
-            entries: entries.clone(),
+            parts: vec![Arc::<str>::from("digest-1#0")].into(),
+            entries: serde_json::to_string(&entries).unwrap().into(),
             seen_article_id: 42,
         };
         store.commit_digests(&[commit], 100).unwrap();

@@ -410,7 +410,7 @@ impl Store {
             "DELETE FROM outbox WHERE chat_id = ?1 AND status IN ('pending', 'failed')",
             [chat_id],
         )?;
-        tx.execute("DELETE FROM digest_entries WHERE chat_id = ?1", [chat_id])?;
+        tx.execute("DELETE FROM digests WHERE chat_id = ?1", [chat_id])?;
         tx.commit()?;
         Ok(())
     }
@@ -436,7 +436,7 @@ impl Store {
             params![old, new],
         )?;
         tx.execute(
-            "UPDATE digest_entries SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE digests SET chat_id = ?2 WHERE chat_id = ?1",
             params![old, new],
         )?;
         tx.commit()?;

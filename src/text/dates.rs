@@ -1,10 +1,321 @@
-//! Dates as Kazakh and Russian sites write them (TODO: extraction helper).
+//! Dates as Kazakh, Russian and English sites write them.
+//!
+//! Machine formats (RFC 3339, RFC 2822, ISO 8601 variants) and the human ones
+//! news pages print: `29.11.2025 13:11`, «29 ноября 2025 г., 13:11»,
+//! «15 Август 2025», «2025 жылғы 15 тамызда», "November 29, 2025 1:11 PM".
+//! A date without a zone is read in Kazakhstan time, UTC+5 (Asia/Almaty).
 
-use chrono::{DateTime, FixedOffset};
+use std::sync::LazyLock;
 
-/// Parses a date in RFC 3339/2822 or Russian/Kazakh words; UTC+5 when no zone.
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use regex::Regex;
+
+/// Kazakhstan's single time zone since 2024.
+pub fn almaty() -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero"))
+}
+
+/// Parses one date string; UTC+5 when it names no zone.
 pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .or_else(|_| DateTime::parse_from_rfc2822(text.trim()))
-        .ok()
+    let t = text.trim();
+    if t.is_empty() || t.len() > 200 {
+        return find_date(t.get(..200.min(t.len())).unwrap_or(""));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d);
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(t) {
+        return Some(d);
+    }
+    find_date(t)
+}
+
+/// Finds the first plausible date (with its time, if written next to it)
+/// inside longer text.
+pub fn find_date(text: &str) -> Option<DateTime<FixedOffset>> {
+    // Every form holds a four-digit year; most text has none, and this
+    // check runs on a DFA where the captures below would not.
+    if !YEAR.is_match(text) {
+        return None;
+    }
+    let mut best: Option<(usize, DateTime<FixedOffset>)> = None;
+    let mut consider = |pos: usize, d: Option<DateTime<FixedOffset>>| {
+        if let Some(d) = d
+            && best.as_ref().is_none_or(|(p, _)| pos < *p)
+        {
+            best = Some((pos, d));
+        }
+    };
+    for c in ISO.captures_iter(text) {
+        let d = from_iso(&c);
+        if d.is_some() {
+            consider(c.get(0).map_or(0, |m| m.start()), d);
+            break;
+        }
+    }
+    for c in NUMERIC.captures_iter(text) {
+        let d = build(num(&c, "y"), num(&c, "m"), num(&c, "d"), &c);
+        if d.is_some() {
+            consider(c.get(0).map_or(0, |m| m.start()), d);
+            break;
+        }
+    }
+    for re in [&*DAY_MONTH_YEAR, &*YEAR_DAY_MONTH, &*MONTH_DAY_YEAR] {
+        for c in re.captures_iter(text) {
+            let month = c.name("mon").and_then(|m| month_number(m.as_str()));
+            let d = month.and_then(|m| build(num(&c, "y"), Some(m), num(&c, "d"), &c));
+            if d.is_some() {
+                consider(c.get(0).map_or(0, |m| m.start()), d);
+                break;
+            }
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+const TIME: &str = r"(?:[,\s]*(?:в|at|сағат|сағ\.?)?\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:\s*(?P<tz>[+-]\d{2}:?\d{2}|UTC|GMT|Z))?)?";
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}").expect("year regex"));
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
+    )
+    .expect("ISO date regex")
+});
+
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>(?:19|20)\d{{2}})(?-u:\b)(?:\s*г\.?)?{TIME}"
+    ))
+    .expect("numeric date regex")
+});
+
+static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<d>\d{{1,2}})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(?P<mon>\p{{L}}{{3,12}})\.?,?\s+(?P<y>(?:19|20)\d{{2}})(?:\s*(?:г\.|года|год|г|ж\.|жылы|жыл))?{TIME}"
+    ))
+    .expect("day month year regex")
+});
+
+static YEAR_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<y>(?:19|20)\d{{2}})\s*(?:жылғы|жылы|ж\.)\s+(?P<d>\d{{1,2}})(?:-ші|-шы)?\s+(?P<mon>\p{{L}}{{3,16}}){TIME}"
+    ))
+    .expect("year day month regex")
+});
+
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}}){TIME}"
+    ))
+    .expect("month day year regex")
+});
+
+fn num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+fn from_iso(c: &regex::Captures<'_>) -> Option<DateTime<FixedOffset>> {
+    build(num(c, "y"), num(c, "m"), num(c, "d"), c)
+}
+
+fn build(
+    y: Option<u32>,
+    m: Option<u32>,
+    d: Option<u32>,
+    c: &regex::Captures<'_>,
+) -> Option<DateTime<FixedOffset>> {
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y?).ok()?, m?, d?)?;
+    let mut hour = num(c, "H").unwrap_or(0);
+    let minute = num(c, "M").unwrap_or(0);
+    let second = num(c, "S").unwrap_or(0);
+    if let Some(ampm) = c.name("ampm") {
+        let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+        if hour > 12 {
+            return None;
+        }
+        hour = match (pm, hour) {
+            (false, 12) => 0,
+            (true, 12) => 12,
+            (true, h) => h + 12,
+            (false, h) => h,
+        };
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second)
+        .or_else(|| NaiveTime::from_hms_opt(0, 0, 0))?;
+    let tz = c
+        .name("tz")
+        .and_then(|t| parse_zone(t.as_str()))
+        .unwrap_or_else(almaty);
+    tz.from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()
+}
+
+fn parse_zone(z: &str) -> Option<FixedOffset> {
+    match z {
+        "Z" | "UTC" | "GMT" => return FixedOffset::east_opt(0),
+        _ => {}
+    }
+    let sign = if z.starts_with('-') { -1 } else { 1 };
+    let digits: String = z.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let h: i32 = digits.get(..2)?.parse().ok()?;
+    let m: i32 = digits.get(2..)?.parse().ok()?;
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+/// Month number of a Russian, Kazakh or English month word in any case and
+/// inflection («ноября», «Август», «тамызда», «қаңтардағы», "Nov").
+pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.to_lowercase();
+    const STEMS: &[(&str, u32)] = &[
+        // Russian: nominative and genitive share these stems.
+        ("январ", 1),
+        ("феврал", 2),
+        ("март", 3),
+        ("апрел", 4),
+        ("мая", 5),
+        ("май", 5),
+        ("мае", 5),
+        ("июн", 6),
+        ("июл", 7),
+        ("август", 8),
+        ("сентябр", 9),
+        ("октябр", 10),
+        ("ноябр", 11),
+        ("декабр", 12),
+        // Kazakh, with any case suffix after the stem.
+        ("қаңтар", 1),
+        ("ақпан", 2),
+        ("наурыз", 3),
+        ("сәуір", 4),
+        ("мамыр", 5),
+        ("маусым", 6),
+        ("шілде", 7),
+        ("тамыз", 8),
+        ("қыркүйек", 9),
+        ("қазан", 10),
+        ("қараша", 11),
+        ("желтоқсан", 12),
+    ];
+    for (stem, n) in STEMS {
+        if w.starts_with(stem) {
+            // «март» must not swallow «мартен»; Kazakh/Russian suffixes are short.
+            if w.chars().count() <= stem.chars().count() + 5 {
+                return Some(*n);
+            }
+        }
+    }
+    const EN: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    for (i, name) in EN.iter().enumerate() {
+        let n = u32::try_from(i + 1).ok()?;
+        if w == *name || (w.len() >= 3 && name.starts_with(&w)) || (w == "sept") {
+            return Some(if w == "sept" { 9 } else { n });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> String {
+        parse_date(s).map(|d| d.to_rfc3339()).unwrap_or_default()
+    }
+
+    #[test]
+    fn machine_formats() {
+        assert_eq!(at("2025-11-29T13:11:00+05:00"), "2025-11-29T13:11:00+05:00");
+        assert_eq!(at("2025-11-29T08:11:00Z"), "2025-11-29T08:11:00+00:00");
+        assert_eq!(
+            at("Sat, 29 Nov 2025 13:11:00 +0500"),
+            "2025-11-29T13:11:00+05:00"
+        );
+        assert_eq!(at("2025-11-29"), "2025-11-29T00:00:00+05:00");
+        assert_eq!(at("2025-11-29 13:11:05"), "2025-11-29T13:11:05+05:00");
+        assert_eq!(
+            at("2025-11-29T13:11:00.123+0300"),
+            "2025-11-29T13:11:00+03:00"
+        );
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(at("29.11.2025 13:11"), "2025-11-29T13:11:00+05:00");
+        assert_eq!(at("29.11.2025"), "2025-11-29T00:00:00+05:00");
+        assert_eq!(at("31.02.2025"), "");
+    }
+
+    #[test]
+    fn russian_months_any_case() {
+        assert_eq!(at("29 Ноября 2025 13:11"), "2025-11-29T13:11:00+05:00");
+        assert_eq!(at("15 Август 2025"), "2025-08-15T00:00:00+05:00");
+        assert_eq!(at("29 ноября 2025 г., 13:11"), "2025-11-29T13:11:00+05:00");
+        assert_eq!(at("3 МАЯ 2024 года в 9:05"), "2024-05-03T09:05:00+05:00");
+    }
+
+    #[test]
+    fn kazakh_months_with_suffixes() {
+        assert_eq!(at("2025 жылғы 15 тамызда"), "2025-08-15T00:00:00+05:00");
+        assert_eq!(at("15 тамыз 2025"), "2025-08-15T00:00:00+05:00");
+        assert_eq!(at("2024 жылғы 3 қаңтардағы"), "2024-01-03T00:00:00+05:00");
+        assert_eq!(at("12 желтоқсан 2025, 10:30"), "2025-12-12T10:30:00+05:00");
+    }
+
+    #[test]
+    fn english_months() {
+        assert_eq!(at("November 29, 2025"), "2025-11-29T00:00:00+05:00");
+        assert_eq!(at("Nov 29, 2025 1:11 PM"), "2025-11-29T13:11:00+05:00");
+        assert_eq!(at("29 November 2025"), "2025-11-29T00:00:00+05:00");
+    }
+
+    #[test]
+    fn rejects_non_dates() {
+        assert_eq!(at(""), "");
+        assert_eq!(at("не дата"), "");
+        assert_eq!(at("15 человек 2025"), "");
+        assert_eq!(at("99.99.2025"), "");
+    }
+
+    #[test]
+    fn finds_dates_inside_text() {
+        let d = find_date("Опубликовано: 29 ноября 2025, 13:11 | Просмотров: 85");
+        assert_eq!(
+            d.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2025-11-29T13:11:00+05:00")
+        );
+        let d = find_date("Эта новость заархивирована с источника 29 Ноября 2025 13:11");
+        assert_eq!(
+            d.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2025-11-29T13:11:00+05:00")
+        );
+        assert!(find_date("Ничего похожего на дату здесь нет 12345").is_none());
+    }
+
+    #[test]
+    fn month_words() {
+        assert_eq!(month_number("ТАМЫЗДА"), Some(8));
+        assert_eq!(month_number("қазанда"), Some(10));
+        assert_eq!(month_number("Sept"), Some(9));
+        assert_eq!(month_number("мартен"), Some(3));
+        assert_eq!(month_number("мартеновский"), None);
+        assert_eq!(month_number("человек"), None);
+    }
 }

@@ -274,3 +274,31 @@ async fn loopback_sources_are_refused_unless_allowed() {
         "no request left the guard"
     );
 }
+
+/// The demo's news site, polled for real: every article stored, summarised,
+/// the syndicated copy grouped with its original.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_site_is_ingested_and_summarised() {
+    let h = Harness::new().await;
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let (_site, sources) = civic_digest::sandbox::NewsSite::serve_dir(&dir).await.unwrap();
+    h.store.add_missing_sources(&sources, 0).unwrap();
+    let kb = std::sync::Arc::new(std::sync::RwLock::new(civic_digest::summarize::Knowledge::embedded()));
+    let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb).unwrap();
+    let report = poller.poll_all(1_764_400_000).await.unwrap();
+    assert_eq!(report.errors, 0, "{report:?}");
+    assert_eq!(report.new_articles + report.syndicated, 12, "{report:?}");
+    assert!(report.syndicated >= 1, "{report:?}");
+    let articles = h.store.latest_articles(50).unwrap();
+    let with_quotes = articles
+        .iter()
+        .filter(|a| a.summary_json.as_deref().is_some_and(|s| s.contains("\"speaker\":\"")))
+        .count();
+    assert!(with_quotes >= 8, "{with_quotes} of {} articles have an attributed quote", articles.len());
+    for a in &articles {
+        assert!(!a.text.contains("Просмотров") && !a.text.contains("Қаралым"), "{}: {}", a.url, a.text);
+        assert!(!a.title.is_empty(), "{}", a.url);
+    }
+    let kk = articles.iter().filter(|a| a.language == "kk").count();
+    assert_eq!(kk, 4, "four Kazakh articles");
+}

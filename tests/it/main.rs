@@ -3,5 +3,6 @@
 
 mod bot;
 mod cli;
+mod digest;
 mod ingest;
 mod support;

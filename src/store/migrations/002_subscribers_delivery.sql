@@ -96,6 +96,14 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_at ON audit (at);
 
+-- Texts stored once however many chats get them (subscribers who follow
+-- the same things get the same digest): messages and digest entries.
+CREATE TABLE message_bodies (
+    id   INTEGER PRIMARY KEY,
+    hash TEXT    NOT NULL UNIQUE,
+    text TEXT    NOT NULL
+);
+
 -- Every message to Telegram is written here before it is sent.
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
@@ -103,7 +111,7 @@ CREATE TABLE outbox (
     kind            TEXT    NOT NULL CHECK (kind IN ('digest', 'instant', 'broadcast', 'notice')),
     batch           TEXT    NOT NULL,
     part            INTEGER NOT NULL DEFAULT 0,
-    text            TEXT    NOT NULL,
+    body_id         INTEGER NOT NULL REFERENCES message_bodies(id),
     disable_preview INTEGER NOT NULL DEFAULT 1,
     status          TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
     attempts        INTEGER NOT NULL DEFAULT 0,
@@ -116,18 +124,16 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
 
--- What each digest held and why, for /why N.
-CREATE TABLE digest_entries (
-    chat_id    INTEGER NOT NULL,
-    batch      TEXT    NOT NULL,
-    position   INTEGER NOT NULL,
-    story_id   INTEGER NOT NULL,
-    article_id INTEGER NOT NULL,
-    reasons    TEXT    NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (chat_id, batch, position)
+-- What each digest held and why, for /why N: the entries as JSON, stored
+-- once in message_bodies however many subscribers got that digest.
+CREATE TABLE digests (
+    chat_id      INTEGER NOT NULL,
+    batch        TEXT    NOT NULL,
+    entries_body INTEGER NOT NULL REFERENCES message_bodies(id),
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, batch)
 );
-CREATE INDEX digest_entries_chat ON digest_entries (chat_id, created_at);
+CREATE INDEX digests_chat ON digests (chat_id, created_at);
 
 CREATE TABLE broadcasts (
     id         INTEGER PRIMARY KEY,

@@ -1,0 +1,499 @@
+//! Digests from stored articles: filtering, story grouping, escaping,
+//! splitting, local-time schedules and catch-up, all on a test clock.
+
+use civic_digest::digest::Digester;
+use civic_digest::digest::render::{MAX_MESSAGE, to_plain};
+use civic_digest::i18n::Texts;
+use civic_digest::store::{ChatKind, NewArticle, NewSource, Schedule, SourceKind, Store};
+use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
+
+// Friday 2025-11-28 08:30 in Almaty (03:30 UTC).
+const FRI_0830: i64 = 1_764_300_600;
+
+struct World {
+    store: Store,
+    texts: Texts,
+    kb: Knowledge,
+}
+
+impl World {
+    fn new() -> World {
+        let store = Store::open_in_memory().unwrap();
+        for (name, official) in [("Liter.kz", false), ("Qazaq24", false), ("Akorda", true)] {
+            store
+                .add_source(
+                    &NewSource {
+                        name: name.into(),
+                        url: format!("https://{}.example/feed", name.to_lowercase()),
+                        kind: SourceKind::Feed,
+                        language: None,
+                        region: None,
+                        official,
+                        link_selector: None,
+                    },
+                    0,
+                )
+                .unwrap();
+        }
+        World {
+            store,
+            texts: Texts::embedded(),
+            kb: Knowledge::embedded(),
+        }
+    }
+
+    fn digester(&self) -> Digester<'_> {
+        Digester {
+            store: &self.store,
+            texts: &self.texts,
+            names: &self.kb,
+            cap: 5,
+        }
+    }
+
+    /// Stores an article from source 1..=3 with the given facets.
+    #[allow(clippy::too_many_arguments)]
+    fn article(
+        &self,
+        source: i64,
+        title: &str,
+        text: &str,
+        topics: &[&str],
+        regions: &[&str],
+        quote: Option<(&str, &str)>,
+        story: Option<i64>,
+        at: i64,
+    ) -> i64 {
+        let summary = Summary {
+            title: title.into(),
+            text: text.into(),
+            topics: topics
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TopicScore {
+                    id: t.to_string(),
+                    score: 0.8 - i as f32 * 0.1,
+                    primary: i == 0,
+                })
+                .collect(),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            quotes: quote
+                .map(|(t, s)| {
+                    vec![Quote {
+                        text: t.into(),
+                        speaker: Some(s.into()),
+                        speaker_role: None,
+                        via: None,
+                        score: 1.0,
+                    }]
+                })
+                .unwrap_or_default(),
+            people: quote.map(|(_, s)| vec![s.to_string()]).unwrap_or_default(),
+            ..Default::default()
+        };
+        self.store
+            .insert_article(
+                &NewArticle {
+                    source_id: Some(source),
+                    url: format!(
+                        "https://news.example/{source}/{}",
+                        self.store.max_article_id().unwrap() + 1
+                    ),
+                    canonical_url: None,
+                    title: title.into(),
+                    text: text.into(),
+                    published_at: None,
+                    language: "ru".into(),
+                    content_hash: format!("{source}-{title}"),
+                    minhash: vec![0; 4],
+                    story_id: story,
+                    summary: Some(summary),
+                },
+                at,
+            )
+            .unwrap()
+            .unwrap()
+    }
+
+    fn subscriber(&self, chat: i64, topics: &[&str], regions: &[&str], follows: &[&str], at: i64) {
+        self.store
+            .ensure_subscriber(chat, ChatKind::Private, None, "ru", at)
+            .unwrap();
+        self.store
+            .add_topics(
+                chat,
+                &topics.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            )
+            .unwrap();
+        self.store
+            .add_regions(
+                chat,
+                &regions.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            )
+            .unwrap();
+        for f in follows {
+            self.store.add_follow(chat, f, 10).unwrap();
+        }
+    }
+
+    fn queued_text(&self, chat: i64) -> String {
+        let msgs = self.store.claim_due(i64::MAX, 1000).unwrap();
+        msgs.iter()
+            .filter(|m| m.chat_id == chat)
+            .map(|m| m.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[test]
+fn topics_regions_and_follows_filter_the_digest() {
+    let w = World::new();
+    let t0 = FRI_0830 - 20 * 3600;
+    w.subscriber(1, &["education"], &[], &[], t0);
+    w.subscriber(2, &["education"], &["akmola"], &[], t0);
+    w.subscriber(3, &["healthcare"], &[], &["Кошанов"], t0);
+    w.article(
+        1,
+        "Школы Туркестана",
+        "Строят школы.",
+        &["education"],
+        &["turkistan"],
+        None,
+        None,
+        t0 + 60,
+    );
+    w.article(
+        1,
+        "Школы Акмолинской области",
+        "Ремонт школ.",
+        &["education"],
+        &["akmola"],
+        None,
+        None,
+        t0 + 120,
+    );
+    w.article(
+        1,
+        "Кошанов о выборах",
+        "Ерлан Кошанов рассказал о выборах акимов.",
+        &["local_elections"],
+        &[],
+        Some(("Выборы — это шанс", "Ерлан Кошанов")),
+        None,
+        t0 + 180,
+    );
+    w.article(
+        1,
+        "Больницы Абая",
+        "Новые больницы.",
+        &["healthcare"],
+        &["abai"],
+        None,
+        None,
+        t0 + 240,
+    );
+
+    let report = w.digester().run_due(FRI_0830 + 3600).unwrap();
+    assert_eq!(report.digests, 3, "{report:?}");
+    let msgs = w.store.claim_due(i64::MAX, 1000).unwrap();
+    let text = |chat: i64| {
+        msgs.iter()
+            .filter(|m| m.chat_id == chat)
+            .map(|m| to_plain(&m.text))
+            .collect::<String>()
+    };
+    let (one, two, three) = (text(1), text(2), text(3));
+    assert!(
+        one.contains("Школы Туркестана") && one.contains("Школы Акмолинской"),
+        "{one}"
+    );
+    assert!(!one.contains("Больницы"), "{one}");
+    assert!(
+        two.contains("Акмолинской") && !two.contains("Туркестана"),
+        "regions narrow: {two}"
+    );
+    assert!(
+        three.contains("Больницы Абая") && three.contains("Кошанов о выборах"),
+        "follows add: {three}"
+    );
+    assert!(
+        three.contains("«Выборы — это шанс» — Ерлан Кошанов"),
+        "{three}"
+    );
+    // /why: the follow is recorded as the reason
+    let why = w.store.last_digest_entries(3).unwrap();
+    assert!(why.iter().any(|e| e.reasons.contains("Кошанов")), "{why:?}");
+}
+
+#[test]
+fn syndicated_copies_are_one_entry_preferring_the_official_outlet() {
+    let w = World::new();
+    let t0 = FRI_0830 - 3600 * 5;
+    w.subscriber(1, &["local_government"], &[], &[], t0);
+    let original = w.article(
+        1,
+        "Президент встретился с акимами",
+        "Текст.",
+        &["local_government"],
+        &[],
+        None,
+        None,
+        t0 + 10,
+    );
+    w.article(
+        2,
+        "Президент встретился с акимами (копия)",
+        "Текст.",
+        &["local_government"],
+        &[],
+        None,
+        Some(original),
+        t0 + 20,
+    );
+    w.article(
+        3,
+        "Глава государства встретился с акимами",
+        "Текст.",
+        &["local_government"],
+        &[],
+        None,
+        Some(original),
+        t0 + 30,
+    );
+    w.digester().run_due(FRI_0830 + 3600).unwrap();
+    let text = to_plain(&w.queued_text(1));
+    assert_eq!(text.matches("1. ").count(), 1, "{text}");
+    assert!(!text.contains("2. "), "one entry per story: {text}");
+    assert!(
+        text.contains("Глава государства встретился"),
+        "the official copy is preferred: {text}"
+    );
+    assert!(
+        text.contains("Liter.kz") && text.contains("Qazaq24"),
+        "also: the other outlets: {text}"
+    );
+}
+
+#[test]
+fn hostile_titles_and_quotes_are_escaped() {
+    let w = World::new();
+    let t0 = FRI_0830 - 3600;
+    w.subscriber(1, &["education"], &[], &[], t0);
+    w.article(
+        1,
+        "<b>Школы</b> & </a><script>",
+        "x",
+        &["education"],
+        &[],
+        Some(("<i>не закрыто & \"кавычки\"", "Аким </a>")),
+        None,
+        t0 + 1,
+    );
+    w.digester().run_due(FRI_0830 + 3600).unwrap();
+    let html = w.queued_text(1);
+    assert!(
+        html.contains("&lt;b&gt;Школы&lt;/b&gt; &amp; &lt;/a&gt;&lt;script&gt;"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<script>") && !html.contains("<i>не"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<a ").count(),
+        html.matches("</a>").count(),
+        "{html}"
+    );
+}
+
+#[test]
+fn long_digests_split_at_entry_boundaries() {
+    let w = World::new();
+    let t0 = FRI_0830 - 3600 * 3;
+    w.subscriber(1, &[], &[], &[], t0);
+    let topics = [
+        "education",
+        "healthcare",
+        "budget_taxes",
+        "digital_state",
+        "social_support",
+        "anti_corruption",
+        "rural_development",
+        "local_government",
+    ];
+    for (i, topic) in topics.iter().cycle().take(40).enumerate() {
+        let title = format!(
+            "Новость номер {i} о длинных и подробных реформах, которые затрагивают каждого жителя страны и каждый аул"
+        );
+        let quote = "Мы сделаем всё, чтобы каждый житель почувствовал перемены уже в следующем году, и об этом нужно говорить подробно и честно".repeat(2);
+        w.article(
+            1,
+            &title,
+            "Текст.",
+            &[topic],
+            &["turkistan", "akmola"],
+            Some((&quote, "Касым-Жомарт Токаев")),
+            None,
+            t0 + i as i64,
+        );
+    }
+    w.digester().run_due(FRI_0830 + 3600).unwrap();
+    let msgs: Vec<_> = w.store.claim_due(i64::MAX, 1000).unwrap();
+    assert!(msgs.len() >= 2, "split into {} messages", msgs.len());
+    for m in &msgs {
+        assert!(
+            m.text.encode_utf16().count() <= MAX_MESSAGE,
+            "message of {}",
+            m.text.encode_utf16().count()
+        );
+        assert_eq!(
+            m.text.matches("<a ").count(),
+            m.text.matches("</a>").count()
+        );
+        assert_eq!(
+            m.text.matches("<b>").count(),
+            m.text.matches("</b>").count()
+        );
+    }
+    assert!(msgs.last().unwrap().text.contains("/settings"));
+    assert_eq!(
+        msgs.iter().map(|m| m.part).collect::<Vec<_>>(),
+        (0..msgs.len() as i64).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn daily_digest_comes_at_local_time_and_downtime_gives_one_catch_up() {
+    let w = World::new();
+    let t0 = FRI_0830 - 3 * 86_400;
+    w.subscriber(1, &["education"], &[], &[], t0);
+    w.store
+        .set_schedule(1, Schedule::Daily { minute: 9 * 60 }, t0)
+        .unwrap();
+    w.article(
+        1,
+        "Школа в Шымкенте",
+        "x",
+        &["education"],
+        &["shymkent"],
+        None,
+        None,
+        t0 + 3600,
+    );
+    w.article(
+        1,
+        "Школа в Таразе",
+        "x",
+        &["education"],
+        &["zhambyl"],
+        None,
+        None,
+        FRI_0830 - 3600,
+    );
+
+    // The bot was down for three days; at 08:30 Friday the 09:00 slot has not come.
+    let r = w.digester().run_due(FRI_0830).unwrap();
+    assert_eq!(
+        r.digests, 1,
+        "yesterday's 09:00 was missed: one catch-up now"
+    );
+    let text = to_plain(&w.queued_text(1));
+    assert!(
+        text.contains("Шымкенте") && text.contains("Таразе"),
+        "{text}"
+    );
+    assert_eq!(
+        w.digester().run_due(FRI_0830 + 60).unwrap().due,
+        0,
+        "and only one"
+    );
+
+    // Friday 09:00 Almaty: due again, but nothing new → nothing sent.
+    let r = w.digester().run_due(FRI_0830 + 1800).unwrap();
+    assert_eq!((r.due, r.digests, r.empty), (1, 0, 1));
+    assert!(w.queued_text(1).is_empty(), "an empty digest is not sent");
+
+    // A new school story, then Saturday 09:00 Almaty.
+    w.article(
+        1,
+        "Школа в Актобе",
+        "x",
+        &["education"],
+        &["aktobe"],
+        None,
+        None,
+        FRI_0830 + 7200,
+    );
+    assert_eq!(
+        w.digester().run_due(FRI_0830 + 86_400).unwrap().digests,
+        0,
+        "08:30 Saturday: not yet"
+    );
+    assert_eq!(
+        w.digester()
+            .run_due(FRI_0830 + 86_400 + 1800)
+            .unwrap()
+            .digests,
+        1
+    );
+    let text = to_plain(&w.queued_text(1));
+    assert!(
+        text.contains("Актобе") && !text.contains("Шымкенте"),
+        "only what is new: {text}"
+    );
+}
+
+#[test]
+fn instant_subscribers_get_new_matching_stories_batched() {
+    let w = World::new();
+    let t0 = FRI_0830 - 600;
+    w.subscriber(7, &[], &["turkistan"], &[], t0);
+    w.store.set_schedule(7, Schedule::Instant, t0).unwrap();
+    w.store.set_subscriber_language(7, "kk", t0).unwrap();
+    w.article(
+        1,
+        "Түркістанда жер қайтарылды",
+        "x",
+        &["agriculture_land"],
+        &["turkistan"],
+        None,
+        None,
+        t0 + 10,
+    );
+    w.article(
+        1,
+        "Түркістанда мектеп ашылды",
+        "x",
+        &["education"],
+        &["turkistan"],
+        None,
+        None,
+        t0 + 20,
+    );
+    w.article(
+        1,
+        "Астанада жиын өтті",
+        "x",
+        &["local_government"],
+        &["astana"],
+        None,
+        None,
+        t0 + 30,
+    );
+    let r = w.digester().run_due(t0 + 40).unwrap();
+    assert_eq!(r.messages, 1, "batched into one message: {r:?}");
+    let text = to_plain(&w.queued_text(7));
+    assert!(
+        text.contains("жер қайтарылды")
+            && text.contains("мектеп ашылды")
+            && !text.contains("Астанада"),
+        "{text}"
+    );
+    assert!(text.contains("Түркістан"), "Kazakh region names: {text}");
+    assert_eq!(
+        w.digester().run_due(t0 + 50).unwrap().due,
+        0,
+        "nothing new, nothing due"
+    );
+}
