@@ -318,19 +318,29 @@ struct RouteEntry {
 impl NewsSite {
     /// Starts a site serving `dir/site.toml`'s routes, and returns it with
     /// the sources it lists (their `{base}` replaced by the site's URL).
-    pub async fn serve_dir(dir: &std::path::Path) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
+    pub async fn serve_dir(
+        dir: &std::path::Path,
+    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
         let manifest = dir.join("site.toml");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
-        let file: SiteFile = toml::from_str(&text).map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
-        let site = NewsSite::start().await.map_err(|e| format!("sandbox: cannot start the news site: {e}"))?;
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
+        let file: SiteFile =
+            toml::from_str(&text).map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
+        let site = NewsSite::start()
+            .await
+            .map_err(|e| format!("sandbox: cannot start the news site: {e}"))?;
         for r in file.route {
             let path = dir.join(&r.file);
-            let body = std::fs::read(&path).map_err(|e| format!("sandbox: {}: {e}", path.display()))?;
+            let body =
+                std::fs::read(&path).map_err(|e| format!("sandbox: {}: {e}", path.display()))?;
             site.set(&r.path, Route::page(200, &r.content_type, body));
         }
         let base = format!("http://{}", site.addr());
-        let sources = crate::ingest::sources::parse_sources_toml(&text.replace("{base}", &base), &manifest.display().to_string())
-            .map_err(|e| e.to_string())?;
+        let sources = crate::ingest::sources::parse_sources_toml(
+            &text.replace("{base}", &base),
+            &manifest.display().to_string(),
+        )
+        .map_err(|e| e.to_string())?;
         Ok((site, sources))
     }
 }
