@@ -373,7 +373,7 @@ pub(crate) async fn on_broadcast_button(
         return Ok(Some(ctx.t("bot.broadcast.already")));
     }
     let result_text = if confirm {
-        let html = broadcast_html(&text);
+        let html: std::sync::Arc<str> = broadcast_html(&text).into();
         let batch = format!("broadcast-{id}");
         let messages: Vec<NewMessage> = recipients(ctx)?
             .into_iter()
