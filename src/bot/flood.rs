@@ -35,9 +35,10 @@ pub struct FloodLimiter {
 const MAX_BUCKETS: usize = 10_000;
 
 impl Default for FloodLimiter {
-    /// A burst of 8 commands, then one every 1.5 s.
+    /// A burst of 12 commands or taps (someone ticking topics), then one
+    /// a second.
     fn default() -> FloodLimiter {
-        FloodLimiter::new(8, Duration::from_millis(1500))
+        FloodLimiter::new(12, Duration::from_secs(1))
     }
 }
 
