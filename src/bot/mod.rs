@@ -1,5 +1,5 @@
-//! The teloxide dispatcher people talk to: citizens' commands ([`citizen`]),
-//! moderators' commands ([`moderation`]), inline keyboards ([`keyboards`])
+//! The teloxide dispatcher people talk to: citizens' commands (`citizen`),
+//! moderators' commands (`moderation`), inline keyboards ([`keyboards`])
 //! with compact callback data ([`callback`]), the flood limiter
 //! ([`flood`]) and the texts shown ([`views`]).
 //!
