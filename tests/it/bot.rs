@@ -872,3 +872,30 @@ async fn quotes_by_a_person_and_settings_on_one_screen() {
     }
     h.stop().await;
 }
+
+#[tokio::test]
+async fn language_defaults_to_telegrams_then_russian_and_language_changes_it() {
+    let h = BotHarness::start(Options::default()).await;
+    let hans = user(119, "Hans", "de");
+    let r = h.say(&hans, "/settings", 1).await;
+    assert!(
+        r[0].plain_text.contains("Подписки пока нет"),
+        "de → ru: {}",
+        r[0].plain_text
+    );
+    let r = h.say(&hans, "/language deutsch", 1).await;
+    assert!(r[0].plain_text.contains("deutsch"), "{}", r[0].plain_text);
+    let r = h.say(&hans, "/language Қазақша", 1).await;
+    assert!(r[0].plain_text.contains("қазақша"), "{}", r[0].plain_text);
+    let r = h.say(&hans, "/settings", 1).await;
+    assert!(
+        r[0].plain_text.contains("Жазылым әзірге жоқ"),
+        "{}",
+        r[0].plain_text
+    );
+    assert_eq!(
+        h.store.user(119).unwrap().unwrap().language.as_deref(),
+        Some("kk")
+    );
+    h.stop().await;
+}
