@@ -91,11 +91,13 @@ async fn start(ctx: &Ctx) -> HandlerResult {
 async fn help(ctx: &Ctx) -> HandlerResult {
     let texts = &ctx.deps.texts;
     let line = |name: &str| {
-        format!(
-            "/{name} — {}\n    <i>{}</i>",
-            esc(texts.t(ctx.lang, &format!("cmd.{name}"))),
-            esc(texts.t(ctx.lang, &format!("example.{name}")))
-        )
+        let about = esc(texts.t(ctx.lang, &format!("cmd.{name}")));
+        let example = texts.t(ctx.lang, &format!("example.{name}")).to_string();
+        if example == format!("/{name}") {
+            format!("/{name} — {about}")
+        } else {
+            format!("/{name} — {about}\n    <i>{}</i>", esc(&example))
+        }
     };
     let mut blocks: Vec<String> = SPECS
         .iter()
