@@ -93,6 +93,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Make a consistent copy of the database, also while the bot runs
+    Backup {
+        /// Where the copy goes
+        path: PathBuf,
+    },
     /// Manage sources offline
     Sources {
         #[command(subcommand)]
@@ -186,6 +191,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Articles { limit, format } => list_articles(&config, limit, format),
         Command::Sources { action } => manage_sources(&config, action),
+        Command::Backup { path } => {
+            if path.exists() {
+                bail!(
+                    "{} exists already; choose a new file for the backup",
+                    path.display()
+                );
+            }
+            open_store(&config)?
+                .backup_to(&path)
+                .with_context(|| format!("backing up to {}", path.display()))?;
+            println!(
+                "Backed up {} to {}",
+                config.database_path.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

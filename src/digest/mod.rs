@@ -22,6 +22,9 @@ use select::{Filters, Index, Selection};
 pub const LOOKBACK_SECS: i64 = 7 * 24 * 3600;
 /// The most articles one digest run considers.
 pub const MAX_CANDIDATES: usize = 5000;
+/// Articles whose text has a followed phrase, by phrase (lowercase).
+type FollowHits = HashMap<String, Vec<i64>>;
+
 /// Subscribers queued per transaction.
 const COMMIT_BATCH: usize = 500;
 
@@ -80,7 +83,7 @@ impl Digester<'_> {
         after_id: i64,
         follows: BTreeSet<String>,
         now: i64,
-    ) -> Result<(Vec<Candidate>, HashMap<String, Vec<i64>>), StoreError> {
+    ) -> Result<(Vec<Candidate>, FollowHits), StoreError> {
         let candidates =
             self.store
                 .digest_candidates(after_id, now - LOOKBACK_SECS, MAX_CANDIDATES)?;

@@ -51,10 +51,10 @@ pub fn to_plain(html: &str) -> String {
                 .and_then(|h| h.split('"').next())
                 .map(decode_entities);
             pending_href.push(href);
-        } else if tag == "/a" {
-            if let Some(Some(href)) = pending_href.pop() {
-                out.push_str(&format!(" ({href})"));
-            }
+        } else if tag == "/a"
+            && let Some(Some(href)) = pending_href.pop()
+        {
+            out.push_str(&format!(" ({href})"));
         }
         rest = &rest[lt + gt + 1..];
     }

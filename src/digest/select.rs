@@ -283,7 +283,7 @@ impl<'a> Index<'a> {
         }
         if n > 0 && matched.len() * 64 > n {
             let last = matched.len() - 1;
-            matched[last] &= if n % 64 == 0 {
+            matched[last] &= if n.is_multiple_of(64) {
                 u64::MAX
             } else {
                 (1u64 << (n % 64)) - 1
@@ -322,7 +322,9 @@ impl<'a> Index<'a> {
         // Best first within each group; groups with followed first, then by
         // their best story.
         picks.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        let mut groups: Vec<(u16, f32, Vec<(f32, usize)>, usize)> = Vec::new();
+        // (group, best score, chosen (score, story), left out)
+        type Picked = (u16, f32, Vec<(f32, usize)>, usize);
+        let mut groups: Vec<Picked> = Vec::new();
         for (group, score, s) in picks {
             match groups.last_mut() {
                 Some(g) if g.0 == group => {

@@ -104,11 +104,13 @@ pub fn parse_opml(text: &str) -> Result<Vec<NewSource>, SourcesError> {
 
 /// All sources as OPML 2.0 (listings too, with `type="html"`).
 pub fn to_opml(sources: &[Source]) -> Result<String, SourcesError> {
-    let mut doc = opml::OPML::default();
-    doc.head = Some(opml::Head {
-        title: Some("civic-digest sources".into()),
+    let mut doc = opml::OPML {
+        head: Some(opml::Head {
+            title: Some("civic-digest sources".into()),
+            ..Default::default()
+        }),
         ..Default::default()
-    });
+    };
     for s in sources {
         doc.body.outlines.push(opml::Outline {
             text: s.name.clone(),

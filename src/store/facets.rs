@@ -254,7 +254,7 @@ impl Store {
     /// The latest quotes whose speaker matches `person` (any part of the
     /// name, case-insensitive), newest first.
     pub fn quotes_by(&self, person: &str, limit: usize) -> Result<Vec<QuoteRow>> {
-        let pattern = format!("%{}%", person.trim().replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", person.trim().replace(['%', '_'], ""));
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT q.article_id, a.title, a.url, q.text, q.speaker, q.via, a.ingested_at

@@ -1,0 +1,254 @@
+//! `run`: poller, digest scheduler, delivery, the dispatcher and metrics in
+//! one tokio process, stopped gracefully on SIGTERM or Ctrl-C: polling
+//! stops, sends in flight finish, the update offset is committed and
+//! SQLite is closed cleanly. `demo` runs the same wiring against the
+//! sandbox.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use teloxide::adaptors::throttle::Limits;
+use tokio::sync::{Notify, watch};
+
+use super::metrics::{self, Counters, MetricsState};
+use crate::bot::{self, BotDeps, BotError, BotT};
+use crate::config::{Config, redact_tokens};
+use crate::deliver::Sender;
+use crate::digest::Digester;
+use crate::i18n::Texts;
+use crate::ingest::poller::{PollError, SourceEvent};
+use crate::store::{NewMessage, OutKind, Store, StoreError};
+use crate::summarize::Knowledge;
+use crate::text::Lang;
+
+/// How often the scheduler looks for due digests (instant ones arrive
+/// within a minute).
+pub const SCHEDULER_TICK: Duration = Duration::from_secs(15);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(
+        "run: TELOXIDE_TOKEN is not set. Get a token from @BotFather in Telegram (/newbot), \
+         then `TELOXIDE_TOKEN=123:ABC civic-digest run`; or try `civic-digest demo`, which needs no token"
+    )]
+    NoToken,
+    #[error("run: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Poll(#[from] PollError),
+    #[error(transparent)]
+    Bot(#[from] BotError),
+    #[error("run: metrics: cannot listen on {addr}: {message}")]
+    Metrics { addr: String, message: String },
+}
+
+/// The shared pieces of a running bot.
+pub struct Service {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub kb: Arc<RwLock<Knowledge>>,
+    pub texts: Arc<Texts>,
+    pub wake_sender: Arc<Notify>,
+    pub counters: Arc<Counters>,
+}
+
+impl Service {
+    /// Opens the database and loads the data files.
+    pub fn open(config: Config) -> Result<Service, ServiceError> {
+        let store = Arc::new(Store::open(&config.database_path)?);
+        let kb = Arc::new(RwLock::new(super::load_knowledge(&config, &store)));
+        let texts = Arc::new(super::load_texts(&config));
+        Ok(Service {
+            config: Arc::new(config),
+            store,
+            kb,
+            texts,
+            wake_sender: Arc::new(Notify::new()),
+            counters: Arc::new(Counters::default()),
+        })
+    }
+
+    /// A Bot API client for the configured token and API URL.
+    pub fn telegram(&self) -> Result<BotT, ServiceError> {
+        let token = self.config.telegram_token.as_ref().ok_or(ServiceError::NoToken)?;
+        let mut bot = teloxide::Bot::new(token.expose());
+        if let Some(url) = &self.config.telegram_api_url {
+            bot = bot.set_api_url(url.clone());
+        }
+        Ok(bot::throttled(bot, Limits::default()))
+    }
+
+    /// Queues a notice to every owner and moderator.
+    fn notify_staff(&self, key: &str, args: &[(&str, &str)]) {
+        let staff = match self.store.staff() {
+            Ok(s) => s,
+            Err(e) => return log::error!("run: cannot list moderators: {e}"),
+        };
+        let now = chrono::Utc::now().timestamp();
+        let messages: Vec<NewMessage> = staff
+            .iter()
+            .filter(|u| !u.banned)
+            .map(|u| {
+                let lang = u.language.as_deref().and_then(Lang::from_code).unwrap_or_default();
+                NewMessage {
+                    chat_id: u.user_id,
+                    kind: OutKind::Notice,
+                    batch: format!("notice-{key}-{now}-{}", args.first().map_or("", |a| a.1)),
+                    part: 0,
+                    text: self.texts.fmt(lang, key, args).into(),
+                    disable_preview: true,
+                }
+            })
+            .collect();
+        match self.store.enqueue(&messages, now) {
+            Ok(_) => self.wake_sender.notify_one(),
+            Err(e) => log::error!("run: cannot queue a notice for moderators: {e}"),
+        }
+    }
+
+    /// Runs everything until `shutdown` turns true.
+    pub async fn run(self: Arc<Self>, bot: BotT, shutdown: watch::Receiver<bool>) -> Result<(), ServiceError> {
+        let store = self.store.clone();
+        let deps = BotDeps::new(store.clone(), self.kb.clone(), self.texts.clone(), self.config.clone(), self.wake_sender.clone())?;
+        if let Err(e) = bot::set_commands(&bot, &deps).await {
+            log::warn!("run: could not set the command menus: {e}");
+        }
+
+        // Poller: moderators hear when a source is paused and when it recovers.
+        let events_service = self.clone();
+        let poller = Arc::new(super::poller(store.clone(), &self.config, self.kb.clone())?.with_events(Box::new(
+            move |event| {
+                let esc = |s: &str| crate::digest::render::escape(s);
+                match event {
+                    SourceEvent::Paused { source_id, name, failures, reason } => events_service.notify_staff(
+                        "notice.source_paused",
+                        &[("id", &source_id.to_string()), ("name", &esc(&name)), ("failures", &failures.to_string()), ("reason", &esc(&reason))],
+                    ),
+                    SourceEvent::Recovered { source_id, name, failures } => events_service.notify_staff(
+                        "notice.source_recovered",
+                        &[("id", &source_id.to_string()), ("name", &esc(&name)), ("failures", &failures.to_string())],
+                    ),
+                }
+            },
+        )));
+
+        let sender = Arc::new(Sender::new(bot.clone(), store.clone(), self.wake_sender.clone()));
+        let mut tasks = tokio::task::JoinSet::new();
+
+        if let Some(addr) = self.config.metrics_addr {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| ServiceError::Metrics { addr: addr.to_string(), message: e.to_string() })?;
+            let ingest_poller = poller.clone();
+            let state = MetricsState {
+                store: store.clone(),
+                counters: self.counters.clone(),
+                send: sender.stats.clone(),
+                ingest: Arc::new(move || ingest_poller.totals()),
+            };
+            log::info!("run: metrics on http://{addr}/metrics, health on /healthz");
+            tasks.spawn(metrics::serve(listener, state, shutdown.clone()));
+        }
+
+        let poll_rx = shutdown.clone();
+        let poll = poller.clone();
+        tasks.spawn(async move { poll.run(poll_rx).await });
+
+        let scheduler = self.clone();
+        let sched_rx = shutdown.clone();
+        tasks.spawn(async move { scheduler.schedule_digests(sched_rx).await });
+
+        let send_rx = shutdown.clone();
+        let send = sender.clone();
+        tasks.spawn(async move { send.run(send_rx).await });
+
+        // The dispatcher: long polling; stopped through its shutdown token,
+        // which lets it confirm the last updates it handled.
+        let mut dispatcher = bot::dispatcher(bot, deps);
+        let token = dispatcher.shutdown_token();
+        let mut stop_rx = shutdown.clone();
+        tasks.spawn(async move {
+            while !*stop_rx.borrow() {
+                if stop_rx.changed().await.is_err() {
+                    break;
+                }
+            }
+            log::info!("run: shutting down");
+            if let Ok(done) = token.shutdown() {
+                done.await;
+            }
+        });
+        log::info!("run: bot started");
+        dispatcher.dispatch().await;
+        while let Some(result) = tasks.join_next().await {
+            if let Err(e) = result {
+                log::error!("run: a task failed: {}", redact_tokens(&e.to_string()));
+            }
+        }
+        log::info!("run: stopped cleanly");
+        Ok(())
+    }
+
+    /// Every tick: queue the digests that are due, wake the sender. One log
+    /// line per run that queued anything.
+    async fn schedule_digests(&self, mut shutdown: watch::Receiver<bool>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        loop {
+            let now = chrono::Utc::now().timestamp();
+            let result = {
+                let kb = self.kb.read().unwrap_or_else(|e| e.into_inner());
+                let digester = Digester { store: &self.store, texts: &self.texts, names: &*kb, cap: 5 };
+                digester.run_due(now)
+            };
+            match result {
+                Ok(r) => {
+                    self.counters.digest_runs.fetch_add(1, Relaxed);
+                    if r.digests > 0 {
+                        self.counters.digests_queued.fetch_add(r.digests as u64, Relaxed);
+                        self.counters.digest_messages_queued.fetch_add(r.messages as u64, Relaxed);
+                        log::info!("digest: run: {} due, {} digests, {} messages, {} empty", r.due, r.digests, r.messages, r.empty);
+                        self.wake_sender.notify_one();
+                    }
+                }
+                Err(e) => log::error!("digest: run failed: {e}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                log::info!("digest: scheduler stopped");
+                return;
+            }
+        }
+    }
+}
+
+/// A shutdown signal that turns true on SIGTERM or Ctrl-C.
+pub fn shutdown_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    log::error!("run: cannot listen for SIGTERM: {e}");
+                    let _ = tokio::signal::ctrl_c().await;
+                    let _ = tx.send(true);
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = term.recv() => log::info!("run: SIGTERM"),
+                _ = tokio::signal::ctrl_c() => log::info!("run: Ctrl-C"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        let _ = tx.send(true);
+    });
+    rx
+}
