@@ -9,7 +9,7 @@ use super::callback::Callback;
 use super::commands::{Access, Cmd, Invocation, SPECS, resolve_list};
 use super::gate::Ctx;
 use super::views::{self, ScheduleError, esc};
-use super::{BotError, DIGEST_CAP, HandlerResult, KbNames, keyboards, now};
+use super::{BotError, DIGEST_CAP, HandlerResult, keyboards, now};
 use crate::digest::Digester;
 use crate::digest::select::Reasons;
 use crate::store::{Role, SubStatus};
@@ -417,11 +417,10 @@ async fn digest(ctx: &Ctx) -> HandlerResult {
     let sub = ctx.subscriber()?;
     let stories = {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-        let names = KbNames(&kb);
         let digester = Digester {
             store: &ctx.deps.store,
             texts: &ctx.deps.texts,
-            names: &names,
+            names: &*kb,
             cap: DIGEST_CAP,
         };
         digester.digest_now(&sub, now())?

@@ -32,7 +32,6 @@ use teloxide::types::{
 use tokio::sync::Notify;
 
 use crate::config::{Config, redact_tokens};
-use crate::digest::render::Names;
 use crate::i18n::Texts;
 use crate::ingest::fetch::{FetchError, FetchSettings, Fetcher};
 use crate::store::{Role, Store, StoreError};
@@ -147,18 +146,6 @@ impl BotDeps {
             return Ok(Role::Owner);
         }
         Ok(self.store.user(user_id)?.map_or(Role::User, |u| u.role))
-    }
-}
-
-/// Topic and region names for the digest renderer.
-pub(crate) struct KbNames<'a>(pub &'a Knowledge);
-
-impl Names for KbNames<'_> {
-    fn topic_name(&self, id: &str, lang: Lang) -> String {
-        self.0.topic_name(id, lang).unwrap_or(id).to_string()
-    }
-    fn region_name(&self, id: &str, lang: Lang) -> String {
-        self.0.region_name(id, lang).unwrap_or(id).to_string()
     }
 }
 
