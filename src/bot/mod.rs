@@ -300,6 +300,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn configured_owners_are_owners_and_former_ones_are_not() {
+        let store = Arc::new(Store::open_in_memory().unwrap());
+        store.set_role(5, Role::Owner, 0).unwrap();
+        store.set_role(7, Role::Moderator, 0).unwrap();
+        let config = Config {
+            moderator_ids: vec![6],
+            ..Config::default()
+        };
+        let deps = BotDeps::new(
+            store.clone(),
+            Arc::new(RwLock::new(Knowledge::embedded())),
+            Arc::new(Texts::embedded()),
+            Arc::new(config),
+            Arc::new(Notify::new()),
+        )
+        .unwrap();
+        assert_eq!(store.user(5).unwrap().unwrap().role, Role::User);
+        assert_eq!(store.user(6).unwrap().unwrap().role, Role::Owner);
+        assert_eq!(deps.role_of(7).unwrap(), Role::Moderator, "moderators stay");
+        assert_eq!(deps.role_of(8).unwrap(), Role::User);
+    }
+
+    #[test]
     fn language_falls_back_from_choice_to_telegram_to_russian() {
         assert_eq!(resolve_lang(Some("en"), Some("kk")), Lang::En);
         assert_eq!(resolve_lang(None, Some("kk")), Lang::Kk);
