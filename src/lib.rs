@@ -6,6 +6,7 @@
 //! helpers both ingest and summarize stand on.
 #![forbid(unsafe_code)]
 
+pub mod bot;
 pub mod config;
 pub mod deliver;
 pub mod digest;

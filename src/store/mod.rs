@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::summarize::Summary;
 use crate::text::stem;
 
+mod bot_support;
 mod facets;
 mod moderation;
 mod outbox;

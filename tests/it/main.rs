@@ -1,6 +1,7 @@
 //! Integration tests: one binary, sharing `support/` (a local news site, a
 //! temporary database, the config tests run with) and `tests/data/`.
 
+mod bot;
 mod cli;
 mod deliver;
 mod digest;

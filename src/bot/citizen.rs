@@ -1,0 +1,671 @@
+//! Everyone's commands: subscribing, topics, regions, follows, schedule,
+//! digests on demand, search, quotes, `/why`, settings, pause and erase.
+
+use teloxide::payloads::{EditMessageReplyMarkupSetters, EditMessageTextSetters};
+use teloxide::prelude::Requester;
+use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode};
+
+use super::callback::Callback;
+use super::commands::{Access, Cmd, Invocation, SPECS, resolve_list};
+use super::gate::Ctx;
+use super::views::{self, ScheduleError, esc};
+use super::{BotError, DIGEST_CAP, HandlerResult, keyboards, now};
+use crate::digest::Digester;
+use crate::digest::select::Reasons;
+use crate::store::{Role, SubStatus};
+use crate::text::Lang;
+
+/// Stories `/latest` and `/search` show.
+const LIST_LEN: usize = 5;
+/// The shortest phrase `/follow` accepts, in characters.
+const MIN_FOLLOW_CHARS: usize = 3;
+
+pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
+    let args = inv.args.as_str();
+    match inv.cmd {
+        Cmd::Start => start(ctx).await,
+        Cmd::Help => help(ctx).await,
+        Cmd::Language => language(ctx, args).await,
+        Cmd::Topics => topics(ctx).await,
+        Cmd::Subscribe => subscribe(ctx, args).await,
+        Cmd::Unsubscribe => unsubscribe(ctx, args).await,
+        Cmd::Regions => regions(ctx, args).await,
+        Cmd::Follow => follow(ctx, args).await,
+        Cmd::Unfollow => unfollow(ctx, args).await,
+        Cmd::Schedule => schedule(ctx, args).await,
+        Cmd::Digest => digest(ctx).await,
+        Cmd::Latest => latest(ctx, args).await,
+        Cmd::Search => search(ctx, args).await,
+        Cmd::Quotes => quotes(ctx, args).await,
+        Cmd::Why => why(ctx, args).await,
+        Cmd::Settings => settings(ctx).await,
+        Cmd::Stop => stop(ctx).await,
+        Cmd::DeleteMe => {
+            ctx.say_kb(
+                ctx.t("bot.delete.ask"),
+                keyboards::delete_me(&ctx.deps.texts, ctx.lang),
+            )
+            .await?;
+            Ok(())
+        }
+        other => {
+            log::error!("bot: {} reached the citizens' handler", other.name());
+            Ok(())
+        }
+    }
+}
+
+fn topic_keyboard(ctx: &Ctx, selected: &[String]) -> InlineKeyboardMarkup {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    keyboards::topics(&kb, ctx.lang, selected)
+}
+
+fn region_keyboard(ctx: &Ctx, selected: &[String]) -> InlineKeyboardMarkup {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    keyboards::regions(&kb, &ctx.deps.texts, ctx.lang, selected)
+}
+
+async fn start(ctx: &Ctx) -> HandlerResult {
+    let sub = ctx.subscriber()?;
+    let resumed = sub.status != SubStatus::Active;
+    if resumed {
+        ctx.deps
+            .store
+            .set_subscriber_status(ctx.chat_id, SubStatus::Active, now())?;
+    }
+    let mut greeting = ctx.t("bot.start.greeting");
+    if resumed {
+        greeting = format!("{}\n\n{greeting}", ctx.t("bot.start.resumed"));
+    }
+    ctx.say(greeting).await?;
+    ctx.say_kb(
+        ctx.t("bot.language.prompt"),
+        keyboards::languages(&ctx.deps.texts, ctx.lang),
+    )
+    .await?;
+    ctx.say_kb(ctx.t("bot.topics.prompt"), topic_keyboard(ctx, &sub.topics))
+        .await?;
+    Ok(())
+}
+
+async fn help(ctx: &Ctx) -> HandlerResult {
+    let texts = &ctx.deps.texts;
+    let line = |name: &str| {
+        let about = esc(texts.t(ctx.lang, &format!("cmd.{name}")));
+        let example = texts.t(ctx.lang, &format!("example.{name}")).to_string();
+        if example == format!("/{name}") {
+            format!("/{name} — {about}")
+        } else {
+            format!("/{name} — {about}\n    <i>{}</i>", esc(&example))
+        }
+    };
+    let mut blocks: Vec<String> = SPECS
+        .iter()
+        .filter(|s| matches!(s.access, Access::Everyone | Access::Settings))
+        .map(|s| line(s.name))
+        .collect();
+    if ctx.role >= Role::Moderator {
+        blocks.push(format!("<b>{}</b>", ctx.t("bot.help.moderators")));
+        blocks.extend(
+            SPECS
+                .iter()
+                .filter(|s| match s.access {
+                    Access::Moderator => true,
+                    Access::Owner => ctx.role >= Role::Owner,
+                    _ => false,
+                })
+                .map(|s| line(s.name)),
+        );
+    }
+    let parts = crate::digest::render::pack(&ctx.t("bot.help.header"), blocks, "");
+    ctx.say_all(parts).await
+}
+
+/// Sets the language of this chat (and of the user, in a private chat).
+fn set_language(ctx: &Ctx, lang: Lang) -> Result<(), BotError> {
+    let now = now();
+    if ctx.private {
+        ctx.deps
+            .store
+            .set_user_language(ctx.user_id, lang.code(), now)?;
+        if ctx.existing_subscriber()?.is_some() {
+            ctx.deps
+                .store
+                .set_subscriber_language(ctx.chat_id, lang.code(), now)?;
+        }
+    } else {
+        ctx.subscriber()?;
+        ctx.deps
+            .store
+            .set_subscriber_language(ctx.chat_id, lang.code(), now)?;
+    }
+    Ok(())
+}
+
+async fn after_language_change(ctx: &Ctx, lang: Lang) -> HandlerResult {
+    if ctx.private
+        && ctx.role >= Role::Moderator
+        && let Err(e) = super::set_staff_commands(&ctx.bot, &ctx.deps, ctx.user_id).await
+    {
+        log::warn!("bot: menu of {}: {e}", ctx.user_id);
+    }
+    super::send_html(
+        &ctx.bot,
+        ctx.chat_id,
+        ctx.deps.texts.t(lang, "bot.language.set"),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+fn parse_language(s: &str) -> Option<Lang> {
+    Lang::from_code(s).or(match s.trim().to_lowercase().as_str() {
+        "русский" | "орысша" | "рус" => Some(Lang::Ru),
+        "қазақша" | "казахский" | "қазақ" | "казакша" => Some(Lang::Kk),
+        "английский" | "ағылшынша" => Some(Lang::En),
+        _ => None,
+    })
+}
+
+async fn language(ctx: &Ctx, args: &str) -> HandlerResult {
+    if args.is_empty() {
+        ctx.say_kb(
+            ctx.t("bot.language.prompt"),
+            keyboards::languages(&ctx.deps.texts, ctx.lang),
+        )
+        .await?;
+        return Ok(());
+    }
+    let Some(lang) = parse_language(args) else {
+        ctx.say(ctx.fmt("bot.language.unknown", &[("value", &esc(args))]))
+            .await?;
+        return Ok(());
+    };
+    set_language(ctx, lang)?;
+    after_language_change(ctx, lang).await
+}
+
+async fn topics(ctx: &Ctx) -> HandlerResult {
+    let sub = ctx.subscriber()?;
+    ctx.say_kb(ctx.t("bot.topics.prompt"), topic_keyboard(ctx, &sub.topics))
+        .await?;
+    Ok(())
+}
+
+/// Topic ids and unknown words from a list of names.
+fn resolve_topics(ctx: &Ctx, args: &str) -> (Vec<String>, Vec<String>) {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    let (ids, unknown) = resolve_list(args, |q| kb.resolve_topic(q));
+    (ids.into_iter().map(str::to_string).collect(), unknown)
+}
+
+fn resolve_regions(ctx: &Ctx, args: &str) -> (Vec<String>, Vec<String>) {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    let (ids, unknown) = resolve_list(args, |q| kb.resolve_region(q));
+    (ids.into_iter().map(str::to_string).collect(), unknown)
+}
+
+fn topic_names(ctx: &Ctx, ids: &[String]) -> String {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    ids.iter()
+        .map(|id| esc(kb.topic_name(id, ctx.lang).unwrap_or(id)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn region_names(ctx: &Ctx, ids: &[String]) -> String {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    ids.iter()
+        .map(|id| esc(kb.region_name(id, ctx.lang).unwrap_or(id)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_line(ctx: &Ctx, key: &str, unknown: &[String]) -> String {
+    let words = unknown
+        .iter()
+        .map(|w| esc(w))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ctx.fmt(key, &[("words", &words)])
+}
+
+async fn subscribe(ctx: &Ctx, args: &str) -> HandlerResult {
+    if args.is_empty() {
+        ctx.say(ctx.t("bot.subscribe.usage")).await?;
+        return Ok(());
+    }
+    let (ids, unknown) = resolve_topics(ctx, args);
+    let mut lines = Vec::new();
+    if !ids.is_empty() {
+        ctx.subscriber()?;
+        ctx.deps.store.add_topics(ctx.chat_id, &ids)?;
+        lines.push(ctx.fmt("bot.subscribe.done", &[("topics", &topic_names(ctx, &ids))]));
+    }
+    if !unknown.is_empty() {
+        lines.push(unknown_line(ctx, "bot.topics.unknown", &unknown));
+    }
+    ctx.say(lines.join("\n")).await?;
+    Ok(())
+}
+
+fn is_all(args: &str) -> bool {
+    matches!(
+        args.trim().to_lowercase().as_str(),
+        "all" | "все" | "всё" | "барлығы" | "бәрі" | "*"
+    )
+}
+
+async fn unsubscribe(ctx: &Ctx, args: &str) -> HandlerResult {
+    if args.is_empty() {
+        ctx.say(ctx.t("bot.unsubscribe.usage")).await?;
+        return Ok(());
+    }
+    if is_all(args) {
+        if ctx.existing_subscriber()?.is_some() {
+            ctx.deps.store.remove_topics(ctx.chat_id, None)?;
+        }
+        ctx.say(ctx.t("bot.unsubscribe.all")).await?;
+        return Ok(());
+    }
+    let (ids, unknown) = resolve_topics(ctx, args);
+    let mut lines = Vec::new();
+    if !ids.is_empty() {
+        if ctx.existing_subscriber()?.is_some() {
+            ctx.deps.store.remove_topics(ctx.chat_id, Some(&ids))?;
+        }
+        lines.push(ctx.fmt(
+            "bot.unsubscribe.done",
+            &[("topics", &topic_names(ctx, &ids))],
+        ));
+    }
+    if !unknown.is_empty() {
+        lines.push(unknown_line(ctx, "bot.topics.unknown", &unknown));
+    }
+    ctx.say(lines.join("\n")).await?;
+    Ok(())
+}
+
+async fn regions(ctx: &Ctx, args: &str) -> HandlerResult {
+    let sub = ctx.subscriber()?;
+    if args.is_empty() {
+        ctx.say_kb(
+            ctx.t("bot.regions.prompt"),
+            region_keyboard(ctx, &sub.regions),
+        )
+        .await?;
+        return Ok(());
+    }
+    if is_all(args) {
+        ctx.deps.store.remove_regions(ctx.chat_id, None)?;
+        ctx.say(ctx.t("bot.regions.cleared")).await?;
+        return Ok(());
+    }
+    let (ids, unknown) = resolve_regions(ctx, args);
+    let mut lines = Vec::new();
+    if !ids.is_empty() {
+        ctx.deps.store.add_regions(ctx.chat_id, &ids)?;
+        lines.push(ctx.fmt("bot.regions.done", &[("regions", &region_names(ctx, &ids))]));
+    }
+    if !unknown.is_empty() {
+        lines.push(unknown_line(ctx, "bot.regions.unknown", &unknown));
+    }
+    ctx.say(lines.join("\n")).await?;
+    Ok(())
+}
+
+/// A followed phrase: single spaces, no markup characters.
+fn clean_phrase(args: &str) -> String {
+    args.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches(|c: char| matches!(c, '"' | '«' | '»' | '“' | '”' | '\''))
+        .to_string()
+}
+
+async fn follow(ctx: &Ctx, args: &str) -> HandlerResult {
+    let phrase = clean_phrase(args);
+    if phrase.is_empty() {
+        ctx.say(ctx.t("bot.follow.usage")).await?;
+        return Ok(());
+    }
+    if phrase.chars().count() < MIN_FOLLOW_CHARS || !phrase.chars().any(char::is_alphanumeric) {
+        ctx.say(ctx.fmt(
+            "bot.follow.too_short",
+            &[("min", &MIN_FOLLOW_CHARS.to_string())],
+        ))
+        .await?;
+        return Ok(());
+    }
+    ctx.subscriber()?;
+    let cap = ctx.deps.follow_cap;
+    if ctx.deps.store.add_follow(ctx.chat_id, &phrase, cap)? {
+        ctx.say(ctx.fmt("bot.follow.done", &[("phrase", &esc(&phrase))]))
+            .await?;
+    } else {
+        ctx.say(ctx.fmt("bot.follow.cap", &[("cap", &cap.to_string())]))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn unfollow(ctx: &Ctx, args: &str) -> HandlerResult {
+    let phrase = clean_phrase(args);
+    if phrase.is_empty() {
+        ctx.say(ctx.t("bot.unfollow.usage")).await?;
+        return Ok(());
+    }
+    // SQLite's lower() knows only ASCII: match Cyrillic case here.
+    let wanted = phrase.to_lowercase();
+    let stored = ctx
+        .existing_subscriber()?
+        .and_then(|s| s.follows.into_iter().find(|f| f.to_lowercase() == wanted))
+        .unwrap_or_else(|| phrase.clone());
+    let key = if ctx.deps.store.remove_follow(ctx.chat_id, &stored)? {
+        "bot.unfollow.done"
+    } else {
+        "bot.unfollow.missing"
+    };
+    ctx.say(ctx.fmt(key, &[("phrase", &esc(&phrase))])).await?;
+    Ok(())
+}
+
+async fn schedule(ctx: &Ctx, args: &str) -> HandlerResult {
+    let sub = ctx.subscriber()?;
+    let parsed = views::parse_schedule(args);
+    let s = match parsed {
+        Ok(s) => s,
+        Err(e) => {
+            let error = match &e {
+                ScheduleError::Missing => ctx.fmt(
+                    "bot.schedule.current",
+                    &[(
+                        "schedule",
+                        &views::schedule_text(&ctx.deps.texts, ctx.lang, sub.schedule),
+                    )],
+                ),
+                ScheduleError::UnknownKind(w) | ScheduleError::Extra(w) => {
+                    ctx.fmt("bot.schedule.bad_kind", &[("value", &esc(w))])
+                }
+                ScheduleError::BadTime(w) => {
+                    ctx.fmt("bot.schedule.bad_time", &[("value", &esc(w))])
+                }
+                ScheduleError::BadDay(w) => ctx.fmt("bot.schedule.bad_day", &[("value", &esc(w))]),
+            };
+            ctx.say(format!("{error}\n\n{}", ctx.t("bot.schedule.usage")))
+                .await?;
+            return Ok(());
+        }
+    };
+    ctx.deps.store.set_schedule(ctx.chat_id, s, now())?;
+    ctx.say(ctx.fmt(
+        "bot.schedule.done",
+        &[
+            (
+                "schedule",
+                &views::schedule_text(&ctx.deps.texts, ctx.lang, s),
+            ),
+            ("timezone", &esc(&sub.timezone)),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn digest(ctx: &Ctx) -> HandlerResult {
+    let sub = ctx.subscriber()?;
+    let stories = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        let digester = Digester {
+            store: &ctx.deps.store,
+            texts: &ctx.deps.texts,
+            names: &*kb,
+            cap: DIGEST_CAP,
+        };
+        digester.digest_now(&sub, now())?
+    };
+    if stories == 0 {
+        ctx.say(ctx.t("bot.digest.nothing")).await?;
+    } else {
+        ctx.deps.wake_sender.notify_one();
+    }
+    Ok(())
+}
+
+async fn latest(ctx: &Ctx, args: &str) -> HandlerResult {
+    let (topics, regions) = if args.is_empty() {
+        match ctx.existing_subscriber()? {
+            Some(sub) => (sub.topics, sub.regions),
+            None => (Vec::new(), Vec::new()),
+        }
+    } else {
+        let id = {
+            let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+            kb.resolve_topic(args).map(str::to_string)
+        };
+        match id {
+            Some(id) => (vec![id], Vec::new()),
+            None => {
+                ctx.say(unknown_line(ctx, "bot.topics.unknown", &[args.to_string()]))
+                    .await?;
+                return Ok(());
+            }
+        }
+    };
+    let articles = ctx.deps.store.latest_stories(&topics, &regions, LIST_LEN)?;
+    if articles.is_empty() {
+        ctx.say(ctx.t("bot.latest.none")).await?;
+        return Ok(());
+    }
+    ctx.say_all(views::article_list(&ctx.t("bot.latest.header"), &articles))
+        .await
+}
+
+async fn search(ctx: &Ctx, args: &str) -> HandlerResult {
+    if args.is_empty() {
+        ctx.say(ctx.t("bot.search.usage")).await?;
+        return Ok(());
+    }
+    let hits = ctx.deps.store.search_articles(args, LIST_LEN)?;
+    if hits.is_empty() {
+        ctx.say(ctx.fmt("bot.search.none", &[("query", &esc(args))]))
+            .await?;
+        return Ok(());
+    }
+    let header = ctx.fmt("bot.search.header", &[("query", &esc(args))]);
+    ctx.say_all(views::article_list(&header, &hits)).await
+}
+
+async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
+    let person = clean_phrase(args);
+    if person.chars().count() < MIN_FOLLOW_CHARS {
+        ctx.say(ctx.t("bot.quotes.usage")).await?;
+        return Ok(());
+    }
+    // SQLite's LIKE folds only ASCII case: try the name as typed, then
+    // capitalised as names are written ("кошанов" → "Кошанов").
+    let mut rows = ctx.deps.store.quotes_by(&person, LIST_LEN)?;
+    let capitalised = title_case(&person);
+    if rows.is_empty() && capitalised != person {
+        rows = ctx.deps.store.quotes_by(&capitalised, LIST_LEN)?;
+    }
+    if rows.is_empty() {
+        ctx.say(ctx.fmt("bot.quotes.none", &[("person", &esc(&person))]))
+            .await?;
+        return Ok(());
+    }
+    let header = ctx.fmt("bot.quotes.header", &[("person", &esc(&person))]);
+    ctx.say_all(views::quote_list(&header, &rows)).await
+}
+
+/// Every word with a capital first letter and the rest lower case.
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+async fn why(ctx: &Ctx, args: &str) -> HandlerResult {
+    let Some(n) = args.parse::<i64>().ok().filter(|n| (1..=1000).contains(n)) else {
+        ctx.say(ctx.t("bot.why.usage")).await?;
+        return Ok(());
+    };
+    let entries = ctx.deps.store.last_digest_entries(ctx.chat_id)?;
+    if entries.is_empty() {
+        ctx.say(ctx.t("bot.why.no_digest")).await?;
+        return Ok(());
+    }
+    let Some(entry) = entries.iter().find(|e| e.position == n) else {
+        ctx.say(ctx.fmt(
+            "bot.why.out_of_range",
+            &[("count", &entries.len().to_string())],
+        ))
+        .await?;
+        return Ok(());
+    };
+    let article = ctx.deps.store.get_article(entry.article_id)?;
+    let reasons: Reasons = serde_json::from_str(&entry.reasons).unwrap_or_default();
+    let text = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        views::why(&ctx.deps.texts, &kb, ctx.lang, n, &article, &reasons)
+    };
+    ctx.say(text).await?;
+    Ok(())
+}
+
+async fn settings(ctx: &Ctx) -> HandlerResult {
+    let Some(sub) = ctx.existing_subscriber()? else {
+        ctx.say(ctx.t("bot.settings.none_yet")).await?;
+        return Ok(());
+    };
+    let text = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        views::settings(&ctx.deps.texts, &kb, ctx.lang, &sub)
+    };
+    ctx.say(text).await?;
+    Ok(())
+}
+
+async fn stop(ctx: &Ctx) -> HandlerResult {
+    if ctx.existing_subscriber()?.is_some() {
+        ctx.deps
+            .store
+            .set_subscriber_status(ctx.chat_id, SubStatus::Paused, now())?;
+    }
+    ctx.say(ctx.t("bot.stop.done")).await?;
+    Ok(())
+}
+
+/// Edits a keyboard in place; a failure (the message is too old, or
+/// unchanged) is only logged.
+async fn edit_keyboard(ctx: &Ctx, message: MessageId, markup: InlineKeyboardMarkup) {
+    if let Err(e) = ctx
+        .bot
+        .edit_message_reply_markup(ChatId(ctx.chat_id), message)
+        .reply_markup(markup)
+        .await
+    {
+        log::warn!("bot: editing a keyboard: {}", BotError::from(e));
+    }
+}
+
+async fn edit_text(ctx: &Ctx, message: MessageId, html: String) {
+    if let Err(e) = ctx
+        .bot
+        .edit_message_text(ChatId(ctx.chat_id), message, html)
+        .parse_mode(ParseMode::Html)
+        .await
+    {
+        log::warn!("bot: editing a message: {}", BotError::from(e));
+    }
+}
+
+/// A citizen's button; returns the short answer shown on the button press.
+pub(crate) async fn on_button(
+    ctx: &Ctx,
+    message: MessageId,
+    cb: &Callback,
+) -> Result<Option<String>, BotError> {
+    match cb {
+        Callback::Topic(id) => {
+            let name = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                kb.topic_name(id, ctx.lang).map(str::to_string)
+            };
+            let Some(name) = name else {
+                return Ok(Some(ctx.t("bot.callback_invalid")));
+            };
+            ctx.subscriber()?;
+            let on = ctx.deps.store.toggle_topic(ctx.chat_id, id)?;
+            let sub = ctx.subscriber()?;
+            edit_keyboard(ctx, message, topic_keyboard(ctx, &sub.topics)).await;
+            Ok(Some(format!("{} {name}", if on { "✅" } else { "▫️" })))
+        }
+        Callback::Region(id) => {
+            let name = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                kb.region_name(id, ctx.lang).map(str::to_string)
+            };
+            let Some(name) = name else {
+                return Ok(Some(ctx.t("bot.callback_invalid")));
+            };
+            ctx.subscriber()?;
+            let on = ctx.deps.store.toggle_region(ctx.chat_id, id)?;
+            let sub = ctx.subscriber()?;
+            edit_keyboard(ctx, message, region_keyboard(ctx, &sub.regions)).await;
+            Ok(Some(format!("{} {name}", if on { "✅" } else { "▫️" })))
+        }
+        Callback::AllRegions => {
+            ctx.subscriber()?;
+            ctx.deps.store.remove_regions(ctx.chat_id, None)?;
+            edit_keyboard(ctx, message, region_keyboard(ctx, &[])).await;
+            Ok(Some(ctx.t("bot.regions.cleared")))
+        }
+        Callback::Language(lang) => {
+            set_language(ctx, *lang)?;
+            after_language_change(ctx, *lang).await?;
+            Ok(Some(
+                ctx.deps.texts.t(*lang, "bot.language.name").to_string(),
+            ))
+        }
+        Callback::DeleteMe { confirm: true } => {
+            ctx.deps.store.delete_subscriber(ctx.chat_id)?;
+            if ctx.private {
+                ctx.deps.store.erase_user(ctx.user_id)?;
+            }
+            log::info!("bot: chat {} erased its data", ctx.chat_id);
+            edit_text(ctx, message, ctx.t("bot.delete.done")).await;
+            Ok(None)
+        }
+        Callback::DeleteMe { confirm: false } => {
+            edit_text(ctx, message, ctx.t("bot.delete.kept")).await;
+            Ok(None)
+        }
+        Callback::Broadcast { .. } => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_capitalised_and_phrases_cleaned() {
+        assert_eq!(title_case("ерлан КОШАНОВ"), "Ерлан Кошанов");
+        assert_eq!(title_case("әкім"), "Әкім");
+        assert_eq!(clean_phrase("  «Ауыл   аманаты» "), "Ауыл аманаты");
+        assert_eq!(parse_language("Қазақша"), Some(Lang::Kk));
+        assert_eq!(parse_language("de"), None);
+    }
+}

@@ -1,0 +1,384 @@
+//! What every update passes before a handler: who sent it, bans, the
+//! flood limiter, the language, the role and (in groups) admin rights.
+//! A handler that fails is logged and answered with an apology.
+
+use std::time::Instant;
+
+use teloxide::payloads::AnswerCallbackQuerySetters;
+use teloxide::prelude::Requester;
+use teloxide::types::{
+    CallbackQuery, ChatId, ChatMemberUpdated, InlineKeyboardMarkup, Me, Message, User, UserId,
+};
+
+use super::callback::Callback;
+use super::commands::{self, Access, Invocation, ParseError};
+use super::flood::Verdict;
+use super::views::esc;
+use super::{BotDeps, BotError, BotT, HandlerResult, citizen, moderation, now, resolve_lang};
+use crate::store::{ChatKind, Role, SubStatus, Subscriber};
+use crate::text::Lang;
+
+/// Telegram's stand-in sender for anonymous group admins.
+const GROUP_ANONYMOUS_BOT: u64 = 1_087_968_824;
+
+/// One update's sender and chat, resolved.
+pub(crate) struct Ctx {
+    pub bot: BotT,
+    pub deps: BotDeps,
+    pub chat_id: i64,
+    pub private: bool,
+    pub chat_title: Option<String>,
+    pub user_id: i64,
+    pub lang: Lang,
+    pub role: Role,
+    /// An anonymous admin of this group wrote it.
+    pub anonymous_admin: bool,
+    /// The author of the message this one replies to (`/ban` by reply).
+    pub reply_user: Option<i64>,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        self.deps.texts.t(self.lang, key).to_string()
+    }
+
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.deps.texts.fmt(self.lang, key, args)
+    }
+
+    /// Sends HTML (escaped by the caller) to this chat.
+    pub async fn say(&self, html: impl Into<String>) -> Result<Message, BotError> {
+        super::send_html(&self.bot, self.chat_id, html, None).await
+    }
+
+    pub async fn say_kb(
+        &self,
+        html: impl Into<String>,
+        keyboard: InlineKeyboardMarkup,
+    ) -> Result<Message, BotError> {
+        super::send_html(&self.bot, self.chat_id, html, Some(keyboard)).await
+    }
+
+    /// Several messages, in order (long lists).
+    pub async fn say_all(&self, parts: Vec<String>) -> HandlerResult {
+        for p in parts {
+            self.say(p).await?;
+        }
+        Ok(())
+    }
+
+    /// This chat's subscription, created on first use.
+    pub fn subscriber(&self) -> Result<Subscriber, BotError> {
+        let kind = if self.private {
+            ChatKind::Private
+        } else {
+            ChatKind::Group
+        };
+        Ok(self.deps.store.ensure_subscriber(
+            self.chat_id,
+            kind,
+            self.chat_title.as_deref(),
+            self.lang.code(),
+            now(),
+        )?)
+    }
+
+    /// This chat's subscription if there is one.
+    pub fn existing_subscriber(&self) -> Result<Option<Subscriber>, BotError> {
+        Ok(self.deps.store.subscriber(self.chat_id)?)
+    }
+
+    /// May this user change the chat's settings? Anyone in a private chat;
+    /// in a group, its admins.
+    pub async fn may_change_settings(&self) -> Result<bool, BotError> {
+        if self.private || self.anonymous_admin {
+            return Ok(true);
+        }
+        let Ok(user) = u64::try_from(self.user_id) else {
+            return Ok(false);
+        };
+        let member = self
+            .bot
+            .get_chat_member(ChatId(self.chat_id), UserId(user))
+            .await?;
+        Ok(member.is_privileged())
+    }
+
+    /// Writes one audit line.
+    pub fn audit(&self, action: &str, target: Option<&str>, detail: Option<&str>, allowed: bool) {
+        if let Err(e) = self
+            .deps
+            .store
+            .audit(self.user_id, action, target, detail, allowed, now())
+        {
+            log::error!("bot: audit {action} by {}: {e}", self.user_id);
+        }
+    }
+
+    /// The role a command or button needs, checked against the store; a
+    /// refusal is audited and answered.
+    pub fn allowed(&self, needed: Role, action: &str, target: Option<&str>) -> bool {
+        if self.role >= needed {
+            return true;
+        }
+        let detail = if needed == Role::Owner {
+            "refused: not an owner"
+        } else {
+            "refused: not a moderator"
+        };
+        log::warn!("bot: {action} by {} refused ({detail})", self.user_id);
+        self.audit(action, target, Some(detail), false);
+        false
+    }
+}
+
+fn user_id_of(user: &User) -> i64 {
+    i64::try_from(user.id.0).unwrap_or(i64::MAX)
+}
+
+/// The language for this chat: a group's setting, else the user's.
+fn chat_lang(
+    deps: &BotDeps,
+    chat_id: i64,
+    private: bool,
+    stored: Option<&str>,
+    user: &User,
+) -> Lang {
+    let user_lang = resolve_lang(stored, user.language_code.as_deref());
+    if private {
+        return user_lang;
+    }
+    match deps.store.subscriber(chat_id) {
+        Ok(Some(sub)) => Lang::from_code(&sub.language).unwrap_or(user_lang),
+        _ => user_lang,
+    }
+}
+
+/// Every message: commands, free text, anything else.
+pub(crate) async fn on_message(bot: BotT, msg: Message, me: Me, deps: BotDeps) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    let private = msg.chat.is_private();
+    let parsed = match msg.text().or(msg.caption()) {
+        Some(text) => commands::parse(text, me.username()),
+        None => Err(ParseError::NotACommand),
+    };
+    // In groups the bot speaks only when spoken to.
+    let silent = match &parsed {
+        Err(ParseError::OtherBot) => true,
+        Err(ParseError::NotACommand)
+        | Err(ParseError::Unknown {
+            addressed: false, ..
+        }) => !private,
+        _ => false,
+    };
+    let anonymous_admin = user.id.0 == GROUP_ANONYMOUS_BOT
+        && msg
+            .sender_chat
+            .as_ref()
+            .is_some_and(|c| c.id == msg.chat.id);
+    if silent || (user.is_bot && !anonymous_admin) {
+        return Ok(());
+    }
+    let user_id = user_id_of(user);
+    let stored = deps
+        .store
+        .touch_user(user_id, Some(&user.full_name()), None, now())?;
+    if stored.banned {
+        log::debug!("bot: ignoring banned user {user_id}");
+        return Ok(());
+    }
+    let chat_id = msg.chat.id.0;
+    let lang = chat_lang(&deps, chat_id, private, stored.language.as_deref(), user);
+    match deps.flood.check(user_id, Instant::now()) {
+        Verdict::Allow => {}
+        Verdict::Drop => return Ok(()),
+        Verdict::Warn => {
+            super::send_html(&bot, chat_id, deps.texts.t(lang, "bot.flood"), None).await?;
+            return Ok(());
+        }
+    }
+    let ctx = Ctx {
+        role: deps.role_of(user_id)?,
+        bot,
+        chat_id,
+        private,
+        chat_title: msg.chat.title().map(str::to_string),
+        user_id,
+        lang,
+        anonymous_admin,
+        reply_user: msg
+            .reply_to_message()
+            .and_then(|m| m.from.as_ref())
+            .map(user_id_of),
+        deps,
+    };
+    let result = match parsed {
+        Ok(inv) => run(&ctx, inv).await,
+        Err(ParseError::Unknown { name, .. }) => ctx
+            .say(ctx.fmt("bot.unknown_command", &[("command", &esc(&name))]))
+            .await
+            .map(drop),
+        Err(ParseError::TooLong { cmd, max }) => ctx
+            .say(ctx.fmt(
+                "bot.too_long",
+                &[("command", cmd.name()), ("max", &max.to_string())],
+            ))
+            .await
+            .map(drop),
+        Err(ParseError::NotACommand) | Err(ParseError::OtherBot) => {
+            ctx.say(ctx.t("bot.free_text")).await.map(drop)
+        }
+    };
+    if let Err(e) = &result {
+        log::error!("bot: chat {chat_id}: {e}");
+        let _ = ctx.say(ctx.t("bot.apology")).await;
+    }
+    result
+}
+
+/// Access checks, then the command.
+async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
+    let cmd = inv.cmd;
+    match cmd.access() {
+        Access::Moderator | Access::Owner => {
+            let needed = if cmd.access() == Access::Owner {
+                Role::Owner
+            } else {
+                Role::Moderator
+            };
+            if !ctx.allowed(needed, cmd.name(), None) {
+                ctx.say(ctx.t(if needed == Role::Owner {
+                    "bot.owners_only"
+                } else {
+                    "bot.moderators_only"
+                }))
+                .await?;
+                return Ok(());
+            }
+            if !ctx.private {
+                ctx.say(ctx.t("bot.private_only")).await?;
+                return Ok(());
+            }
+            ctx.audit(cmd.name(), None, Some(&short(&inv.args)), true);
+            moderation::run(ctx, inv).await
+        }
+        Access::Settings => {
+            if !ctx.may_change_settings().await? {
+                ctx.say(ctx.t("bot.admins_only")).await?;
+                return Ok(());
+            }
+            citizen::run(ctx, inv).await
+        }
+        Access::Everyone => citizen::run(ctx, inv).await,
+    }
+}
+
+/// At most 200 characters of arguments for the audit trail.
+fn short(args: &str) -> String {
+    args.chars().take(200).collect()
+}
+
+/// Every button press.
+pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> HandlerResult {
+    let user_id = user_id_of(&q.from);
+    let stored = deps
+        .store
+        .touch_user(user_id, Some(&q.from.full_name()), None, now())?;
+    if stored.banned {
+        return Ok(());
+    }
+    let Some(msg) = q.regular_message() else {
+        bot.answer_callback_query(q.id.clone()).await?;
+        return Ok(());
+    };
+    let private = msg.chat.is_private();
+    let chat_id = msg.chat.id.0;
+    let lang = chat_lang(&deps, chat_id, private, stored.language.as_deref(), &q.from);
+    match deps.flood.check(user_id, Instant::now()) {
+        Verdict::Allow => {}
+        Verdict::Drop => return Ok(()),
+        Verdict::Warn => {
+            bot.answer_callback_query(q.id.clone())
+                .text(deps.texts.t(lang, "bot.flood"))
+                .await?;
+            return Ok(());
+        }
+    }
+    let ctx = Ctx {
+        role: deps.role_of(user_id)?,
+        bot: bot.clone(),
+        chat_id,
+        private,
+        chat_title: msg.chat.title().map(str::to_string),
+        user_id,
+        lang,
+        anonymous_admin: false,
+        reply_user: None,
+        deps,
+    };
+    let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
+        log::warn!(
+            "bot: malformed callback data from {user_id}: {:?}",
+            q.data
+                .as_deref()
+                .map(|d| d.chars().take(80).collect::<String>())
+        );
+        bot.answer_callback_query(q.id.clone())
+            .text(ctx.t("bot.callback_invalid"))
+            .await?;
+        return Ok(());
+    };
+    if cb.is_staff() {
+        let target = match &cb {
+            Callback::Broadcast { id, .. } => Some(format!("broadcast {id}")),
+            _ => None,
+        };
+        if !ctx.allowed(Role::Moderator, cb.action(), target.as_deref()) {
+            bot.answer_callback_query(q.id.clone())
+                .text(ctx.t("bot.moderators_only"))
+                .show_alert(true)
+                .await?;
+            return Ok(());
+        }
+    } else if !ctx.may_change_settings().await? {
+        bot.answer_callback_query(q.id.clone())
+            .text(ctx.t("bot.admins_only"))
+            .await?;
+        return Ok(());
+    }
+    let result = match &cb {
+        Callback::Broadcast { id, confirm } => {
+            moderation::on_broadcast_button(&ctx, msg.id, *id, *confirm).await
+        }
+        other => citizen::on_button(&ctx, msg.id, other).await,
+    };
+    let answer = match &result {
+        Ok(Some(text)) => bot.answer_callback_query(q.id.clone()).text(text.clone()),
+        Ok(None) => bot.answer_callback_query(q.id.clone()),
+        Err(e) => {
+            log::error!("bot: callback in chat {chat_id}: {e}");
+            bot.answer_callback_query(q.id.clone())
+                .text(ctx.t("bot.apology"))
+        }
+    };
+    if let Err(e) = answer.await {
+        log::warn!("bot: answering a callback: {}", BotError::from(e));
+    }
+    result.map(drop)
+}
+
+/// The bot was blocked, kicked or let back in.
+pub(crate) async fn on_my_chat_member(upd: ChatMemberUpdated, deps: BotDeps) -> HandlerResult {
+    let chat_id = upd.chat.id.0;
+    let Some(sub) = deps.store.subscriber(chat_id)? else {
+        return Ok(());
+    };
+    if !upd.new_chat_member.is_present() && sub.status != SubStatus::Blocked {
+        log::info!("bot: chat {chat_id} removed or blocked the bot; subscription kept");
+        deps.store
+            .set_subscriber_status(chat_id, SubStatus::Blocked, now())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! A running bot for tests: the real dispatcher from `schema()` on the
+//! fake Telegram Bot API, with a temporary database.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use civic_digest::bot::{self, BotDeps, BotT, flood::FloodLimiter};
+use civic_digest::config::Config;
+use civic_digest::i18n::Texts;
+use civic_digest::sandbox::telegram::Limits as FakeLimits;
+use civic_digest::sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
+use civic_digest::store::{NewArticle, Store};
+use civic_digest::summarize::{Knowledge, Summary, TopicScore};
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::ShutdownToken;
+
+use super::test_config;
+
+/// How long a test waits for the bot.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Throttle limits that never slow a test down.
+pub fn fast_limits() -> Limits {
+    Limits {
+        messages_per_sec_chat: 1000,
+        messages_per_min_chat: 100_000,
+        messages_per_min_channel_or_supergroup: 100_000,
+        messages_per_sec_overall: 1000,
+    }
+}
+
+pub struct BotHarness {
+    pub dir: tempfile::TempDir,
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub tg: FakeTelegram,
+    /// A local news site, for `/addsource`.
+    pub site: NewsSite,
+    pub bot: BotT,
+    pub deps: BotDeps,
+    pub texts: Arc<Texts>,
+    shutdown: ShutdownToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Options for [`BotHarness::start`].
+pub struct Options {
+    pub owners: Vec<u64>,
+    pub flood: FloodLimiter,
+    pub follow_cap: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            owners: Vec::new(),
+            // generous: tests that are not about flooding never hit it
+            flood: FloodLimiter::new(1000, Duration::from_millis(1)),
+            follow_cap: bot::DEFAULT_FOLLOW_CAP,
+        }
+    }
+}
+
+impl BotHarness {
+    pub async fn start(opts: Options) -> BotHarness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = test_config(&dir);
+        config.moderator_ids = opts.owners.clone();
+        let store = Arc::new(Store::open(&config.database_path).expect("open store"));
+        let tg = FakeTelegram::start(FakeLimits::unlimited())
+            .await
+            .expect("start fake telegram");
+        let bot = bot::throttled(
+            teloxide::Bot::with_client(
+                "1000:test-token",
+                // reqwest honours HTTP_PROXY even for 127.0.0.1
+                teloxide::net::default_reqwest_settings()
+                    .no_proxy()
+                    .build()
+                    .expect("http client"),
+            )
+            .set_api_url(tg.api_url()),
+            fast_limits(),
+        );
+        let site = NewsSite::start().await.expect("start news site");
+        let texts = Arc::new(Texts::embedded());
+        let mut deps = BotDeps::new(
+            store.clone(),
+            Arc::new(RwLock::new(Knowledge::embedded())),
+            texts.clone(),
+            Arc::new(config.clone()),
+            Arc::new(tokio::sync::Notify::new()),
+        )
+        .expect("bot deps")
+        .with_flood(opts.flood);
+        deps.follow_cap = opts.follow_cap;
+        let mut dispatcher = bot::dispatcher(bot.clone(), deps.clone());
+        let shutdown = dispatcher.shutdown_token();
+        let task = tokio::spawn(async move { dispatcher.dispatch().await });
+        BotHarness {
+            dir,
+            config,
+            store,
+            tg,
+            site,
+            bot,
+            deps,
+            texts,
+            shutdown,
+            task,
+        }
+    }
+
+    /// A user writes in their private chat; waits for `replies` more bot
+    /// messages there and returns them.
+    pub async fn say(&self, user: &FakeUser, text: &str, replies: usize) -> Vec<SentMessage> {
+        self.say_in(&FakeChat::private(user), user, text, replies)
+            .await
+    }
+
+    pub async fn say_in(
+        &self,
+        chat: &FakeChat,
+        user: &FakeUser,
+        text: &str,
+        replies: usize,
+    ) -> Vec<SentMessage> {
+        let before = self.tg.sent(chat.id()).len();
+        self.tg.push_message(chat, user, text);
+        let ok = self
+            .tg
+            .wait_for_sent(chat.id(), before + replies, WAIT)
+            .await;
+        assert!(
+            ok,
+            "no {replies} replies to {text:?}; transcript:\n{}",
+            self.tg.transcript()
+        );
+        self.tg.sent(chat.id()).split_off(before)
+    }
+
+    /// Waits until every pushed update is taken and a little more, for
+    /// checks that nothing was sent.
+    pub async fn settle(&self) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.tg.pending_updates() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+
+    /// Waits until `cond` holds; panics after [`WAIT`].
+    pub async fn wait_until(&self, what: &str, cond: impl Fn() -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !cond() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}; transcript:\n{}",
+                self.tg.transcript()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A user taps a button under the bot message `message_id` in their
+    /// private chat; waits until the callback is answered and returns the
+    /// answer's text.
+    pub async fn tap(&self, user: &FakeUser, message_id: i32, data: &str) -> Option<String> {
+        self.tap_in(&FakeChat::private(user), user, message_id, data)
+            .await
+    }
+
+    pub async fn tap_in(
+        &self,
+        chat: &FakeChat,
+        user: &FakeUser,
+        message_id: i32,
+        data: &str,
+    ) -> Option<String> {
+        let before = self.tg.answered_callbacks().len();
+        self.tg.push_callback(chat, user, message_id, data);
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let answered = self.tg.answered_callbacks();
+            if answered.len() > before {
+                return answered[before].text.clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "callback {data:?} not answered; transcript:\n{}",
+                self.tg.transcript()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The current version of a message the bot sent.
+    pub fn message(&self, chat_id: i64, message_id: i32) -> SentMessage {
+        self.tg
+            .sent(chat_id)
+            .into_iter()
+            .find(|m| m.message_id == message_id)
+            .expect("message sent")
+    }
+
+    /// Stores an article with topics and regions, as the poller would.
+    pub fn add_article(
+        &self,
+        url: &str,
+        title: &str,
+        text: &str,
+        topics: &[&str],
+        regions: &[&str],
+    ) -> i64 {
+        let summary = Summary {
+            title: title.into(),
+            text: text.into(),
+            topics: topics
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TopicScore {
+                    id: t.to_string(),
+                    score: 1.0,
+                    primary: i == 0,
+                })
+                .collect(),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        };
+        self.add_summarized(url, summary)
+    }
+
+    /// Stores an article whose title and text are the summary's.
+    pub fn add_summarized(&self, url: &str, summary: Summary) -> i64 {
+        self.store
+            .insert_article(
+                &NewArticle {
+                    source_id: None,
+                    url: url.into(),
+                    canonical_url: None,
+                    title: summary.title.clone(),
+                    text: summary.text.clone(),
+                    published_at: None,
+                    language: "ru".into(),
+                    content_hash: format!("hash-{url}"),
+                    minhash: vec![0; 8],
+                    story_id: None,
+                    summary: Some(summary),
+                },
+                chrono::Utc::now().timestamp(),
+            )
+            .expect("insert article")
+            .expect("new article")
+    }
+
+    pub async fn stop(self) {
+        if let Ok(done) = self.shutdown.shutdown() {
+            let _ = tokio::time::timeout(Duration::from_secs(3), done).await;
+        }
+        self.task.abort();
+    }
+}
+
+/// A citizen with a Telegram language.
+pub fn user(id: u64, name: &str, lang: &str) -> FakeUser {
+    FakeUser::new(id, name).with_language(lang)
+}
