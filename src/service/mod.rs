@@ -10,6 +10,7 @@ use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
 
 pub mod metrics;
+pub mod run;
 
 /// The topic taxonomy and gazetteer: `data/` when it is there (edited
 /// without a rebuild), else the built-in copy; plus the keywords
