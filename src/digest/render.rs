@@ -223,7 +223,7 @@ pub fn render_digest(
         };
         let heading = format!(
             "{} <b>{}</b>\n",
-            texts.t(style.lang, &format!("emoji.{}", group.topic)),
+            escape(texts.t(style.lang, &format!("emoji.{}", group.topic))),
             escape(&topic_name)
         );
         for (i, e) in group.entries.iter().enumerate() {
