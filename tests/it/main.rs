@@ -5,5 +5,6 @@ mod bot;
 mod cli;
 mod deliver;
 mod digest;
+mod hardening;
 mod ingest;
 mod support;
