@@ -60,3 +60,344 @@ fn html_checker_rejects_unbalanced_and_unescaped_markup() {
         assert!(checks::check_html(bad).is_err(), "{bad}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------
+
+mod faults {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::process::Stdio;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use civic_digest::deliver::Sender;
+    use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
+    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest::sandbox::{NewsSite, Route};
+    use civic_digest::store::{NewMessage, OutKind, Store};
+    use tokio::sync::Notify;
+
+    pub const BIN: &str = env!("CARGO_BIN_EXE_civic-digest");
+
+    /// A small deterministic generator: the seed is printed, so a failing
+    /// run can be repeated.
+    pub struct Rng(u64);
+    impl Rng {
+        pub fn new() -> Rng {
+            let seed = std::env::var("HARDENING_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_nanos() as u64)
+                        .unwrap_or(7)
+                });
+            eprintln!("hardening: HARDENING_SEED={seed}");
+            Rng(seed | 1)
+        }
+        pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            lo + self.0 % (hi - lo + 1)
+        }
+    }
+
+    /// The binary with the environment of a test: no proxy, no token, our
+    /// data directory, loopback sources allowed, no politeness pause.
+    pub fn civic(db: &Path) -> tokio::process::Command {
+        let mut c = tokio::process::Command::new(BIN);
+        c.arg("--db")
+            .arg(db)
+            .env("ALLOW_PRIVATE_SOURCES", "true")
+            .env("HOST_DELAY_MS", "0")
+            .env("MAX_ARTICLES_PER_POLL", "1000")
+            .env("DATA_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data"))
+            .env("NO_PROXY", "*")
+            .env_remove("HTTP_PROXY")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("ALL_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("https_proxy")
+            .env_remove("TELOXIDE_TOKEN")
+            .env_remove("MODERATOR_IDS")
+            .kill_on_drop(true)
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn sql(db: &Path) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(db).expect("open db for checks");
+        c.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+        c
+    }
+
+    pub fn integrity(db: &Path) -> String {
+        sql(db)
+            .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+            .expect("integrity_check")
+    }
+
+    fn count(db: &Path, q: &str) -> i64 {
+        sql(db).query_row(q, [], |r| r.get(0)).expect(q)
+    }
+
+    const SOURCES: usize = 3;
+    const PER_SOURCE: usize = 40;
+
+    /// A site with `SOURCES` feeds of `PER_SOURCE` teasers each, every one
+    /// linking to its own article page (distinct text, so none is a
+    /// duplicate of another). Returns the sources file.
+    fn busy_site(site: &NewsSite, dir: &Path) -> std::path::PathBuf {
+        let places = ["Акмолинской", "Туркестанской", "Павлодарской", "Костанайской"];
+        let mut toml = String::new();
+        for s in 0..SOURCES {
+            let mut items = String::new();
+            for i in 0..PER_SOURCE {
+                let path = format!("/s{s}/news/{i}-akim-selo.html");
+                let place = places[(s + i) % places.len()];
+                let title = format!("Аким сельского округа №{s}{i} отчитался о работе");
+                let body: String = (0..6)
+                    .map(|p| {
+                        format!(
+                            "<p>В сельском округе №{s}{i} {place} области за {p} квартал \
+                             отремонтировали {n} километров дорог и {m} школ. Аким округа \
+                             рассказал жителям о бюджете на {y} год, о водопроводе и о \
+                             новой амбулатории, которую откроют в селе №{i}.</p>",
+                            n = i * 7 + p + s,
+                            m = i % 5 + p,
+                            y = 2026 + p
+                        )
+                    })
+                    .collect();
+                site.set(
+                    &path,
+                    Route::html(format!(
+                        "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+                    )),
+                );
+                items.push_str(&format!(
+                    "<item><title>{title}</title><link>{}</link><description>Коротко о работе…</description></item>",
+                    site.url(&path)
+                ));
+            }
+            let feed = format!("/s{s}/rss.xml");
+            site.set(
+                &feed,
+                Route::rss(format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>S{s}</title>{items}</channel></rss>"
+                )),
+            );
+            toml.push_str(&format!(
+                "[[source]]\nname = \"Site {s}\"\nurl = \"{}\"\nkind = \"feed\"\n\n",
+                site.url(&feed)
+            ));
+        }
+        let path = dir.join("sources.toml");
+        std::fs::write(&path, toml).expect("write sources");
+        path
+    }
+
+    fn ingest_args(sources: &Path) -> Vec<String> {
+        vec![
+            "ingest".into(),
+            "--once".into(),
+            "--sources".into(),
+            sources.to_string_lossy().into_owned(),
+        ]
+    }
+
+    /// SIGKILL at random points of `ingest --once`, again and again: the
+    /// database stays sound, and the run that finally completes stores
+    /// every article exactly once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ingest_killed_at_random_points_keeps_every_article_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        let site = NewsSite::start().await.expect("news site");
+        let sources = busy_site(&site, dir.path());
+        let mut rng = Rng::new();
+        let mut killed_midway = 0;
+        for round in 0..15 {
+            let mut child = civic(&db)
+                .args(ingest_args(&sources))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn ingest");
+            let wait = rng.range(5, 300);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            if child.try_wait().expect("try_wait").is_none() {
+                killed_midway += 1;
+            }
+            child.start_kill().ok();
+            child.wait().await.expect("wait");
+            if db.exists() {
+                assert_eq!(integrity(&db), "ok", "after kill {round} at {wait} ms");
+                assert_eq!(
+                    count(
+                        &db,
+                        "SELECT COUNT(*) FROM (SELECT url FROM articles GROUP BY url HAVING COUNT(*) > 1)"
+                    ),
+                    0,
+                    "an article stored twice after kill {round}"
+                );
+            }
+        }
+        assert!(killed_midway >= 5, "only {killed_midway} kills hit a running ingest");
+        let partial = count(&db, "SELECT COUNT(*) FROM articles");
+        let out = civic(&db)
+            .args(ingest_args(&sources))
+            .output()
+            .await
+            .expect("final ingest");
+        assert!(
+            out.status.success(),
+            "final ingest failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(integrity(&db), "ok");
+        let total = (SOURCES * PER_SOURCE) as i64;
+        assert_eq!(
+            count(&db, "SELECT COUNT(DISTINCT url) FROM articles"),
+            total,
+            "every article stored (partial runs had stored {partial})"
+        );
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM articles"), total);
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM articles_fts"),
+            total,
+            "the search index has each article once"
+        );
+    }
+
+    fn queue_broadcast(db: &Path, chats: std::ops::RangeInclusive<i64>) -> usize {
+        let store = Store::open(db).expect("open store");
+        let messages: Vec<NewMessage> = chats
+            .map(|chat| NewMessage {
+                chat_id: chat,
+                kind: OutKind::Broadcast,
+                batch: "hardening-1".into(),
+                part: 0,
+                text: format!("<b>Объявление</b> для чата {chat} &amp; всех").into(),
+                disable_preview: true,
+            })
+            .collect();
+        store.enqueue(&messages, 0).expect("enqueue")
+    }
+
+    fn run_cmd(db: &Path, fake: &FakeTelegram) -> tokio::process::Command {
+        let mut c = civic(db);
+        c.arg("run")
+            .env("TELOXIDE_TOKEN", "123:TEST")
+            .env("TELOXIDE_API_URL", fake.api_url().as_str())
+            .env("POLL_INTERVAL_SECS", "86400")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log_file(db));
+        c
+    }
+
+    /// Appends to `run.log` beside the database (shown when a check fails).
+    fn log_file(db: &Path) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(db.with_file_name("run.log"))
+            .expect("run log")
+    }
+
+    fn run_log(db: &Path) -> String {
+        std::fs::read_to_string(db.with_file_name("run.log")).unwrap_or_default()
+    }
+
+    fn sent_per_chat(fake: &FakeTelegram) -> HashMap<i64, usize> {
+        let mut counts = HashMap::new();
+        for m in fake.all_sent() {
+            *counts.entry(m.chat_id).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// `run` SIGKILLed at random points of a broadcast to 200 chats, then
+    /// restarted: every chat gets the message, the outbox ends all sent,
+    /// and the repeats are no more than the sends that were in flight at
+    /// the kills.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn broadcast_killed_at_random_points_loses_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        let fake = FakeTelegram::start(Limits::unlimited()).await.expect("fake telegram");
+        const CHATS: i64 = 200;
+        assert_eq!(queue_broadcast(&db, 1..=CHATS), CHATS as usize);
+        let mut rng = Rng::new();
+        let mut in_flight_at_kills = 0;
+        let mut kills_mid_broadcast = 0;
+        for round in 0..10 {
+            let before = fake.all_sent().len();
+            let mut child = run_cmd(&db, &fake).spawn().expect("spawn run");
+            // Let it start (open the store, start sending), then kill.
+            let wait = rng.range(150, 900);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            child.start_kill().ok();
+            child.wait().await.expect("wait");
+            assert_eq!(integrity(&db), "ok", "after kill {round} at {wait} ms");
+            let in_flight = count(&db, "SELECT COUNT(*) FROM outbox WHERE status = 'sending'");
+            let pending = count(&db, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
+            in_flight_at_kills += in_flight;
+            eprintln!(
+                "hardening: kill {round} at {wait} ms: {} sent in all, {pending} pending, {in_flight} in flight",
+                fake.all_sent().len()
+            );
+            if fake.all_sent().len() > before && pending + in_flight > 0 {
+                kills_mid_broadcast += 1;
+            }
+            if pending + in_flight == 0 {
+                break;
+            }
+        }
+        assert!(
+            kills_mid_broadcast >= 2,
+            "only {kills_mid_broadcast} kills hit a broadcast under way; log:\n{}",
+            run_log(&db)
+        );
+        // The last run goes to the end.
+        let mut child = run_cmd(&db, &fake).spawn().expect("spawn run");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = count(
+                &db,
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')",
+            );
+            if left == 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{left} messages never sent");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        child.start_kill().ok();
+        child.wait().await.expect("wait");
+        assert_eq!(integrity(&db), "ok");
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"),
+            0,
+            "every outbox message ends sent"
+        );
+        let counts = sent_per_chat(&fake);
+        let mut repeats = 0;
+        for chat in 1..=CHATS {
+            let n = counts.get(&chat).copied().unwrap_or(0);
+            assert!(n >= 1, "chat {chat} never got the broadcast");
+            repeats += n as i64 - 1;
+        }
+        assert_eq!(counts.len(), CHATS as usize, "no message to a chat not in the outbox");
+        assert!(
+            repeats <= in_flight_at_kills,
+            "{repeats} repeated sends, but only {in_flight_at_kills} were in flight at the kills"
+        );
+        eprintln!("hardening: broadcast: {repeats} repeats, {in_flight_at_kills} in flight at kills");
+    }
+}
