@@ -34,6 +34,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Poller, scheduler and bot in one process (needs TELOXIDE_TOKEN)
+    Run,
+    /// Offline end-to-end run: a local news site and Telegram sandbox; prints the chat transcript
+    Demo,
     /// Poll every enabled source once, store new articles, print one JSON line of counts
     Ingest {
         /// Poll once and exit (the only mode; `run` polls continuously)
@@ -155,6 +159,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         config.database_path = db;
     }
     match cli.command {
+        Command::Run => run_bot(config),
+        Command::Demo => demo(&config),
         Command::Ingest { once, sources } => {
             if !once {
                 bail!("ingest polls once: pass --once (the `run` command polls continuously)");
@@ -216,6 +222,28 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+fn run_bot(config: Config) -> Result<ExitCode> {
+    let service = service::run::Service::open(config)?;
+    let bot = service.telegram()?;
+    runtime()?.block_on(async move {
+        let shutdown = service::run::shutdown_on_signals();
+        std::sync::Arc::new(service).run(bot, shutdown).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(config: &Config) -> Result<ExitCode> {
+    let work = tempfile::tempdir().context("making a temporary directory for the demo database")?;
+    let started = std::time::Instant::now();
+    let transcript = runtime()?.block_on(service::demo::run_demo(&config.data_dir, work.path()))?;
+    println!("{transcript}");
+    println!(
+        "— demo finished in {:.1} s —",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn now() -> i64 {
