@@ -226,8 +226,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn run_bot(config: Config) -> Result<ExitCode> {
     let service = service::run::Service::open(config)?;
-    let bot = service.telegram()?;
+    seed_sources(&service.config, &service.store)?;
     runtime()?.block_on(async move {
+        // The Throttle adaptor starts its worker on the runtime.
+        let bot = service.telegram()?;
         let shutdown = service::run::shutdown_on_signals();
         std::sync::Arc::new(service).run(bot, shutdown).await
     })?;
@@ -258,12 +260,7 @@ fn open_store(config: &Config) -> Result<Arc<Store>> {
 
 /// On a database with no sources, the shipped list is added.
 fn seed_sources(config: &Config, store: &Store) -> Result<()> {
-    if store.list_sources()?.is_empty() {
-        let path = config.data_dir.join("sources.toml");
-        let list = sources::load_sources_file(&path)?;
-        let added = store.add_missing_sources(&list, now())?;
-        log::info!("sources: added {added} sources from {}", path.display());
-    }
+    service::seed_sources(config, store).map_err(anyhow::Error::msg)?;
     Ok(())
 }
 

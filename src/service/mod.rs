@@ -38,6 +38,20 @@ pub fn load_knowledge(config: &Config, store: &Store) -> Knowledge {
     kb
 }
 
+/// On a database with no sources, the shipped `data/sources.toml` is added.
+pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, String> {
+    if !store.list_sources().map_err(|e| e.to_string())?.is_empty() {
+        return Ok(0);
+    }
+    let path = config.data_dir.join("sources.toml");
+    let list = crate::ingest::sources::load_sources_file(&path).map_err(|e| e.to_string())?;
+    let added = store
+        .add_missing_sources(&list, chrono::Utc::now().timestamp())
+        .map_err(|e| e.to_string())?;
+    log::info!("sources: added {added} sources from {}", path.display());
+    Ok(added)
+}
+
 /// The bot's texts: `data/i18n/` when it is there, else the built-in copy.
 pub fn load_texts(config: &Config) -> Texts {
     Texts::load(&config.data_dir.join("i18n")).unwrap_or_else(|e| {

@@ -6,4 +6,5 @@ mod cli;
 mod deliver;
 mod digest;
 mod ingest;
+mod service;
 mod support;
