@@ -123,6 +123,9 @@ impl Service {
         bot: BotT,
         shutdown: watch::Receiver<bool>,
     ) -> Result<(), ServiceError> {
+        if !wait_for_telegram(&bot, shutdown.clone()).await {
+            return Ok(());
+        }
         let store = self.store.clone();
         let deps = BotDeps::new(
             store.clone(),
@@ -213,6 +216,7 @@ impl Service {
 
         // The dispatcher: long polling; stopped through its shutdown token,
         // which lets it confirm the last updates it handled.
+        let dispatcher_bot = bot.clone();
         let mut dispatcher = bot::dispatcher(bot, deps);
         let token = dispatcher.shutdown_token();
         let mut stop_rx = shutdown.clone();
@@ -227,8 +231,36 @@ impl Service {
                 done.await;
             }
         });
-        log::info!("run: bot started");
-        dispatcher.dispatch().await;
+        match &self.config.webhook_url {
+            None => {
+                log::info!("run: bot started (long polling)");
+                dispatcher.dispatch().await;
+            }
+            Some(url) => {
+                let mut options = teloxide::update_listeners::webhooks::Options::new(
+                    self.config.webhook_addr,
+                    url.clone(),
+                );
+                if let Some(secret) = &self.config.webhook_secret {
+                    options = options.secret_token(secret.expose().to_string());
+                }
+                let listener = teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
+                    .await
+                    .map_err(|e| BotError::Telegram(e))?;
+                log::info!(
+                    "run: bot started (webhook on {}, Telegram posts to {url})",
+                    self.config.webhook_addr
+                );
+                dispatcher
+                    .dispatch_with_listener(
+                        listener,
+                        teloxide::error_handlers::LoggingErrorHandler::with_custom_text(
+                            "run: webhook",
+                        ),
+                    )
+                    .await;
+            }
+        }
         while let Some(result) = tasks.join_next().await {
             if let Err(e) = result {
                 log::error!("run: a task failed: {}", redact_tokens(&e.to_string()));
@@ -285,6 +317,36 @@ impl Service {
                 return;
             }
         }
+    }
+}
+
+/// Waits until Telegram answers `getMe`, retrying with back-off while it is
+/// unreachable. False when shutdown came first.
+async fn wait_for_telegram(bot: &BotT, mut shutdown: watch::Receiver<bool>) -> bool {
+    use teloxide::prelude::Requester;
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => {
+                log::info!("run: connected to Telegram as @{}", me.username());
+                return true;
+            }
+            Err(e) => {
+                log::warn!(
+                    "run: Telegram is unreachable ({}); trying again in {}s",
+                    redact_tokens(&e.to_string()),
+                    wait.as_secs()
+                );
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return false;
+        }
+        wait = (wait * 2).min(Duration::from_secs(60));
     }
 }
 

@@ -258,3 +258,59 @@ async fn run_without_a_token_says_how_to_get_one() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("@BotFather") && err.contains("demo"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_receives_updates_with_the_secret_token() {
+    let h = Harness::new().await;
+    let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/telegram");
+    let mut child = tokio::process::Command::new(BIN)
+        .arg("run")
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", fake.api_url().as_str())
+        .env("DATABASE_PATH", &h.config.database_path)
+        .env("DATA_DIR", data_path("../../data"))
+        .env("WEBHOOK_URL", &url)
+        .env("WEBHOOK_ADDR", format!("127.0.0.1:{port}"))
+        .env("WEBHOOK_SECRET", "demo-secret_42")
+        .env("ALLOW_PRIVATE_SOURCES", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if fake.webhook().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        fake.webhook(),
+        Some((url.clone(), Some("demo-secret_42".to_string())))
+    );
+    // A forged update without the secret is refused.
+    let forged = reqwest::Client::new()
+        .post(&url)
+        .body("{}")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(forged.status().is_client_error(), "{}", forged.status());
+    // A real one, posted by Telegram with the secret, is answered.
+    let user = civic_digest::sandbox::telegram::FakeUser::new(777, "Dana").with_language("en");
+    fake.push_message(
+        civic_digest::sandbox::telegram::FakeChat::private(&user),
+        &user,
+        "/help",
+    );
+    assert!(
+        fake.wait_for_sent(777, 1, Duration::from_secs(15)).await,
+        "the bot answered through the webhook"
+    );
+    assert!(fake.sent(777)[0].plain_text.contains("/topics"));
+    let (clean, logs) = sigterm_and_wait(&mut child).await;
+    assert!(clean, "{logs}");
+}
