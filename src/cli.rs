@@ -34,6 +34,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Poller, scheduler and bot in one process (needs TELOXIDE_TOKEN)
+    Run,
+    /// Offline end-to-end run: a local news site and Telegram sandbox; prints the chat transcript
+    Demo,
     /// Poll every enabled source once, store new articles, print one JSON line of counts
     Ingest {
         /// Poll once and exit (the only mode; `run` polls continuously)
@@ -155,6 +159,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         config.database_path = db;
     }
     match cli.command {
+        Command::Run => run_bot(config),
+        Command::Demo => demo(&config),
         Command::Ingest { once, sources } => {
             if !once {
                 bail!("ingest polls once: pass --once (the `run` command polls continuously)");
@@ -218,6 +224,30 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+fn run_bot(config: Config) -> Result<ExitCode> {
+    let service = service::run::Service::open(config)?;
+    seed_sources(&service.config, &service.store)?;
+    runtime()?.block_on(async move {
+        // The Throttle adaptor starts its worker on the runtime.
+        let bot = service.telegram()?;
+        let shutdown = service::run::shutdown_on_signals();
+        std::sync::Arc::new(service).run(bot, shutdown).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(config: &Config) -> Result<ExitCode> {
+    let work = tempfile::tempdir().context("making a temporary directory for the demo database")?;
+    let started = std::time::Instant::now();
+    let transcript = runtime()?.block_on(service::demo::run_demo(&config.data_dir, work.path()))?;
+    println!("{transcript}");
+    println!(
+        "— demo finished in {:.1} s —",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -230,12 +260,7 @@ fn open_store(config: &Config) -> Result<Arc<Store>> {
 
 /// On a database with no sources, the shipped list is added.
 fn seed_sources(config: &Config, store: &Store) -> Result<()> {
-    if store.list_sources()?.is_empty() {
-        let path = config.data_dir.join("sources.toml");
-        let list = sources::load_sources_file(&path)?;
-        let added = store.add_missing_sources(&list, now())?;
-        log::info!("sources: added {added} sources from {}", path.display());
-    }
+    service::seed_sources(config, store).map_err(anyhow::Error::msg)?;
     Ok(())
 }
 

@@ -80,6 +80,14 @@ pub struct Config {
     pub max_source_failures: u32,
     /// `MAX_ARTICLES_PER_POLL`: article pages fetched per source per poll.
     pub max_articles_per_poll: usize,
+    /// `WEBHOOK_URL`: the public HTTPS address Telegram posts updates to;
+    /// unset: long polling.
+    pub webhook_url: Option<url::Url>,
+    /// `WEBHOOK_ADDR`: where the webhook server listens.
+    pub webhook_addr: SocketAddr,
+    /// `WEBHOOK_SECRET`: the secret token Telegram sends with each update;
+    /// unset: a random one per start.
+    pub webhook_secret: Option<Secret>,
 }
 
 impl Default for Config {
@@ -98,6 +106,9 @@ impl Default for Config {
             host_delay: Duration::from_millis(1000),
             max_source_failures: 8,
             max_articles_per_poll: 30,
+            webhook_url: None,
+            webhook_addr: SocketAddr::from(([0, 0, 0, 0], 8443)),
+            webhook_secret: None,
         }
     }
 }
@@ -163,6 +174,34 @@ impl Config {
         }
         if let Some(v) = get("MAX_ARTICLES_PER_POLL") {
             c.max_articles_per_poll = parse_num("MAX_ARTICLES_PER_POLL", &v, 1, 1000)? as usize;
+        }
+        if let Some(v) = get("WEBHOOK_URL") {
+            c.webhook_url = Some(url::Url::parse(&v).map_err(|e| ConfigError {
+                var: "WEBHOOK_URL",
+                message: format!("{e}; expected the public HTTPS address of the bot, e.g. https://bot.example.kz/telegram"),
+            })?);
+        }
+        if let Some(v) = get("WEBHOOK_ADDR") {
+            c.webhook_addr = v.parse().map_err(|_| ConfigError {
+                var: "WEBHOOK_ADDR",
+                message: format!(
+                    "{v:?} is not an address; expected HOST:PORT such as 0.0.0.0:8443"
+                ),
+            })?;
+        }
+        if let Some(v) = get("WEBHOOK_SECRET") {
+            if v.len() > 256
+                || !v
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+            {
+                return Err(ConfigError {
+                    var: "WEBHOOK_SECRET",
+                    message: "1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+                        .into(),
+                });
+            }
+            c.webhook_secret = Some(Secret::new(v));
         }
         Ok(c)
     }

@@ -9,6 +9,7 @@ use crate::ingest::poller::{ArticleDraft, PollError, Poller, Summarizer};
 use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
 
+pub mod demo;
 pub mod metrics;
 pub mod run;
 
@@ -35,6 +36,20 @@ pub fn load_knowledge(config: &Config, store: &Store) -> Knowledge {
         Err(e) => log::warn!("summarize: cannot read moderator keywords: {e}"),
     }
     kb
+}
+
+/// On a database with no sources, the shipped `data/sources.toml` is added.
+pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, String> {
+    if !store.list_sources().map_err(|e| e.to_string())?.is_empty() {
+        return Ok(0);
+    }
+    let path = config.data_dir.join("sources.toml");
+    let list = crate::ingest::sources::load_sources_file(&path).map_err(|e| e.to_string())?;
+    let added = store
+        .add_missing_sources(&list, chrono::Utc::now().timestamp())
+        .map_err(|e| e.to_string())?;
+    log::info!("sources: added {added} sources from {}", path.display());
+    Ok(added)
 }
 
 /// The bot's texts: `data/i18n/` when it is there, else the built-in copy.

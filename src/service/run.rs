@@ -50,6 +50,8 @@ pub struct Service {
     pub texts: Arc<Texts>,
     pub wake_sender: Arc<Notify>,
     pub counters: Arc<Counters>,
+    /// How often due digests are looked for.
+    pub scheduler_tick: Duration,
 }
 
 impl Service {
@@ -65,12 +67,17 @@ impl Service {
             texts,
             wake_sender: Arc::new(Notify::new()),
             counters: Arc::new(Counters::default()),
+            scheduler_tick: SCHEDULER_TICK,
         })
     }
 
     /// A Bot API client for the configured token and API URL.
     pub fn telegram(&self) -> Result<BotT, ServiceError> {
-        let token = self.config.telegram_token.as_ref().ok_or(ServiceError::NoToken)?;
+        let token = self
+            .config
+            .telegram_token
+            .as_ref()
+            .ok_or(ServiceError::NoToken)?;
         let mut bot = teloxide::Bot::new(token.expose());
         if let Some(url) = &self.config.telegram_api_url {
             bot = bot.set_api_url(url.clone());
@@ -89,7 +96,11 @@ impl Service {
             .iter()
             .filter(|u| !u.banned)
             .map(|u| {
-                let lang = u.language.as_deref().and_then(Lang::from_code).unwrap_or_default();
+                let lang = u
+                    .language
+                    .as_deref()
+                    .and_then(Lang::from_code)
+                    .unwrap_or_default();
                 NewMessage {
                     chat_id: u.user_id,
                     kind: OutKind::Notice,
@@ -107,38 +118,79 @@ impl Service {
     }
 
     /// Runs everything until `shutdown` turns true.
-    pub async fn run(self: Arc<Self>, bot: BotT, shutdown: watch::Receiver<bool>) -> Result<(), ServiceError> {
+    pub async fn run(
+        self: Arc<Self>,
+        bot: BotT,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<(), ServiceError> {
+        if !wait_for_telegram(&bot, shutdown.clone()).await {
+            return Ok(());
+        }
         let store = self.store.clone();
-        let deps = BotDeps::new(store.clone(), self.kb.clone(), self.texts.clone(), self.config.clone(), self.wake_sender.clone())?;
+        let deps = BotDeps::new(
+            store.clone(),
+            self.kb.clone(),
+            self.texts.clone(),
+            self.config.clone(),
+            self.wake_sender.clone(),
+        )?;
         if let Err(e) = bot::set_commands(&bot, &deps).await {
             log::warn!("run: could not set the command menus: {e}");
         }
 
         // Poller: moderators hear when a source is paused and when it recovers.
         let events_service = self.clone();
-        let poller = Arc::new(super::poller(store.clone(), &self.config, self.kb.clone())?.with_events(Box::new(
-            move |event| {
-                let esc = |s: &str| crate::digest::render::escape(s);
-                match event {
-                    SourceEvent::Paused { source_id, name, failures, reason } => events_service.notify_staff(
-                        "notice.source_paused",
-                        &[("id", &source_id.to_string()), ("name", &esc(&name)), ("failures", &failures.to_string()), ("reason", &esc(&reason))],
-                    ),
-                    SourceEvent::Recovered { source_id, name, failures } => events_service.notify_staff(
-                        "notice.source_recovered",
-                        &[("id", &source_id.to_string()), ("name", &esc(&name)), ("failures", &failures.to_string())],
-                    ),
-                }
-            },
-        )));
+        let poller = Arc::new(
+            super::poller(store.clone(), &self.config, self.kb.clone())?.with_events(Box::new(
+                move |event| {
+                    let esc = |s: &str| crate::digest::render::escape(s);
+                    match event {
+                        SourceEvent::Paused {
+                            source_id,
+                            name,
+                            failures,
+                            reason,
+                        } => events_service.notify_staff(
+                            "notice.source_paused",
+                            &[
+                                ("id", &source_id.to_string()),
+                                ("name", &esc(&name)),
+                                ("failures", &failures.to_string()),
+                                ("reason", &esc(&reason)),
+                            ],
+                        ),
+                        SourceEvent::Recovered {
+                            source_id,
+                            name,
+                            failures,
+                        } => events_service.notify_staff(
+                            "notice.source_recovered",
+                            &[
+                                ("id", &source_id.to_string()),
+                                ("name", &esc(&name)),
+                                ("failures", &failures.to_string()),
+                            ],
+                        ),
+                    }
+                },
+            )),
+        );
 
-        let sender = Arc::new(Sender::new(bot.clone(), store.clone(), self.wake_sender.clone()));
+        let sender = Arc::new(Sender::new(
+            bot.clone(),
+            store.clone(),
+            self.wake_sender.clone(),
+        ));
         let mut tasks = tokio::task::JoinSet::new();
 
         if let Some(addr) = self.config.metrics_addr {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| ServiceError::Metrics { addr: addr.to_string(), message: e.to_string() })?;
+            let listener =
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| ServiceError::Metrics {
+                        addr: addr.to_string(),
+                        message: e.to_string(),
+                    })?;
             let ingest_poller = poller.clone();
             let state = MetricsState {
                 store: store.clone(),
@@ -164,6 +216,7 @@ impl Service {
 
         // The dispatcher: long polling; stopped through its shutdown token,
         // which lets it confirm the last updates it handled.
+        let dispatcher_bot = bot.clone();
         let mut dispatcher = bot::dispatcher(bot, deps);
         let token = dispatcher.shutdown_token();
         let mut stop_rx = shutdown.clone();
@@ -178,8 +231,36 @@ impl Service {
                 done.await;
             }
         });
-        log::info!("run: bot started");
-        dispatcher.dispatch().await;
+        match &self.config.webhook_url {
+            None => {
+                log::info!("run: bot started (long polling)");
+                dispatcher.dispatch().await;
+            }
+            Some(url) => {
+                let mut options = teloxide::update_listeners::webhooks::Options::new(
+                    self.config.webhook_addr,
+                    url.clone(),
+                );
+                if let Some(secret) = &self.config.webhook_secret {
+                    options = options.secret_token(secret.expose().to_string());
+                }
+                let listener = teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
+                    .await
+                    .map_err(|e| BotError::Telegram(e))?;
+                log::info!(
+                    "run: bot started (webhook on {}, Telegram posts to {url})",
+                    self.config.webhook_addr
+                );
+                dispatcher
+                    .dispatch_with_listener(
+                        listener,
+                        teloxide::error_handlers::LoggingErrorHandler::with_custom_text(
+                            "run: webhook",
+                        ),
+                    )
+                    .await;
+            }
+        }
         while let Some(result) = tasks.join_next().await {
             if let Err(e) = result {
                 log::error!("run: a task failed: {}", redact_tokens(&e.to_string()));
@@ -197,23 +278,38 @@ impl Service {
             let now = chrono::Utc::now().timestamp();
             let result = {
                 let kb = self.kb.read().unwrap_or_else(|e| e.into_inner());
-                let digester = Digester { store: &self.store, texts: &self.texts, names: &*kb, cap: 5 };
+                let digester = Digester {
+                    store: &self.store,
+                    texts: &self.texts,
+                    names: &*kb,
+                    cap: 5,
+                };
                 digester.run_due(now)
             };
             match result {
                 Ok(r) => {
                     self.counters.digest_runs.fetch_add(1, Relaxed);
                     if r.digests > 0 {
-                        self.counters.digests_queued.fetch_add(r.digests as u64, Relaxed);
-                        self.counters.digest_messages_queued.fetch_add(r.messages as u64, Relaxed);
-                        log::info!("digest: run: {} due, {} digests, {} messages, {} empty", r.due, r.digests, r.messages, r.empty);
+                        self.counters
+                            .digests_queued
+                            .fetch_add(r.digests as u64, Relaxed);
+                        self.counters
+                            .digest_messages_queued
+                            .fetch_add(r.messages as u64, Relaxed);
+                        log::info!(
+                            "digest: run: {} due, {} digests, {} messages, {} empty",
+                            r.due,
+                            r.digests,
+                            r.messages,
+                            r.empty
+                        );
                         self.wake_sender.notify_one();
                     }
                 }
                 Err(e) => log::error!("digest: run failed: {e}"),
             }
             tokio::select! {
-                _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+                _ = tokio::time::sleep(self.scheduler_tick) => {}
                 _ = shutdown.changed() => {}
             }
             if *shutdown.borrow() {
@@ -224,21 +320,52 @@ impl Service {
     }
 }
 
+/// Waits until Telegram answers `getMe`, retrying with back-off while it is
+/// unreachable. False when shutdown came first.
+async fn wait_for_telegram(bot: &BotT, mut shutdown: watch::Receiver<bool>) -> bool {
+    use teloxide::prelude::Requester;
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => {
+                log::info!("run: connected to Telegram as @{}", me.username());
+                return true;
+            }
+            Err(e) => {
+                log::warn!(
+                    "run: Telegram is unreachable ({}); trying again in {}s",
+                    redact_tokens(&e.to_string()),
+                    wait.as_secs()
+                );
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return false;
+        }
+        wait = (wait * 2).min(Duration::from_secs(60));
+    }
+}
+
 /// A shutdown signal that turns true on SIGTERM or Ctrl-C.
 pub fn shutdown_on_signals() -> watch::Receiver<bool> {
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         #[cfg(unix)]
         {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(e) => {
-                    log::error!("run: cannot listen for SIGTERM: {e}");
-                    let _ = tokio::signal::ctrl_c().await;
-                    let _ = tx.send(true);
-                    return;
-                }
-            };
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        log::error!("run: cannot listen for SIGTERM: {e}");
+                        let _ = tokio::signal::ctrl_c().await;
+                        let _ = tx.send(true);
+                        return;
+                    }
+                };
             tokio::select! {
                 _ = term.recv() => log::info!("run: SIGTERM"),
                 _ = tokio::signal::ctrl_c() => log::info!("run: Ctrl-C"),

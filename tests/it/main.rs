@@ -7,4 +7,5 @@ mod deliver;
 mod digest;
 mod hardening;
 mod ingest;
+mod service;
 mod support;

@@ -374,6 +374,15 @@ struct Inner {
     sends_overall: VecDeque<Instant>,
     sends_per_chat: HashMap<i64, VecDeque<Instant>>,
     transcript: Vec<String>,
+    /// Set by setWebhook: updates are POSTed there (with the secret token
+    /// header) instead of waiting for getUpdates.
+    webhook: Option<Webhook>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Webhook {
+    pub(crate) url: String,
+    pub(crate) secret_token: Option<String>,
 }
 
 struct Shared {
@@ -430,11 +439,17 @@ impl FakeTelegram {
                 sends_overall: VecDeque::new(),
                 sends_per_chat: HashMap::new(),
                 transcript: Vec::new(),
+                webhook: None,
             }),
             updates_changed: Notify::new(),
             sent_changed: Notify::new(),
         });
-        let task = tokio::spawn(server::serve(listener, shared.clone()));
+        let pump = tokio::spawn(webhook_pump(shared.clone()));
+        let server = server::serve(listener, shared.clone());
+        let task = tokio::spawn(async move {
+            server.await;
+            pump.abort();
+        });
         log::info!("sandbox: telegram: fake Bot API listening on {addr}");
         Ok(FakeTelegram { addr, shared, task })
     }
@@ -711,6 +726,64 @@ impl FakeTelegram {
             out.push('\n');
         }
         out
+    }
+}
+
+/// While a webhook is set, POSTs each update to it in order, with the
+/// secret token header; an update the bot does not accept with a 2xx is
+/// tried again.
+async fn webhook_pump(shared: Arc<Shared>) {
+    let client = reqwest::Client::new();
+    loop {
+        let notified = shared.updates_changed.notified();
+        let next = {
+            let inner = shared.lock();
+            inner
+                .webhook
+                .clone()
+                .and_then(|w| inner.updates.front().cloned().map(|u| (w, u)))
+        };
+        let Some((hook, (id, update))) = next else {
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            }
+            continue;
+        };
+        let mut request = client.post(&hook.url).json(&update);
+        if let Some(secret) = &hook.secret_token {
+            request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        match request.send().await {
+            Ok(resp) if resp.status().is_success() => {
+                let mut inner = shared.lock();
+                if inner.updates.front().map(|u| u.0) == Some(id) {
+                    inner.updates.pop_front();
+                }
+            }
+            Ok(resp) => {
+                log::debug!(
+                    "sandbox: telegram: webhook answered {} to update {id}",
+                    resp.status()
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => {
+                log::debug!("sandbox: telegram: webhook unreachable: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+impl FakeTelegram {
+    /// The webhook the bot set, if any: (url, secret token).
+    pub fn webhook(&self) -> Option<(String, Option<String>)> {
+        self.shared
+            .lock()
+            .webhook
+            .clone()
+            .map(|w| (w.url, w.secret_token))
     }
 }
 

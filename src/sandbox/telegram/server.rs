@@ -281,6 +281,13 @@ fn object(params: &Params, key: &str, what: &str) -> Result<Option<Value>, ApiEr
 async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
     let name = method.to_ascii_lowercase();
     if name == "getupdates" {
+        if shared.lock().webhook.is_some() {
+            return Err(ApiError {
+                code: 409,
+                description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".into(),
+                parameters: None,
+            });
+        }
         return get_updates(shared, params).await;
     }
     let (reply, sent) = {
@@ -302,10 +309,36 @@ async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
                 if boolean(params, "drop_pending_updates") {
                     inner.updates.clear();
                 }
+                inner.webhook = None;
                 Ok(json!(true))
             }
+            "setwebhook" => match params
+                .get("url")
+                .and_then(|v| v.as_str())
+                .filter(|u| !u.is_empty())
+            {
+                Some(url) => {
+                    if boolean(params, "drop_pending_updates") {
+                        inner.updates.clear();
+                    }
+                    let secret_token = params
+                        .get("secret_token")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string);
+                    inner.webhook = Some(super::Webhook {
+                        url: url.to_string(),
+                        secret_token,
+                    });
+                    shared.updates_changed.notify_waiters();
+                    Ok(json!(true))
+                }
+                None => {
+                    inner.webhook = None;
+                    Ok(json!(true))
+                }
+            },
             "getwebhookinfo" => Ok(json!({
-                "url": "",
+                "url": inner.webhook.as_ref().map(|w| w.url.clone()).unwrap_or_default(),
                 "has_custom_certificate": false,
                 "pending_update_count": inner.updates.len(),
             })),
