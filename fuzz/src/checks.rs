@@ -140,7 +140,10 @@ pub fn commands_and_callbacks(data: &[u8]) {
         }
         if let Some(cb) = Callback::decode(line) {
             let data = cb.encode();
-            assert!(data.len() <= MAX_CALLBACK_BYTES, "callback {data:?} too long");
+            assert!(
+                data.len() <= MAX_CALLBACK_BYTES,
+                "callback {data:?} too long"
+            );
             assert_eq!(Callback::decode(&data), Some(cb), "callback round trip");
         }
     }
@@ -190,7 +193,8 @@ pub fn candidates(data: &[u8]) -> Vec<Candidate> {
                 topics: vec![(topic, 0.9, true)],
                 regions: vec![region],
                 people: vec![field(k + 4)],
-                quote: (b % 3 != 0).then(|| (field(k + 3), Some(field(k + 4)).filter(|_| b % 2 == 1))),
+                quote: (b % 3 != 0)
+                    .then(|| (field(k + 3), Some(field(k + 4)).filter(|_| b % 2 == 1))),
                 key_sentence: Some(field(k + 5)),
             }
         })
@@ -237,7 +241,10 @@ pub fn render(data: &[u8]) {
 /// One Telegram HTML message: within 4096 UTF-16 units, tags balanced.
 pub fn check_message(m: &str) {
     let units = m.encode_utf16().count();
-    assert!(units <= MAX_MESSAGE_UNITS, "message of {units} UTF-16 units");
+    assert!(
+        units <= MAX_MESSAGE_UNITS,
+        "message of {units} UTF-16 units"
+    );
     if let Err(e) = check_html(m) {
         panic!("bad HTML ({e}) in message:\n{m}");
     }

@@ -131,7 +131,8 @@ mod faults {
 
     pub fn sql(db: &Path) -> rusqlite::Connection {
         let c = rusqlite::Connection::open(db).expect("open db for checks");
-        c.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+        c.busy_timeout(Duration::from_secs(5))
+            .expect("busy timeout");
         c
     }
 
@@ -152,7 +153,12 @@ mod faults {
     /// linking to its own article page (distinct text, so none is a
     /// duplicate of another). Returns the sources file.
     fn busy_site(site: &NewsSite, dir: &Path) -> std::path::PathBuf {
-        let places = ["Акмолинской", "Туркестанской", "Павлодарской", "Костанайской"];
+        let places = [
+            "Акмолинской",
+            "Туркестанской",
+            "Павлодарской",
+            "Костанайской",
+        ];
         let mut toml = String::new();
         for s in 0..SOURCES {
             let mut items = String::new();
@@ -247,7 +253,10 @@ mod faults {
                 );
             }
         }
-        assert!(killed_midway >= 5, "only {killed_midway} kills hit a running ingest");
+        assert!(
+            killed_midway >= 5,
+            "only {killed_midway} kills hit a running ingest"
+        );
         let partial = count(&db, "SELECT COUNT(*) FROM articles");
         let out = civic(&db)
             .args(ingest_args(&sources))
@@ -330,7 +339,9 @@ mod faults {
     async fn broadcast_killed_at_random_points_loses_nothing() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("civic.db");
-        let fake = FakeTelegram::start(Limits::unlimited()).await.expect("fake telegram");
+        let fake = FakeTelegram::start(Limits::unlimited())
+            .await
+            .expect("fake telegram");
         const CHATS: i64 = 200;
         assert_eq!(queue_broadcast(&db, 1..=CHATS), CHATS as usize);
         let mut rng = Rng::new();
@@ -393,11 +404,299 @@ mod faults {
             assert!(n >= 1, "chat {chat} never got the broadcast");
             repeats += n as i64 - 1;
         }
-        assert_eq!(counts.len(), CHATS as usize, "no message to a chat not in the outbox");
+        assert_eq!(
+            counts.len(),
+            CHATS as usize,
+            "no message to a chat not in the outbox"
+        );
         assert!(
             repeats <= in_flight_at_kills,
             "{repeats} repeated sends, but only {in_flight_at_kills} were in flight at the kills"
         );
-        eprintln!("hardening: broadcast: {repeats} repeats, {in_flight_at_kills} in flight at kills");
+        eprintln!(
+            "hardening: broadcast: {repeats} repeats, {in_flight_at_kills} in flight at kills"
+        );
+    }
+
+    fn no_proxy_bot(url: url::Url) -> teloxide::Bot {
+        teloxide::Bot::with_client(
+            "123:TEST",
+            teloxide::net::default_reqwest_settings()
+                .no_proxy()
+                .build()
+                .expect("http client"),
+        )
+        .set_api_url(url)
+    }
+
+    /// Telegram unreachable (a closed port, then 502s for many rounds of
+    /// back-off, each round standing for the wait having passed): nothing
+    /// is sent, nothing is given up, the back-off grows; once Telegram is
+    /// back every chat gets its message exactly once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn telegram_down_for_long_then_back_loses_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        const CHATS: i64 = 20;
+        queue_broadcast(&db, 1..=CHATS);
+        let store = Arc::new(Store::open(&db).expect("open store"));
+        let now = || chrono::Utc::now().timestamp();
+        let waits = |db: &Path| -> Vec<i64> {
+            let c = sql(db);
+            let mut st = c
+                .prepare("SELECT next_attempt_at FROM outbox WHERE status = 'pending'")
+                .expect("prepare");
+            st.query_map([], |r| r.get::<_, i64>(0))
+                .expect("query")
+                .map(|r| r.expect("row") - now())
+                .collect()
+        };
+        let time_passes = |db: &Path| {
+            sql(db)
+                .execute(
+                    "UPDATE outbox SET next_attempt_at = 0 WHERE status = 'pending'",
+                    [],
+                )
+                .expect("advance the clock");
+        };
+
+        // A closed port: connection refused.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = closed.local_addr().expect("addr");
+        drop(closed);
+        let url = url::Url::parse(&format!("http://{addr}/")).expect("url");
+        let sender = Sender::new(no_proxy_bot(url), store.clone(), Arc::new(Notify::new()));
+        assert_eq!(sender.drain_once().await.expect("drain"), CHATS as usize);
+        let w = waits(&db);
+        assert_eq!(w.len(), CHATS as usize, "every message back in the queue");
+        assert!(w.iter().all(|s| *s > 0), "retries wait: {w:?}");
+        time_passes(&db);
+
+        // Then 502 Bad Gateway, round after round.
+        let fake = FakeTelegram::start(Limits::unlimited())
+            .await
+            .expect("fake telegram");
+        fake.set_unavailable(true);
+        let sender = Sender::new(
+            no_proxy_bot(fake.api_url()),
+            store.clone(),
+            Arc::new(Notify::new()),
+        );
+        let started = Instant::now();
+        let mut simulated = 0;
+        let mut last_wait = 0;
+        let mut rounds = 0;
+        while rounds < 2 || started.elapsed() < Duration::from_secs(5) {
+            sender.drain_once().await.expect("drain");
+            rounds += 1;
+            assert!(fake.all_sent().is_empty(), "nothing gets through a 502");
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('pending')"
+                ),
+                0,
+                "after round {rounds} of 502s every message waits to be retried"
+            );
+            let w = waits(&db);
+            let min = w.iter().copied().min().unwrap_or(0);
+            assert!(
+                min > 0 && min >= last_wait,
+                "back-off {min}s after {last_wait}s"
+            );
+            last_wait = min;
+            simulated += min;
+            time_passes(&db);
+        }
+        eprintln!(
+            "hardening: Telegram down for {rounds} rounds, {simulated}s of back-off simulated"
+        );
+        fake.set_unavailable(false);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while count(&db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'") > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "not all sent after Telegram came back"
+            );
+            sender.drain_once().await.expect("drain");
+            time_passes(&db);
+        }
+        let counts = sent_per_chat(&fake);
+        for chat in 1..=CHATS {
+            assert_eq!(counts.get(&chat), Some(&1), "chat {chat}");
+        }
+    }
+
+    fn fetcher() -> Fetcher {
+        Fetcher::new(FetchSettings {
+            timeout: Duration::from_secs(2),
+            max_body_bytes: 1024 * 1024,
+            host_delay: Duration::ZERO,
+            allow_private: true,
+        })
+        .expect("fetcher")
+    }
+
+    /// A site that stalls mid-body, a gzip bomb, an endless chunked stream,
+    /// an oversized declared length: each is cut off at the timeout or the
+    /// cap, quickly and with a clear error.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hostile_sites_are_cut_off_at_the_cap_and_the_timeout() {
+        let site = NewsSite::start().await.expect("news site");
+        site.set(
+            "/stall",
+            Route::Stall {
+                first: bytes::Bytes::from_static(b"<html><body><article><p>\xd0\x90\xd0\xba"),
+            },
+        );
+        site.set(
+            "/bomb",
+            Route::GzipBomb {
+                inflated: 16 * 1024 * 1024,
+            },
+        );
+        site.set("/endless", Route::Endless);
+        site.set(
+            "/slow",
+            Route::Slow {
+                delay: Duration::from_secs(30),
+                then: Box::new(Route::html("late")),
+            },
+        );
+        site.set(
+            "/big",
+            Route::page(200, "text/html", vec![b'a'; 3 * 1024 * 1024]),
+        );
+        let f = fetcher();
+        for (path, timeout) in [
+            ("/stall", true),
+            ("/slow", true),
+            ("/bomb", false),
+            ("/endless", false),
+            ("/big", false),
+        ] {
+            let started = Instant::now();
+            let r = f.get(&site.url(path)).await;
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(5), "{path} took {took:?}");
+            match (r, timeout) {
+                (Err(FetchError::Timeout { .. }), true) => {}
+                (Err(FetchError::TooLarge { limit, .. }), false) => assert_eq!(limit, 1024 * 1024),
+                (other, _) => panic!("{path}: {:?}", other.map(|p| p.body.len())),
+            }
+        }
+    }
+
+    fn file_size(p: &Path) -> u64 {
+        std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// The disk fills up during an ingest (the process may not grow any
+    /// file past a few KB more than the database had: RLIMIT_FSIZE, with
+    /// SIGXFSZ ignored, makes `write` fail as on a full disk): the ingest
+    /// says so and fails; the database is sound, and once there is room the
+    /// next ingest stores every article once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_disk_gives_a_clear_error_and_no_corruption() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        let site = NewsSite::start().await.expect("news site");
+        let sources = busy_site(&site, dir.path());
+        drop(Store::open(&db).expect("create the database"));
+        let room_kb = file_size(&db) / 1024 + 24;
+        let mut args = vec![
+            "-c".to_string(),
+            format!("trap '' XFSZ; ulimit -f {room_kb}; exec \"$0\" \"$@\""),
+            BIN.to_string(),
+            "--db".into(),
+            db.to_string_lossy().into_owned(),
+        ];
+        args.extend(ingest_args(&sources));
+        let out = tokio::process::Command::new("bash")
+            .args(&args)
+            .envs(
+                civic(&db)
+                    .as_std()
+                    .get_envs()
+                    .filter_map(|(k, v)| Some((k, v?))),
+            )
+            .env("NO_PROXY", "*")
+            .output()
+            .await
+            .expect("run ingest on a full disk");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        eprintln!("hardening: full disk: {}\n{stdout}\n{stderr}", out.status);
+        assert!(
+            !stderr.contains("panicked"),
+            "a panic on a full disk:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("disk is full") || stderr.contains("disk I/O error"),
+            "no clear error on a full disk:\n{stdout}\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("retry in"),
+            "a full disk is blamed on the sources (backed off, in time paused):\n{stderr}"
+        );
+        assert_eq!(integrity(&db), "ok");
+        let out = civic(&db)
+            .args(ingest_args(&sources))
+            .output()
+            .await
+            .expect("ingest");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(integrity(&db), "ok");
+        let total = (SOURCES * PER_SOURCE) as i64;
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM articles"), total);
+        assert_eq!(
+            count(&db, "SELECT COUNT(DISTINCT url) FROM articles"),
+            total
+        );
+    }
+
+    /// A read-only database (opened read-only: as root a chmod would not
+    /// stop us): commands that write fail with a clear error, and nothing
+    /// in the file changes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_only_database_gives_a_clear_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        let site = NewsSite::start().await.expect("news site");
+        let sources = busy_site(&site, dir.path());
+        drop(Store::open(&db).expect("create the database"));
+        let before = std::fs::read(&db).expect("read db");
+        let ro = format!("file:{}?mode=ro", db.display());
+        for args in [
+            ingest_args(&sources),
+            vec!["sources".into(), "add".into(), site.url("/s0/rss.xml")],
+        ] {
+            let out = civic(Path::new(&ro))
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .await
+                .expect("run on a read-only database");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !out.status.success(),
+                "{args:?} succeeded on a read-only database"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert!(
+                stderr.contains("readonly"),
+                "{args:?}: no clear error:\n{stderr}"
+            );
+        }
+        assert_eq!(integrity(&db), "ok");
+        assert_eq!(
+            std::fs::read(&db).expect("read db"),
+            before,
+            "the file is untouched"
+        );
     }
 }
