@@ -700,3 +700,334 @@ mod faults {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Abuse and access
+// ---------------------------------------------------------------------------
+
+mod access {
+    use std::time::Duration;
+
+    use civic_digest::bot::callback::Callback;
+    use civic_digest::bot::commands::{Access, SPECS};
+    use civic_digest::bot::flood::FloodLimiter;
+    use civic_digest::sandbox::FakeChat;
+    use civic_digest::store::Role;
+    use civic_digest::text::Lang;
+
+    use crate::support::bot::{BotHarness, Options, WAIT, user};
+
+    const OWNER: u64 = 900;
+    const MODERATOR: u64 = 901;
+    const CITIZEN: u64 = 902;
+
+    /// What a moderator command could change, in one snapshot.
+    fn state(h: &BotHarness) -> String {
+        let sources = h.store.list_sources().expect("sources").len();
+        let (pending, sending, sent, failed, dropped) = h.store.outbox_counts().expect("outbox");
+        let staff: Vec<String> = h
+            .store
+            .staff()
+            .expect("staff")
+            .iter()
+            .map(|u| format!("{}:{:?}:{}", u.user_id, u.role, u.banned))
+            .collect();
+        let banned = h
+            .store
+            .user(CITIZEN as i64)
+            .expect("user")
+            .is_some_and(|u| u.banned);
+        let keywords = h.store.topic_keywords().expect("keywords").len();
+        let hidden = h.store.latest_articles(50).expect("articles").len();
+        format!(
+            "sources {sources} outbox {pending}/{sending}/{sent}/{failed}/{dropped} staff {staff:?} \
+             banned {banned:?} keywords {keywords} visible {hidden}"
+        )
+    }
+
+    /// Every moderator and owner command from the bot's own table, sent by
+    /// a citizen (and the owner-only ones by a moderator), is refused,
+    /// audited as refused, and changes nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_staff_command_is_refused_to_those_without_the_role() {
+        let h = BotHarness::start(Options {
+            owners: vec![OWNER],
+            ..Options::default()
+        })
+        .await;
+        h.store
+            .set_role(MODERATOR as i64, Role::Moderator, 0)
+            .expect("a moderator");
+        let article = h.add_article("https://x.kz/a/1", "Статья", "Текст", &["education"], &[]);
+        let citizen = user(CITIZEN, "Citizen", "ru");
+        let moderator = user(MODERATOR, "Moder", "ru");
+        let before = state(&h);
+        let mut tried = 0;
+        for spec in SPECS {
+            let mut who = Vec::new();
+            match spec.access {
+                Access::Moderator => who.push((&citizen, "bot.moderators_only")),
+                Access::Owner => {
+                    who.push((&citizen, "bot.owners_only"));
+                    who.push((&moderator, "bot.owners_only"));
+                }
+                Access::Everyone | Access::Settings => continue,
+            }
+            let args = match spec.max_args {
+                0 => String::new(),
+                n if n >= 30 => format!(" {article} https://x.kz/rss {CITIZEN}"),
+                _ => format!(" {CITIZEN}"),
+            };
+            for (u, key) in who {
+                let text = format!("/{}{args}", spec.name);
+                let r = h.say(u, &text, 1).await;
+                assert_eq!(
+                    r[0].plain_text,
+                    h.texts.t(Lang::Ru, key),
+                    "{text} by {}",
+                    u.id
+                );
+                tried += 1;
+                let audit = h.store.recent_audit(1).expect("audit");
+                assert_eq!(
+                    (
+                        audit[0].actor_id,
+                        audit[0].action.as_str(),
+                        audit[0].allowed
+                    ),
+                    (u.id as i64, spec.name, false),
+                    "{text} audited as refused"
+                );
+            }
+        }
+        assert!(tried >= 17, "only {tried} commands tried");
+        assert_eq!(state(&h), before, "a refused command changed something");
+        h.stop().await;
+    }
+
+    /// Every kind of callback, crafted by hand: staff kinds are refused to
+    /// a citizen whatever the message they hang under; malformed data is
+    /// refused as stale. (Group admin rights need `getChatMember`, which
+    /// the fake Bot API does not serve yet.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hand_crafted_callbacks_are_checked_on_the_server() {
+        let h = BotHarness::start(Options {
+            owners: vec![OWNER],
+            ..Options::default()
+        })
+        .await;
+        let citizen = user(CITIZEN, "Citizen", "ru");
+        let r = h.say(&citizen, "/settings", 1).await;
+        let under = r[0].message_id;
+        let draft = h
+            .store
+            .create_broadcast(OWNER as i64, "<b>hi</b>", 0)
+            .expect("draft");
+        let kinds = [
+            Callback::Topic("education".into()),
+            Callback::Region("akmola".into()),
+            Callback::AllRegions,
+            Callback::Language(Lang::Kk),
+            Callback::Broadcast {
+                id: draft,
+                confirm: true,
+            },
+            Callback::Broadcast {
+                id: draft,
+                confirm: false,
+            },
+            Callback::DeleteMe { confirm: false },
+        ];
+        let staff: Vec<&Callback> = kinds.iter().filter(|c| c.is_staff()).collect();
+        assert_eq!(staff.len(), 2, "every staff kind is listed here");
+        for cb in staff {
+            let answer = h.tap(&citizen, under, &cb.encode()).await;
+            assert_eq!(
+                answer.as_deref(),
+                Some(h.texts.t(Lang::Ru, "bot.moderators_only")),
+                "{cb:?}"
+            );
+            let audit = h.store.recent_audit(1).expect("audit");
+            assert_eq!(
+                (audit[0].action.as_str(), audit[0].allowed),
+                (cb.action(), false)
+            );
+        }
+        assert_eq!(
+            h.store.broadcast(draft).expect("draft").2,
+            "draft",
+            "never sent"
+        );
+        assert!(h.store.claim_due(i64::MAX, 10).expect("claim").is_empty());
+        for forged in [
+            "bc:ok:0",
+            "bc:ok:-1",
+            "bc:ok:1 OR 1=1",
+            "bc:yes:1",
+            "t:education'; DROP TABLE subscribers; --",
+            "t:EDUCATION",
+            "r:../../etc",
+            "l:xx",
+            "",
+            "::::",
+            &"t:a".repeat(30),
+        ] {
+            let answer = h.tap(&citizen, under, forged).await;
+            assert_eq!(
+                answer.as_deref(),
+                Some(h.texts.t(Lang::Ru, "bot.callback_invalid")),
+                "{forged:?}"
+            );
+        }
+        // An unknown topic id that looks valid changes nothing.
+        h.tap(&citizen, under, "t:no_such_topic").await;
+        let topics = h
+            .store
+            .subscriber(CITIZEN as i64)
+            .expect("sub")
+            .map(|s| s.topics)
+            .unwrap_or_default();
+        assert!(topics.iter().all(|t| t != "no_such_topic"), "{topics:?}");
+        h.stop().await;
+    }
+
+    /// The limits: commands per minute, follows, and the length of every
+    /// argument (search queries, region lists, broadcasts).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn limits_hold_for_commands_follows_and_argument_sizes() {
+        let h = BotHarness::start(Options {
+            owners: vec![OWNER],
+            follow_cap: 3,
+            flood: FloodLimiter::new(1000, Duration::from_millis(1)),
+        })
+        .await;
+        let u = user(CITIZEN, "Citizen", "ru");
+        let owner = user(OWNER, "Owner", "ru");
+        for (who, cmd, max) in [
+            (&u, "search", 120),
+            (&u, "regions", 400),
+            (&u, "subscribe", 400),
+            (&u, "follow", 64),
+            (&owner, "broadcast", 3500),
+        ] {
+            let spec = SPECS.iter().find(|s| s.name == cmd).expect("known command");
+            assert_eq!(spec.max_args, max, "/{cmd} limit");
+            let r = h
+                .say(who, &format!("/{cmd} {}", "я".repeat(max + 1)), 1)
+                .await;
+            assert!(
+                r[0].plain_text.contains(&format!("/{cmd}"))
+                    && r[0].plain_text.contains(&max.to_string()),
+                "/{cmd} over the limit: {}",
+                r[0].plain_text
+            );
+        }
+        assert!(
+            h.store.claim_due(i64::MAX, 10).expect("claim").is_empty(),
+            "no broadcast"
+        );
+        for (i, phrase) in ["Кошанов", "Бектенов", "Ауыл аманаты", "Тоқаев"]
+            .iter()
+            .enumerate()
+        {
+            h.say(&u, &format!("/follow {phrase}"), 1).await;
+            let follows = h
+                .store
+                .subscriber(CITIZEN as i64)
+                .expect("sub")
+                .expect("exists")
+                .follows;
+            assert_eq!(follows.len(), (i + 1).min(3), "follow cap");
+        }
+        h.stop().await;
+
+        // A flood: 3 commands a minute, 10 sent at once.
+        let h = BotHarness::start(Options {
+            flood: FloodLimiter::new(3, Duration::from_secs(60)),
+            ..Options::default()
+        })
+        .await;
+        let u = user(CITIZEN + 1, "Fast", "ru");
+        for _ in 0..10 {
+            h.tg.push_message(FakeChat::private(&u), &u, "/help");
+        }
+        assert!(h.tg.wait_for_sent(u.id as i64, 4, WAIT).await);
+        h.settle().await;
+        let sent = h.tg.sent(u.id as i64);
+        assert_eq!(
+            sent.len(),
+            4,
+            "3 answers and one warning: {}",
+            h.tg.transcript()
+        );
+        h.stop().await;
+    }
+
+    /// Hostile user input comes back escaped: the fake Bot API rejects
+    /// malformed HTML (and a bare `&`), so an unescaped echo shows up as a
+    /// missing reply or an apology.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn user_input_is_escaped_in_every_reply() {
+        let h = BotHarness::start(Options {
+            owners: vec![OWNER],
+            ..Options::default()
+        })
+        .await;
+        let evil = "<b>x</b> & <a href=\"y\">";
+        let u = user(CITIZEN, "<i>Evil</i> & Co", "ru");
+        let owner = user(OWNER, "<b>Owner</b>", "ru");
+        h.add_article(
+            "https://x.kz/a/\"><b>1",
+            "<script>alert(1)</script> & «Аким»",
+            "Текст & <b>",
+            &["education"],
+            &["akmola"],
+        );
+        let apology = h.texts.t(Lang::Ru, "bot.apology").to_string();
+        for (who, text) in [
+            (&u, "/start".to_string()),
+            (&u, format!("/follow {evil}")),
+            (&u, format!("/subscribe {evil}")),
+            (&u, format!("/regions {evil}")),
+            (&u, format!("/search {evil}")),
+            (&u, format!("/quotes {evil}")),
+            (&u, format!("/schedule {evil}")),
+            (&u, format!("/why {}", "<&>")),
+            (&u, "/latest".to_string()),
+            (&u, "/settings".to_string()),
+            (&u, format!("/nosuch{}", "<&>")),
+            (&u, evil.to_string()),
+            (&owner, format!("/addsource {evil}")),
+            (&owner, format!("/ban {evil}")),
+            (&owner, format!("/retopic 1 {evil}")),
+            (&owner, format!("/addkeywords education {evil}")),
+            (&owner, format!("/broadcast {evil}")),
+        ] {
+            let before = h.tg.sent(who.id as i64).len();
+            h.tg.push_message(FakeChat::private(who), who, &text);
+            assert!(
+                h.tg.wait_for_sent(who.id as i64, before + 1, WAIT).await,
+                "no reply to {text:?} (rejected HTML?):\n{}",
+                h.tg.transcript()
+            );
+            h.settle().await;
+            for m in &h.tg.sent(who.id as i64)[before..] {
+                assert_ne!(
+                    m.plain_text,
+                    apology,
+                    "{text:?} failed:\n{}",
+                    h.tg.transcript()
+                );
+                crate::hardening::checks::check_html(&m.text)
+                    .unwrap_or_else(|e| panic!("{text:?}: {e}\n{}", m.text));
+            }
+        }
+        let echoed = h.tg.sent(OWNER as i64);
+        assert!(
+            echoed.iter().any(|m| m.plain_text.contains(evil)),
+            "the broadcast preview shows the text as typed:\n{}",
+            h.tg.transcript()
+        );
+        h.stop().await;
+    }
+}
