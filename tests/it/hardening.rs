@@ -1031,3 +1031,350 @@ mod access {
         h.stop().await;
     }
 }
+
+// ---------------------------------------------------------------------------
+// SSRF, the token, SQL
+// ---------------------------------------------------------------------------
+
+mod guards {
+    use std::path::Path;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
+    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest::sandbox::{FakeChat, FakeUser, NewsSite, Route};
+    use civic_digest::store::{NewMessage, OutKind, Store};
+
+    use super::faults::{civic, sql};
+
+    fn fetcher(allow_private: bool) -> Fetcher {
+        Fetcher::new(FetchSettings {
+            timeout: Duration::from_secs(3),
+            max_body_bytes: 1024 * 1024,
+            host_delay: Duration::ZERO,
+            allow_private,
+        })
+        .expect("fetcher")
+    }
+
+    async fn refused(f: &Fetcher, url: &str) {
+        match f.get(url).await {
+            Err(FetchError::Blocked { .. }) | Err(FetchError::InvalidUrl { .. }) => {}
+            Err(FetchError::Redirect { message, .. }) if message.contains("scheme") => {}
+            // a redirect to a non-http scheme is not followed
+            Err(FetchError::Status { status, .. }) if (300..400).contains(&status) => {}
+            other => panic!("{url} was not refused: {:?}", other.map(|p| p.url)),
+        }
+    }
+
+    /// Loopback and private addresses, in every spelling (names the system
+    /// resolver maps to them, IPv6 and IPv4-mapped forms, short and numeric
+    /// IPv4), are refused unless private sources are allowed; link-local and
+    /// metadata addresses always; and so are redirects to them. No request
+    /// reaches the site.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn private_link_local_and_metadata_addresses_are_refused() {
+        let site = NewsSite::start().await.expect("news site");
+        site.set("/feed", Route::rss("<rss version=\"2.0\"><channel/></rss>"));
+        let port = site.addr().port();
+        let strict = fetcher(false);
+        for host in [
+            "127.0.0.1",
+            "localhost",
+            "LOCALHOST",
+            "[::1]",
+            "[0:0:0:0:0:0:0:1]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "[64:ff9b::127.0.0.1]",
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0177.0.0.1",
+            "0.0.0.0",
+            "[::]",
+        ] {
+            refused(&strict, &format!("http://{host}:{port}/feed")).await;
+        }
+        assert_eq!(site.hits("/feed"), 0, "a request got past the guard");
+
+        let lax = fetcher(true);
+        for url in [
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "http://[::ffff:169.254.169.254]/latest/meta-data/".into(),
+            "http://[::ffff:a9fe:a9fe]/".into(),
+            "http://[fe80::1]/".into(),
+            "http://[fd00:ec2::254]/".into(),
+            format!("http://0.0.0.0:{port}/feed"),
+            format!("http://[::]:{port}/feed"),
+            "file:///etc/passwd".into(),
+            "gopher://127.0.0.1:70/".into(),
+        ] {
+            if url.contains("fd00:ec2") {
+                // a private (ULA) address: refused only when strict
+                refused(&strict, &url).await;
+                continue;
+            }
+            refused(&strict, &url).await;
+            refused(&lax, &url).await;
+        }
+        assert_eq!(site.hits("/feed"), 0);
+
+        // Redirects are checked hop by hop.
+        for (path, to) in [
+            (
+                "/r/meta",
+                "http://169.254.169.254/latest/meta-data/".to_string(),
+            ),
+            ("/r/meta6", "http://[::ffff:169.254.169.254]/".into()),
+            ("/r/ll", "http://[fe80::1]/".into()),
+            ("/r/zero", format!("http://0.0.0.0:{port}/feed")),
+            ("/r/file", "file:///etc/passwd".into()),
+        ] {
+            site.set(path, Route::Redirect { to });
+            refused(&lax, &site.url(path)).await;
+        }
+        assert_eq!(site.hits("/feed"), 0);
+        // Allowed when asked for: the guard is not simply closed.
+        assert!(lax.get(&site.url("/feed")).await.is_ok());
+        assert_eq!(site.hits("/feed"), 1);
+    }
+
+    /// The real binary with private sources not allowed: `localhost` and an
+    /// IPv4-mapped loopback source are refused, and say why.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ingest_refuses_loopback_sources_by_name_and_mapped_address() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        let site = NewsSite::start().await.expect("news site");
+        site.set("/feed", Route::rss("<rss version=\"2.0\"><channel/></rss>"));
+        let port = site.addr().port();
+        let sources = dir.path().join("sources.toml");
+        std::fs::write(
+            &sources,
+            format!(
+                "[[source]]\nname = \"A\"\nurl = \"http://localhost:{port}/feed\"\nkind = \"feed\"\n\n\
+                 [[source]]\nname = \"B\"\nurl = \"http://[::ffff:127.0.0.1]:{port}/feed\"\nkind = \"feed\"\n"
+            ),
+        )
+        .expect("sources");
+        let out = civic(&db)
+            .env("ALLOW_PRIVATE_SOURCES", "false")
+            .args(["ingest", "--once", "--sources"])
+            .arg(&sources)
+            .output()
+            .await
+            .expect("ingest");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        assert_eq!(line["errors"], 2, "{stdout}");
+        assert_eq!(site.hits("/feed"), 0);
+        let errors: Vec<String> = {
+            let c = sql(&db);
+            let mut st = c
+                .prepare("SELECT last_error FROM sources ORDER BY id")
+                .expect("prepare");
+            st.query_map([], |r| r.get::<_, String>(0))
+                .expect("query")
+                .map(|r| r.expect("row"))
+                .collect()
+        };
+        assert_eq!(errors.len(), 2);
+        for e in errors {
+            assert!(e.contains("ALLOW_PRIVATE_SOURCES"), "{e}");
+        }
+    }
+
+    const TOKEN: &str = "123456789:AAHardeningSecret_tokenValue-0123456789";
+
+    fn leaks(hay: &[u8]) -> bool {
+        let secret = TOKEN.split_once(':').map_or(TOKEN, |(_, s)| s);
+        [TOKEN, secret]
+            .iter()
+            .any(|needle| hay.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    }
+
+    /// `run` with a token and RUST_LOG=trace, against the fake Bot API
+    /// (deliveries, a command, a stretch of 502s) and then against a closed
+    /// port: the token is in no line of stdout or stderr, and in no byte of
+    /// the database files.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_token_is_never_printed_logged_or_stored() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("civic.db");
+        {
+            let store = Store::open(&db).expect("store");
+            let messages: Vec<NewMessage> = (1..=3)
+                .map(|chat| NewMessage {
+                    chat_id: chat,
+                    kind: OutKind::Broadcast,
+                    batch: "token".into(),
+                    part: 0,
+                    text: "Привет".into(),
+                    disable_preview: true,
+                })
+                .collect();
+            store.enqueue(&messages, 0).expect("enqueue");
+        }
+        let fake = FakeTelegram::start(Limits::unlimited())
+            .await
+            .expect("fake");
+        let log = dir.path().join("out.log");
+        let spawn = |api: String| {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log)
+                .expect("log");
+            civic(&db)
+                .arg("run")
+                .env("TELOXIDE_TOKEN", TOKEN)
+                .env("TELOXIDE_API_URL", api)
+                .env("RUST_LOG", "trace")
+                .env("MODERATOR_IDS", "900")
+                .env("POLL_INTERVAL_SECS", "86400")
+                .stdout(file.try_clone().expect("log"))
+                .stderr(file)
+                .spawn()
+                .expect("spawn run")
+        };
+        let mut child = spawn(fake.api_url().to_string());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while fake.all_sent().len() < 3 {
+            assert!(Instant::now() < deadline, "run never delivered");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let owner = FakeUser::new(900, "Owner").with_language("ru");
+        fake.push_message(FakeChat::private(&owner), &owner, "/stats");
+        assert!(fake.wait_for_sent(900, 1, Duration::from_secs(10)).await);
+        fake.set_unavailable(true);
+        fake.push_message(FakeChat::private(&owner), &owner, "/help");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        fake.set_unavailable(false);
+        child.start_kill().ok();
+        child.wait().await.expect("wait");
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = closed.local_addr().expect("addr");
+        drop(closed);
+        let mut child = spawn(format!("http://{addr}/"));
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        child.start_kill().ok();
+        child.wait().await.expect("wait");
+
+        let out = std::fs::read(&log).expect("log");
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.contains("TRACE") && text.lines().count() > 50,
+            "trace logging was on: {} lines",
+            text.lines().count()
+        );
+        assert!(
+            text.contains(&addr.to_string()) || text.contains("onnect"),
+            "the closed port was tried"
+        );
+        if leaks(&out) {
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| leaks(l.as_bytes()))
+                .take(5)
+                .collect();
+            panic!("the token is in the output:\n{}", lines.join("\n"));
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{}{suffix}", db.display());
+            if let Ok(bytes) = std::fs::read(Path::new(&path)) {
+                assert!(!leaks(&bytes), "the token is in {path}");
+            }
+        }
+        let _ = Stdio::null();
+    }
+
+    /// Every SQL statement built with `format!` in `src/` interpolates only
+    /// table and column names, `?` placeholder lists and SELECT constants,
+    /// never a value; and the private helpers that take a table or column
+    /// are only ever called with string literals.
+    #[test]
+    fn sql_is_parameterised() {
+        let sql_word =
+            regex::Regex::new(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP|ALTER|WHERE)\b")
+                .expect("regex");
+        let placeholder = regex::Regex::new(r"\{([A-Za-z_]*)(:[^}]*)?\}").expect("regex");
+        let allowed = ["table", "column", "sql", "filter"];
+        let mut files = Vec::new();
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("src dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut checked = 0;
+        for f in &files {
+            let src = std::fs::read_to_string(f).expect("source");
+            for (at, _) in src.match_indices("format!(") {
+                let rest = &src[at + 8..];
+                let Some(open) = rest.find('"') else { continue };
+                if !rest[..open].trim().is_empty() {
+                    continue;
+                }
+                let body = &rest[open + 1..];
+                let Some(close) = body.find('"') else {
+                    continue;
+                };
+                let literal = &body[..close];
+                if !sql_word.is_match(literal) {
+                    continue;
+                }
+                checked += 1;
+                let after: String = body[close..].chars().take(120).collect();
+                for cap in placeholder.captures_iter(literal) {
+                    let name = &cap[1];
+                    let ok = allowed.contains(&name)
+                        || name.ends_with("_SELECT")
+                        || (name.is_empty() && after.contains("marks("));
+                    assert!(
+                        ok,
+                        "{}: SQL interpolates {{{name}}}: {literal:?}",
+                        f.display()
+                    );
+                }
+            }
+        }
+        assert!(checked >= 10, "only {checked} SQL format! strings found");
+        // The helpers with a table or column parameter get literals only.
+        let subs = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/subscribers.rs"),
+        )
+        .expect("subscribers.rs");
+        for (call, literal) in [
+            (
+                r"self\.(toggle|add_values|remove_values)\(",
+                r#"self\.(toggle|add_values|remove_values)\(\s*"[a-z_]+",\s*"[a-z_]+","#,
+            ),
+            (
+                r"self\.update_subscriber\(",
+                r#"self\.update_subscriber\(\s*chat_id,\s*"[a-z_]+ = \?2","#,
+            ),
+        ] {
+            let calls = regex::Regex::new(call)
+                .expect("regex")
+                .find_iter(&subs)
+                .count();
+            let literals = regex::Regex::new(literal)
+                .expect("regex")
+                .find_iter(&subs)
+                .count();
+            assert!(calls > 0, "{call} not found");
+            assert_eq!(
+                calls, literals,
+                "{call} called with a non-literal table, column or SET"
+            );
+        }
+    }
+}
