@@ -262,9 +262,14 @@ impl Poller {
         match self.fetch_source(source, now, &mut report).await {
             Ok(polled) => {
                 // A feed's own TTL may lengthen the interval, never shorten it.
-                let ttl = i64::from(polled.ttl_minutes.unwrap_or(0)).saturating_mul(60).min(MAX_BACKOFF_SECS);
+                let ttl = i64::from(polled.ttl_minutes.unwrap_or(0))
+                    .saturating_mul(60)
+                    .min(MAX_BACKOFF_SECS);
                 let next = now + (self.interval.as_secs() as i64).max(ttl);
-                let ok = PollSuccess { validators: polled.validators, next_poll_at: next };
+                let ok = PollSuccess {
+                    validators: polled.validators,
+                    next_poll_at: next,
+                };
                 if let Err(e) = self.store.record_poll_success(source.id, &ok, now) {
                     log::error!("poller: source {} ({}): {e}", source.id, source.name);
                 }
@@ -350,7 +355,10 @@ impl Poller {
         {
             Fetched::NotModified => {
                 report.not_modified += 1;
-                return Ok(Polled { validators: None, ttl_minutes: None });
+                return Ok(Polled {
+                    validators: None,
+                    ttl_minutes: None,
+                });
             }
             Fetched::Page(page) => page,
         };
@@ -358,7 +366,8 @@ impl Poller {
         let mut ttl_minutes = None;
         let items: Vec<Item> = match source.kind {
             SourceKind::Feed => {
-                let feed = parse_feed(&body, &page.url).map_err(|e| PollError::Parse(e.to_string()))?;
+                let feed =
+                    parse_feed(&body, &page.url).map_err(|e| PollError::Parse(e.to_string()))?;
                 ttl_minutes = feed.ttl_minutes;
                 feed.items.into_iter().map(Item::Feed).collect()
             }
@@ -384,8 +393,15 @@ impl Poller {
         }
         // Items that failed or were left for later must be seen again: the
         // next poll fetches the feed in full instead of getting a 304.
-        let validators = if complete { page.validators } else { Validators::default() };
-        Ok(Polled { validators: Some(validators), ttl_minutes })
+        let validators = if complete {
+            page.validators
+        } else {
+            Validators::default()
+        };
+        Ok(Polled {
+            validators: Some(validators),
+            ttl_minutes,
+        })
     }
 
     /// Stores one item; `Some(syndicated)` when stored, `None` for a duplicate.

@@ -713,10 +713,19 @@ mod tests {
         let s = store.get_source(id).unwrap();
         assert_eq!((s.error_count, s.etag.as_deref()), (0, Some("\"v1\"")));
         // After a 304 the validators stay; after a partial poll they are cleared.
-        let keep = PollSuccess { validators: None, next_poll_at: 600 };
+        let keep = PollSuccess {
+            validators: None,
+            next_poll_at: 600,
+        };
         store.record_poll_success(id, &keep, 40).unwrap();
-        assert_eq!(store.get_source(id).unwrap().etag.as_deref(), Some("\"v1\""));
-        let clear = PollSuccess { validators: Some(Default::default()), next_poll_at: 700 };
+        assert_eq!(
+            store.get_source(id).unwrap().etag.as_deref(),
+            Some("\"v1\"")
+        );
+        let clear = PollSuccess {
+            validators: Some(Default::default()),
+            next_poll_at: 700,
+        };
         store.record_poll_success(id, &clear, 50).unwrap();
         assert_eq!(store.get_source(id).unwrap().etag, None);
     }
