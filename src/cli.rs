@@ -225,6 +225,9 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn run_bot(config: Config) -> Result<ExitCode> {
+    if config.telegram_token.is_none() {
+        return Err(service::run::ServiceError::NoToken.into());
+    }
     let service = service::run::Service::open(config)?;
     seed_sources(&service.config, &service.store)?;
     runtime()?.block_on(async move {

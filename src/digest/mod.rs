@@ -138,6 +138,7 @@ impl Digester<'_> {
             entries: serde_json::to_string(&entries)
                 .unwrap_or_else(|_| "[]".into())
                 .into(),
+            prev_seen_article_id: sub.seen_article_id,
             seen_article_id: selection.max_article_id,
         }
     }
@@ -161,7 +162,7 @@ impl Digester<'_> {
         now: i64,
         mut sink: impl FnMut(DigestCommit) -> Result<(), StoreError>,
     ) -> Result<RunReport, StoreError> {
-        let max_id = self.store.max_article_id()?;
+        let max_id = self.store.max_visible_article_id()?;
         let subs = self.store.subscribers_with_status(SubStatus::Active)?;
         let mut due: Vec<(String, &Subscriber)> = subs
             .iter()

@@ -298,6 +298,11 @@ impl<'a> Index<'a> {
             while word != 0 {
                 let i = w * 64 + word.trailing_zeros() as usize;
                 word &= word - 1;
+                // A story that began before the watermark was in an earlier
+                // digest: a late syndicated copy does not bring it back.
+                if self.candidates[i].story_id <= f.after_id {
+                    continue;
+                }
                 let s = self.story_of[i];
                 if std::mem::replace(&mut seen[s], true) {
                     continue;

@@ -260,11 +260,14 @@ impl Poller {
             ..Default::default()
         };
         match self.fetch_source(source, now, &mut report).await {
-            Ok(validators) => {
-                let next = now + self.interval.as_secs() as i64;
+            Ok(polled) => {
+                // A feed's own TTL may lengthen the interval, never shorten it.
+                let ttl = i64::from(polled.ttl_minutes.unwrap_or(0))
+                    .saturating_mul(60)
+                    .min(MAX_BACKOFF_SECS);
+                let next = now + (self.interval.as_secs() as i64).max(ttl);
                 let ok = PollSuccess {
-                    etag: validators.etag,
-                    last_modified: validators.last_modified,
+                    validators: polled.validators,
                     next_poll_at: next,
                 };
                 if let Err(e) = self.store.record_poll_success(source.id, &ok, now) {
@@ -346,7 +349,7 @@ impl Poller {
         source: &Source,
         now: i64,
         report: &mut IngestReport,
-    ) -> Result<Validators, PollError> {
+    ) -> Result<Polled, PollError> {
         let validators = Validators {
             etag: source.etag.clone(),
             last_modified: source.last_modified.clone(),
@@ -358,24 +361,29 @@ impl Poller {
         {
             Fetched::NotModified => {
                 report.not_modified += 1;
-                return Ok(Validators::default());
+                return Ok(Polled {
+                    validators: None,
+                    ttl_minutes: None,
+                });
             }
             Fetched::Page(page) => page,
         };
         let body = page.text();
+        let mut ttl_minutes = None;
         let items: Vec<Item> = match source.kind {
-            SourceKind::Feed => parse_feed(&body, &page.url)
-                .map_err(|e| PollError::Parse(e.to_string()))?
-                .items
-                .into_iter()
-                .map(Item::Feed)
-                .collect(),
+            SourceKind::Feed => {
+                let feed =
+                    parse_feed(&body, &page.url).map_err(|e| PollError::Parse(e.to_string()))?;
+                ttl_minutes = feed.ttl_minutes;
+                feed.items.into_iter().map(Item::Feed).collect()
+            }
             SourceKind::Listing => article_links(&body, &page.url, source.link_selector.as_deref())
                 .map_err(|e| PollError::Parse(e.to_string()))?
                 .into_iter()
                 .map(Item::Link)
                 .collect(),
         };
+        let mut complete = items.len() <= self.max_articles;
         for item in items.into_iter().take(self.max_articles) {
             match self.ingest_item(source, item, now).await {
                 Ok(Some(true)) => report.syndicated += 1,
@@ -383,12 +391,23 @@ impl Poller {
                 Ok(None) => report.duplicates += 1,
                 Err(PollError::Store(e)) => return Err(PollError::Store(e)),
                 Err(e) => {
+                    complete = false;
                     report.errors += 1;
                     log::warn!("poller: source {} ({}): {e}", source.id, source.name);
                 }
             }
         }
-        Ok(page.validators)
+        // Items that failed or were left for later must be seen again: the
+        // next poll fetches the feed in full instead of getting a 304.
+        let validators = if complete {
+            page.validators
+        } else {
+            Validators::default()
+        };
+        Ok(Polled {
+            validators: Some(validators),
+            ttl_minutes,
+        })
     }
 
     /// Stores one item; `Some(syndicated)` when stored, `None` for a duplicate.
@@ -531,6 +550,13 @@ impl Poller {
             },
         })
     }
+}
+
+/// What one successful poll of a source found out.
+struct Polled {
+    /// New validators to keep (`None`: keep the stored ones, after a 304).
+    validators: Option<Validators>,
+    ttl_minutes: Option<u32>,
 }
 
 enum Item {

@@ -32,6 +32,10 @@ pub enum ServiceError {
          then `TELOXIDE_TOKEN=123:ABC civic-digest run`; or try `civic-digest demo`, which needs no token"
     )]
     NoToken,
+    #[error(
+        "run: Telegram refused the token (401 Unauthorized); check TELOXIDE_TOKEN with @BotFather"
+    )]
+    BadToken,
     #[error("run: {0}")]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -123,7 +127,7 @@ impl Service {
         bot: BotT,
         shutdown: watch::Receiver<bool>,
     ) -> Result<(), ServiceError> {
-        if !wait_for_telegram(&bot, shutdown.clone()).await {
+        if !wait_for_telegram(&bot, shutdown.clone()).await? {
             return Ok(());
         }
         let store = self.store.clone();
@@ -246,7 +250,7 @@ impl Service {
                 }
                 let listener = teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
                     .await
-                    .map_err(|e| BotError::Telegram(e))?;
+                    .map_err(BotError::Telegram)?;
                 log::info!(
                     "run: bot started (webhook on {}, Telegram posts to {url})",
                     self.config.webhook_addr
@@ -322,14 +326,20 @@ impl Service {
 
 /// Waits until Telegram answers `getMe`, retrying with back-off while it is
 /// unreachable. False when shutdown came first.
-async fn wait_for_telegram(bot: &BotT, mut shutdown: watch::Receiver<bool>) -> bool {
+async fn wait_for_telegram(
+    bot: &BotT,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<bool, ServiceError> {
     use teloxide::prelude::Requester;
     let mut wait = Duration::from_secs(1);
     loop {
         match bot.get_me().await {
             Ok(me) => {
                 log::info!("run: connected to Telegram as @{}", me.username());
-                return true;
+                return Ok(true);
+            }
+            Err(teloxide::RequestError::Api(teloxide::ApiError::InvalidToken)) => {
+                return Err(ServiceError::BadToken);
             }
             Err(e) => {
                 log::warn!(
@@ -344,7 +354,7 @@ async fn wait_for_telegram(bot: &BotT, mut shutdown: watch::Receiver<bool>) -> b
             _ = shutdown.changed() => {}
         }
         if *shutdown.borrow() {
-            return false;
+            return Ok(false);
         }
         wait = (wait * 2).min(Duration::from_secs(60));
     }

@@ -192,6 +192,15 @@ impl Store {
         )?)
     }
 
+    /// The newest article id that digests may carry (0 if none).
+    pub fn max_visible_article_id(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM articles WHERE hidden = 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The newest article id (0 if none).
     pub fn max_article_id(&self) -> Result<i64> {
         Ok(self

@@ -118,8 +118,9 @@ pub struct Source {
 /// What one successful poll leaves behind.
 #[derive(Debug, Clone, Default)]
 pub struct PollSuccess {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+    /// The validators for the next conditional GET; `None` keeps the
+    /// stored ones (after a 304).
+    pub validators: Option<crate::ingest::fetch::Validators>,
     pub next_poll_at: i64,
 }
 
@@ -328,11 +329,19 @@ impl Store {
     /// A poll went through (new content or 304): clears the error run.
     pub fn record_poll_success(&self, id: i64, ok: &PollSuccess, now: i64) -> Result<()> {
         self.conn().execute(
-            "UPDATE sources SET etag = COALESCE(?2, etag), last_modified = COALESCE(?3, last_modified),
+            "UPDATE sources SET etag = CASE WHEN ?6 THEN ?2 ELSE etag END,
+                 last_modified = CASE WHEN ?6 THEN ?3 ELSE last_modified END,
                  error_count = 0, last_error = NULL, last_success_at = ?4, last_polled_at = ?4,
                  next_poll_at = ?5
              WHERE id = ?1",
-            params![id, ok.etag, ok.last_modified, now, ok.next_poll_at],
+            params![
+                id,
+                ok.validators.as_ref().and_then(|v| v.etag.clone()),
+                ok.validators.as_ref().and_then(|v| v.last_modified.clone()),
+                now,
+                ok.next_poll_at,
+                ok.validators.is_some()
+            ],
         )?;
         Ok(())
     }
@@ -692,8 +701,10 @@ mod tests {
             .record_poll_success(
                 id,
                 &PollSuccess {
-                    etag: Some("\"v1\"".into()),
-                    last_modified: None,
+                    validators: Some(crate::ingest::fetch::Validators {
+                        etag: Some("\"v1\"".into()),
+                        last_modified: None,
+                    }),
                     next_poll_at: 500,
                 },
                 30,
@@ -701,6 +712,22 @@ mod tests {
             .unwrap();
         let s = store.get_source(id).unwrap();
         assert_eq!((s.error_count, s.etag.as_deref()), (0, Some("\"v1\"")));
+        // After a 304 the validators stay; after a partial poll they are cleared.
+        let keep = PollSuccess {
+            validators: None,
+            next_poll_at: 600,
+        };
+        store.record_poll_success(id, &keep, 40).unwrap();
+        assert_eq!(
+            store.get_source(id).unwrap().etag.as_deref(),
+            Some("\"v1\"")
+        );
+        let clear = PollSuccess {
+            validators: Some(Default::default()),
+            next_poll_at: 700,
+        };
+        store.record_poll_success(id, &clear, 50).unwrap();
+        assert_eq!(store.get_source(id).unwrap().etag, None);
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub struct DigestCommit {
     pub parts: Arc<[Arc<str>]>,
     /// The digest's entries (a JSON array of [`DigestEntry`]), for `/why`.
     pub entries: Arc<str>,
+    /// The watermark the digest was built from: it is queued only if the
+    /// subscriber is still there (else another run got there first).
+    pub prev_seen_article_id: i64,
     /// The subscriber's new watermark.
     pub seen_article_id: i64,
 }
@@ -162,6 +165,17 @@ impl Store {
         let tx = conn.transaction()?;
         let mut bodies = Bodies::new();
         for d in digests {
+            let moved = tx
+                .prepare_cached(
+                    "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
+                     WHERE chat_id = ?1 AND seen_article_id = ?4",
+                )?
+                .execute(params![d.chat_id, d.seen_article_id, now, d.prev_seen_article_id])?;
+            if moved == 0 {
+                // A concurrent run (say /digest and the scheduler) queued
+                // these stories already.
+                continue;
+            }
             for (part, text) in d.parts.iter().enumerate() {
                 let m = NewMessage {
                     chat_id: d.chat_id,
@@ -180,10 +194,6 @@ impl Store {
                 )?
                 .execute(params![d.chat_id, &*d.batch, entries, now])?;
             }
-            tx.prepare_cached(
-                "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3 WHERE chat_id = ?1",
-            )?
-            .execute(params![d.chat_id, d.seen_article_id, now])?;
         }
         tx.commit()?;
         Ok(())
@@ -412,6 +422,7 @@ mod tests {
             batch: "digest-1".into(),
             parts: vec![Arc::<str>::from("digest-1#0")].into(),
             entries: serde_json::to_string(&entries).unwrap().into(),
+            prev_seen_article_id: 0,
             seen_article_id: 42,
         };
         store.commit_digests(&[commit], 100).unwrap();

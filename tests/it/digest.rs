@@ -497,3 +497,100 @@ fn instant_subscribers_get_new_matching_stories_batched() {
         "nothing new, nothing due"
     );
 }
+
+#[test]
+fn a_story_is_sent_once_even_when_a_copy_comes_later_or_runs_race() {
+    let w = World::new();
+    let t0 = FRI_0830 - 600;
+    w.subscriber(1, &["education"], &[], &[], t0);
+    w.store.set_schedule(1, Schedule::Instant, t0).unwrap();
+    let original = w.article(
+        1,
+        "Школы Туркестана",
+        "x",
+        &["education"],
+        &[],
+        None,
+        None,
+        t0 + 10,
+    );
+    assert_eq!(w.digester().run_due(t0 + 20).unwrap().digests, 1);
+    assert!(to_plain(&w.queued_text(1)).contains("Школы Туркестана"));
+    // Qazaq24 republishes it an hour later: same story, not news again.
+    w.article(
+        2,
+        "Школы Туркестана (копия)",
+        "x",
+        &["education"],
+        &[],
+        None,
+        Some(original),
+        t0 + 3600,
+    );
+    let r = w.digester().run_due(t0 + 3700).unwrap();
+    assert_eq!((r.digests, r.empty), (0, 1), "{r:?}");
+    assert!(w.queued_text(1).is_empty());
+
+    // /digest and the scheduler build from the same watermark at once:
+    // only the first to commit queues anything.
+    w.article(
+        1,
+        "Новые учебники",
+        "x",
+        &["education"],
+        &[],
+        None,
+        None,
+        t0 + 3800,
+    );
+    let sub = w.store.subscriber(1).unwrap().unwrap();
+    let (candidates, hits) = (
+        w.store
+            .digest_candidates(sub.seen_article_id, 0, 100)
+            .unwrap(),
+        std::collections::HashMap::new(),
+    );
+    let index = civic_digest::digest::select::Index::new(&candidates, &hits, t0 + 3900);
+    let selection = index.select(&civic_digest::digest::filters_of(&sub), 5);
+    let a = w.digester().build(
+        &sub,
+        &selection,
+        "a",
+        civic_digest::store::OutKind::Digest,
+        t0 + 3900,
+    );
+    let b = w.digester().build(
+        &sub,
+        &selection,
+        "b",
+        civic_digest::store::OutKind::Instant,
+        t0 + 3900,
+    );
+    w.store.commit_digests(&[a], t0 + 3900).unwrap();
+    w.store.commit_digests(&[b], t0 + 3901).unwrap();
+    let msgs = w.store.claim_due(i64::MAX, 100).unwrap();
+    assert_eq!(
+        msgs.len(),
+        1,
+        "the second commit saw the watermark move and queued nothing"
+    );
+}
+
+#[test]
+fn a_hidden_newest_article_does_not_keep_instant_subscribers_due() {
+    let w = World::new();
+    let t0 = FRI_0830 - 600;
+    w.subscriber(1, &[], &[], &[], t0);
+    w.store.set_schedule(1, Schedule::Instant, t0).unwrap();
+    w.article(1, "Видно", "x", &["education"], &[], None, None, t0 + 10);
+    let hidden = w.article(1, "Скрыто", "x", &["education"], &[], None, None, t0 + 20);
+    w.store.set_article_hidden(hidden, true).unwrap();
+    assert_eq!(w.digester().run_due(t0 + 30).unwrap().digests, 1);
+    let text = to_plain(&w.queued_text(1));
+    assert!(text.contains("Видно") && !text.contains("Скрыто"), "{text}");
+    assert_eq!(
+        w.digester().run_due(t0 + 45).unwrap().due,
+        0,
+        "not due again and again"
+    );
+}

@@ -320,3 +320,61 @@ async fn demo_site_is_ingested_and_summarised() {
     let kk = articles.iter().filter(|a| a.language == "kk").count();
     assert_eq!(kk, 4, "four Kazakh articles");
 }
+
+/// An item whose page failed is fetched again on the next poll: the feed's
+/// validators are not kept after a partial poll, so no 304 hides it.
+#[tokio::test]
+async fn items_that_failed_are_retried_on_the_next_poll() {
+    let h = Harness::new().await;
+    h.site.set(
+        "/liter/feed.xml",
+        Route::rss(fixture("site/liter_feed.xml")).with_etag("\"v1\""),
+    );
+    h.serve(
+        "/liter/news/selskie-akimy-vstretilis-s-prezidentom-12345/",
+        "liter_akims.html",
+        HTML,
+    );
+    h.site.set(
+        "/liter/news/v-turkestanskoy-oblasti-postroyat-12-shkol-12346/",
+        Route::page(503, "text/plain", "busy"),
+    );
+    let id = h
+        .store
+        .add_source(&feed(&h, "Liter.kz", "/liter/feed.xml"), 0)
+        .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let first = poller
+        .poll_source(&h.store.get_source(id).unwrap(), 0)
+        .await;
+    assert_eq!((first.new_articles, first.errors), (1, 2), "{first:?}");
+    assert_eq!(
+        h.store.get_source(id).unwrap().etag,
+        None,
+        "validators dropped after a partial poll"
+    );
+    h.serve(
+        "/liter/news/v-turkestanskoy-oblasti-postroyat-12-shkol-12346/",
+        "liter_schools.html",
+        HTML,
+    );
+    let second = poller
+        .poll_source(&h.store.get_source(id).unwrap(), 700)
+        .await;
+    assert_eq!(
+        (second.not_modified, second.new_articles),
+        (0, 1),
+        "{second:?}"
+    );
+    assert_eq!(
+        h.store.get_source(id).unwrap().etag.as_deref(),
+        Some("\"v1\"")
+    );
+    let third = poller
+        .poll_source(&h.store.get_source(id).unwrap(), 1400)
+        .await;
+    assert_eq!(
+        third.not_modified, 1,
+        "complete now: the next poll is a 304"
+    );
+}

@@ -314,3 +314,54 @@ async fn webhook_mode_receives_updates_with_the_secret_token() {
     let (clean, logs) = sigterm_and_wait(&mut child).await;
     assert!(clean, "{logs}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_hear_when_a_source_is_paused() {
+    let mut h = Harness::new().await;
+    let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
+    h.site.set(
+        "/down.xml",
+        civic_digest::sandbox::Route::page(500, "text/plain", "down"),
+    );
+    h.config.max_source_failures = 1;
+    h.config.moderator_ids = vec![4242];
+    h.config.telegram_token = Some(civic_digest::config::Secret::new(TOKEN));
+    h.config.telegram_api_url = Some(fake.api_url());
+    let service =
+        std::sync::Arc::new(civic_digest::service::run::Service::open(h.config.clone()).unwrap());
+    service
+        .store
+        .add_source(
+            &NewSource {
+                name: "Сломанный сайт".into(),
+                url: h.site.url("/down.xml"),
+                kind: SourceKind::Feed,
+                language: None,
+                region: None,
+                official: false,
+                link_selector: None,
+            },
+            0,
+        )
+        .unwrap();
+    let bot = service.telegram().unwrap();
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(service.clone().run(bot, shutdown));
+    assert!(
+        fake.wait_for_sent(4242, 1, Duration::from_secs(20)).await,
+        "the owner got a notice"
+    );
+    let notice = fake.sent(4242)[0].plain_text.clone();
+    assert!(
+        notice.contains("Сломанный сайт")
+            && notice.contains("HTTP 500")
+            && notice.contains("/resumesource"),
+        "{notice}"
+    );
+    let _ = stop.send(true);
+    tokio::time::timeout(Duration::from_secs(20), running)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
