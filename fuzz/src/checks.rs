@@ -26,9 +26,12 @@ use civic_digest::text::dates::{find_date, parse_date};
 /// Telegram's limit on one message, in UTF-16 code units.
 pub const MAX_MESSAGE_UNITS: usize = 4096;
 
+/// One target's check: panics when an invariant breaks.
+pub type Check = fn(&[u8]);
+
 /// The targets by name: the corpus directory `fuzz/corpus/<name>/` of
 /// each is run through its function by the regression test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("feed", feed),
     ("extract", extract_html),
     ("summarize", summarize_text),
@@ -185,7 +188,7 @@ pub fn candidates(data: &[u8]) -> Vec<Candidate> {
                 story_id: 1000 - (i / 2) as i64,
                 source_id: Some((b % 3) as i64),
                 source_name: field(k + 2),
-                official: b % 2 == 0,
+                official: b.is_multiple_of(2),
                 url: field(k + 1),
                 title: field(k),
                 language: ["ru", "kk", "en"][b % 3].to_string(),
@@ -193,7 +196,7 @@ pub fn candidates(data: &[u8]) -> Vec<Candidate> {
                 topics: vec![(topic, 0.9, true)],
                 regions: vec![region],
                 people: vec![field(k + 4)],
-                quote: (b % 3 != 0)
+                quote: (!b.is_multiple_of(3))
                     .then(|| (field(k + 3), Some(field(k + 4)).filter(|_| b % 2 == 1))),
                 key_sentence: Some(field(k + 5)),
             }
