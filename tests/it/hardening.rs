@@ -984,9 +984,26 @@ mod access {
             &["education"],
             &["akmola"],
         );
+        h.add_summarized(
+            "https://x.kz/a/2?a=1&b=<2>",
+            civic_digest::summarize::Summary {
+                title: "Кошанов & <i>депутаты</i>".into(),
+                text: "Текст".into(),
+                quotes: vec![civic_digest::summarize::Quote {
+                    text: "Мы <b>сделаем</b> всё & даже больше".into(),
+                    speaker: Some("Ерлан Кошанов".into()),
+                    speaker_role: Some("<спикер>".into()),
+                    via: Some("A & B".into()),
+                    score: 1.0,
+                }],
+                people: vec!["Ерлан Кошанов".into()],
+                ..Default::default()
+            },
+        );
         let apology = h.texts.t(Lang::Ru, "bot.apology").to_string();
         for (who, text) in [
             (&u, "/start".to_string()),
+            (&u, "/quotes Кошанов".to_string()),
             (&u, format!("/follow {evil}")),
             (&u, format!("/subscribe {evil}")),
             (&u, format!("/regions {evil}")),
@@ -1023,6 +1040,13 @@ mod access {
                     .unwrap_or_else(|e| panic!("{text:?}: {e}\n{}", m.text));
             }
         }
+        assert!(
+            h.tg.sent(CITIZEN as i64)
+                .iter()
+                .any(|m| m.plain_text.contains("Мы <b>сделаем</b> всё & даже больше")),
+            "the quote is shown as said:\n{}",
+            h.tg.transcript()
+        );
         let echoed = h.tg.sent(OWNER as i64);
         assert!(
             echoed.iter().any(|m| m.plain_text.contains(evil)),
