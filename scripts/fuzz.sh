@@ -15,8 +15,9 @@
 # fuzz/artifacts/<target>/: reproduce it with
 #   RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none -O <target> <file>
 # then copy it into fuzz/corpus/<target>/ so tests/it/hardening.rs keeps it
-# fixed. To fold the fuzzer's finds back into the seeds:
-#   RUSTC_BOOTSTRAP=1 cargo fuzz cmin --sanitizer none -O <target> fuzz/corpus/<target>
+# fixed. To fold the fuzzer's finds that add coverage into the seeds:
+#   fuzz/target/x86_64-unknown-linux-gnu/release/<target> -merge=1 \
+#       fuzz/corpus/<target> fuzz/work/<target>
 set -euo pipefail
 
 secs="${1:-60}"
