@@ -155,7 +155,8 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     let mut out: Vec<Quote> = Vec::with_capacity(found.len());
     let mut seen = std::collections::HashSet::new();
     for f in found {
-        if !seen.insert(f.text.clone()) {
+        // (a stray mark inside a quote can leave nothing between the marks)
+        if f.text.trim().is_empty() || !seen.insert(f.text.clone()) {
             continue;
         }
         let speaker = f
