@@ -7,4 +7,5 @@ mod deliver;
 mod digest;
 mod ingest;
 mod service;
+mod summarize_seed;
 mod support;
