@@ -899,3 +899,30 @@ async fn language_defaults_to_telegrams_then_russian_and_language_changes_it() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn in_groups_only_chat_admins_change_settings() {
+    let h = BotHarness::start(Options::default()).await;
+    let group = FakeChat::group(5002, "Akims of Turkistan");
+    let admin = user(118, "Admin", "ru");
+    let member = user(119, "Member", "ru");
+    h.tg.make_admin(group.id(), &admin);
+    let r = h.say_in(&group, &member, "/subscribe education", 1).await;
+    assert!(
+        r[0].plain_text.contains("администратор"),
+        "{}",
+        r[0].plain_text
+    );
+    assert!(
+        h.store
+            .subscriber(group.id())
+            .unwrap()
+            .is_none_or(|s| s.topics.is_empty()),
+        "nothing changed"
+    );
+    h.say_in(&group, &admin, "/subscribe education", 1).await;
+    let sub = h.store.subscriber(group.id()).unwrap().unwrap();
+    assert_eq!(sub.topics, vec!["education"]);
+    assert!(sub.low_bandwidth, "groups get the low-bandwidth digest");
+    h.stop().await;
+}

@@ -127,7 +127,7 @@ impl FakeUser {
         self.language_code = Some(code.to_string());
         self
     }
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let mut v = json!({"id": self.id, "is_bot": false, "first_name": self.first_name});
         if let Some(l) = &self.last_name {
             v["last_name"] = json!(l);
@@ -377,6 +377,8 @@ struct Inner {
     /// Set by setWebhook: updates are POSTed there (with the secret token
     /// header) instead of waiting for getUpdates.
     webhook: Option<Webhook>,
+    /// (chat, user) pairs that are the chat's administrators.
+    admins: HashMap<(i64, u64), FakeUser>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -440,6 +442,7 @@ impl FakeTelegram {
                 sends_per_chat: HashMap::new(),
                 transcript: Vec::new(),
                 webhook: None,
+                admins: HashMap::new(),
             }),
             updates_changed: Notify::new(),
             sent_changed: Notify::new(),
@@ -777,6 +780,15 @@ async fn webhook_pump(shared: Arc<Shared>) {
 }
 
 impl FakeTelegram {
+    /// Makes `user` an administrator of the group `chat_id` (getChatMember
+    /// then answers "administrator"; everyone else is a "member").
+    pub fn make_admin(&self, chat_id: i64, user: &FakeUser) {
+        self.shared
+            .lock()
+            .admins
+            .insert((chat_id, user.id), user.clone());
+    }
+
     /// The webhook the bot set, if any: (url, secret token).
     pub fn webhook(&self) -> Option<(String, Option<String>)> {
         self.shared
