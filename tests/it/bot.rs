@@ -926,3 +926,33 @@ async fn in_groups_only_chat_admins_change_settings() {
     assert!(sub.low_bandwidth, "groups get the low-bandwidth digest");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
+    let h = BotHarness::start(Options::default()).await;
+    let u = user(120, "Yerlan", "ru");
+    let chat = FakeChat::private(&u);
+    h.say(&u, "/subscribe education", 1).await;
+    h.tg.push_bot_blocked(&chat, &u);
+    let mut status = None;
+    for _ in 0..100 {
+        status = h.store.subscriber(chat.id()).unwrap().map(|s| s.status);
+        if status == Some(civic_digest::store::SubStatus::Blocked) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, Some(civic_digest::store::SubStatus::Blocked));
+    assert_eq!(
+        h.store.subscriber(chat.id()).unwrap().unwrap().topics,
+        vec!["education"],
+        "settings kept"
+    );
+    // Writing to the bot again unblocks it; /start resumes the digest.
+    h.say(&u, "/start", 3).await;
+    assert_eq!(
+        h.store.subscriber(chat.id()).unwrap().unwrap().status,
+        civic_digest::store::SubStatus::Active
+    );
+    h.stop().await;
+}

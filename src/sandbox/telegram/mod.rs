@@ -603,6 +603,36 @@ impl FakeTelegram {
         self.shared.lock().blocked.insert(chat_id);
     }
 
+    /// The user blocks the bot in a private chat (or removes it from a
+    /// group), as Telegram reports it: sends get 403 from now on, and a
+    /// `my_chat_member` update says the bot's status is "kicked".
+    pub fn push_bot_blocked(
+        &self,
+        chat: impl Borrow<FakeChat>,
+        from: impl Borrow<FakeUser>,
+    ) -> i64 {
+        let (chat, from) = (chat.borrow(), from.borrow());
+        let update_id = {
+            let mut inner = self.shared.lock();
+            inner.chats.insert(chat.id(), chat.clone());
+            inner.blocked.insert(chat.id());
+            let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": BOT_NAME, "username": BOT_USERNAME});
+            let update = json!({
+                "chat": chat.json(),
+                "from": from.json(),
+                "date": now_unix(),
+                "old_chat_member": {"user": bot.clone(), "status": "member"},
+                "new_chat_member": {"user": bot, "status": "kicked", "until_date": 0},
+            });
+            inner
+                .transcript
+                .push(format!("👤 {} blocks the bot", from.first_name));
+            inner.push_update("my_chat_member", update)
+        };
+        self.shared.updates_changed.notify_waiters();
+        update_id
+    }
+
     pub fn unblock_chat(&self, chat_id: i64) {
         self.shared.lock().blocked.remove(&chat_id);
     }
