@@ -937,12 +937,12 @@ async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
     let mut status = None;
     for _ in 0..100 {
         status = h.store.subscriber(chat.id()).unwrap().map(|s| s.status);
-        if status == Some(civic_digest::store::SubStatus::Blocked) {
+        if status == Some(SubStatus::Blocked) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(status, Some(civic_digest::store::SubStatus::Blocked));
+    assert_eq!(status, Some(SubStatus::Blocked));
     assert_eq!(
         h.store.subscriber(chat.id()).unwrap().unwrap().topics,
         vec!["education"],
@@ -952,7 +952,7 @@ async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
     h.say(&u, "/start", 3).await;
     assert_eq!(
         h.store.subscriber(chat.id()).unwrap().unwrap().status,
-        civic_digest::store::SubStatus::Active
+        SubStatus::Active
     );
     h.stop().await;
 }
