@@ -232,6 +232,11 @@ pub fn classify(e: RequestError, attempts: i64) -> Outcome {
             error: format!("retry after {}s", secs.seconds()),
         },
         RequestError::MigrateToChatId(id) => Outcome::Moved(id.0),
+        // Telegram's own 5xx come back as JSON teloxide does not know
+        // ("Bad Gateway", "Internal Server Error"): wait and retry.
+        RequestError::Api(ApiError::Unknown(d)) if is_server_error(&d) => {
+            retry_or_give_up(redact_tokens(&d), attempts, backoff)
+        }
         RequestError::Api(api) => match api {
             ApiError::BotBlocked
             | ApiError::UserDeactivated
@@ -245,18 +250,32 @@ pub fn classify(e: RequestError, attempts: i64) -> Outcome {
             ApiError::MessageIsTooLong => Outcome::Split,
             other => Outcome::Failed(redact_tokens(&other.to_string())),
         },
-        other => {
-            let error = redact_tokens(&other.to_string());
-            if attempts >= MAX_ATTEMPTS {
-                Outcome::Failed(error)
-            } else {
-                Outcome::Retry {
-                    after_secs: backoff,
-                    error,
-                }
-            }
+        other => retry_or_give_up(redact_tokens(&other.to_string()), attempts, backoff),
+    }
+}
+
+fn retry_or_give_up(error: String, attempts: i64, backoff: i64) -> Outcome {
+    if attempts >= MAX_ATTEMPTS {
+        Outcome::Failed(error)
+    } else {
+        Outcome::Retry {
+            after_secs: backoff,
+            error,
         }
     }
+}
+
+/// The descriptions of Telegram's 5xx answers.
+fn is_server_error(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "internal server error",
+        "bad gateway",
+        "service unavailable",
+        "gateway timeout",
+    ]
+    .iter()
+    .any(|e| d.contains(e))
 }
 
 /// Splits a message Telegram found too long into parts at blank lines

@@ -90,7 +90,9 @@ pub fn escape(s: &str) -> String {
 
 /// At most `max` characters, cut at a word with an ellipsis.
 pub fn shorten(s: &str, max: usize) -> String {
-    let s = s.trim();
+    // One line: a digest block is cut only between lines (see `clip`).
+    let flat = s.replace(['\n', '\r'], " ");
+    let s = flat.trim();
     if s.chars().count() <= max {
         return s.to_string();
     }
@@ -134,7 +136,7 @@ fn entry_block(texts: &Texts, names: &dyn Names, style: Style, n: usize, e: &Ent
     };
     let mut s = format!(
         "{n}. <a href=\"{}\">{}</a>\n",
-        escape(&a.url),
+        escape(&a.url.replace(['\n', '\r'], "")),
         escape(&shorten(&a.title, title_max))
     );
     let mut outlet = escape(&shorten(&a.source_name, 60));
@@ -216,7 +218,7 @@ pub fn render_digest(
         };
         let heading = format!(
             "{} <b>{}</b>\n",
-            texts.t(style.lang, &format!("emoji.{}", group.topic)),
+            escape(texts.t(style.lang, &format!("emoji.{}", group.topic))),
             escape(&topic_name)
         );
         for (i, e) in group.entries.iter().enumerate() {

@@ -288,6 +288,12 @@ impl Poller {
                 }
                 self.totals.lock().unwrap_or_else(|e| e.into_inner()).1 = Some(now);
             }
+            Err(PollError::Store(e)) => {
+                // Our database failed (a full disk, a read-only file), not
+                // the source: it is neither backed off nor paused for it.
+                report.errors += 1;
+                log::error!("poller: source {} ({}): {e}", source.id, source.name);
+            }
             Err(e) => {
                 report.errors += 1;
                 let failures = source.error_count + 1;

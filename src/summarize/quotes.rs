@@ -1189,7 +1189,12 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             let mut via = None;
             let mut attributed = false;
             let mut strong = false;
-            if let Some((joined, cs, ce)) = split_inner(&text).filter(|_| end_para == pi) {
+            // (offsets in `text` are offsets in `para` only while the text
+            // is this paragraph's alone: an unclosed quote may have taken
+            // in the next paragraphs without moving `end_para`)
+            if let Some((joined, cs, ce)) =
+                split_inner(&text).filter(|_| end_para == pi && text.len() == inner.len())
+            {
                 let c = Clause {
                     para: pi,
                     start: span.inner_start + cs,

@@ -5,6 +5,7 @@ mod bot;
 mod cli;
 mod deliver;
 mod digest;
+mod hardening;
 mod ingest;
 mod service;
 mod summarize_seed;
