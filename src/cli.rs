@@ -263,7 +263,7 @@ fn open_store(config: &Config) -> Result<Arc<Store>> {
 
 /// On a database with no sources, the shipped list is added.
 fn seed_sources(config: &Config, store: &Store) -> Result<()> {
-    service::seed_sources(config, store).map_err(anyhow::Error::msg)?;
+    service::seed_sources(config, store)?;
     Ok(())
 }
 

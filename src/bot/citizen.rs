@@ -483,13 +483,8 @@ async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.quotes.usage")).await?;
         return Ok(());
     }
-    // SQLite's LIKE folds only ASCII case: try the name as typed, then
-    // capitalised as names are written ("кошанов" → "Кошанов").
-    let mut rows = ctx.deps.store.quotes_by(&person, LIST_LEN)?;
-    let capitalised = title_case(&person);
-    if rows.is_empty() && capitalised != person {
-        rows = ctx.deps.store.quotes_by(&capitalised, LIST_LEN)?;
-    }
+    // Any case and inflection of the name matches ("кошанова" → Кошанов).
+    let rows = ctx.deps.store.quotes_by(&person, LIST_LEN)?;
     if rows.is_empty() {
         ctx.say(ctx.fmt("bot.quotes.none", &[("person", &esc(&person))]))
             .await?;
@@ -497,23 +492,6 @@ async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
     }
     let header = ctx.fmt("bot.quotes.header", &[("person", &esc(&person))]);
     ctx.say_all(views::quote_list(&header, &rows)).await
-}
-
-/// Every word with a capital first letter and the rest lower case.
-fn title_case(s: &str) -> String {
-    s.split(' ')
-        .map(|w| {
-            let mut chars = w.chars();
-            match chars.next() {
-                Some(first) => first
-                    .to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<String>>()
-        .join(" ")
 }
 
 async fn why(ctx: &Ctx, args: &str) -> HandlerResult {
@@ -661,9 +639,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_capitalised_and_phrases_cleaned() {
-        assert_eq!(title_case("ерлан КОШАНОВ"), "Ерлан Кошанов");
-        assert_eq!(title_case("әкім"), "Әкім");
+    fn phrases_are_cleaned_and_languages_named() {
         assert_eq!(clean_phrase("  «Ауыл   аманаты» "), "Ауыл аманаты");
         assert_eq!(parse_language("Қазақша"), Some(Lang::Kk));
         assert_eq!(parse_language("de"), None);

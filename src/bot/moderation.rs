@@ -368,8 +368,7 @@ pub(crate) async fn on_broadcast_button(
         }
         Err(e) => return Err(e.into()),
     };
-    let status = if confirm { "queued" } else { "cancelled" };
-    if !ctx.deps.store.settle_broadcast(id, status)? {
+    if !confirm && !ctx.deps.store.settle_broadcast(id, "cancelled")? {
         return Ok(Some(ctx.t("bot.broadcast.already")));
     }
     let result_text = if confirm {
@@ -386,7 +385,11 @@ pub(crate) async fn on_broadcast_button(
                 disable_preview: true,
             })
             .collect();
-        let queued = ctx.deps.store.enqueue(&messages, now())?;
+        // Confirmed and queued at once: a crash cannot leave it confirmed
+        // with no messages.
+        let Some(queued) = ctx.deps.store.queue_broadcast(id, &messages, now())? else {
+            return Ok(Some(ctx.t("bot.broadcast.already")));
+        };
         ctx.deps.wake_sender.notify_one();
         ctx.audit(
             "broadcast_confirm",
@@ -432,32 +435,16 @@ async fn ban(ctx: &Ctx, banned: bool, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.ban.staff")).await?;
         return Ok(());
     }
-    ctx.deps.store.set_banned(target, banned, now)?;
-    let key = format!("ban_paused:{target}");
-    if banned {
-        // A banned user gets nothing: their digests stop too.
-        if let Some(sub) = ctx.deps.store.subscriber(target)?
-            && sub.status == SubStatus::Active
-        {
-            ctx.deps
-                .store
-                .set_subscriber_status(target, SubStatus::Paused, now)?;
-            ctx.deps.store.kv_set(&key, "1")?;
-        }
-        ctx.say(ctx.fmt("bot.ban.done", &[("user", &target.to_string())]))
-            .await?;
+    // A banned user gets nothing: their digests stop too, and what was
+    // waiting for them is dropped; unbanning resumes what the ban paused.
+    ctx.deps.store.set_user_ban(target, banned, now)?;
+    let key = if banned {
+        "bot.ban.done"
     } else {
-        if ctx.deps.store.kv_get(&key)?.as_deref() == Some("1") {
-            if ctx.deps.store.subscriber(target)?.is_some() {
-                ctx.deps
-                    .store
-                    .set_subscriber_status(target, SubStatus::Active, now)?;
-            }
-            ctx.deps.store.kv_set(&key, "0")?;
-        }
-        ctx.say(ctx.fmt("bot.ban.undone", &[("user", &target.to_string())]))
-            .await?;
-    }
+        "bot.ban.undone"
+    };
+    ctx.say(ctx.fmt(key, &[("user", &target.to_string())]))
+        .await?;
     Ok(())
 }
 

@@ -180,9 +180,13 @@ where
                     "deliver: chat {} is gone ({reason}); subscriber deactivated, settings kept",
                     m.chat_id
                 );
-                let _ = self
+                if let Err(e) = self
                     .store
-                    .set_subscriber_status(m.chat_id, SubStatus::Blocked, now);
+                    .set_subscriber_status(m.chat_id, SubStatus::Blocked, now)
+                {
+                    // Not a subscriber (a moderator notice, a deleted chat): nothing to keep.
+                    log::debug!("deliver: chat {}: {e}", m.chat_id);
+                }
                 self.store
                     .drop_chat_messages(m.chat_id, &reason)
                     .map(|_| ())

@@ -202,7 +202,9 @@ impl Digester<'_> {
                     let built = self.build(
                         sub,
                         &selection,
-                        &format!("{}-{now}", kind.as_str()),
+                        // Unique per subscriber watermark: two runs in one
+                        // second never share a batch (see commit_digests).
+                        &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
                         kind,
                         now,
                     );
@@ -247,7 +249,13 @@ impl Digester<'_> {
         let index = Index::new(&candidates, &hits, now);
         let selection = index.select(&filters_of(sub), self.cap_for(sub));
         let stories = selection.entries().count();
-        let commit = self.build(sub, &selection, &format!("now-{now}"), OutKind::Digest, now);
+        let commit = self.build(
+            sub,
+            &selection,
+            &format!("now-{now}-{}", sub.seen_article_id),
+            OutKind::Digest,
+            now,
+        );
         self.store.commit_digests(&[commit], now)?;
         Ok(stories)
     }

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use super::select::{Entry, Selection};
 use crate::i18n::Texts;
 use crate::text::Lang;
+use crate::text::normalize::decode_entities;
 
 /// Telegram's limit on one message, in UTF-16 code units.
 pub const MAX_MESSAGE: usize = 4096;
@@ -60,14 +61,6 @@ pub fn to_plain(html: &str) -> String {
     }
     out.push_str(&decode_entities(rest));
     out
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// How a digest reads.

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use url::Url;
 
 use crate::text::dates::parse_date;
-use crate::text::normalize::normalize;
+use crate::text::normalize::{decode_entities, normalize};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
@@ -134,16 +134,6 @@ pub fn html_to_text(html: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&nbsp;", " ")
-        .replace("&quot;", "\"")
-        .replace("&laquo;", "«")
-        .replace("&raquo;", "»")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -501,7 +501,12 @@ impl Poller {
             title: draft.title,
             text: draft.text,
             published_at: draft.published_at,
-            language: draft.language.code().to_string(),
+            // The summary's language, so the article and its summary agree.
+            language: summary
+                .as_ref()
+                .map_or(draft.language, |s| s.language)
+                .code()
+                .to_string(),
             content_hash: hash,
             minhash,
             story_id,

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -20,8 +20,6 @@ pub struct Counters {
     pub digests_queued: AtomicU64,
     pub digest_messages_queued: AtomicU64,
     pub digest_runs: AtomicU64,
-    pub polls: AtomicU64,
-    pub last_poll_ok: AtomicI64,
 }
 
 /// What `/metrics` reads.

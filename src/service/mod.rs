@@ -38,17 +38,31 @@ pub fn load_knowledge(config: &Config, store: &Store) -> Knowledge {
     kb
 }
 
-/// On a database with no sources, the shipped `data/sources.toml` is added.
-pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, String> {
-    if !store.list_sources().map_err(|e| e.to_string())?.is_empty() {
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Sources(#[from] crate::ingest::sources::SourcesError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// The first time a database is used, the shipped `data/sources.toml` is
+/// added (once: an operator may remove them all later).
+pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, SeedError> {
+    const SEEDED: &str = "sources_seeded";
+    if store.kv_get(SEEDED)?.is_some() {
         return Ok(0);
     }
-    let path = config.data_dir.join("sources.toml");
-    let list = crate::ingest::sources::load_sources_file(&path).map_err(|e| e.to_string())?;
-    let added = store
-        .add_missing_sources(&list, chrono::Utc::now().timestamp())
-        .map_err(|e| e.to_string())?;
-    log::info!("sources: added {added} sources from {}", path.display());
+    let added = if store.list_sources()?.is_empty() {
+        let path = config.data_dir.join("sources.toml");
+        let list = crate::ingest::sources::load_sources_file(&path)?;
+        let added = store.add_missing_sources(&list, chrono::Utc::now().timestamp())?;
+        log::info!("sources: added {added} sources from {}", path.display());
+        added
+    } else {
+        0
+    };
+    store.kv_set(SEEDED, "1")?;
     Ok(added)
 }
 

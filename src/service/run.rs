@@ -276,21 +276,28 @@ impl Service {
 
     /// Every tick: queue the digests that are due, wake the sender. One log
     /// line per run that queued anything.
-    async fn schedule_digests(&self, mut shutdown: watch::Receiver<bool>) {
+    async fn schedule_digests(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         use std::sync::atomic::Ordering::Relaxed;
         loop {
             let now = chrono::Utc::now().timestamp();
-            let result = {
-                let kb = self.kb.read().unwrap_or_else(|e| e.into_inner());
+            // A run over many subscribers is CPU and SQLite work: off the
+            // async workers, so the dispatcher keeps answering.
+            let service = self.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                let kb = service.kb.read().unwrap_or_else(|e| e.into_inner());
                 let digester = Digester {
-                    store: &self.store,
-                    texts: &self.texts,
+                    store: &service.store,
+                    texts: &service.texts,
                     names: &*kb,
                     cap: 5,
                 };
                 digester.run_due(now)
-            };
-            match result {
+            })
+            .await;
+            match result
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()))
+            {
                 Ok(r) => {
                     self.counters.digest_runs.fetch_add(1, Relaxed);
                     if r.digests > 0 {

@@ -50,15 +50,17 @@ impl Store {
     /// unless it records a role or a ban, which stay with the name and
     /// language wiped.
     pub fn erase_user(&self, user_id: i64) -> Result<()> {
-        let conn = self.conn();
-        conn.execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "DELETE FROM users WHERE user_id = ?1 AND role = 'user' AND banned = 0",
             [user_id],
         )?;
-        conn.execute(
+        tx.execute(
             "UPDATE users SET name = NULL, language = NULL WHERE user_id = ?1",
             [user_id],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -73,6 +73,32 @@ pub struct Candidate {
     pub key_sentence: Option<String>,
 }
 
+/// A name word with Kazakh letters folded to their Russian look-alikes
+/// (Қошанов, Кошанов).
+fn fold_name(word: &str) -> Vec<char> {
+    word.chars()
+        .map(|c| match c {
+            'қ' => 'к',
+            'ғ' => 'г',
+            'ұ' | 'ү' => 'у',
+            'ө' => 'о',
+            'ә' => 'а',
+            'і' => 'и',
+            'ң' => 'н',
+            'һ' => 'х',
+            other => other,
+        })
+        .collect()
+}
+
+/// Two forms of one name word: they share all but at most one letter of
+/// the shorter, and at least four (Кошанов, Кошанова, Кошановым).
+fn same_name_word(a: &[char], b: &[char]) -> bool {
+    let shorter = a.len().min(b.len());
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    common >= 4 && common + 1 >= shorter
+}
+
 /// A quote with the article it is from.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteRow {
@@ -260,18 +286,24 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The latest quotes whose speaker matches `person` (any part of the
-    /// name, case-insensitive), newest first.
+    /// The latest quotes of `person`, newest first. Every word asked for
+    /// must match a word of the speaker's name in any case and inflection
+    /// («Кошанова», «кошанов» and «Қошанов» all find Ерлан Кошанов).
     pub fn quotes_by(&self, person: &str, limit: usize) -> Result<Vec<QuoteRow>> {
-        let pattern = format!("%{}%", person.trim().replace(['%', '_'], ""));
+        use crate::text::stem;
+        let wanted: Vec<Vec<char>> = stem::words(person).take(4).map(|w| fold_name(&w)).collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
         let conn = self.conn();
+        // Recent quotes are few enough to match by stems here.
         let mut stmt = conn.prepare(
             "SELECT q.article_id, a.title, a.url, q.text, q.speaker, q.via, a.ingested_at
              FROM quotes q JOIN articles a ON a.id = q.article_id
-             WHERE a.hidden = 0 AND (q.speaker LIKE ?1 OR lower(q.speaker) LIKE lower(?1))
-             ORDER BY a.id DESC, q.position LIMIT ?2",
+             WHERE a.hidden = 0 AND q.speaker IS NOT NULL
+             ORDER BY a.id DESC, q.position LIMIT 5000",
         )?;
-        let rows = stmt.query_map(params![pattern, limit as i64], |r| {
+        let rows = stmt.query_map([], |r| {
             Ok(QuoteRow {
                 article_id: r.get(0)?,
                 title: r.get(1)?,
@@ -282,6 +314,70 @@ impl Store {
                 ingested_at: r.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let row = row?;
+            let name: Vec<Vec<char>> = stem::words(row.speaker.as_deref().unwrap_or_default())
+                .map(|w| fold_name(&w))
+                .collect();
+            let matches = wanted
+                .iter()
+                .all(|w| name.iter().any(|n| same_name_word(w, n)));
+            if matches {
+                out.push(row);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewArticle;
+    use crate::summarize::Quote;
+
+    #[test]
+    fn quotes_are_found_by_any_form_of_the_name() {
+        let store = Store::open_in_memory().unwrap();
+        let summary = Summary {
+            quotes: vec![Quote {
+                text: "Выборы — это шанс".into(),
+                speaker: Some("Ерлан Кошанов".into()),
+                speaker_role: None,
+                via: None,
+                score: 1.0,
+            }],
+            ..Default::default()
+        };
+        let article = NewArticle {
+            source_id: None,
+            url: "https://liter.kz/1".into(),
+            canonical_url: None,
+            title: "T".into(),
+            text: "x".into(),
+            published_at: None,
+            language: "ru".into(),
+            content_hash: "h".into(),
+            minhash: vec![0; 4],
+            story_id: None,
+            summary: Some(summary),
+        };
+        store.insert_article(&article, 0).unwrap();
+        for asked in [
+            "Кошанов",
+            "кошанова",
+            "Кошановым",
+            "Қошанов",
+            "ерлан кошанов",
+        ] {
+            assert_eq!(store.quotes_by(asked, 5).unwrap().len(), 1, "{asked}");
+        }
+        for asked in ["Кош", "Токаев", "Ерлан Токаев"] {
+            assert!(store.quotes_by(asked, 5).unwrap().is_empty(), "{asked}");
+        }
     }
 }

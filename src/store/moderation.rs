@@ -217,6 +217,71 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Confirms a draft broadcast and queues its messages, in one
+    /// transaction; `None` when it was no longer a draft.
+    pub fn queue_broadcast(
+        &self,
+        id: i64,
+        messages: &[super::NewMessage],
+        now: i64,
+    ) -> Result<Option<usize>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let confirmed = tx.execute(
+            "UPDATE broadcasts SET status = 'queued' WHERE id = ?1 AND status = 'draft'",
+            [id],
+        )?;
+        if confirmed == 0 {
+            return Ok(None);
+        }
+        let queued = super::outbox::insert_all(&tx, messages, now)?;
+        tx.commit()?;
+        Ok(Some(queued))
+    }
+
+    /// Bans or unbans a user, in one transaction. A ban also pauses their
+    /// subscription (remembered, so unbanning resumes it) and drops the
+    /// messages still waiting for them.
+    pub fn set_user_ban(&self, user_id: i64, banned: bool, now: i64) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO users (user_id, banned, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user_id) DO UPDATE SET banned = excluded.banned",
+            params![user_id, banned, now],
+        )?;
+        let key = format!("ban_paused:{user_id}");
+        if banned {
+            let paused = tx.execute(
+                "UPDATE subscribers SET status = 'paused', updated_at = ?2 WHERE chat_id = ?1 AND status = 'active'",
+                params![user_id, now],
+            )?;
+            if paused > 0 {
+                tx.execute(
+                    "INSERT INTO kv (key, value) VALUES (?1, '1') ON CONFLICT (key) DO UPDATE SET value = '1'",
+                    [&key],
+                )?;
+            }
+            tx.execute(
+                "UPDATE outbox SET status = 'dropped', last_error = 'user banned' WHERE chat_id = ?1 AND status = 'pending'",
+                [user_id],
+            )?;
+        } else {
+            let was_paused: Option<String> = tx
+                .query_row("SELECT value FROM kv WHERE key = ?1", [&key], |r| r.get(0))
+                .optional()?;
+            if was_paused.as_deref() == Some("1") {
+                tx.execute(
+                    "UPDATE subscribers SET status = 'active', updated_at = ?2 WHERE chat_id = ?1 AND status = 'paused'",
+                    params![user_id, now],
+                )?;
+            }
+            tx.execute("DELETE FROM kv WHERE key = ?1", [&key])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Keyword stems a moderator adds to a topic; returns how many were new.
     pub fn add_topic_keywords(
         &self,
@@ -343,6 +408,34 @@ mod tests {
             !store.settle_broadcast(id, "cancelled").unwrap(),
             "confirmed once"
         );
+        // A ban pauses the subscription and drops what waits; unban resumes.
+        store
+            .ensure_subscriber(8, crate::store::ChatKind::Private, None, "ru", 0)
+            .unwrap();
+        let msg = |batch: &str| crate::store::NewMessage {
+            chat_id: 8,
+            kind: crate::store::OutKind::Broadcast,
+            batch: batch.into(),
+            part: 0,
+            text: "x".into(),
+            disable_preview: true,
+        };
+        store.enqueue(&[msg("b1")], 5).unwrap();
+        store.set_user_ban(8, true, 6).unwrap();
+        assert_eq!(
+            store.subscriber(8).unwrap().unwrap().status,
+            crate::store::SubStatus::Paused
+        );
+        assert!(store.claim_due(i64::MAX, 10).unwrap().is_empty());
+        store.set_user_ban(8, false, 7).unwrap();
+        assert_eq!(
+            store.subscriber(8).unwrap().unwrap().status,
+            crate::store::SubStatus::Active
+        );
+        // Confirming a broadcast queues it in the same step, once.
+        let id = store.create_broadcast(7, "Важно", 8).unwrap();
+        assert_eq!(store.queue_broadcast(id, &[msg("b2")], 9).unwrap(), Some(1));
+        assert_eq!(store.queue_broadcast(id, &[msg("b3")], 9).unwrap(), None);
         store.kv_set("offset", "5").unwrap();
         store.kv_set("offset", "6").unwrap();
         assert_eq!(store.kv_get("offset").unwrap().as_deref(), Some("6"));

@@ -144,16 +144,26 @@ fn insert(
     .execute(params![m.chat_id, m.kind.as_str(), m.batch, m.part, body, m.disable_preview, now])
 }
 
+/// Queues messages inside a caller's transaction; returns how many were new.
+pub(super) fn insert_all(
+    tx: &rusqlite::Transaction<'_>,
+    messages: &[NewMessage],
+    now: i64,
+) -> rusqlite::Result<usize> {
+    let mut bodies = Bodies::new();
+    let mut n = 0;
+    for m in messages {
+        n += insert(tx, m, now, &mut bodies)?;
+    }
+    Ok(n)
+}
+
 impl Store {
     /// Queues messages; returns how many were new.
     pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let mut bodies = Bodies::new();
-        let mut n = 0;
-        for m in messages {
-            n += insert(&tx, m, now, &mut bodies)?;
-        }
+        let n = insert_all(&tx, messages, now)?;
         tx.commit()?;
         Ok(n)
     }

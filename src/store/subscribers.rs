@@ -406,11 +406,16 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM subscribers WHERE chat_id = ?1", [chat_id])?;
-        tx.execute(
-            "DELETE FROM outbox WHERE chat_id = ?1 AND status IN ('pending', 'failed')",
-            [chat_id],
-        )?;
+        // Every message for the chat, sent or not; a send in flight finds
+        // its row gone and is not recorded.
+        tx.execute("DELETE FROM outbox WHERE chat_id = ?1", [chat_id])?;
         tx.execute("DELETE FROM digests WHERE chat_id = ?1", [chat_id])?;
+        // Texts nobody holds any more.
+        tx.execute(
+            "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
+                 AND id NOT IN (SELECT entries_body FROM digests)",
+            [],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -430,6 +435,10 @@ impl Store {
                 "UPDATE subscribers SET chat_id = ?2, updated_at = ?3 WHERE chat_id = ?1",
                 params![old, new, now],
             )?;
+        } else {
+            // The supergroup subscribed on its own already: the old group
+            // goes, or every digest would be sent there and migrate again.
+            tx.execute("DELETE FROM subscribers WHERE chat_id = ?1", [old])?;
         }
         tx.execute(
             "UPDATE OR IGNORE outbox SET chat_id = ?2, next_attempt_at = 0 WHERE chat_id = ?1 AND status IN ('pending', 'sending')",

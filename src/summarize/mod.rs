@@ -138,15 +138,11 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     all.push(title);
     all.extend(paras.iter().copied());
 
-    let detected = crate::text::lang::detect(&text);
-    let kazakh = detected == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
-    // Kazakh-only letters (Cyrillic or Latin) settle it when the detector
-    // says Russian or English
-    let language = if kazakh && detected != Lang::Kk {
-        Lang::Kk
-    } else {
-        detected
-    };
+    // The article's language is the detector's, the same the store keeps;
+    // Kazakh morphology is also switched on for a Russian text that carries
+    // Kazakh words or names.
+    let language = crate::text::lang::detect(&format!("{title}\n{text}"));
+    let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
 
     let is_place = |w: &str| kb.is_place_word(w);
     let mut people = people::People::find_with(&all, kazakh, &is_place);

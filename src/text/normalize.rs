@@ -185,3 +185,73 @@ mod tests {
         assert_eq!(normalize(" \n \u{00A0} "), "");
     }
 }
+
+/// Decodes HTML character references in text that is not parsed as HTML
+/// (a feed's plain summary, a message being shown as plain text): the
+/// named ones news sites use and every numeric one. Unknown names stay.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let ch = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                "laquo" => '«',
+                "raquo" => '»',
+                "ndash" => '–',
+                "mdash" => '—',
+                "hellip" => '…',
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((ch, e))
+        });
+        match decoded {
+            Some((ch, e)) => {
+                out.push(ch);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod entity_tests {
+    use super::decode_entities;
+
+    #[test]
+    fn named_and_numeric_references_decode() {
+        assert_eq!(
+            decode_entities("A &amp; B &lt;3 &#171;Әкім&#187; &#x2014; &laquo;x&raquo;"),
+            "A & B <3 «Әкім» — «x»"
+        );
+        assert_eq!(
+            decode_entities("R&D &unknown; &#99999999;"),
+            "R&D &unknown; &#99999999;"
+        );
+    }
+}

@@ -899,3 +899,60 @@ async fn language_defaults_to_telegrams_then_russian_and_language_changes_it() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn in_groups_only_chat_admins_change_settings() {
+    let h = BotHarness::start(Options::default()).await;
+    let group = FakeChat::group(5002, "Akims of Turkistan");
+    let admin = user(118, "Admin", "ru");
+    let member = user(119, "Member", "ru");
+    h.tg.make_admin(group.id(), &admin);
+    let r = h.say_in(&group, &member, "/subscribe education", 1).await;
+    assert!(
+        r[0].plain_text.contains("администратор"),
+        "{}",
+        r[0].plain_text
+    );
+    assert!(
+        h.store
+            .subscriber(group.id())
+            .unwrap()
+            .is_none_or(|s| s.topics.is_empty()),
+        "nothing changed"
+    );
+    h.say_in(&group, &admin, "/subscribe education", 1).await;
+    let sub = h.store.subscriber(group.id()).unwrap().unwrap();
+    assert_eq!(sub.topics, vec!["education"]);
+    assert!(sub.low_bandwidth, "groups get the low-bandwidth digest");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
+    let h = BotHarness::start(Options::default()).await;
+    let u = user(120, "Yerlan", "ru");
+    let chat = FakeChat::private(&u);
+    h.say(&u, "/subscribe education", 1).await;
+    h.tg.push_bot_blocked(&chat, &u);
+    let mut status = None;
+    for _ in 0..100 {
+        status = h.store.subscriber(chat.id()).unwrap().map(|s| s.status);
+        if status == Some(SubStatus::Blocked) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, Some(SubStatus::Blocked));
+    assert_eq!(
+        h.store.subscriber(chat.id()).unwrap().unwrap().topics,
+        vec!["education"],
+        "settings kept"
+    );
+    // Writing to the bot again unblocks it; /start resumes the digest.
+    h.say(&u, "/start", 3).await;
+    assert_eq!(
+        h.store.subscriber(chat.id()).unwrap().unwrap().status,
+        SubStatus::Active
+    );
+    h.stop().await;
+}

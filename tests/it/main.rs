@@ -8,4 +8,5 @@ mod digest;
 mod hardening;
 mod ingest;
 mod service;
+mod summarize_seed;
 mod support;

@@ -127,7 +127,7 @@ impl FakeUser {
         self.language_code = Some(code.to_string());
         self
     }
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let mut v = json!({"id": self.id, "is_bot": false, "first_name": self.first_name});
         if let Some(l) = &self.last_name {
             v["last_name"] = json!(l);
@@ -377,6 +377,8 @@ struct Inner {
     /// Set by setWebhook: updates are POSTed there (with the secret token
     /// header) instead of waiting for getUpdates.
     webhook: Option<Webhook>,
+    /// (chat, user) pairs that are the chat's administrators.
+    admins: HashMap<(i64, u64), FakeUser>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -440,6 +442,7 @@ impl FakeTelegram {
                 sends_per_chat: HashMap::new(),
                 transcript: Vec::new(),
                 webhook: None,
+                admins: HashMap::new(),
             }),
             updates_changed: Notify::new(),
             sent_changed: Notify::new(),
@@ -598,6 +601,36 @@ impl FakeTelegram {
     /// to this chat get 403.
     pub fn block_chat(&self, chat_id: i64) {
         self.shared.lock().blocked.insert(chat_id);
+    }
+
+    /// The user blocks the bot in a private chat (or removes it from a
+    /// group), as Telegram reports it: sends get 403 from now on, and a
+    /// `my_chat_member` update says the bot's status is "kicked".
+    pub fn push_bot_blocked(
+        &self,
+        chat: impl Borrow<FakeChat>,
+        from: impl Borrow<FakeUser>,
+    ) -> i64 {
+        let (chat, from) = (chat.borrow(), from.borrow());
+        let update_id = {
+            let mut inner = self.shared.lock();
+            inner.chats.insert(chat.id(), chat.clone());
+            inner.blocked.insert(chat.id());
+            let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": BOT_NAME, "username": BOT_USERNAME});
+            let update = json!({
+                "chat": chat.json(),
+                "from": from.json(),
+                "date": now_unix(),
+                "old_chat_member": {"user": bot.clone(), "status": "member"},
+                "new_chat_member": {"user": bot, "status": "kicked", "until_date": 0},
+            });
+            inner
+                .transcript
+                .push(format!("👤 {} blocks the bot", from.first_name));
+            inner.push_update("my_chat_member", update)
+        };
+        self.shared.updates_changed.notify_waiters();
+        update_id
     }
 
     pub fn unblock_chat(&self, chat_id: i64) {
@@ -777,6 +810,15 @@ async fn webhook_pump(shared: Arc<Shared>) {
 }
 
 impl FakeTelegram {
+    /// Makes `user` an administrator of the group `chat_id` (getChatMember
+    /// then answers "administrator"; everyone else is a "member").
+    pub fn make_admin(&self, chat_id: i64, user: &FakeUser) {
+        self.shared
+            .lock()
+            .admins
+            .insert((chat_id, user.id), user.clone());
+    }
+
     /// The webhook the bot set, if any: (url, secret token).
     pub fn webhook(&self) -> Option<(String, Option<String>)> {
         self.shared

@@ -356,6 +356,7 @@ async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
             "answercallbackquery" => answer_callback_query(&mut inner, params),
             "sendchataction" => send_chat_action(&mut inner, params),
             "getchat" => get_chat(&inner, params),
+            "getchatmember" => get_chat_member(&inner, params),
             _ => Err(ApiError {
                 code: 404,
                 description: "Not Found: method not found".into(),
@@ -876,6 +877,33 @@ fn get_chat(inner: &Inner, params: &Params) -> Reply {
     v["max_reaction_count"] = json!(11);
     v["accent_color_id"] = json!(0);
     Ok(v)
+}
+
+/// A group's administrators are those `make_admin` named; everyone else
+/// is a plain member.
+fn get_chat_member(inner: &Inner, params: &Params) -> Reply {
+    let chat_id = inner.chat_id(params)?;
+    inner.check_chat(chat_id)?;
+    let user_id = int(params, "user_id")?
+        .and_then(|u| u64::try_from(u).ok())
+        .ok_or_else(|| bad("user_id is required"))?;
+    if let Some(user) = inner.admins.get(&(chat_id, user_id)) {
+        return Ok(json!({
+            "status": "administrator",
+            "user": user.json(),
+            "can_be_edited": false,
+            "is_anonymous": false,
+            "can_manage_chat": true,
+            "can_change_info": true,
+            "can_delete_messages": true,
+            "can_manage_video_chats": false,
+            "can_invite_users": true,
+            "can_restrict_members": true,
+            "can_promote_members": false,
+        }));
+    }
+    let user = super::FakeUser::new(user_id, &format!("User {user_id}"));
+    Ok(json!({"status": "member", "user": user.json()}))
 }
 
 #[cfg(test)]
