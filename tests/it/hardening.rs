@@ -808,8 +808,8 @@ mod access {
 
     /// Every kind of callback, crafted by hand: staff kinds are refused to
     /// a citizen whatever the message they hang under; malformed data is
-    /// refused as stale. (Group admin rights need `getChatMember`, which
-    /// the fake Bot API does not serve yet.)
+    /// refused as stale; in a group, a member who is not an admin cannot
+    /// press a settings button (an admin can).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn hand_crafted_callbacks_are_checked_on_the_server() {
         let h = BotHarness::start(Options {
@@ -889,6 +889,45 @@ mod access {
             .map(|s| s.topics)
             .unwrap_or_default();
         assert!(topics.iter().all(|t| t != "no_such_topic"), "{topics:?}");
+        let group = FakeChat::group(-100_777, "Село");
+        let in_group = h.say_in(&group, &citizen, "/settings", 1).await[0].message_id;
+        for cb in kinds.iter().filter(|c| c.changes_settings()) {
+            let answer = h.tap_in(&group, &citizen, in_group, &cb.encode()).await;
+            assert_eq!(
+                answer.as_deref(),
+                Some(h.texts.t(Lang::Ru, "bot.admins_only")),
+                "{cb:?} in a group"
+            );
+        }
+        assert!(
+            h.store
+                .subscriber(-100_777)
+                .expect("sub")
+                .is_none_or(|s| s.topics.is_empty()),
+            "a non-admin changed the group's topics"
+        );
+        // The check is not simply closed: an admin's press goes through.
+        let admin = user(CITIZEN + 5, "Admin", "ru");
+        h.tg.make_admin(-100_777, &admin);
+        let answer = h
+            .tap_in(
+                &group,
+                &admin,
+                in_group,
+                &Callback::Topic("education".into()).encode(),
+            )
+            .await;
+        assert_ne!(
+            answer.as_deref(),
+            Some(h.texts.t(Lang::Ru, "bot.admins_only"))
+        );
+        let topics = h
+            .store
+            .subscriber(-100_777)
+            .expect("sub")
+            .map(|s| s.topics)
+            .unwrap_or_default();
+        assert_eq!(topics, vec!["education"], "the admin's press is saved");
         h.stop().await;
     }
 
