@@ -146,6 +146,10 @@ impl NewsSite {
 
     /// Sets what `path` (with its query, if any) answers.
     pub fn set(&self, path: &str, route: Route) {
+        if let Route::GzipBomb { inflated } = route {
+            // Compressed now, not while a client's timeout runs.
+            gzip_zeros(&self.state, inflated);
+        }
         self.state
             .routes
             .lock()
