@@ -20,7 +20,7 @@ pub fn load_knowledge(config: &Config, store: &Store) -> Knowledge {
     let mut kb = match Knowledge::load(&config.data_dir) {
         Ok(kb) => kb,
         Err(e) => {
-            log::warn!("summarize: {e}; using the built-in topics and regions");
+            log::warn!("{e}; using the built-in topics and regions");
             Knowledge::embedded()
         }
     };
