@@ -80,6 +80,9 @@ pub struct Config {
     pub max_source_failures: u32,
     /// `MAX_ARTICLES_PER_POLL`: article pages fetched per source per poll.
     pub max_articles_per_poll: usize,
+    /// `RETENTION_DAYS`: how long delivered messages and digest records are
+    /// kept (for /why, /stats and audits of delivery).
+    pub retention_days: u32,
     /// `WEBHOOK_URL`: the public HTTPS address Telegram posts updates to;
     /// unset: long polling.
     pub webhook_url: Option<url::Url>,
@@ -106,6 +109,7 @@ impl Default for Config {
             host_delay: Duration::from_millis(1000),
             max_source_failures: 8,
             max_articles_per_poll: 30,
+            retention_days: 30,
             webhook_url: None,
             webhook_addr: SocketAddr::from(([0, 0, 0, 0], 8443)),
             webhook_secret: None,
@@ -174,6 +178,9 @@ impl Config {
         }
         if let Some(v) = get("MAX_ARTICLES_PER_POLL") {
             c.max_articles_per_poll = parse_num("MAX_ARTICLES_PER_POLL", &v, 1, 1000)? as usize;
+        }
+        if let Some(v) = get("RETENTION_DAYS") {
+            c.retention_days = parse_num("RETENTION_DAYS", &v, 1, 3650)? as u32;
         }
         if let Some(v) = get("WEBHOOK_URL") {
             c.webhook_url = Some(url::Url::parse(&v).map_err(|e| ConfigError {

@@ -278,12 +278,28 @@ impl Service {
     /// line per run that queued anything.
     async fn schedule_digests(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         use std::sync::atomic::Ordering::Relaxed;
+        // Hourly: delivered messages older than RETENTION_DAYS are forgotten.
+        let mut last_prune = 0i64;
         loop {
             let now = chrono::Utc::now().timestamp();
             // A run over many subscribers is CPU and SQLite work: off the
             // async workers, so the dispatcher keeps answering.
             let service = self.clone();
+            let prune = now - last_prune >= 3600;
+            if prune {
+                last_prune = now;
+            }
             let result = tokio::task::spawn_blocking(move || {
+                if prune {
+                    let before = now - i64::from(service.config.retention_days) * 86_400;
+                    match service.store.prune_delivered(before) {
+                        Ok(n) if n > 0 => {
+                            log::info!("digest: retention: forgot {n} delivered messages")
+                        }
+                        Ok(_) => {}
+                        Err(e) => log::error!("digest: retention: {e}"),
+                    }
+                }
                 let kb = service.kb.read().unwrap_or_else(|e| e.into_inner());
                 let digester = Digester {
                     store: &service.store,

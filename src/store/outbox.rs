@@ -336,6 +336,26 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets messages settled (sent, failed, dropped) before `before`, the
+    /// digests recorded before it, and the texts nothing holds any more.
+    /// Returns how many messages went. Pending messages always stay.
+    pub fn prune_delivered(&self, before: i64) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let gone = tx.execute(
+            "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'dropped') AND COALESCE(sent_at, created_at) < ?1",
+            [before],
+        )?;
+        tx.execute("DELETE FROM digests WHERE created_at < ?1", [before])?;
+        tx.execute(
+            "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
+                 AND id NOT IN (SELECT entries_body FROM digests)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(gone)
+    }
+
     /// Messages by status: (pending, sending, sent, failed, dropped).
     pub fn outbox_counts(&self) -> Result<(i64, i64, i64, i64, i64)> {
         let conn = self.conn();
@@ -451,5 +471,23 @@ mod tests {
             vec!["a", "b"]
         );
         assert_eq!(store.drop_chat_messages(5, "blocked").unwrap(), 2);
+        // Retention: settled messages and old digests go, with their texts.
+        store.enqueue(&[msg(6, "keep", 0)], 500).unwrap();
+        assert_eq!(
+            store.prune_delivered(1000).unwrap(),
+            3,
+            "the split original and its two dropped parts"
+        );
+        assert_eq!(
+            store.outbox_counts().unwrap(),
+            (1, 0, 0, 0, 0),
+            "pending stays"
+        );
+        assert!(store.last_digest_entries(5).unwrap().is_empty());
+        let bodies: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(bodies, 1, "only the pending message's text is kept");
     }
 }
