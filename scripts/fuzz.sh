@@ -39,7 +39,14 @@ for t in "${targets[@]}"; do
     mkdir -p "work/$t" "artifacts/$t"
     log="work/$t.log"
     echo "== $t: ${secs}s"
-    if ! cargo fuzz run "${flags[@]}" "$t" "work/$t" "corpus/$t" -- \
+    # Seeds: the target's corpus plus the test fixtures it shares (the same
+    # list tests/it/hardening.rs replays).
+    seeds=("corpus/$t")
+    case "$t" in
+        extract) seeds+=(../tests/data/extract ../tests/data/site) ;;
+        feed) seeds+=(../tests/data/site) ;;
+    esac
+    if ! cargo fuzz run "${flags[@]}" "$t" "work/$t" "${seeds[@]}" -- \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 >"$log" 2>&1; then
         status=1

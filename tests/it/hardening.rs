@@ -8,10 +8,18 @@ mod checks;
 
 use std::path::PathBuf;
 
-fn corpus_dir(target: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target)
+/// A target's seed directories: its own corpus, plus the test fixtures it
+/// shares (the same list `scripts/fuzz.sh` gives the fuzzer).
+fn corpus_dirs(target: &str) -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("fuzz/corpus").join(target)];
+    let shared: &[&str] = match target {
+        "extract" => &["tests/data/extract", "tests/data/site"],
+        "feed" => &["tests/data/site"],
+        _ => &[],
+    };
+    dirs.extend(shared.iter().map(|d| root.join(d)));
+    dirs
 }
 
 /// Every file of every fuzz target's corpus goes through the target's own
@@ -20,11 +28,15 @@ fn corpus_dir(target: &str) -> PathBuf {
 fn fuzz_corpora_pass_their_checks() {
     let mut total = 0;
     for (name, check) in checks::TARGETS {
-        let dir = corpus_dir(name);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
-            .map(|e| e.expect("corpus entry").path())
-            .collect();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for dir in corpus_dirs(name) {
+            files.extend(
+                std::fs::read_dir(&dir)
+                    .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
+                    .map(|e| e.expect("corpus entry").path())
+                    .filter(|p| p.is_file()),
+            );
+        }
         files.sort();
         assert!(!files.is_empty(), "corpus {name} is empty");
         for f in files {
