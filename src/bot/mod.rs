@@ -269,13 +269,7 @@ pub(crate) fn now() -> i64 {
 }
 
 fn no_preview() -> LinkPreviewOptions {
-    LinkPreviewOptions {
-        is_disabled: true,
-        url: None,
-        prefer_small_media: false,
-        prefer_large_media: false,
-        show_above_text: false,
-    }
+    crate::deliver::link_preview(true)
 }
 
 /// Sends HTML (already escaped) to a chat.

@@ -142,13 +142,7 @@ where
             .bot
             .send_message(ChatId(m.chat_id), m.text.clone())
             .parse_mode(ParseMode::Html)
-            .link_preview_options(LinkPreviewOptions {
-                is_disabled: m.disable_preview,
-                url: None,
-                prefer_small_media: false,
-                prefer_large_media: false,
-                show_above_text: false,
-            });
+            .link_preview_options(link_preview(m.disable_preview));
         match request.await.map_err(Into::into) {
             Ok(msg) => Outcome::Sent(msg.id.0),
             Err(e) => classify(e, m.attempts),
@@ -220,6 +214,17 @@ where
                 self.store.mark_failed(m.id, &error)
             }
         }
+    }
+}
+
+/// Link previews on or off (off saves bandwidth on slow connections).
+pub fn link_preview(disabled: bool) -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: disabled,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
     }
 }
 
