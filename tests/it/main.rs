@@ -8,5 +8,6 @@ mod digest;
 mod hardening;
 mod ingest;
 mod service;
+mod setup;
 mod summarize_seed;
 mod support;
