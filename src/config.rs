@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A bad value for one option.
@@ -137,6 +137,14 @@ impl Config {
             c.database_path = PathBuf::from(v);
         }
         if let Some(v) = get("DATA_DIR") {
+            if !Path::new(&v).is_dir() {
+                return Err(ConfigError {
+                    var: "DATA_DIR",
+                    message: format!(
+                        "{v} is not a folder; point it at a copy of data/ or unset it to use the built-in data"
+                    ),
+                });
+            }
             c.data_dir = PathBuf::from(v);
         }
         c.telegram_token = get("TELOXIDE_TOKEN").map(Secret::new);

@@ -40,18 +40,17 @@ impl Texts {
         texts
     }
 
-    /// Reads `dir/{ru,kk,en}.toml` (edited texts without a rebuild).
-    pub fn load(dir: &Path) -> Result<Texts, I18nError> {
+    /// Reads `data_dir/i18n/{ru,kk,en}.toml` (edited texts without a
+    /// rebuild), each file falling back to its built-in twin.
+    pub fn load(data_dir: &Path) -> Result<Texts, I18nError> {
         let mut texts = Texts::default();
         for lang in LANGS {
-            let file = dir.join(format!("{}.toml", lang.code()));
-            let text = std::fs::read_to_string(&file).map_err(|e| I18nError::File {
-                file: file.display().to_string(),
+            let file = format!("i18n/{}.toml", lang.code());
+            let text = crate::data::read_text(data_dir, &file).map_err(|e| I18nError::File {
+                file: file.clone(),
                 message: e.to_string(),
             })?;
-            texts
-                .by_lang
-                .insert(lang, parse(&text, &file.display().to_string())?);
+            texts.by_lang.insert(lang, parse(&text, &file)?);
         }
         Ok(texts)
     }
@@ -143,7 +142,7 @@ mod tests {
             "embedded texts load"
         );
         assert_eq!(texts.missing_keys(), Vec::<(Lang, String)>::new());
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/i18n");
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
         assert!(Texts::load(&dir).is_ok());
     }
 

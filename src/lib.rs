@@ -8,6 +8,7 @@
 
 pub mod bot;
 pub mod config;
+pub mod data;
 pub mod deliver;
 pub mod digest;
 pub mod i18n;

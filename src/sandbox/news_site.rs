@@ -325,26 +325,45 @@ impl NewsSite {
     pub async fn serve_dir(
         dir: &std::path::Path,
     ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
-        let manifest = dir.join("site.toml");
-        let text = std::fs::read_to_string(&manifest)
-            .map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
+        NewsSite::serve_files(|name| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|e| format!("sandbox: {}: {e}", path.display()))
+        })
+        .await
+    }
+
+    /// Starts the demo site of `data/demo/`: files under `data_dir/demo/`
+    /// when they are there, else the copy built into the binary.
+    pub async fn serve_demo(
+        data_dir: &std::path::Path,
+    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
+        NewsSite::serve_files(|name| {
+            crate::data::read(data_dir, &format!("demo/{name}"))
+                .map(|b| b.into_owned())
+                .map_err(|e| format!("sandbox: {e}"))
+        })
+        .await
+    }
+
+    /// [`NewsSite::serve_dir`] over any file reader (`read("site.toml")`,
+    /// then each route's file).
+    async fn serve_files(
+        read: impl Fn(&str) -> Result<Vec<u8>, String>,
+    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
+        let text = String::from_utf8(read("site.toml")?)
+            .map_err(|_| "sandbox: site.toml is not UTF-8".to_string())?;
         let file: SiteFile =
-            toml::from_str(&text).map_err(|e| format!("sandbox: {}: {e}", manifest.display()))?;
+            toml::from_str(&text).map_err(|e| format!("sandbox: site.toml: {e}"))?;
         let site = NewsSite::start()
             .await
             .map_err(|e| format!("sandbox: cannot start the news site: {e}"))?;
         for r in file.route {
-            let path = dir.join(&r.file);
-            let body =
-                std::fs::read(&path).map_err(|e| format!("sandbox: {}: {e}", path.display()))?;
-            site.set(&r.path, Route::page(200, &r.content_type, body));
+            site.set(&r.path, Route::page(200, &r.content_type, read(&r.file)?));
         }
         let base = format!("http://{}", site.addr());
-        let sources = crate::ingest::sources::parse_sources_toml(
-            &text.replace("{base}", &base),
-            &manifest.display().to_string(),
-        )
-        .map_err(|e| e.to_string())?;
+        let sources =
+            crate::ingest::sources::parse_sources_toml(&text.replace("{base}", &base), "site.toml")
+                .map_err(|e| e.to_string())?;
         Ok((site, sources))
     }
 }

@@ -36,7 +36,7 @@ pub enum DemoError {
 /// Runs the demo in `work_dir` (its database goes there) with the data
 /// files of `data_dir`; returns the transcript.
 pub async fn run_demo(data_dir: &Path, work_dir: &Path) -> Result<String, DemoError> {
-    let (site, sources) = NewsSite::serve_dir(&data_dir.join("demo"))
+    let (site, sources) = NewsSite::serve_demo(data_dir)
         .await
         .map_err(DemoError::Setup)?;
     let telegram = FakeTelegram::start(Limits::default())

@@ -44,6 +44,8 @@ pub enum SeedError {
     Sources(#[from] crate::ingest::sources::SourcesError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
 }
 
 /// The first time a database is used, the shipped `data/sources.toml` is
@@ -54,10 +56,10 @@ pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, SeedError> 
         return Ok(0);
     }
     let added = if store.list_sources()?.is_empty() {
-        let path = config.data_dir.join("sources.toml");
-        let list = crate::ingest::sources::load_sources_file(&path)?;
+        let text = crate::data::read_text(&config.data_dir, "sources.toml")?;
+        let list = crate::ingest::sources::parse_sources_toml(&text, "sources.toml")?;
         let added = store.add_missing_sources(&list, chrono::Utc::now().timestamp())?;
-        log::info!("sources: added {added} sources from {}", path.display());
+        log::info!("sources: added {added} sources from sources.toml");
         added
     } else {
         0
@@ -68,7 +70,7 @@ pub fn seed_sources(config: &Config, store: &Store) -> Result<usize, SeedError> 
 
 /// The bot's texts: `data/i18n/` when it is there, else the built-in copy.
 pub fn load_texts(config: &Config) -> Texts {
-    Texts::load(&config.data_dir.join("i18n")).unwrap_or_else(|e| {
+    Texts::load(&config.data_dir).unwrap_or_else(|e| {
         log::warn!("{e}; using the built-in texts");
         Texts::embedded()
     })

@@ -469,13 +469,7 @@ impl Knowledge {
 
     /// Reads `dir/topics.toml` and `dir/regions.toml`.
     pub fn load(dir: &Path) -> Result<Knowledge, SummarizeError> {
-        let read = |name: &str| {
-            let p = dir.join(name);
-            std::fs::read_to_string(&p).map_err(|source| SummarizeError::Io {
-                path: p.display().to_string(),
-                source,
-            })
-        };
+        let read = |name: &str| crate::data::read_text(dir, name);
         Knowledge::from_strs(&read("topics.toml")?, &read("regions.toml")?)
     }
 
@@ -656,9 +650,14 @@ mod tests {
     }
 
     #[test]
-    fn load_reports_missing_dir() {
-        let r = Knowledge::load(Path::new("/nonexistent/civic-digest"));
-        assert!(matches!(r, Err(SummarizeError::Io { .. })));
+    fn load_falls_back_to_the_built_in_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("topics.toml"), "not = [toml").unwrap();
+        // A broken edited file is reported; a missing one is the built-in twin.
+        let r = Knowledge::load(dir.path());
+        assert!(matches!(r, Err(SummarizeError::Toml { .. })), "{r:?}");
+        let kb = Knowledge::load(Path::new("/nonexistent/civic-digest")).unwrap();
+        assert!(!kb.topic_ids().is_empty());
     }
 
     #[test]

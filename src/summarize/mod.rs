@@ -24,12 +24,8 @@ pub use knowledge::Knowledge;
 /// Errors of the summarizer's data files.
 #[derive(Debug, thiserror::Error)]
 pub enum SummarizeError {
-    #[error("summarize: cannot read {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Files(#[from] crate::data::DataError),
     #[error("summarize: {file} is not valid: {message}")]
     Toml { file: &'static str, message: String },
     #[error("summarize: bad data: {0}")]

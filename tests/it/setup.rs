@@ -91,3 +91,70 @@ fn every_configuration_variable_is_in_env_example() {
         );
     }
 }
+
+/// The binary run from a folder with no `data/` in it (as after `cargo
+/// install`), with no `DATA_DIR`.
+fn run_elsewhere(dir: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_civic-digest"));
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("DATA_DIR")
+        .env_remove("DATABASE_PATH")
+        .env_remove("TELOXIDE_TOKEN");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run civic-digest")
+}
+
+#[test]
+fn the_binary_runs_from_any_folder_on_its_built_in_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_elsewhere(dir.path(), &["sources", "list"], &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("liter.kz"),
+        "the shipped sources seed the database: {stdout}"
+    );
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_civic-digest"))
+        .current_dir(dir.path())
+        .args(["summarize", "--format", "json", "-"])
+        .env_remove("DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("В Туркестанской области откроют новые школы для сельских детей.".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    assert_eq!(json["regions"][0], "turkistan", "{json}");
+}
+
+#[test]
+fn a_wrong_data_dir_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let out = run_elsewhere(
+        dir.path(),
+        &["sources", "list"],
+        &[("DATA_DIR", missing.to_str().unwrap())],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("DATA_DIR") && stderr.contains("no-such-folder"),
+        "{stderr}"
+    );
+}
