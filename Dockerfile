@@ -1,7 +1,7 @@
 # civic-digest: multi-stage build, slim runtime, non-root, data on a volume.
 FROM rust:1.95 AS builder
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY data ./data
 RUN cargo build --release --locked
