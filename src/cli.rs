@@ -591,7 +591,7 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
             println!("Imported {added} new sources ({} in the file).", list.len());
         }
         SourcesAction::Export => {
-            print!("{}", sources::to_opml(&store.list_sources()?)?);
+            print!("{}", sources::to_opml(&store.list_sources()?));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -73,61 +73,120 @@ pub fn load_sources_file(path: &std::path::Path) -> Result<Vec<NewSource>, Sourc
     parse_sources_toml(&text, &path.display().to_string())
 }
 
-/// The feeds of an OPML subscription list (nested outlines included).
+/// The namespace of our own `<outline>` attributes (`civic:official`,
+/// `civic:region`, `civic:selector`), so an export comes back whole.
+const CIVIC_NS: &str = "urn:civic-digest:opml";
+
+/// The sources of an OPML list (nested outlines included): every outline
+/// with an `xmlUrl` is a feed; one with `type="html"` and an `htmlUrl` is a
+/// listing page. Our own attributes (region, official, link selector) are
+/// read when present, so `export` then `import` loses nothing.
 pub fn parse_opml(text: &str) -> Result<Vec<NewSource>, SourcesError> {
-    let doc = opml::OPML::from_str(text).map_err(|e| SourcesError::Opml(e.to_string()))?;
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
     let mut out = Vec::new();
-    fn walk(outlines: &[opml::Outline], out: &mut Vec<NewSource>) {
-        for o in outlines {
-            if let Some(url) = o.xml_url.as_deref().filter(|u| url::Url::parse(u).is_ok()) {
-                let name = o
-                    .title
-                    .clone()
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| o.text.clone());
-                out.push(NewSource {
-                    name,
-                    url: url.to_string(),
-                    kind: SourceKind::Feed,
-                    language: o.language.clone(),
-                    region: None,
-                    official: false,
-                    link_selector: None,
-                });
+    let mut seen_opml = false;
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            SourcesError::Opml(format!("at byte {}: {e}", reader.buffer_position()))
+        })?;
+        let e = match event {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => e,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            b"opml" => seen_opml = true,
+            b"outline" if seen_opml => {
+                let mut attrs = std::collections::HashMap::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|e| SourcesError::Opml(e.to_string()))?;
+                    let value = a
+                        .decoded_and_normalized_value(
+                            quick_xml::XmlVersion::Implicit1_0,
+                            reader.decoder(),
+                        )
+                        .map_err(|e| SourcesError::Opml(e.to_string()))?;
+                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                    attrs.insert(key, value.trim().to_string());
+                }
+                if let Some(source) = outline_source(&attrs) {
+                    out.push(source);
+                }
             }
-            walk(&o.outlines, out);
+            _ => {}
         }
     }
-    walk(&doc.body.outlines, &mut out);
+    if !seen_opml {
+        return Err(SourcesError::Opml(
+            "no <opml> element: not an OPML file".into(),
+        ));
+    }
     Ok(out)
 }
 
-/// All sources as OPML 2.0 (listings too, with `type="html"`).
-pub fn to_opml(sources: &[Source]) -> Result<String, SourcesError> {
-    let mut doc = opml::OPML {
-        head: Some(opml::Head {
-            title: Some("civic-digest sources".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
+fn outline_source(attrs: &std::collections::HashMap<String, String>) -> Option<NewSource> {
+    let get = |k: &str| attrs.get(k).filter(|v| !v.is_empty()).cloned();
+    let valid = |u: Option<String>| u.filter(|u| url::Url::parse(u).is_ok());
+    let (kind, url) = match valid(get("xmlUrl")) {
+        Some(url) => (SourceKind::Feed, url),
+        None if get("type").as_deref() == Some("html") => {
+            (SourceKind::Listing, valid(get("htmlUrl"))?)
+        }
+        None => return None,
     };
+    Some(NewSource {
+        name: get("title")
+            .or_else(|| get("text"))
+            .unwrap_or_else(|| url.clone()),
+        url,
+        kind,
+        language: get("language"),
+        region: get("civic:region"),
+        official: get("civic:official").as_deref() == Some("true"),
+        link_selector: get("civic:selector"),
+    })
+}
+
+/// All sources as OPML 2.0: feeds with `xmlUrl`, listings with `type="html"`
+/// and `htmlUrl`, and our own attributes for what OPML has no word for.
+pub fn to_opml(sources: &[Source]) -> String {
+    use quick_xml::escape::escape;
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\" xmlns:civic=\"{CIVIC_NS}\">\n\
+         <head><title>civic-digest sources</title></head>\n<body>\n"
+    );
     for s in sources {
-        doc.body.outlines.push(opml::Outline {
-            text: s.name.clone(),
-            title: Some(s.name.clone()),
-            r#type: Some(if s.kind == SourceKind::Feed {
-                "rss".into()
-            } else {
-                "html".into()
-            }),
-            xml_url: (s.kind == SourceKind::Feed).then(|| s.url.clone()),
-            html_url: (s.kind == SourceKind::Listing).then(|| s.url.clone()),
-            language: s.language.clone(),
-            ..Default::default()
-        });
+        out.push_str("<outline");
+        let mut attr = |k: &str, v: &str| out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+        attr("text", &s.name);
+        attr("title", &s.name);
+        match s.kind {
+            SourceKind::Feed => {
+                attr("type", "rss");
+                attr("xmlUrl", &s.url);
+            }
+            SourceKind::Listing => {
+                attr("type", "html");
+                attr("htmlUrl", &s.url);
+            }
+        }
+        if let Some(l) = &s.language {
+            attr("language", l);
+        }
+        if let Some(r) = &s.region {
+            attr("civic:region", r);
+        }
+        if s.official {
+            attr("civic:official", "true");
+        }
+        if let Some(sel) = &s.link_selector {
+            attr("civic:selector", sel);
+        }
+        out.push_str("/>\n");
     }
-    doc.to_string()
-        .map_err(|e| SourcesError::Opml(e.to_string()))
+    out.push_str("</body>\n</opml>\n");
+    out
 }
 
 #[cfg(test)]
@@ -188,5 +247,27 @@ mod tests {
         assert_eq!(sources.len(), 1);
         assert_eq!(sources[0].name, "Tengrinews");
         assert!(parse_opml("<html>").is_err());
+        assert!(parse_opml("<opml><body><outline").is_err());
+    }
+
+    #[test]
+    fn opml_export_then_import_keeps_every_source_whole() {
+        let shipped =
+            parse_sources_toml(include_str!("../../data/sources.toml"), "sources.toml").unwrap();
+        let mut tricky = shipped[0].clone();
+        tricky.name = "Аймақ & «Жаңалық» <news>".into();
+        tricky.kind = SourceKind::Listing;
+        tricky.url = "https://aimaq.example.kz/news?page=1&lang=kk".into();
+        tricky.link_selector = Some("div.news > a[href*=\"/kk/\"]".into());
+        tricky.official = true;
+        tricky.region = Some("turkistan".into());
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let all: Vec<NewSource> = shipped.iter().cloned().chain([tricky]).collect();
+        store.add_missing_sources(&all, 0).unwrap();
+        assert!(all.iter().any(|s| s.kind == SourceKind::Listing));
+        assert!(all.iter().any(|s| s.official) && all.iter().any(|s| s.region.is_some()));
+
+        let back = parse_opml(&to_opml(&store.list_sources().unwrap())).unwrap();
+        assert_eq!(back, all);
     }
 }
