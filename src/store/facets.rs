@@ -298,13 +298,15 @@ impl Store {
         let conn = self.conn();
         // Recent quotes are few enough to match by stems here.
         let mut stmt = conn.prepare(
-            "SELECT q.article_id, a.title, a.url, q.text, q.speaker, q.via, a.ingested_at
+            "SELECT q.article_id, a.title, a.url, q.text, q.speaker, q.via, a.ingested_at,
+                    a.story_id, COALESCE(s.official, 0)
              FROM quotes q JOIN articles a ON a.id = q.article_id
+             LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.hidden = 0 AND q.speaker IS NOT NULL
              ORDER BY a.id DESC, q.position LIMIT 5000",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(QuoteRow {
+            let row = QuoteRow {
                 article_id: r.get(0)?,
                 title: r.get(1)?,
                 url: r.get(2)?,
@@ -312,25 +314,44 @@ impl Store {
                 speaker: r.get(4)?,
                 via: r.get(5)?,
                 ingested_at: r.get(6)?,
-            })
+            };
+            Ok((row, r.get::<_, i64>(7)?, r.get::<_, bool>(8)?))
         })?;
-        let mut out = Vec::new();
+        // One quote of one story once: syndicated copies repeat it, and the
+        // copy kept is the one digests show (an official outlet's, else the
+        // first published).
+        let mut out: Vec<(QuoteRow, bool)> = Vec::new();
+        let mut seen: HashMap<(i64, Vec<String>), usize> = HashMap::new();
         for row in rows {
-            let row = row?;
+            let (row, story, official) = row?;
             let name: Vec<Vec<char>> = stem::words(row.speaker.as_deref().unwrap_or_default())
                 .map(|w| fold_name(&w))
                 .collect();
-            let matches = wanted
+            if !wanted
                 .iter()
-                .all(|w| name.iter().any(|n| same_name_word(w, n)));
-            if matches {
-                out.push(row);
-                if out.len() >= limit {
-                    break;
+                .all(|w| name.iter().any(|n| same_name_word(w, n)))
+            {
+                continue;
+            }
+            match seen.entry((story, stem::words(&row.text).collect())) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    // Rows come newest first: an older copy wins unless the
+                    // kept one is official and it is not.
+                    let kept = &mut out[*e.get()];
+                    if official || !kept.1 {
+                        *kept = (row, official);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    if out.len() >= limit {
+                        continue;
+                    }
+                    e.insert(out.len());
+                    out.push((row, official));
                 }
             }
         }
-        Ok(out)
+        Ok(out.into_iter().map(|(row, _)| row).collect())
     }
 }
 
@@ -376,6 +397,15 @@ mod tests {
         ] {
             assert_eq!(store.quotes_by(asked, 5).unwrap().len(), 1, "{asked}");
         }
+        // A syndicated copy of the same story repeats the quote: shown once.
+        let mut copy = article.clone();
+        copy.url = "https://qazaq24.com/1".into();
+        copy.content_hash = "h2".into();
+        copy.story_id = Some(1);
+        store.insert_article(&copy, 0).unwrap();
+        let rows = store.quotes_by("Кошанов", 5).unwrap();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].url, "https://liter.kz/1", "the first copy is kept");
         for asked in ["Кош", "Токаев", "Ерлан Токаев"] {
             assert!(store.quotes_by(asked, 5).unwrap().is_empty(), "{asked}");
         }

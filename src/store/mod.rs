@@ -507,13 +507,30 @@ impl Store {
             return Ok(Vec::new());
         };
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{ARTICLE_SELECT} JOIN articles_fts f ON f.rowid = a.id
+        // The stories of the best hits, best first; each story is shown once,
+        // by the copy digests show (an official outlet's, else the first).
+        let mut stmt = conn.prepare(
+            "SELECT a.story_id FROM articles a JOIN articles_fts f ON f.rowid = a.id
              WHERE articles_fts MATCH ?1 AND a.hidden = 0
-             ORDER BY bm25(articles_fts, 3.0, 1.0), a.id DESC LIMIT ?2"
+             ORDER BY bm25(articles_fts, 3.0, 1.0), a.id DESC LIMIT ?2",
+        )?;
+        let mut stories: Vec<i64> = Vec::new();
+        for story in stmt.query_map(params![expr, (limit * 8) as i64], |r| r.get(0))? {
+            let story = story?;
+            if !stories.contains(&story) {
+                stories.push(story);
+            }
+        }
+        stories.truncate(limit);
+        let mut preferred = conn.prepare(&format!(
+            "{ARTICLE_SELECT} WHERE a.story_id = ?1 AND a.hidden = 0
+             ORDER BY COALESCE(s.official, 0) DESC, a.id LIMIT 1"
         ))?;
-        let rows = stmt.query_map(params![expr, limit as i64], article_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = Vec::with_capacity(stories.len());
+        for story in stories {
+            out.extend(preferred.query_row([story], article_from_row).optional()?);
+        }
+        Ok(out)
     }
 
     pub fn count_articles(&self) -> Result<i64> {
@@ -728,6 +745,40 @@ mod tests {
         };
         store.record_poll_success(id, &clear, 50).unwrap();
         assert_eq!(store.get_source(id).unwrap().etag, None);
+    }
+
+    #[test]
+    fn a_syndicated_story_is_found_once_by_its_official_copy() {
+        let store = Store::open_in_memory().unwrap();
+        let mut official = source("https://akorda.kz/rss");
+        official.official = true;
+        let official = store.add_source(&official, 0).unwrap();
+        let text = "Глава государства провел совещание по выборам акимов.";
+        let first = store
+            .insert_article(
+                &article("https://liter.kz/1", "Совещание по выборам", text),
+                0,
+            )
+            .unwrap()
+            .unwrap();
+        let mut copy = article("https://akorda.kz/1", "Совещание по выборам акимов", text);
+        copy.source_id = Some(official);
+        copy.story_id = Some(first);
+        store.insert_article(&copy, 0).unwrap();
+        let mut late = article("https://zakon.kz/1", "Совещание по выборам", text);
+        late.story_id = Some(first);
+        store.insert_article(&late, 0).unwrap();
+        store
+            .insert_article(
+                &article("https://liter.kz/2", "Выборы в аулах", "Другие выборы."),
+                0,
+            )
+            .unwrap();
+
+        let hits = store.search_articles("выборы", 10).unwrap();
+        let urls: Vec<&str> = hits.iter().map(|a| a.url.as_str()).collect();
+        assert_eq!(hits.len(), 2, "{urls:?}");
+        assert!(urls.contains(&"https://akorda.kz/1"), "{urls:?}");
     }
 
     #[test]
