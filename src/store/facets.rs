@@ -73,21 +73,11 @@ pub struct Candidate {
     pub key_sentence: Option<String>,
 }
 
-/// A name word with Kazakh letters folded to their Russian look-alikes
-/// (Қошанов, Кошанов).
+/// A name word as its cross-script skeleton (Қошанов, Кошанов, Qoşanov,
+/// Koshanov are one).
 fn fold_name(word: &str) -> Vec<char> {
-    word.chars()
-        .map(|c| match c {
-            'қ' => 'к',
-            'ғ' => 'г',
-            'ұ' | 'ү' => 'у',
-            'ө' => 'о',
-            'ә' => 'а',
-            'і' => 'и',
-            'ң' => 'н',
-            'һ' => 'х',
-            other => other,
-        })
+    crate::text::cross_script::name_skeleton(word)
+        .chars()
         .collect()
 }
 
@@ -97,6 +87,33 @@ fn same_name_word(a: &[char], b: &[char]) -> bool {
     let shorter = a.len().min(b.len());
     let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     common >= 4 && common + 1 >= shorter
+}
+
+/// The words of a name asked for (at most four), as skeletons; a word of
+/// fewer than four letters matches no name (a skeleton may be longer than
+/// its word: «Кош» is "kosh").
+fn name_words(asked: &str) -> Vec<Vec<char>> {
+    crate::text::stem::words(asked)
+        .take(4)
+        .map(|w| {
+            if w.chars().count() < 4 {
+                Vec::new()
+            } else {
+                fold_name(&w)
+            }
+        })
+        .collect()
+}
+
+/// Every word asked for is a form of a word of `name`, in any script.
+fn names_match(wanted: &[Vec<char>], name: &str) -> bool {
+    let name: Vec<Vec<char>> = crate::text::stem::words(name)
+        .map(|w| fold_name(&w))
+        .collect();
+    !wanted.is_empty()
+        && wanted
+            .iter()
+            .all(|w| name.iter().any(|n| same_name_word(w, n)))
 }
 
 /// A quote with the article it is from.
@@ -198,6 +215,10 @@ impl Store {
 
     /// Ids of the visible articles above `after_id` whose title or text has
     /// every word of `phrase`, in any inflection (for followed words).
+    ///
+    /// A phrase that names a person also finds the articles naming them in
+    /// another script (`Koshanov` finds «Ерлан Кошанов», «Кошанов» finds
+    /// «Erlan Qoşanov»).
     pub fn article_ids_matching(&self, phrase: &str, after_id: i64) -> Result<Vec<i64>> {
         let Some(expr) = crate::text::stem::match_query(phrase) else {
             return Ok(Vec::new());
@@ -205,8 +226,22 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn
             .prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid > ?2")?;
-        let rows = stmt.query_map(params![expr, after_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut ids: Vec<i64> = stmt
+            .query_map(params![expr, after_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let wanted = name_words(phrase);
+        let mut stmt = conn.prepare(
+            "SELECT p.article_id, p.person FROM article_people p JOIN articles a ON a.id = p.article_id
+             WHERE p.article_id > ?1 AND a.hidden = 0",
+        )?;
+        let mut rows = stmt.query([after_id])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if !ids.contains(&id) && names_match(&wanted, &r.get::<_, String>(1)?) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
     }
 
     /// The id of the newest article ingested before `at` (0 if none).
@@ -291,7 +326,7 @@ impl Store {
     /// («Кошанова», «кошанов» and «Қошанов» all find Ерлан Кошанов).
     pub fn quotes_by(&self, person: &str, limit: usize) -> Result<Vec<QuoteRow>> {
         use crate::text::stem;
-        let wanted: Vec<Vec<char>> = stem::words(person).take(4).map(|w| fold_name(&w)).collect();
+        let wanted = name_words(person);
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
@@ -324,13 +359,7 @@ impl Store {
         let mut seen: HashMap<(i64, Vec<String>), usize> = HashMap::new();
         for row in rows {
             let (row, story, official) = row?;
-            let name: Vec<Vec<char>> = stem::words(row.speaker.as_deref().unwrap_or_default())
-                .map(|w| fold_name(&w))
-                .collect();
-            if !wanted
-                .iter()
-                .all(|w| name.iter().any(|n| same_name_word(w, n)))
-            {
+            if !names_match(&wanted, row.speaker.as_deref().unwrap_or_default()) {
                 continue;
             }
             match seen.entry((story, stem::words(&row.text).collect())) {
@@ -360,6 +389,60 @@ mod tests {
     use super::*;
     use crate::store::NewArticle;
     use crate::summarize::Quote;
+
+    #[test]
+    fn a_follow_finds_a_person_in_any_script() {
+        let store = Store::open_in_memory().unwrap();
+        let mut ids = Vec::new();
+        for (url, person, text) in [
+            (
+                "https://liter.kz/1",
+                "Ерлан Кошанов",
+                "Спикер Мажилиса Ерлан Кошанов встретился с акимами.",
+            ),
+            (
+                "https://egemen.kz/2",
+                "Erlan Qoşanov",
+                "Májilis spikeri Erlan Qoşanov aýyl ákimderimen kezdesti.",
+            ),
+            (
+                "https://liter.kz/3",
+                "Олжас Бектенов",
+                "Премьер-министр Олжас Бектенов провел совещание.",
+            ),
+        ] {
+            let article = NewArticle {
+                source_id: None,
+                url: url.into(),
+                canonical_url: None,
+                title: "T".into(),
+                text: text.into(),
+                published_at: None,
+                language: "ru".into(),
+                content_hash: url.into(),
+                minhash: vec![0; 4],
+                story_id: None,
+                summary: Some(Summary {
+                    people: vec![person.into()],
+                    ..Default::default()
+                }),
+            };
+            ids.push(store.insert_article(&article, 0).unwrap().unwrap());
+        }
+        for asked in ["Koshanov", "Кошанов", "Қошанов"] {
+            let mut found = store.article_ids_matching(asked, 0).unwrap();
+            found.sort();
+            assert_eq!(found, ids[..2], "{asked}");
+        }
+        assert_eq!(store.article_ids_matching("Bektenov", 0).unwrap(), [ids[2]]);
+        assert!(store.article_ids_matching("Tokayev", 0).unwrap().is_empty());
+        assert!(
+            store
+                .article_ids_matching("Koshanov", ids[1])
+                .unwrap()
+                .is_empty()
+        );
+    }
 
     #[test]
     fn quotes_are_found_by_any_form_of_the_name() {
@@ -394,6 +477,9 @@ mod tests {
             "Кошановым",
             "Қошанов",
             "ерлан кошанов",
+            "Koshanov",
+            "Qoşanov",
+            "Yerlan Koshanov",
         ] {
             assert_eq!(store.quotes_by(asked, 5).unwrap().len(), 1, "{asked}");
         }
