@@ -317,6 +317,30 @@ fn clip(block: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The date an entry shows is local, with the offset of its day, and in
+    /// the reader's language.
+    #[test]
+    fn publication_dates_read_in_local_time_and_language() {
+        let texts = Texts::embedded();
+        let tz = crate::text::dates::KAZAKHSTAN;
+        // 2023-11-29 07:11 UTC: 13:11 in Almaty (UTC+6 then).
+        let old = 1_701_241_860;
+        assert_eq!(
+            published_line(&texts, Lang::Ru, old, tz).as_deref(),
+            Some("29 ноября 2023, 13:11")
+        );
+        // 2025-11-29 07:11 UTC: 12:11 (UTC+5 since March 2024).
+        let new = old + 731 * 86_400;
+        assert_eq!(
+            published_line(&texts, Lang::Kk, new, tz).as_deref(),
+            Some("2025 жылғы 29 қараша, 12:11")
+        );
+        assert_eq!(
+            published_line(&texts, Lang::En, new, tz).as_deref(),
+            Some("29 November 2025, 12:11")
+        );
+    }
+
     #[test]
     fn escapes_hostile_text() {
         assert_eq!(
