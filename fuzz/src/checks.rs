@@ -196,7 +196,7 @@ pub fn candidates(data: &[u8]) -> Vec<Candidate> {
                 language: ["ru", "kk", "en"][b % 3].to_string(),
                 ingested_at: 1_764_000_000 - i as i64 * 60,
                 // Some with a date (rendered on each entry), some without.
-                published_at: (b % 4 != 0).then(|| 1_764_000_000 - (b as i64) * 3600),
+                published_at: (!b.is_multiple_of(4)).then(|| 1_764_000_000 - (b as i64) * 3600),
                 topics: vec![(topic, 0.9, true)],
                 regions: vec![region],
                 people: vec![field(k + 4)],
