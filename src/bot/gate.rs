@@ -295,17 +295,16 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
     };
     let private = msg.chat.is_private();
     let chat_id = msg.chat.id.0;
-    if let Some(cb) = q.data.as_deref().and_then(Callback::decode)
+    // In a private chat the user is the chat: checked before anything is
+    // written. (In a group, after the admin check below: the group's data
+    // is its subscription, the presser's own row is theirs.)
+    if private
+        && let Some(cb) = q.data.as_deref().and_then(Callback::decode)
         && cb.changes_settings()
         && erased(&deps, chat_id, private, known.is_some(), &cb)?
     {
         let lang = resolve_lang(None, q.from.language_code.as_deref());
-        log::debug!("bot: a button of chat {chat_id}, which has no subscription, was pressed");
-        bot.answer_callback_query(q.id.clone())
-            .text(deps.texts.t(lang, "bot.callback_start"))
-            .show_alert(true)
-            .await?;
-        return Ok(());
+        return answer_erased(&bot, &q, &deps, chat_id, lang).await;
     }
     let stored = deps
         .store
@@ -362,6 +361,8 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
             .text(ctx.t("bot.admins_only"))
             .await?;
         return Ok(());
+    } else if !private && erased(&ctx.deps, chat_id, private, true, &cb)? {
+        return answer_erased(&bot, &q, &ctx.deps, chat_id, ctx.lang).await;
     }
     let result = match &cb {
         Callback::Broadcast { id, confirm } => {
@@ -382,6 +383,22 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
         log::warn!("bot: answering a callback: {}", BotError::from(e));
     }
     result.map(drop)
+}
+
+/// "These buttons no longer work; send /start", as an alert.
+async fn answer_erased(
+    bot: &BotT,
+    q: &CallbackQuery,
+    deps: &BotDeps,
+    chat_id: i64,
+    lang: Lang,
+) -> HandlerResult {
+    log::debug!("bot: a button of chat {chat_id}, which has no subscription, was pressed");
+    bot.answer_callback_query(q.id.clone())
+        .text(deps.texts.t(lang, "bot.callback_start"))
+        .show_alert(true)
+        .await?;
+    Ok(())
 }
 
 /// A settings button of a chat the bot keeps nothing about (it was erased

@@ -1134,3 +1134,35 @@ async fn private_chats_are_not_held_to_twenty_a_minute() {
     assert_eq!(tg.sent(5005).len(), 22);
     assert_eq!(tg.stats().too_many_requests, 0, "1 a second respected");
 }
+
+/// Item 3 in a group: after an admin's `/delete_me`, the group's old
+/// keyboards answer "send /start" and bring no subscription back.
+#[tokio::test]
+async fn a_groups_old_buttons_after_delete_me_say_send_start() {
+    let h = BotHarness::start(Options::default()).await;
+    let group = FakeChat::group(-100_778, "Ауыл");
+    let admin = user(115, "Aruzhan", "ru");
+    h.tg.make_admin(group.id(), &admin);
+    let start = h.say_in(&group, &admin, "/start", 3).await;
+    let topics = start[2].message_id;
+    let topic = data_of(&start[2])
+        .into_iter()
+        .find(|d| d.starts_with("t:"))
+        .expect("a topic button");
+    let ask = h.say_in(&group, &admin, "/delete_me", 1).await.remove(0);
+    h.tap_in(&group, &admin, ask.message_id, "del:ok").await;
+    assert!(h.store.subscriber(group.id()).unwrap().is_none());
+    for (message, data) in [(topics, topic.as_str()), (start[1].message_id, "l:kk")] {
+        let answer = h.tap_in(&group, &admin, message, data).await;
+        assert_eq!(
+            answer.as_deref(),
+            Some(h.texts.t(Lang::Ru, "bot.callback_start")),
+            "{data}"
+        );
+        assert!(
+            h.store.subscriber(group.id()).unwrap().is_none(),
+            "{data} brought the group's subscription back"
+        );
+    }
+    h.stop().await;
+}
