@@ -37,6 +37,9 @@ pub enum ServiceError {
     BadToken,
     #[error("run: {0}")]
     Store(#[from] StoreError),
+    /// Another process polls and sends from this database.
+    #[error("run: {0}")]
+    AlreadyRunning(String),
     #[error(transparent)]
     Poll(#[from] PollError),
     #[error(transparent)]
@@ -66,7 +69,10 @@ impl Service {
         }
         let store = Arc::new(Store::open(&config.database_path)?);
         // One process polls and sends; a second `run` would send twice.
-        store.claim_writer()?;
+        store.claim_writer().map_err(|e| match e {
+            StoreError::Locked(held) => ServiceError::AlreadyRunning(held.to_string()),
+            other => ServiceError::Store(other),
+        })?;
         let kb = Arc::new(RwLock::new(super::load_knowledge(&config, &store)));
         let texts = Arc::new(super::load_texts(&config));
         Ok(Service {

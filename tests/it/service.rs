@@ -509,6 +509,7 @@ async fn a_second_process_on_one_database_is_refused_and_a_killed_one_does_not_b
         .unwrap();
     assert!(wait_health(port, 20).await, "{}", run_log(&db));
 
+    let started = std::time::Instant::now();
     let second = tokio::time::timeout(
         Duration::from_secs(20),
         run_on(&db, &fake, TOKEN).stderr(Stdio::piped()).output(),
@@ -517,6 +518,11 @@ async fn a_second_process_on_one_database_is_refused_and_a_killed_one_does_not_b
     .expect("the second run does not stay up")
     .unwrap();
     let said = String::from_utf8_lossy(&second.stderr);
+    eprintln!(
+        "service: a second run exited after {:.2} s: {}",
+        started.elapsed().as_secs_f64(),
+        said.trim()
+    );
     assert!(!second.status.success(), "{said}");
     assert!(
         said.contains("another civic-digest process") && said.contains("civic.db"),
@@ -726,4 +732,7 @@ async fn an_unreadable_answer_is_named_and_the_token_never_logged() {
         "the answer is shown, redacted: {log}"
     );
     assert!(!log.contains("Telegram is unreachable"), "{log}");
+    for line in unreadable {
+        eprintln!("service: {line}");
+    }
 }
