@@ -10,7 +10,9 @@
 //! as a person would read it.
 //!
 //! Any token is accepted and none is kept: the token is only in the request
-//! path, which is never stored or logged.
+//! path, which is never stored or logged (only
+//! [`FakeTelegram::set_error_page`] sends the path back, as a broken proxy
+//! in front of the Bot API does).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
