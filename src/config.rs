@@ -42,13 +42,48 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Removes bot tokens from a message before it is logged or shown:
-/// reqwest errors carry the request URL, and Bot API URLs hold the token.
+/// The secrets this process was configured with ([`register_secret`]).
+static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Makes [`redact_tokens`] remove this value wherever it appears, however
+/// short or oddly shaped it is; a `digits:secret` token's secret half goes
+/// too (an answer may quote it alone).
+pub fn register_secret(secret: &Secret) {
+    let value = secret.expose().trim();
+    if value.is_empty() {
+        return;
+    }
+    let mut values = vec![value.to_string()];
+    if let Some((_, tail)) = value.split_once(':')
+        && tail.len() >= 4
+    {
+        values.push(tail.to_string());
+    }
+    let mut known = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    for v in values {
+        if !known.contains(&v) {
+            known.push(v);
+        }
+    }
+    // Longest first, so that a token goes whole before its half is looked for.
+    known.sort_by_key(|v| std::cmp::Reverse(v.len()));
+}
+
+/// Removes bot tokens from a message before it is logged, shown or stored:
+/// the configured token's value ([`register_secret`]) and anything shaped
+/// like a bot token. reqwest errors carry the request URL, Bot API URLs
+/// hold the token, and a proxy's error page repeats the URL.
 pub fn redact_tokens(text: &str) -> String {
     static TOKEN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = TOKEN
         .get_or_init(|| regex::Regex::new(r"\d{3,}:[A-Za-z0-9_-]{20,}").expect("static regex"));
-    re.replace_all(text, "***").into_owned()
+    let mut out = text.to_string();
+    for secret in SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter() {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), "***");
+        }
+    }
+    re.replace_all(&out, "***").into_owned()
 }
 
 /// Everything the bot can be told, validated.
@@ -328,6 +363,16 @@ mod tests {
         assert!(err.to_string().contains("\"abc\""), "{err}");
         assert!(Config::from_vars([("ALLOW_PRIVATE_SOURCES", "maybe")]).is_err());
         assert!(Config::from_vars([("METRICS_ADDR", "nowhere")]).is_err());
+    }
+
+    #[test]
+    fn a_configured_token_is_redacted_however_short() {
+        register_secret(&Secret::new("77:qZx9"));
+        let page = "<p>The requested URL /bot77:qZx9/getMe was not found; key qZx9</p>";
+        let clean = redact_tokens(page);
+        assert!(!clean.contains("qZx9"), "{clean}");
+        assert!(clean.contains("/bot***/getMe"), "{clean}");
+        assert_eq!(redact_tokens("nothing secret"), "nothing secret");
     }
 
     #[test]

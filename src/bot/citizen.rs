@@ -170,6 +170,11 @@ fn parse_language(s: &str) -> Option<Lang> {
 
 async fn language(ctx: &Ctx, args: &str) -> HandlerResult {
     if args.is_empty() {
+        if !ctx.private {
+            // A group's language is a setting of its subscription: the
+            // buttons act on one (see the gate's erased-chat check).
+            ctx.subscriber()?;
+        }
         ctx.say_kb(
             ctx.t("bot.language.prompt"),
             keyboards::languages(&ctx.deps.texts, ctx.lang),

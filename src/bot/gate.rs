@@ -283,10 +283,10 @@ fn short(args: &str) -> String {
 /// Every button press.
 pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> HandlerResult {
     let user_id = user_id_of(&q.from);
-    let stored = deps
-        .store
-        .touch_user(user_id, Some(&q.from.full_name()), None, now())?;
-    if stored.banned {
+    // Read first, write nothing yet: a button of a chat that erased its
+    // data must not bring any of it back.
+    let known = deps.store.user(user_id)?;
+    if known.as_ref().is_some_and(|u| u.banned) {
         return Ok(());
     }
     let Some(msg) = q.regular_message() else {
@@ -295,6 +295,20 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
     };
     let private = msg.chat.is_private();
     let chat_id = msg.chat.id.0;
+    // In a private chat the user is the chat: checked before anything is
+    // written. (In a group, after the admin check below: the group's data
+    // is its subscription, the presser's own row is theirs.)
+    if private
+        && let Some(cb) = q.data.as_deref().and_then(Callback::decode)
+        && cb.changes_settings()
+        && erased(&deps, chat_id, private, known.is_some(), &cb)?
+    {
+        let lang = resolve_lang(None, q.from.language_code.as_deref());
+        return answer_erased(&bot, &q, &deps, chat_id, lang).await;
+    }
+    let stored = deps
+        .store
+        .touch_user(user_id, Some(&q.from.full_name()), None, now())?;
     let lang = chat_lang(&deps, chat_id, private, stored.language.as_deref(), &q.from);
     match deps.flood.check(user_id, Instant::now()) {
         Verdict::Allow => {}
@@ -347,6 +361,8 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
             .text(ctx.t("bot.admins_only"))
             .await?;
         return Ok(());
+    } else if !private && erased(&ctx.deps, chat_id, private, true, &cb)? {
+        return answer_erased(&bot, &q, &ctx.deps, chat_id, ctx.lang).await;
     }
     let result = match &cb {
         Callback::Broadcast { id, confirm } => {
@@ -367,6 +383,39 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
         log::warn!("bot: answering a callback: {}", BotError::from(e));
     }
     result.map(drop)
+}
+
+/// "These buttons no longer work; send /start", as an alert.
+async fn answer_erased(
+    bot: &BotT,
+    q: &CallbackQuery,
+    deps: &BotDeps,
+    chat_id: i64,
+    lang: Lang,
+) -> HandlerResult {
+    log::debug!("bot: a button of chat {chat_id}, which has no subscription, was pressed");
+    bot.answer_callback_query(q.id.clone())
+        .text(deps.texts.t(lang, "bot.callback_start"))
+        .show_alert(true)
+        .await?;
+    Ok(())
+}
+
+/// A settings button of a chat the bot keeps nothing about (it was erased
+/// with `/delete_me`): every keyboard that changes settings is shown with
+/// a subscription behind it, except the language one in a private chat,
+/// which needs only the user known (they wrote to the bot).
+fn erased(
+    deps: &BotDeps,
+    chat_id: i64,
+    private: bool,
+    user_known: bool,
+    cb: &Callback,
+) -> Result<bool, BotError> {
+    if deps.store.subscriber(chat_id)?.is_some() {
+        return Ok(false);
+    }
+    Ok(!(private && user_known && matches!(cb, Callback::Language(_))))
 }
 
 /// The bot was blocked, kicked or let back in.

@@ -59,7 +59,7 @@ pub const DIGEST_CAP: usize = 5;
 pub enum BotError {
     #[error("bot: {0}")]
     Store(#[from] StoreError),
-    #[error("bot: telegram: {}", redact_tokens(&.0.to_string()))]
+    #[error("bot: telegram: {}", describe_telegram_error(.0))]
     Telegram(#[from] teloxide::RequestError),
     #[error("bot: {0}")]
     Fetch(#[from] FetchError),
@@ -149,9 +149,88 @@ impl BotDeps {
     }
 }
 
+/// At most this much of an answer Telegram (or a proxy) sent that could
+/// not be read is shown.
+const SHOWN_ANSWER_CHARS: usize = 300;
+
+/// A Telegram error for a log line, an error message or the outbox, with
+/// the token redacted: unreachable (no answer), an answer that could not be
+/// read (shown, cut short), or what the Bot API said.
+pub fn describe_telegram_error(e: &teloxide::RequestError) -> String {
+    use teloxide::RequestError;
+    match e {
+        RequestError::InvalidJson { raw, .. } => {
+            let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut shown: String = flat.chars().take(SHOWN_ANSWER_CHARS).collect();
+            if flat.chars().count() > SHOWN_ANSWER_CHARS {
+                shown.push('…');
+            }
+            format!(
+                "Telegram's answer could not be read: {}",
+                redact_tokens(&shown)
+            )
+        }
+        RequestError::Network(_) | RequestError::Io(_) => {
+            format!("Telegram is unreachable: {}", redact_tokens(&e.to_string()))
+        }
+        other => redact_tokens(&other.to_string()),
+    }
+}
+
+/// Telegram's own limits for the Throttle adaptor: 1 message per second to
+/// any chat, 30 per second in all. Telegram's 20 per minute holds for
+/// groups only; teloxide counts supergroups apart (`…_or_supergroup`), but
+/// its per-minute count for other chats would hold private chats to 20 a
+/// minute too, so it is left at what 1 per second allows. (A basic group
+/// past 20 a minute gets a 429 with `retry_after`, which Throttle waits out.)
+pub fn telegram_limits() -> Limits {
+    Limits {
+        messages_per_sec_chat: 1,
+        messages_per_min_chat: 60,
+        messages_per_min_channel_or_supergroup: 20,
+        messages_per_sec_overall: 30,
+    }
+}
+
 /// The bot with the Throttle adaptor.
 pub fn throttled(bot: teloxide::Bot, limits: Limits) -> BotT {
     bot.throttle(limits)
+}
+
+/// Long polling as teloxide's `polling_default` does it (a webhook left
+/// set is deleted first, 10 s long polls), but with failures logged
+/// through [`describe_telegram_error`], never raw.
+pub async fn polling(
+    bot: BotT,
+) -> impl teloxide::update_listeners::UpdateListener<Err = teloxide::RequestError> {
+    match bot.get_webhook_info().await {
+        Ok(info) if info.url.is_some() => {
+            if let Err(e) = bot.delete_webhook().await {
+                log::error!(
+                    "bot: cannot delete the webhook: {}",
+                    describe_telegram_error(&e)
+                );
+            }
+        }
+        Ok(_) => {}
+        Err(e) => log::error!(
+            "bot: cannot read the webhook info: {}",
+            describe_telegram_error(&e)
+        ),
+    }
+    teloxide::update_listeners::Polling::builder(bot)
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+}
+
+/// The update listener's error handler: teloxide's own logs the raw error
+/// (an answer that repeats the request path holds the token).
+pub fn listener_errors(
+    what: &'static str,
+) -> Arc<impl teloxide::error_handlers::ErrorHandler<teloxide::RequestError> + Send + Sync> {
+    Arc::new(move |e: teloxide::RequestError| async move {
+        log::error!("bot: {what}: {}", describe_telegram_error(&e));
+    })
 }
 
 /// The whole handler tree: messages (commands, free text) and button
@@ -191,19 +270,42 @@ pub fn menu(texts: &Texts, lang: Lang, role: Role) -> Vec<BotCommand> {
 }
 
 /// setMyCommands: citizens' commands for each language (and by default in
-/// Russian), and each moderator's own menu in a chat scope.
-pub async fn set_commands(bot: &BotT, deps: &BotDeps) -> HandlerResult {
-    bot.set_my_commands(menu(&deps.texts, Lang::Ru, Role::User))
-        .await?;
+/// Russian), and each moderator's own menu in a chat scope. Each scope is
+/// set on its own: a failure (a moderator who never opened the bot: "chat
+/// not found") is logged and the others are still set. Returns how many
+/// failed.
+pub async fn set_commands(bot: &BotT, deps: &BotDeps) -> usize {
+    let mut failed = 0;
+    let mut note = |what: &str, e: &BotError| {
+        failed += 1;
+        log::warn!("bot: could not set the command menu {what}: {e}");
+    };
+    if let Err(e) = bot
+        .set_my_commands(menu(&deps.texts, Lang::Ru, Role::User))
+        .await
+    {
+        note("by default", &e.into());
+    }
     for lang in [Lang::Ru, Lang::Kk, Lang::En] {
-        bot.set_my_commands(menu(&deps.texts, lang, Role::User))
+        if let Err(e) = bot
+            .set_my_commands(menu(&deps.texts, lang, Role::User))
             .language_code(lang.code())
-            .await?;
+            .await
+        {
+            note(&format!("in {}", lang.code()), &e.into());
+        }
     }
-    for u in deps.store.staff()? {
-        set_staff_commands(bot, deps, u.user_id).await?;
+    match deps.store.staff() {
+        Ok(staff) => {
+            for u in staff {
+                if let Err(e) = set_staff_commands(bot, deps, u.user_id).await {
+                    note(&format!("of user {}", u.user_id), &e);
+                }
+            }
+        }
+        Err(e) => note("of the moderators", &e.into()),
     }
-    Ok(())
+    failed
 }
 
 /// A moderator's or owner's menu in a scope of their private chat: in

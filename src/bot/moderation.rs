@@ -331,9 +331,27 @@ fn recipients(ctx: &Ctx) -> Result<Vec<i64>, BotError> {
         .collect())
 }
 
+/// The longest broadcast, in UTF-16 code units as Telegram counts a
+/// message's length (an emoji is 2, a flag 4): what is left of Telegram's
+/// 4096 for the preview's header and the 📢.
+pub const MAX_BROADCAST_UNITS: usize = 3500;
+
 async fn broadcast(ctx: &Ctx, text: &str) -> HandlerResult {
     if text.is_empty() {
         ctx.say(ctx.t("bot.broadcast.usage")).await?;
+        return Ok(());
+    }
+    let length = text.encode_utf16().count();
+    if length > MAX_BROADCAST_UNITS {
+        ctx.say(ctx.fmt(
+            "bot.broadcast.too_long",
+            &[
+                ("length", &length.to_string()),
+                ("max", &MAX_BROADCAST_UNITS.to_string()),
+                ("over", &(length - MAX_BROADCAST_UNITS).to_string()),
+            ],
+        ))
+        .await?;
         return Ok(());
     }
     let id = ctx.deps.store.create_broadcast(ctx.user_id, text, now())?;

@@ -255,7 +255,12 @@ pub fn classify(e: RequestError, attempts: i64) -> Outcome {
             ApiError::MessageIsTooLong => Outcome::Split,
             other => Outcome::Failed(redact_tokens(&other.to_string())),
         },
-        other => retry_or_give_up(redact_tokens(&other.to_string()), attempts, backoff),
+        // Unreachable, or an answer that could not be read (shown, redacted).
+        other => retry_or_give_up(
+            crate::bot::describe_telegram_error(&other),
+            attempts,
+            backoff,
+        ),
     }
 }
 

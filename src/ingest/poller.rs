@@ -213,7 +213,18 @@ impl Poller {
     pub async fn run(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         loop {
             let now = chrono::Utc::now().timestamp();
-            match self.poll_due(now).await {
+            // A shutdown stops the cycle at its next wait: a page fetch or
+            // the host delay. Each article is stored in its own write and a
+            // source's poll is recorded only when it finished, so what was
+            // not fetched yet is fetched after the restart.
+            let cycle = tokio::select! {
+                r = self.poll_due(now) => r,
+                _ = shutdown.wait_for(|stop| *stop) => {
+                    log::info!("poller: stopped in the middle of a cycle");
+                    return;
+                }
+            };
+            match cycle {
                 Ok(r) if r.sources > 0 => log::info!(
                     "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
                     r.sources,

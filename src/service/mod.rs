@@ -90,11 +90,14 @@ pub fn summarizer(kb: Arc<RwLock<Knowledge>>) -> Box<Summarizer> {
     })
 }
 
-/// A poller that summarizes what it stores.
+/// A poller that summarizes what it stores. It makes `store` the
+/// database's only writer ([`Store::claim_writer`]): a second process
+/// polling the same database is refused.
 pub fn poller(
     store: Arc<Store>,
     config: &Config,
     kb: Arc<RwLock<Knowledge>>,
 ) -> Result<Poller, PollError> {
+    store.claim_writer()?;
     Ok(Poller::new(store, config)?.with_summarizer(summarizer(kb)))
 }

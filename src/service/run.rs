@@ -7,12 +7,11 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use teloxide::adaptors::throttle::Limits;
 use tokio::sync::{Notify, watch};
 
 use super::metrics::{self, Counters, MetricsState};
 use crate::bot::{self, BotDeps, BotError, BotT};
-use crate::config::{Config, redact_tokens};
+use crate::config::{Config, redact_tokens, register_secret};
 use crate::deliver::Sender;
 use crate::digest::Digester;
 use crate::i18n::Texts;
@@ -38,6 +37,9 @@ pub enum ServiceError {
     BadToken,
     #[error("run: {0}")]
     Store(#[from] StoreError),
+    /// Another process polls and sends from this database.
+    #[error("run: {0}")]
+    AlreadyRunning(String),
     #[error(transparent)]
     Poll(#[from] PollError),
     #[error(transparent)]
@@ -61,7 +63,16 @@ pub struct Service {
 impl Service {
     /// Opens the database and loads the data files.
     pub fn open(config: Config) -> Result<Service, ServiceError> {
+        if let Some(token) = &config.telegram_token {
+            // From here on the token's value is redacted wherever it shows.
+            register_secret(token);
+        }
         let store = Arc::new(Store::open(&config.database_path)?);
+        // One process polls and sends; a second `run` would send twice.
+        store.claim_writer().map_err(|e| match e {
+            StoreError::Locked(held) => ServiceError::AlreadyRunning(held.to_string()),
+            other => ServiceError::Store(other),
+        })?;
         let kb = Arc::new(RwLock::new(super::load_knowledge(&config, &store)));
         let texts = Arc::new(super::load_texts(&config));
         Ok(Service {
@@ -82,11 +93,12 @@ impl Service {
             .telegram_token
             .as_ref()
             .ok_or(ServiceError::NoToken)?;
+        register_secret(token);
         let mut bot = teloxide::Bot::new(token.expose());
         if let Some(url) = &self.config.telegram_api_url {
             bot = bot.set_api_url(url.clone());
         }
-        Ok(bot::throttled(bot, Limits::default()))
+        Ok(bot::throttled(bot, bot::telegram_limits()))
     }
 
     /// Queues a notice to every owner and moderator.
@@ -138,9 +150,6 @@ impl Service {
             self.config.clone(),
             self.wake_sender.clone(),
         )?;
-        if let Err(e) = bot::set_commands(&bot, &deps).await {
-            log::warn!("run: could not set the command menus: {e}");
-        }
 
         // Poller: moderators hear when a source is paused and when it recovers.
         let events_service = self.clone();
@@ -206,6 +215,21 @@ impl Service {
             tasks.spawn(metrics::serve(listener, state, shutdown.clone()));
         }
 
+        // Command menus in the background: polling does not wait for them,
+        // and one that fails does not keep the others unset.
+        let menu_bot = bot.clone();
+        let menu_deps = deps.clone();
+        let mut menu_rx = shutdown.clone();
+        tasks.spawn(async move {
+            tokio::select! {
+                failed = bot::set_commands(&menu_bot, &menu_deps) => match failed {
+                    0 => log::info!("run: command menus set"),
+                    n => log::warn!("run: {n} command menus could not be set (see above)"),
+                },
+                _ = menu_rx.wait_for(|stop| *stop) => {}
+            }
+        });
+
         let poll_rx = shutdown.clone();
         let poll = poller.clone();
         tasks.spawn(async move { poll.run(poll_rx).await });
@@ -219,52 +243,67 @@ impl Service {
         tasks.spawn(async move { send.run(send_rx).await });
 
         // The dispatcher: long polling; stopped through its shutdown token,
-        // which lets it confirm the last updates it handled.
+        // which lets it confirm the last updates it handled. A signal that
+        // comes before the dispatcher has started is held until it has (the
+        // token refuses an idle dispatcher), or the dispatcher never stops.
         let dispatcher_bot = bot.clone();
         let mut dispatcher = bot::dispatcher(bot, deps);
         let token = dispatcher.shutdown_token();
+        let dispatching_over = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let over = dispatching_over.clone();
         let mut stop_rx = shutdown.clone();
         tasks.spawn(async move {
-            while !*stop_rx.borrow() {
-                if stop_rx.changed().await.is_err() {
-                    break;
-                }
-            }
+            use std::sync::atomic::Ordering::SeqCst;
+            let _ = stop_rx.wait_for(|stop| *stop).await;
             log::info!("run: shutting down");
-            if let Ok(done) = token.shutdown() {
-                done.await;
+            while !over.load(SeqCst) {
+                match token.shutdown() {
+                    Ok(done) => {
+                        done.await;
+                        return;
+                    }
+                    Err(_idle) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
             }
         });
-        match &self.config.webhook_url {
-            None => {
-                log::info!("run: bot started (long polling)");
-                dispatcher.dispatch().await;
-            }
-            Some(url) => {
-                let mut options = teloxide::update_listeners::webhooks::Options::new(
-                    self.config.webhook_addr,
-                    url.clone(),
-                );
-                if let Some(secret) = &self.config.webhook_secret {
-                    options = options.secret_token(secret.expose().to_string());
+        if *shutdown.borrow() {
+            log::info!("run: stopped before the bot started");
+        } else {
+            match &self.config.webhook_url {
+                None => {
+                    let listener = bot::polling(dispatcher_bot).await;
+                    log::info!("run: bot started (long polling)");
+                    dispatcher
+                        .dispatch_with_listener(listener, bot::listener_errors("getting updates"))
+                        .await;
                 }
-                let listener = teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
-                    .await
-                    .map_err(BotError::Telegram)?;
-                log::info!(
-                    "run: bot started (webhook on {}, Telegram posts to {url})",
-                    self.config.webhook_addr
-                );
-                dispatcher
-                    .dispatch_with_listener(
-                        listener,
-                        teloxide::error_handlers::LoggingErrorHandler::with_custom_text(
-                            "run: webhook",
-                        ),
-                    )
-                    .await;
+                Some(url) => {
+                    let mut options = teloxide::update_listeners::webhooks::Options::new(
+                        self.config.webhook_addr,
+                        url.clone(),
+                    );
+                    if let Some(secret) = &self.config.webhook_secret {
+                        options = options.secret_token(secret.expose().to_string());
+                    }
+                    let listener =
+                        teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
+                            .await
+                            .map_err(BotError::Telegram)?;
+                    log::info!(
+                        "run: bot started (webhook on {}, Telegram posts to {url})",
+                        self.config.webhook_addr
+                    );
+                    dispatcher
+                        .dispatch_with_listener(
+                            listener,
+                            // The webhook listener's errors are `Infallible`.
+                            teloxide::error_handlers::IgnoringErrorHandlerSafe::new(),
+                        )
+                        .await;
+                }
             }
         }
+        dispatching_over.store(true, std::sync::atomic::Ordering::SeqCst);
         while let Some(result) = tasks.join_next().await {
             if let Err(e) = result {
                 log::error!("run: a task failed: {}", redact_tokens(&e.to_string()));
@@ -357,7 +396,12 @@ async fn wait_for_telegram(
     use teloxide::prelude::Requester;
     let mut wait = Duration::from_secs(1);
     loop {
-        match bot.get_me().await {
+        // A signal during the request itself stops the wait too.
+        let answer = tokio::select! {
+            answer = bot.get_me() => answer,
+            _ = shutdown.wait_for(|stop| *stop) => return Ok(false),
+        };
+        match answer {
             Ok(me) => {
                 log::info!("run: connected to Telegram as @{}", me.username());
                 return Ok(true);
@@ -366,11 +410,16 @@ async fn wait_for_telegram(
                 return Err(ServiceError::BadToken);
             }
             Err(e) => {
-                log::warn!(
-                    "run: Telegram is unreachable ({}); trying again in {}s",
-                    redact_tokens(&e.to_string()),
-                    wait.as_secs()
-                );
+                let what = match &e {
+                    teloxide::RequestError::Api(_) => {
+                        format!(
+                            "Telegram refused getMe: {}",
+                            bot::describe_telegram_error(&e)
+                        )
+                    }
+                    _ => bot::describe_telegram_error(&e),
+                };
+                log::warn!("run: {what}; trying again in {}s", wait.as_secs());
             }
         }
         tokio::select! {

@@ -4,7 +4,7 @@
 //! `PRAGMA user_version`. The database runs in WAL mode with a busy timeout;
 //! every multi-step write is one transaction.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use crate::text::stem;
 mod bot_support;
 mod facets;
 mod faults;
+pub mod lock;
 mod moderation;
 mod outbox;
 mod subscribers;
@@ -46,6 +47,9 @@ pub enum StoreError {
         "store: the database is at schema version {found}, newer than this build knows ({known}); upgrade civic-digest"
     )]
     TooNew { found: i64, known: i64 },
+    /// Another process polls and sends from this database.
+    #[error(transparent)]
+    Locked(lock::LockError),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -175,6 +179,10 @@ pub struct Fingerprint {
 /// The SQLite database. Cheap to share behind an `Arc`; calls are short.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// The database file (`None` in memory), for the writer lock.
+    path: Option<PathBuf>,
+    /// Held by the one process that polls and sends ([`Store::claim_writer`]).
+    writer: Mutex<Option<lock::WriterLock>>,
 }
 
 impl Store {
@@ -183,7 +191,9 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
         }
-        Store::init(Connection::open(path)?)
+        let mut store = Store::init(Connection::open(path)?)?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and previews.
@@ -198,6 +208,8 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let store = Store {
             conn: Mutex::new(conn),
+            path: None,
+            writer: Mutex::new(None),
         };
         store.migrate()?;
         Ok(store)

@@ -607,7 +607,11 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
         ..Options::default()
     })
     .await;
-    bot::set_commands(&h.bot, &h.deps).await.unwrap();
+    assert_eq!(
+        bot::set_commands(&h.bot, &h.deps).await,
+        0,
+        "every menu set"
+    );
     let default = h.tg.commands(&BotCommandScope::Default, None);
     let kk = h.tg.commands(&BotCommandScope::Default, Some("kk"));
     let en = h.tg.commands(&BotCommandScope::Default, Some("en"));
@@ -954,5 +958,211 @@ async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
         h.store.subscriber(chat.id()).unwrap().unwrap().status,
         SubStatus::Active
     );
+    h.stop().await;
+}
+
+/// Issue 11, item 3: after `/delete_me`, every button of an old keyboard
+/// (topics, regions, language, the erase question itself) answers
+/// "send /start" in the user's language and stores nothing.
+#[tokio::test]
+async fn old_buttons_after_delete_me_say_send_start_and_store_nothing() {
+    let h = BotHarness::start(Options::default()).await;
+    let u = user(113, "Dana", "kk");
+    let start = h.say(&u, "/start", 3).await;
+    let languages = start[1].message_id;
+    let topics = start[2].message_id;
+    let topic = data_of(&start[2])
+        .into_iter()
+        .find(|d| d.starts_with("t:"))
+        .expect("a topic button");
+    let regions = h.say(&u, "/regions", 1).await.remove(0);
+    let region = data_of(&regions)
+        .into_iter()
+        .find(|d| d.starts_with("r:") && d != "r:*")
+        .expect("a region button");
+    let ask = h.say(&u, "/delete_me", 1).await.remove(0);
+    h.tap(&u, ask.message_id, "del:ok").await;
+    assert!(h.store.subscriber(113).unwrap().is_none());
+    assert!(h.store.user(113).unwrap().is_none());
+
+    let expected = h.texts.t(Lang::Kk, "bot.callback_start").to_string();
+    assert!(expected.contains("/start"), "{expected}");
+    for (message, data) in [
+        (topics, topic.as_str()),
+        (regions.message_id, region.as_str()),
+        (regions.message_id, "r:*"),
+        (languages, "l:ru"),
+        (ask.message_id, "del:ok"),
+        (ask.message_id, "del:no"),
+    ] {
+        let answer = h.tap(&u, message, data).await;
+        assert_eq!(answer.as_deref(), Some(expected.as_str()), "{data}");
+        assert!(
+            h.store.subscriber(113).unwrap().is_none(),
+            "{data} brought the subscription back"
+        );
+        assert!(
+            h.store.user(113).unwrap().is_none(),
+            "{data} stored the user again"
+        );
+    }
+    // A new /start works as for anyone new.
+    h.say(&u, "/start", 3).await;
+    assert_eq!(
+        h.store.subscriber(113).unwrap().map(|s| s.status),
+        Some(SubStatus::Active)
+    );
+    h.stop().await;
+}
+
+/// The language keyboard of someone who never subscribed still works.
+#[tokio::test]
+async fn the_language_keyboard_works_without_a_subscription() {
+    let h = BotHarness::start(Options::default()).await;
+    let u = user(114, "Erlan", "ru");
+    let kb = h.say(&u, "/language", 1).await.remove(0);
+    let answer = h.tap(&u, kb.message_id, "l:en").await;
+    assert_eq!(
+        answer.as_deref(),
+        Some(h.texts.t(Lang::En, "bot.language.name"))
+    );
+    assert_eq!(
+        h.store
+            .user(114)
+            .unwrap()
+            .and_then(|u| u.language)
+            .as_deref(),
+        Some("en")
+    );
+    h.stop().await;
+}
+
+/// Issue 11, item 14: Telegram counts UTF-16 units; 1,750 flags are 3,500
+/// characters but 7,000 units. The moderator hears how much too long it is
+/// and nothing is drafted.
+#[tokio::test]
+async fn a_broadcast_too_long_in_utf16_units_says_by_how_much() {
+    let h = BotHarness::start(Options {
+        owners: vec![OWNER],
+        ..Options::default()
+    })
+    .await;
+    let owner = user(OWNER, "Owner", "en");
+    let flags = "🇰🇿".repeat(1750);
+    assert_eq!(flags.chars().count(), 3500, "fits in characters");
+    let r = h.say(&owner, &format!("/broadcast {flags}"), 1).await;
+    let text = &r[0].plain_text;
+    assert!(text.contains("7000") && text.contains("3500"), "{text}");
+    assert!(
+        text.contains("3500 characters longer"),
+        "over by 3500: {text}"
+    );
+    assert!(h.store.broadcast(1).is_err(), "no draft");
+    // Just within the limit: a preview with the buttons.
+    let fits = "🇰🇿".repeat(875);
+    let r = h.say(&owner, &format!("/broadcast {fits}"), 1).await;
+    assert_eq!(data_of(&r[0]).len(), 2, "{}", r[0].plain_text);
+    h.stop().await;
+}
+
+/// Issue 11, item 10: a moderator who never opened the bot ("chat not
+/// found") does not keep the other menus unset.
+#[tokio::test]
+async fn a_failing_menu_does_not_stop_the_others() {
+    const NEVER_WROTE: u64 = 900_000;
+    let h = BotHarness::start(Options {
+        owners: vec![NEVER_WROTE, OWNER],
+        ..Options::default()
+    })
+    .await;
+    h.tg.require_known_chats(true);
+    let owner = user(OWNER, "Owner", "en");
+    h.say(&owner, "/help", 1).await;
+    let failed = bot::set_commands(&h.bot, &h.deps).await;
+    assert_eq!(failed, 1, "only the one who never wrote");
+    let scope = |id: u64| BotCommandScope::Chat {
+        chat_id: Recipient::Id(ChatId(id as i64)),
+    };
+    assert!(
+        !h.tg
+            .commands(&BotCommandScope::Default, Some("kk"))
+            .is_empty()
+    );
+    assert!(
+        h.tg.commands(&scope(OWNER), None)
+            .iter()
+            .any(|c| c.command == "addmod"),
+        "the owner after the failing one has a menu"
+    );
+    assert!(h.tg.commands(&scope(NEVER_WROTE), None).is_empty());
+    h.stop().await;
+}
+
+/// Issue 11, item 9: Telegram holds private chats to 1 message a second,
+/// with no 20-a-minute limit; with our Throttle limits 22 replies to one
+/// person take about 21 s, not a minute and more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_chats_are_not_held_to_twenty_a_minute() {
+    use civic_digest::sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
+    use teloxide::prelude::Requester;
+    let tg = FakeTelegram::start(FakeLimits::default()).await.unwrap();
+    let bot = bot::throttled(
+        teloxide::Bot::with_client(
+            "1000:test-token",
+            teloxide::net::default_reqwest_settings()
+                .no_proxy()
+                .build()
+                .unwrap(),
+        )
+        .set_api_url(tg.api_url()),
+        bot::telegram_limits(),
+    );
+    let started = std::time::Instant::now();
+    let sends = (0..22).map(|i| {
+        let bot = bot.clone();
+        async move { bot.send_message(ChatId(5005), format!("reply {i}")).await }
+    });
+    let all = tokio::time::timeout(
+        Duration::from_secs(35),
+        futures_util::future::join_all(sends),
+    )
+    .await
+    .expect("22 replies within 35 s (teloxide's default holds the 21st for a minute)");
+    assert!(all.iter().all(Result::is_ok));
+    let took = started.elapsed();
+    eprintln!("bot: 22 private replies took {:.1} s", took.as_secs_f64());
+    assert_eq!(tg.sent(5005).len(), 22);
+    assert_eq!(tg.stats().too_many_requests, 0, "1 a second respected");
+}
+
+/// Item 3 in a group: after an admin's `/delete_me`, the group's old
+/// keyboards answer "send /start" and bring no subscription back.
+#[tokio::test]
+async fn a_groups_old_buttons_after_delete_me_say_send_start() {
+    let h = BotHarness::start(Options::default()).await;
+    let group = FakeChat::group(-100_778, "Ауыл");
+    let admin = user(115, "Aruzhan", "ru");
+    h.tg.make_admin(group.id(), &admin);
+    let start = h.say_in(&group, &admin, "/start", 3).await;
+    let topics = start[2].message_id;
+    let topic = data_of(&start[2])
+        .into_iter()
+        .find(|d| d.starts_with("t:"))
+        .expect("a topic button");
+    let ask = h.say_in(&group, &admin, "/delete_me", 1).await.remove(0);
+    h.tap_in(&group, &admin, ask.message_id, "del:ok").await;
+    assert!(h.store.subscriber(group.id()).unwrap().is_none());
+    for (message, data) in [(topics, topic.as_str()), (start[1].message_id, "l:kk")] {
+        let answer = h.tap_in(&group, &admin, message, data).await;
+        assert_eq!(
+            answer.as_deref(),
+            Some(h.texts.t(Lang::Ru, "bot.callback_start")),
+            "{data}"
+        );
+        assert!(
+            h.store.subscriber(group.id()).unwrap().is_none(),
+            "{data} brought the group's subscription back"
+        );
+    }
     h.stop().await;
 }

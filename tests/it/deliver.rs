@@ -263,3 +263,36 @@ async fn a_restart_in_the_middle_of_a_broadcast_delivers_each_message_once() {
     assert_eq!(store.outbox_counts().unwrap().2, 30);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
+
+/// Issue 11, item 11: a proxy's error page repeats the request path, token
+/// and all; with a token too short for the token pattern, the configured
+/// value is what keeps it out of `outbox.last_error`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_token_in_an_error_page_never_reaches_the_outbox() {
+    const SHORT: &str = "55:wXy7";
+    let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::support::test_config(&dir);
+    config.telegram_token = Some(civic_digest::config::Secret::new(SHORT));
+    config.telegram_api_url = Some(fake.api_url());
+    let service = civic_digest::service::run::Service::open(config).unwrap();
+    let bot = service.telegram().unwrap();
+    broadcast(&service.store, [501], "leak-1", "Объявление");
+    fake.set_error_page(Some(404));
+    let sender = Sender::new(bot, service.store.clone(), Arc::new(Notify::new()));
+    sender.drain_once().await.unwrap();
+    let conn = rusqlite::Connection::open(&service.config.database_path).unwrap();
+    let error: String = conn
+        .query_row(
+            "SELECT last_error FROM outbox WHERE chat_id = 501",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        error.starts_with("Telegram's answer could not be read"),
+        "{error}"
+    );
+    assert!(error.contains("/bot***/"), "the page is shown: {error}");
+    assert!(!error.contains("wXy7"), "{error}");
+}

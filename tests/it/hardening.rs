@@ -741,7 +741,7 @@ mod access {
     use civic_digest::bot::commands::{Access, SPECS};
     use civic_digest::bot::flood::FloodLimiter;
     use civic_digest::sandbox::FakeChat;
-    use civic_digest::store::Role;
+    use civic_digest::store::{ChatKind, Role};
     use civic_digest::text::Lang;
 
     use crate::support::bot::{BotHarness, Options, WAIT, user};
@@ -934,7 +934,12 @@ mod access {
                 .is_none_or(|s| s.topics.is_empty()),
             "a non-admin changed the group's topics"
         );
-        // The check is not simply closed: an admin's press goes through.
+        // The check is not simply closed: an admin's press goes through
+        // (on a subscribed group: keyboards come with a subscription, and
+        // a group without one answers "send /start").
+        h.store
+            .ensure_subscriber(-100_777, ChatKind::Group, Some("Село"), "ru", 0)
+            .expect("subscribe the group");
         let admin = user(CITIZEN + 5, "Admin", "ru");
         h.tg.make_admin(-100_777, &admin);
         let answer = h

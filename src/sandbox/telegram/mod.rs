@@ -10,7 +10,9 @@
 //! as a person would read it.
 //!
 //! Any token is accepted and none is kept: the token is only in the request
-//! path, which is never stored or logged.
+//! path, which is never stored or logged (only
+//! [`FakeTelegram::set_error_page`] sends the path back, as a broken proxy
+//! in front of the Bot API does).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -292,6 +294,8 @@ pub struct Stats {
     pub not_found: u64,
     /// 502 answers while unavailable.
     pub bad_gateway: u64,
+    /// 409 answers to a `getUpdates` ended by a newer one of the same token.
+    pub conflicts: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -358,6 +362,13 @@ struct Inner {
     limits: Limits,
     closed: bool,
     unavailable: bool,
+    /// While set, every request gets an HTML error page with this status.
+    error_page: Option<u16>,
+    /// Chat-scoped command menus need a chat the fake has seen.
+    require_known_chats: bool,
+    /// Tokens (hashed) with a `getUpdates` in progress, and which one.
+    polling: HashMap<u64, u64>,
+    next_poll: u64,
     next_update_id: i64,
     updates: VecDeque<(i64, Value)>,
     chats: HashMap<i64, FakeChat>,
@@ -425,6 +436,10 @@ impl FakeTelegram {
                 limits,
                 closed: false,
                 unavailable: false,
+                error_page: None,
+                require_known_chats: false,
+                polling: HashMap::new(),
+                next_poll: 0,
                 next_update_id: 1,
                 updates: VecDeque::new(),
                 chats: HashMap::new(),
@@ -655,6 +670,20 @@ impl FakeTelegram {
     /// While set, every request gets 502 Bad Gateway.
     pub fn set_unavailable(&self, unavailable: bool) {
         self.shared.lock().unavailable = unavailable;
+    }
+
+    /// While `Some(status)`, every request is answered as a broken proxy
+    /// would: an HTML page with that status that repeats the request path
+    /// (token included). teloxide cannot parse it.
+    pub fn set_error_page(&self, status: Option<u16>) {
+        self.shared.lock().error_page = status;
+    }
+
+    /// From now on `setMyCommands`/`deleteMyCommands` for a chat scope
+    /// answer "Bad Request: chat not found" unless the chat has written
+    /// to the bot (was pushed), as Telegram does. Off by default.
+    pub fn require_known_chats(&self, on: bool) {
+        self.shared.lock().require_known_chats = on;
     }
 
     /// The messages the bot sent to `chat_id`, oldest first.

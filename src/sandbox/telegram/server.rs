@@ -55,6 +55,16 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 
 /// The method name from `/bot{TOKEN}/{method}`; the token is skipped and
 /// never kept.
+/// A key for the token in `/bot{TOKEN}/…` (a hash: the token is never
+/// kept), so that two clients of one bot can be told apart from two bots.
+fn token_key(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let first = path.split('/').find(|s| !s.is_empty()).unwrap_or("");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    first.hash(&mut h);
+    h.finish()
+}
+
 fn method_name(path: &str) -> Option<&str> {
     let mut segments = path.split('/').filter(|s| !s.is_empty());
     let first = segments.next()?;
@@ -70,11 +80,14 @@ fn method_name(path: &str) -> Option<&str> {
 
 async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Response<Body> {
     let method = method_name(uri.path()).unwrap_or("").to_string();
-    let unavailable = {
+    let (unavailable, error_page) = {
         let mut inner = shared.lock();
         inner.stats.requests += 1;
-        inner.unavailable
+        (inner.unavailable, inner.error_page)
     };
+    if let Some(status) = error_page {
+        return error_page_response(status, uri.path());
+    }
     let result = if unavailable {
         Err(ApiError {
             code: 502,
@@ -83,7 +96,7 @@ async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
         })
     } else {
         match parse_params(uri, headers, body) {
-            Ok(params) => call(shared, &method, &params).await,
+            Ok(params) => call(shared, &method, token_key(uri.path()), &params).await,
             Err(e) => Err(e),
         }
     };
@@ -108,6 +121,26 @@ async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
         }
     }
     respond(result)
+}
+
+/// What a web server or proxy in front of the Bot API answers when it is
+/// misconfigured: an HTML page, not JSON, that repeats the request path
+/// (and so the token in it) as such pages do.
+fn error_page_response(status: u16, path: &str) -> Response<Body> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::NOT_FOUND);
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let body = format!(
+        "<html><head><title>{} {reason}</title></head><body><h1>{reason}</h1>\
+         <p>The requested URL {path} could not be served by this proxy.</p></body></html>",
+        status.as_u16()
+    );
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
 }
 
 fn respond(result: Reply) -> Response<Body> {
@@ -278,17 +311,34 @@ fn object(params: &Params, key: &str, what: &str) -> Result<Option<Value>, ApiEr
 
 // ---- methods --------------------------------------------------------------
 
-async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
+async fn call(shared: &Shared, method: &str, token: u64, params: &Params) -> Reply {
     let name = method.to_ascii_lowercase();
     if name == "getupdates" {
-        if shared.lock().webhook.is_some() {
-            return Err(ApiError {
-                code: 409,
-                description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".into(),
-                parameters: None,
-            });
-        }
-        return get_updates(shared, params).await;
+        let generation = {
+            let mut inner = shared.lock();
+            if inner.webhook.is_some() {
+                return Err(ApiError {
+                    code: 409,
+                    description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".into(),
+                    parameters: None,
+                });
+            }
+            // Telegram serves one getUpdates per bot at a time: a new one
+            // ends the one in progress, which is answered 409 Conflict (two
+            // processes of one bot keep getting it).
+            let generation = inner.next_poll;
+            inner.next_poll += 1;
+            if inner.polling.insert(token, generation).is_some() {
+                shared.updates_changed.notify_waiters();
+            }
+            generation
+        };
+        let _polling = PollingGuard {
+            shared,
+            token,
+            generation,
+        };
+        return get_updates(shared, params, token, generation).await;
     }
     let (reply, sent) = {
         let mut inner = shared.lock();
@@ -345,6 +395,7 @@ async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
             "setmycommands" => set_my_commands(&mut inner, params),
             "getmycommands" => get_my_commands(&inner, params),
             "deletemycommands" => {
+                check_scope_chat(&inner, params)?;
                 let key = commands_key(params)?;
                 inner.commands.remove(&key);
                 Ok(json!(true))
@@ -373,7 +424,24 @@ async fn call(shared: &Shared, method: &str, params: &Params) -> Reply {
     reply
 }
 
-async fn get_updates(shared: &Shared, params: &Params) -> Reply {
+/// Marks a token's `getUpdates` as over, however the request ends (the
+/// client may hang up while it is held).
+struct PollingGuard<'a> {
+    shared: &'a Shared,
+    token: u64,
+    generation: u64,
+}
+
+impl Drop for PollingGuard<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.shared.lock();
+        if inner.polling.get(&self.token) == Some(&self.generation) {
+            inner.polling.remove(&self.token);
+        }
+    }
+}
+
+async fn get_updates(shared: &Shared, params: &Params, token: u64, generation: u64) -> Reply {
     let offset = int(params, "offset")?;
     let limit = int(params, "limit")?.unwrap_or(100).clamp(1, 100);
     let timeout = int(params, "timeout")?.unwrap_or(0).clamp(0, 50);
@@ -395,6 +463,14 @@ async fn get_updates(shared: &Shared, params: &Params) -> Reply {
             let mut inner = shared.lock();
             if inner.closed {
                 return Ok(json!([]));
+            }
+            if inner.polling.get(&token) != Some(&generation) {
+                inner.stats.conflicts += 1;
+                return Err(ApiError {
+                    code: 409,
+                    description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running".into(),
+                    parameters: None,
+                });
             }
             match offset {
                 Some(off) if off > 0 => inner.updates.retain(|(id, _)| *id >= off),
@@ -457,7 +533,29 @@ fn commands_key(params: &Params) -> Result<(String, String), ApiError> {
     Ok((scope, lang))
 }
 
+/// With [`FakeTelegram::require_known_chats`](super::FakeTelegram::require_known_chats),
+/// a chat scope names a chat the bot must have seen, as Telegram wants
+/// (a moderator who never opened the bot: "chat not found").
+fn check_scope_chat(inner: &Inner, params: &Params) -> Result<(), ApiError> {
+    if !inner.require_known_chats {
+        return Ok(());
+    }
+    let Some(scope) = object(params, "scope", "bot command scope")? else {
+        return Ok(());
+    };
+    let chat = match scope.get("chat_id") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => return Ok(()),
+    };
+    match chat {
+        Some(id) if inner.chats.contains_key(&id) => Ok(()),
+        _ => Err(bad("chat not found")),
+    }
+}
+
 fn set_my_commands(inner: &mut Inner, params: &Params) -> Reply {
+    check_scope_chat(inner, params)?;
     let key = commands_key(params)?;
     let commands = object(params, "commands", "bot commands")?
         .ok_or_else(|| bad("parameter \"commands\" is required"))?;

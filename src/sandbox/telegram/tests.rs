@@ -707,3 +707,99 @@ async fn updates_outside_allowed_updates_are_dropped() {
     assert_eq!(i64::from(updates[0].id.0), text);
     assert_eq!(fake.pending_updates(), 1);
 }
+
+#[tokio::test]
+async fn get_updates_is_held_for_its_timeout() {
+    let (_fake, bot) = start(Limits::unlimited()).await;
+    let t = Instant::now();
+    let updates = bot.get_updates().timeout(1).await.expect("getUpdates");
+    assert!(updates.is_empty());
+    let held = t.elapsed();
+    assert!(
+        held >= Duration::from_millis(950) && held < Duration::from_secs(3),
+        "held for {held:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_second_concurrent_get_updates_of_one_token_is_a_conflict() {
+    let (fake, bot) = start(Limits::unlimited()).await;
+    let first = {
+        let bot = bot.clone();
+        tokio::spawn(async move {
+            let t = Instant::now();
+            (bot.get_updates().timeout(5).await, t.elapsed())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another bot (another token) polls on its own.
+    let other = Bot::new("456:OTHER").set_api_url(fake.api_url());
+    other.get_updates().timeout(0).await.expect("another token");
+    assert!(!first.is_finished(), "another token does not disturb it");
+    bot.get_updates()
+        .timeout(0)
+        .await
+        .expect("the newer request is served");
+    let (held, took) = first.await.expect("joins");
+    assert!(
+        matches!(
+            held,
+            Err(RequestError::Api(ApiError::TerminatedByOtherGetUpdates))
+        ),
+        "{held:?}"
+    );
+    assert!(took < Duration::from_secs(2), "ended at once: {took:?}");
+    assert_eq!(fake.stats().conflicts, 1);
+}
+
+#[tokio::test]
+async fn the_per_minute_limit_is_for_groups_only() {
+    let limits = Limits {
+        per_chat_per_sec: 100,
+        per_group_per_min: 2,
+        overall_per_sec: 100,
+        jitter: Duration::ZERO,
+    };
+    let (fake, bot) = start(limits).await;
+    for i in 0..5 {
+        bot.send_message(ChatId(1001), format!("p{i}"))
+            .await
+            .expect("a private chat has no per-minute limit");
+    }
+    for i in 0..2 {
+        bot.send_message(ChatId(-1_000_000_000_077), format!("s{i}"))
+            .await
+            .expect("supergroup");
+    }
+    let third = bot.send_message(ChatId(-1_000_000_000_077), "s2").await;
+    assert!(
+        matches!(third, Err(RequestError::RetryAfter(_))),
+        "{third:?}"
+    );
+    assert_eq!(fake.sent(1001).len(), 5);
+}
+
+#[tokio::test]
+async fn an_error_page_repeats_the_path_and_cannot_be_parsed() {
+    let (fake, bot) = start(Limits::unlimited()).await;
+    fake.set_error_page(Some(404));
+    let r = reqwest::Client::new()
+        .post(format!("{}bot1:A/getMe", fake.api_url()))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 404);
+    let page = r.text().await.expect("body");
+    assert!(page.contains("/bot1:A/getMe"), "{page}");
+    match bot.get_me().await {
+        Err(RequestError::InvalidJson { raw, .. }) => {
+            assert!(
+                raw.contains("/bot123:TEST/GetMe") || raw.contains("123:TEST"),
+                "{raw}"
+            )
+        }
+        other => panic!("expected InvalidJson, got {other:?}"),
+    }
+    fake.set_error_page(None);
+    bot.get_me().await.expect("served again");
+}
