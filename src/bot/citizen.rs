@@ -204,16 +204,24 @@ struct Resolved {
 }
 
 fn resolve_with(names: &Names<'_>, args: &str) -> Resolved {
-    let (ids, unknown) = resolve_list(args, |q| names.resolve(q));
+    let (ids, words) = resolve_list(args, |q| names.resolve(q));
     let mut suggest: Vec<String> = Vec::new();
-    for word in &unknown {
-        if let Lookup::Suggest(close) = names.lookup(word) {
-            for id in close {
-                if !ids.contains(&id) && !suggest.iter().any(|s| s == id) {
-                    suggest.push(id.to_string());
-                }
+    let mut unknown = Vec::new();
+    for word in words {
+        let close = match names.lookup(&word) {
+            Lookup::Suggest(close) => close,
+            Lookup::Found(id) => vec![id],
+        };
+        // a misspelt word of a name found anyway ("соцальная поддержка")
+        if !close.is_empty() && close.iter().all(|id| ids.contains(id)) {
+            continue;
+        }
+        for id in close {
+            if !ids.contains(&id) && !suggest.iter().any(|s| s == id) {
+                suggest.push(id.to_string());
             }
         }
+        unknown.push(word);
     }
     Resolved {
         ids: ids.into_iter().map(str::to_string).collect(),
@@ -494,7 +502,11 @@ async fn schedule(ctx: &Ctx, args: &str) -> HandlerResult {
             ),
             (
                 "timezone",
-                &esc(&views::timezone_name(&ctx.deps.texts, ctx.lang, &sub.timezone)),
+                &esc(&views::timezone_name(
+                    &ctx.deps.texts,
+                    ctx.lang,
+                    &sub.timezone,
+                )),
             ),
         ],
     ))
@@ -550,7 +562,9 @@ async fn latest(ctx: &Ctx, args: &str) -> HandlerResult {
             let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
             match Names::topics(&kb).lookup(args) {
                 Lookup::Found(id) => Ok(id.to_string()),
-                Lookup::Suggest(ids) => Err(ids.into_iter().map(str::to_string).collect::<Vec<_>>()),
+                Lookup::Suggest(ids) => {
+                    Err(ids.into_iter().map(str::to_string).collect::<Vec<_>>())
+                }
             }
         };
         return match lookup {
@@ -612,7 +626,11 @@ async fn send_list(ctx: &Ctx, header: &str, articles: &[crate::store::Article]) 
     ctx.say_all(parts).await?;
     let Some(last) = last else { return Ok(()) };
     if ctx.role >= Role::Moderator && ctx.private {
-        let ids: Vec<(usize, i64)> = articles.iter().enumerate().map(|(i, a)| (i + 1, a.id)).collect();
+        let ids: Vec<(usize, i64)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i + 1, a.id))
+            .collect();
         ctx.say_kb(
             last,
             keyboards::article_actions(&ctx.deps.texts, ctx.lang, &ids),

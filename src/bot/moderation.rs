@@ -457,8 +457,9 @@ pub(crate) async fn on_article_button(
     message: MessageId,
     cb: &Callback,
 ) -> Result<Option<String>, BotError> {
-    let (Callback::HideArticle(id) | Callback::ArticleTopics(id) | Callback::ArticleTopic { id, .. }) =
-        cb
+    let (Callback::HideArticle(id)
+    | Callback::ArticleTopics(id)
+    | Callback::ArticleTopic { id, .. }) = cb
     else {
         return Ok(None);
     };
@@ -581,8 +582,7 @@ async fn set_moderator(ctx: &Ctx, add: bool, args: &str) -> HandlerResult {
     };
     let user = target.to_string();
     if ctx.deps.role_of(target)? == Role::Owner {
-        ctx.refuse("bot.mods.is_owner", &[("user", &user)])
-            .await?;
+        ctx.refuse("bot.mods.is_owner", &[("user", &user)]).await?;
         return Ok(());
     }
     let role = if add { Role::Moderator } else { Role::User };

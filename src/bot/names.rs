@@ -179,26 +179,25 @@ impl<'k> Names<'k> {
             5..=8 => 2,
             _ => 3,
         };
-        let mut scored: Vec<(usize, &'k str)> = self
-            .entries
-            .iter()
-            .filter_map(|(id, names)| {
-                let candidates = names.iter().map(String::as_str).chain(
-                    names
-                        .iter()
-                        .flat_map(|n| words(n))
-                        .filter(|w| !self.is_joiner(w) && w.chars().count() >= MIN_PREFIX_CHARS),
-                );
-                candidates
-                    .flat_map(|c| {
-                        let start: String = c.chars().take(len).collect();
-                        [strsim::osa_distance(q, c), strsim::osa_distance(q, &start)]
-                    })
-                    .min()
-                    .filter(|d| *d <= allowed)
-                    .map(|d| (d, *id))
-            })
-            .collect();
+        let mut scored: Vec<(usize, &'k str)> =
+            self.entries
+                .iter()
+                .filter_map(|(id, names)| {
+                    let candidates = names.iter().map(String::as_str).chain(
+                        names.iter().flat_map(|n| words(n)).filter(|w| {
+                            !self.is_joiner(w) && w.chars().count() >= MIN_PREFIX_CHARS
+                        }),
+                    );
+                    candidates
+                        .flat_map(|c| {
+                            let start: String = c.chars().take(len).collect();
+                            [strsim::osa_distance(q, c), strsim::osa_distance(q, &start)]
+                        })
+                        .min()
+                        .filter(|d| *d <= allowed)
+                        .map(|d| (d, *id))
+                })
+                .collect();
         scored.sort_by_key(|(d, _)| *d);
         let best = scored.first().map(|(d, _)| *d);
         scored
@@ -227,7 +226,10 @@ mod tests {
         assert_eq!(topics.resolve("БЮДЖЕТ И НАЛОГИ"), Some("budget_taxes"));
         assert_eq!(topics.resolve("білім"), Some("education"));
         assert_eq!(topics.resolve("Educ"), Some("education"));
-        assert_eq!(topics.resolve("rural_development"), Some("rural_development"));
+        assert_eq!(
+            topics.resolve("rural_development"),
+            Some("rural_development")
+        );
         assert_eq!(regions.resolve("Абай"), Some("abai"));
         assert_eq!(regions.resolve("абайская"), Some("abai"));
         assert_eq!(regions.resolve("Shymkent"), Some("shymkent"));
@@ -244,7 +246,10 @@ mod tests {
             topics.lookup("здравохранение"),
             Lookup::Suggest(vec!["healthcare"])
         );
-        assert_eq!(topics.lookup("бюжет"), Lookup::Suggest(vec!["budget_taxes"]));
+        assert_eq!(
+            topics.lookup("бюжет"),
+            Lookup::Suggest(vec!["budget_taxes"])
+        );
         assert_eq!(topics.lookup("астрология"), Lookup::Suggest(vec![]));
         let regions = Names::regions(&kb);
         assert_eq!(regions.lookup("Шымкнет"), Lookup::Suggest(vec!["shymkent"]));

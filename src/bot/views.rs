@@ -417,8 +417,19 @@ mod tests {
             Ok(Schedule::Daily { minute: 450 })
         );
         assert_eq!(parse_schedule("DAILY"), Ok(Schedule::Daily { minute: 540 }));
-        for bare in ["8:00", "08:00", "08.00", "8.00", "daily 8.00", "ежедневно 08.00"] {
-            assert_eq!(parse_schedule(bare), Ok(Schedule::Daily { minute: 480 }), "{bare}");
+        for bare in [
+            "8:00",
+            "08:00",
+            "08.00",
+            "8.00",
+            "daily 8.00",
+            "ежедневно 08.00",
+        ] {
+            assert_eq!(
+                parse_schedule(bare),
+                Ok(Schedule::Daily { minute: 480 }),
+                "{bare}"
+            );
         }
         assert_eq!(
             parse_schedule("8:00 fri"),

@@ -136,7 +136,12 @@ fn is_article_page(html: &str) -> bool {
 }
 
 fn top_level_article(v: &serde_json::Value) -> bool {
-    const TYPES: [&str; 4] = ["NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"];
+    const TYPES: [&str; 4] = [
+        "NewsArticle",
+        "Article",
+        "BlogPosting",
+        "ReportageNewsArticle",
+    ];
     match v {
         serde_json::Value::Array(items) => items.len() == 1 && items.iter().any(top_level_article),
         serde_json::Value::Object(o) => {

@@ -34,7 +34,9 @@ impl Store {
         let marks = |n: usize| vec!["?"; n].join(", ");
         let mut filter = String::new();
         let on_topic = |list: &str| {
-            format!(" AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = x.id AND t.topic IN ({list}))")
+            format!(
+                " AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = x.id AND t.topic IN ({list}))"
+            )
         };
         if every_topic {
             topics.iter().for_each(|_| filter.push_str(&on_topic("?")));
