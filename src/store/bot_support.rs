@@ -33,15 +33,16 @@ impl Store {
     ) -> Result<Vec<Article>> {
         let marks = |n: usize| vec!["?"; n].join(", ");
         let mut filter = String::new();
-        let on_topic = |list: &str| {
+        let on_topic = |n: usize| {
             format!(
-                " AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = x.id AND t.topic IN ({list}))"
+                " AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = x.id AND t.topic IN ({}))",
+                marks(n)
             )
         };
         if every_topic {
-            topics.iter().for_each(|_| filter.push_str(&on_topic("?")));
+            topics.iter().for_each(|_| filter.push_str(&on_topic(1)));
         } else if !topics.is_empty() {
-            filter.push_str(&on_topic(&marks(topics.len())));
+            filter.push_str(&on_topic(topics.len()));
         }
         if !regions.is_empty() {
             filter.push_str(&format!(

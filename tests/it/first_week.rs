@@ -428,3 +428,26 @@ async fn moderators_hide_and_retopic_from_their_search_results() {
     );
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_add_refuses_an_article_page_with_a_hint() {
+    let h = crate::support::Harness::new().await;
+    h.site
+        .set("/news/akim-answered", Route::html(article_page(12)));
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_civic-digest"))
+        .args(["--db", h.config.database_path.to_str().unwrap()])
+        .args(["sources", "add", &h.site.url("/news/akim-answered")])
+        .env("ALLOW_PRIVATE_SOURCES", "true")
+        .env("HOST_DELAY_MS", "0")
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .await
+        .expect("run civic-digest");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("single article") && err.contains(&h.site.url("/news/")),
+        "{err}"
+    );
+    assert!(h.store.list_sources().unwrap().is_empty());
+}
