@@ -147,7 +147,7 @@ impl<'k> Names<'k> {
         if let Some((id, _)) = self
             .entries
             .iter()
-            .find(|(_, names)| names.iter().any(|n| *n == q))
+            .find(|(_, names)| names.contains(&q))
         {
             return Lookup::Found(id);
         }
