@@ -247,7 +247,8 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
     };
     let (topics, unknown, names) = {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-        let (ids, unknown) = resolve_list(rest, |q| kb.resolve_topic(q));
+        let names = super::names::Names::topics(&kb);
+        let (ids, unknown) = resolve_list(rest, |q| names.resolve(q));
         let names: Vec<String> = ids
             .iter()
             .map(|id| esc(kb.topic_name(id, ctx.lang).unwrap_or(id)))

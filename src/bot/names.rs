@@ -144,11 +144,7 @@ impl<'k> Names<'k> {
         if q.is_empty() {
             return Lookup::Suggest(Vec::new());
         }
-        if let Some((id, _)) = self
-            .entries
-            .iter()
-            .find(|(_, names)| names.contains(&q))
-        {
+        if let Some((id, _)) = self.entries.iter().find(|(_, names)| names.contains(&q)) {
             return Lookup::Found(id);
         }
         let prefixed = self.prefixed(&q);

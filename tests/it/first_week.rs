@@ -426,6 +426,21 @@ async fn moderators_hide_and_retopic_from_their_search_results() {
             .iter()
             .any(|e| e.action == "hide" && !e.allowed && e.actor_id == 12_505)
     );
+    // /retopic takes names and their starts too, as the help shows
+    h.say(
+        &owner,
+        &format!("/retopic {article} образование, денсаулық"),
+        1,
+    )
+    .await;
+    let topics: Vec<String> = h
+        .store
+        .article_topics(article)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(topics, vec!["education", "healthcare"]);
     h.stop().await;
 }
 
