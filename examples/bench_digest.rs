@@ -161,6 +161,7 @@ fn main() {
         texts: &texts,
         names: &kb,
         cap: 5,
+        max_age: civic_digest::digest::DEFAULT_MAX_AGE,
     };
     let due_at = now + 86_400;
 

@@ -12,11 +12,67 @@ use civic_digest::config::Config;
 use civic_digest::digest::Digester;
 use civic_digest::digest::render::{Style, to_plain};
 use civic_digest::digest::select::Filters;
+use civic_digest::ingest::poller::PollError;
 use civic_digest::ingest::{extract, fetch, poller, probe, sources};
 use civic_digest::service;
-use civic_digest::store::Store;
+use civic_digest::store::{Fault, Store, StoreError};
 use civic_digest::summarize::{self, ArticleInput};
 use civic_digest::text::Lang;
+
+/// Prints one line to standard output. A reader that went away (`| head`)
+/// comes back as an error that [`output_closed`] recognises, never a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// Whether the error is standard output closed by its reader (a broken
+/// pipe): the command ends quietly, as other command-line tools do.
+pub fn output_closed(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A database error said the way a person can act on it: "the disk is
+/// full", "the database folder is read-only", with SQLite's words after.
+fn explain(e: anyhow::Error, db: &Path) -> anyhow::Error {
+    let store = e.chain().find_map(|c| {
+        c.downcast_ref::<StoreError>()
+            .or_else(|| match c.downcast_ref::<PollError>() {
+                Some(PollError::Store(s)) => Some(s),
+                _ => None,
+            })
+    });
+    let Some(store) = store else {
+        return e;
+    };
+    let fault = match store.fault() {
+        Some(Fault::CannotOpen | Fault::ReadOnlyFile) if folder_is_read_only(db) => {
+            Fault::ReadOnlyFolder
+        }
+        Some(f) => f,
+        None => return e,
+    };
+    anyhow::anyhow!("{}: {} ({store})", fault.message(), db.display())
+}
+
+/// Whether nothing can be created in the database's folder.
+fn folder_is_read_only(db: &Path) -> bool {
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    tempfile::tempfile_in(dir).is_err_and(|e| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    })
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -158,7 +214,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(db) = cli.db {
         config.database_path = db;
     }
-    match cli.command {
+    let db = config.database_path.clone();
+    command(config, cli.command).map_err(|e| explain(e, &db))
+}
+
+fn command(config: Config, command: Command) -> Result<ExitCode> {
+    match command {
         Command::Run => run_bot(config),
         Command::Demo => demo(&config),
         Command::Ingest { once, sources } => {
@@ -207,7 +268,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             open_store(&config)?
                 .backup_to(&path)
                 .with_context(|| format!("backing up to {}", path.display()))?;
-            println!(
+            out!(
                 "Backed up {} to {}",
                 config.database_path.display(),
                 path.display()
@@ -243,8 +304,8 @@ fn demo(config: &Config) -> Result<ExitCode> {
     let work = tempfile::tempdir().context("making a temporary directory for the demo database")?;
     let started = std::time::Instant::now();
     let transcript = runtime()?.block_on(service::demo::run_demo(&config.data_dir, work.path()))?;
-    println!("{transcript}");
-    println!(
+    out!("{transcript}");
+    out!(
         "— demo finished in {:.1} s —",
         started.elapsed().as_secs_f64()
     );
@@ -296,7 +357,12 @@ fn ingest_once(config: &Config, sources_file: Option<&Path>) -> Result<ExitCode>
             }
         }
     })?;
-    println!("{}", serde_json::to_string(&report)?);
+    out!("{}", serde_json::to_string(&report)?);
+    // The database failed under the poll (a full disk, a read-only file):
+    // the articles stored before it are kept, but the run did not succeed.
+    if let Some(why) = report.store_error {
+        bail!("ingest: {why}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -318,7 +384,7 @@ fn extract_page(url: Option<&str>, file: &str) -> Result<ExitCode> {
         .transpose()?;
     let html = read_input(file)?;
     let article = extract::extract(&html, url.as_ref());
-    println!("{}", serde_json::to_string_pretty(&article)?);
+    out!("{}", serde_json::to_string_pretty(&article)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -373,11 +439,11 @@ fn summarize_input(
         s
     };
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        out!("{}", serde_json::to_string_pretty(&summary)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}\n", summary.title);
-    println!("language: {}", summary.language.code());
+    out!("{}\n", summary.title);
+    out!("language: {}", summary.language.code());
     let topics: Vec<String> = summary
         .topics
         .iter()
@@ -390,28 +456,28 @@ fn summarize_input(
             )
         })
         .collect();
-    println!("topics:   {}", topics.join(", "));
-    println!("regions:  {}", summary.regions.join(", "));
-    println!("people:   {}", summary.people.join(", "));
-    println!("\nquotes:");
+    out!("topics:   {}", topics.join(", "));
+    out!("regions:  {}", summary.regions.join(", "));
+    out!("people:   {}", summary.people.join(", "));
+    out!("\nquotes:");
     for q in &summary.quotes {
         let via = q
             .via
             .as_deref()
             .map(|v| format!(" (via {v})"))
             .unwrap_or_default();
-        println!(
+        out!(
             "  «{}» — {}{via}",
             q.text,
             q.speaker.as_deref().unwrap_or("?")
         );
     }
     if summary.quotes.is_empty() {
-        println!("  (none)");
+        out!("  (none)");
     }
-    println!("\nkey sentences:");
+    out!("\nkey sentences:");
     for s in &summary.key_sentences {
-        println!("  - {s}");
+        out!("  - {s}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -453,12 +519,15 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
         regions,
         follows: args.follow,
         after_id,
+        // A preview of more than two days reads like a weekly digest.
+        weekly: args.hours > 48,
     };
     let digester = Digester {
         store: &store,
         texts: &texts,
         names: &kb,
         cap: 5,
+        max_age: config.max_article_age,
     };
     let style = Style {
         lang: args.lang,
@@ -467,12 +536,12 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
     };
     let (messages, rows) = digester.preview(&filters, style, now)?;
     match args.format {
-        DigestFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-        DigestFormat::Html => println!("{}", messages.join("\n\n—— next message ——\n\n")),
+        DigestFormat::Json => out!("{}", serde_json::to_string_pretty(&rows)?),
+        DigestFormat::Html => out!("{}", messages.join("\n\n—— next message ——\n\n")),
         DigestFormat::Text if messages.is_empty() => {
-            println!("{}", to_plain(texts.t(args.lang, "digest.empty")))
+            out!("{}", to_plain(texts.t(args.lang, "digest.empty")))
         }
-        DigestFormat::Text => println!(
+        DigestFormat::Text => out!(
             "{}",
             messages
                 .iter()
@@ -500,16 +569,20 @@ fn list_articles(config: &Config, limit: usize, format: Format) -> Result<ExitCo
                 v
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        out!("{}", serde_json::to_string_pretty(&rows)?);
     } else if articles.is_empty() {
-        println!("No articles stored yet. Run `civic-digest ingest --once` first.");
+        out!("No articles stored yet. Run `civic-digest ingest --once` first.");
     } else {
         for a in &articles {
             let source = a.source_name.as_deref().unwrap_or("-");
             let date = a.published_at.as_deref().unwrap_or("");
-            println!(
+            out!(
                 "#{:<5} [{}] {} ({source}, {date}, story {})\n       {}",
-                a.id, a.language, a.title, a.story_id, a.url
+                a.id,
+                a.language,
+                a.title,
+                a.story_id,
+                a.url
             );
         }
     }
@@ -523,7 +596,7 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
             seed_sources(config, &store)?;
             let list = store.list_sources()?;
             if format == Format::Json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                out!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 for s in &list {
                     let health = if s.paused {
@@ -542,7 +615,7 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
                     } else {
                         "not polled yet".to_string()
                     };
-                    println!(
+                    out!(
                         "{:>3}  {:<7} {:<32} {} articles  {health}\n     {}",
                         s.id,
                         s.kind.as_str(),
@@ -572,7 +645,7 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
             source.region = region;
             source.official = official;
             let id = store.add_source(&source, now())?;
-            println!(
+            out!(
                 "Added source {id}: {} ({}) {}",
                 source.name,
                 source.kind.as_str(),
@@ -581,17 +654,18 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
         }
         SourcesAction::Remove { id } => {
             store.remove_source(id)?;
-            println!("Removed source {id}; its articles stay.");
+            out!("Removed source {id}; its articles stay.");
         }
         SourcesAction::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let list = sources::parse_opml(&text)?;
             let added = store.add_missing_sources(&list, now())?;
-            println!("Imported {added} new sources ({} in the file).", list.len());
+            out!("Imported {added} new sources ({} in the file).", list.len());
         }
         SourcesAction::Export => {
-            print!("{}", sources::to_opml(&store.list_sources()?));
+            let opml = sources::to_opml(&store.list_sources()?);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), opml.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -80,6 +80,12 @@ pub struct Config {
     pub max_source_failures: u32,
     /// `MAX_ARTICLES_PER_POLL`: article pages fetched per source per poll.
     pub max_articles_per_poll: usize,
+    /// `PARSE_TIMEOUT_SECS`: how long reading one fetched page or feed may
+    /// take; a page that takes longer costs its source a failure.
+    pub parse_timeout: Duration,
+    /// `MAX_ARTICLE_AGE_HOURS`: articles published longer ago go to no
+    /// digest, instant or scheduled (they stay in /search and /latest).
+    pub max_article_age: Duration,
     /// `RETENTION_DAYS`: how long delivered messages and digest records are
     /// kept (for /why, /stats and audits of delivery).
     pub retention_days: u32,
@@ -109,6 +115,8 @@ impl Default for Config {
             host_delay: Duration::from_millis(1000),
             max_source_failures: 8,
             max_articles_per_poll: 30,
+            parse_timeout: Duration::from_secs(10),
+            max_article_age: Duration::from_secs(48 * 3600),
             retention_days: 30,
             webhook_url: None,
             webhook_addr: SocketAddr::from(([0, 0, 0, 0], 8443)),
@@ -186,6 +194,13 @@ impl Config {
         }
         if let Some(v) = get("MAX_ARTICLES_PER_POLL") {
             c.max_articles_per_poll = parse_num("MAX_ARTICLES_PER_POLL", &v, 1, 1000)? as usize;
+        }
+        if let Some(v) = get("PARSE_TIMEOUT_SECS") {
+            c.parse_timeout = Duration::from_secs(parse_num("PARSE_TIMEOUT_SECS", &v, 1, 600)?);
+        }
+        if let Some(v) = get("MAX_ARTICLE_AGE_HOURS") {
+            c.max_article_age =
+                Duration::from_secs(parse_num("MAX_ARTICLE_AGE_HOURS", &v, 1, 24 * 366)? * 3600);
         }
         if let Some(v) = get("RETENTION_DAYS") {
             c.retention_days = parse_num("RETENTION_DAYS", &v, 1, 3650)? as u32;
@@ -274,6 +289,24 @@ mod tests {
         assert!(!c.allow_private_sources);
         assert!(c.telegram_token.is_none());
         assert!(c.metrics_addr.is_none());
+        assert_eq!(c.max_article_age, Duration::from_secs(48 * 3600));
+        assert_eq!(c.parse_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn article_age_and_parse_timeout_are_validated() {
+        let c = Config::from_vars([("MAX_ARTICLE_AGE_HOURS", "72"), ("PARSE_TIMEOUT_SECS", "3")])
+            .unwrap();
+        assert_eq!(c.max_article_age, Duration::from_secs(72 * 3600));
+        assert_eq!(c.parse_timeout, Duration::from_secs(3));
+        for (var, bad) in [
+            ("MAX_ARTICLE_AGE_HOURS", "0"),
+            ("MAX_ARTICLE_AGE_HOURS", "two days"),
+            ("PARSE_TIMEOUT_SECS", "0"),
+        ] {
+            let err = Config::from_vars([(var, bad)]).unwrap_err();
+            assert!(err.to_string().contains(var), "{err}");
+        }
     }
 
     #[test]

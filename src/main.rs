@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
+        // `civic-digest extract … | head`: the reader has what it wanted.
+        Err(e) if cli::output_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("civic-digest: {e:#}");
             ExitCode::FAILURE

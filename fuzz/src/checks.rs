@@ -195,6 +195,8 @@ pub fn candidates(data: &[u8]) -> Vec<Candidate> {
                 title: field(k),
                 language: ["ru", "kk", "en"][b % 3].to_string(),
                 ingested_at: 1_764_000_000 - i as i64 * 60,
+                // Some with a date (rendered on each entry), some without.
+                published_at: (!b.is_multiple_of(4)).then(|| 1_764_000_000 - (b as i64) * 3600),
                 topics: vec![(topic, 0.9, true)],
                 regions: vec![region],
                 people: vec![field(k + 4)],
@@ -215,7 +217,7 @@ pub fn render(data: &[u8]) {
         candidates[0].title.to_lowercase(),
         candidates.iter().map(|c| c.id).step_by(2).collect(),
     );
-    let index = Index::new(&candidates, &follows, 1_764_000_000);
+    let index = Index::new(&candidates, &follows, 1_764_000_000, 365 * 86_400);
     let at = chrono::TimeZone::timestamp_opt(&chrono_tz::Asia::Almaty, 1_764_000_000, 0)
         .single()
         .expect("a valid time");

@@ -523,6 +523,7 @@ async fn digest(ctx: &Ctx) -> HandlerResult {
             texts: &ctx.deps.texts,
             names: &*kb,
             cap: DIGEST_CAP,
+            max_age: ctx.deps.config.max_article_age,
         };
         digester.digest_now(&sub, now())?
     };

@@ -44,12 +44,19 @@ pub struct Digester<'a> {
     pub names: &'a dyn Names,
     /// Stories per topic before "N more".
     pub cap: usize,
+    /// Articles published longer ago go to no digest
+    /// (`MAX_ARTICLE_AGE_HOURS`, [`DEFAULT_MAX_AGE`]).
+    pub max_age: std::time::Duration,
 }
+
+/// The default of `MAX_ARTICLE_AGE_HOURS`: two days.
+pub const DEFAULT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(48 * 3600);
 
 /// Everything a digest's content depends on, besides the articles.
 fn signature(sub: &Subscriber, now: i64) -> String {
     let mut parts = vec![
         (sub.schedule == Schedule::Instant).to_string(),
+        matches!(sub.schedule, Schedule::Weekly { .. }).to_string(),
         sub.language.clone(),
         sub.low_bandwidth.to_string(),
         sub.seen_article_id.to_string(),
@@ -72,6 +79,7 @@ pub fn filters_of(sub: &Subscriber) -> Filters {
         regions: sub.regions.clone(),
         follows: sub.follows.clone(),
         after_id: sub.seen_article_id,
+        weekly: matches!(sub.schedule, Schedule::Weekly { .. }),
     }
 }
 
@@ -143,6 +151,10 @@ impl Digester<'_> {
         }
     }
 
+    fn max_age_secs(&self) -> i64 {
+        i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX)
+    }
+
     fn cap_for(&self, sub: &Subscriber) -> usize {
         if sub.low_bandwidth {
             self.cap.min(3)
@@ -187,7 +199,7 @@ impl Digester<'_> {
             .flat_map(|(_, s)| s.follows.iter().cloned())
             .collect();
         let (candidates, hits) = self.load(after_id, follows, now)?;
-        let index = Index::new(&candidates, &hits, now);
+        let index = Index::new(&candidates, &hits, now, self.max_age_secs());
         let mut current: Option<(&str, DigestCommit)> = None;
         for (key, sub) in &due {
             let template = match &current {
@@ -246,7 +258,7 @@ impl Digester<'_> {
     pub fn digest_now(&self, sub: &Subscriber, now: i64) -> Result<usize, StoreError> {
         let follows = sub.follows.iter().cloned().collect();
         let (candidates, hits) = self.load(sub.seen_article_id, follows, now)?;
-        let index = Index::new(&candidates, &hits, now);
+        let index = Index::new(&candidates, &hits, now, self.max_age_secs());
         let selection = index.select(&filters_of(sub), self.cap_for(sub));
         let stories = selection.entries().count();
         let commit = self.build(
@@ -273,7 +285,7 @@ impl Digester<'_> {
             filters.follows.iter().cloned().collect(),
             now,
         )?;
-        let index = Index::new(&candidates, &hits, now);
+        let index = Index::new(&candidates, &hits, now, self.max_age_secs());
         let selection = index.select(filters, self.cap);
         let at = schedule::local(schedule::DEFAULT_TZ, now);
         let messages = render::render_digest(&selection, self.texts, self.names, style, at);

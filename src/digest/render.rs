@@ -2,7 +2,7 @@
 //! a localised header with an emoji, split at entry boundaries so that no
 //! message passes Telegram's 4096-character limit.
 
-use chrono::{DateTime, Datelike};
+use chrono::{DateTime, Datelike, TimeZone};
 use chrono_tz::Tz;
 
 use super::select::{Entry, Selection};
@@ -127,7 +127,25 @@ pub fn date_line(texts: &Texts, lang: Lang, at: DateTime<Tz>) -> String {
     )
 }
 
-fn entry_block(texts: &Texts, names: &dyn Names, style: Style, n: usize, e: &Entry<'_>) -> String {
+/// When an article was published, on the reader's clock and in their
+/// language: «29 ноября 2025, 13:11».
+pub fn published_line(texts: &Texts, lang: Lang, published_at: i64, tz: Tz) -> Option<String> {
+    let local = tz.timestamp_opt(published_at, 0).single()?;
+    Some(format!(
+        "{}, {}",
+        date_line(texts, lang, local),
+        local.format("%H:%M")
+    ))
+}
+
+fn entry_block(
+    texts: &Texts,
+    names: &dyn Names,
+    style: Style,
+    tz: Tz,
+    n: usize,
+    e: &Entry<'_>,
+) -> String {
     let a = e.article;
     let (title_max, quote_max) = if style.low_bandwidth {
         (120, 140)
@@ -146,6 +164,16 @@ fn entry_block(texts: &Texts, names: &dyn Names, style: Style, n: usize, e: &Ent
             "{outlet} · {}",
             escape(&texts.fmt(style.lang, "digest.also", &[("outlets", &also.join(", "))]))
         );
+    }
+    if let Some(date) = a
+        .published_at
+        .and_then(|p| published_line(texts, style.lang, p, tz))
+    {
+        outlet = if outlet.is_empty() {
+            escape(&date)
+        } else {
+            format!("{outlet} · {}", escape(&date))
+        };
     }
     if !outlet.is_empty() {
         s.push_str(&format!("<i>{outlet}</i>\n"));
@@ -228,7 +256,7 @@ pub fn render_digest(
             } else {
                 String::new()
             };
-            block.push_str(&entry_block(texts, names, style, n, e));
+            block.push_str(&entry_block(texts, names, style, at.timezone(), n, e));
             if i + 1 == group.entries.len() && group.more > 0 && group.topic != "followed" {
                 let more = texts.fmt(
                     style.lang,
@@ -288,6 +316,30 @@ fn clip(block: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The date an entry shows is local, with the offset of its day, and in
+    /// the reader's language.
+    #[test]
+    fn publication_dates_read_in_local_time_and_language() {
+        let texts = Texts::embedded();
+        let tz = crate::text::dates::KAZAKHSTAN;
+        // 2023-11-29 07:11 UTC: 13:11 in Almaty (UTC+6 then).
+        let old = 1_701_241_860;
+        assert_eq!(
+            published_line(&texts, Lang::Ru, old, tz).as_deref(),
+            Some("29 ноября 2023, 13:11")
+        );
+        // 2025-11-29 07:11 UTC: 12:11 (UTC+5 since March 2024).
+        let new = old + 731 * 86_400;
+        assert_eq!(
+            published_line(&texts, Lang::Kk, new, tz).as_deref(),
+            Some("2025 жылғы 29 қараша, 12:11")
+        );
+        assert_eq!(
+            published_line(&texts, Lang::En, new, tz).as_deref(),
+            Some("29 November 2025, 12:11")
+        );
+    }
 
     #[test]
     fn escapes_hostile_text() {

@@ -1,5 +1,5 @@
 //! When a subscriber's digest is due, in the subscriber's own time zone
-//! (default Asia/Almaty, UTC+5 since 2024).
+//! (default Kazakhstan's, Asia/Almaty: UTC+5 since March 2024).
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use crate::store::Schedule;
 
 /// The default and fallback zone.
-pub const DEFAULT_TZ: Tz = chrono_tz::Asia::Almaty;
+pub const DEFAULT_TZ: Tz = crate::text::dates::KAZAKHSTAN;
 
 /// The subscriber's zone, or Asia/Almaty for an unknown name.
 pub fn zone(name: &str) -> Tz {

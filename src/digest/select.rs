@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::Candidate;
 
-/// What a subscriber follows. No topics and no follows means every topic;
-/// no regions means all of Kazakhstan.
+/// What a subscriber follows. No topics means every topic; no regions means
+/// all of Kazakhstan; followed phrases add their stories to what the topics
+/// and regions give, they never narrow it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     pub topics: Vec<String>,
@@ -21,7 +22,13 @@ pub struct Filters {
     pub follows: Vec<String>,
     /// Only articles with a larger id are new to this subscriber.
     pub after_id: i64,
+    /// A weekly digest: it covers the whole week, however short the
+    /// maximum age of instant and daily news.
+    pub weekly: bool,
 }
+
+/// How far back a weekly digest reaches at least.
+const WEEK_SECS: i64 = 7 * 24 * 3600;
 
 /// Why an entry was chosen; stored for `/why N`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -102,6 +109,10 @@ pub struct Index<'a> {
     by_topic: Vec<Bits>,
     by_region: HashMap<&'a str, Bits>,
     by_follow: HashMap<String, Bits>,
+    /// Candidates recent enough for a digest (published within the maximum
+    /// age), and for a weekly one (within a week, or the maximum age if longer).
+    fresh: Bits,
+    fresh_week: Bits,
     /// Per candidate: (topic index, score) of its topics.
     topics: Vec<Vec<(u16, f32)>>,
     story_of: Vec<usize>,
@@ -112,11 +123,14 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     /// `candidates` newest first; `follow_hits` maps a followed phrase
-    /// (lowercase) to the ids of the articles whose text has it.
+    /// (lowercase) to the ids of the articles whose text has it. Articles
+    /// published more than `max_age` seconds before `now` (by their date,
+    /// else by when they were stored) go to no digest.
     pub fn new(
         candidates: &'a [Candidate],
         follow_hits: &HashMap<String, Vec<i64>>,
         now: i64,
+        max_age: i64,
     ) -> Index<'a> {
         let n = candidates.len();
         let mut topic_pos: HashMap<&str, u16> = HashMap::new();
@@ -203,9 +217,26 @@ impl<'a> Index<'a> {
                 }
             })
             .collect();
+        let published_since = |age: i64| {
+            let oldest = now.saturating_sub(age);
+            bits_with(
+                n,
+                candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.published_at.unwrap_or(c.ingested_at) >= oldest)
+                    .map(|(i, _)| i),
+            )
+        };
+        let (fresh, fresh_week) = (
+            published_since(max_age),
+            published_since(max_age.max(WEEK_SECS)),
+        );
         Index {
             candidates,
             topic_ids,
+            fresh,
+            fresh_week,
             by_topic: topic_lists.into_iter().map(|l| bits_with(n, l)).collect(),
             by_region: region_lists
                 .into_iter()
@@ -224,7 +255,7 @@ impl<'a> Index<'a> {
     pub fn select(&self, f: &Filters, cap: usize) -> Selection<'_> {
         let n = self.candidates.len();
         let words = n.div_ceil(64);
-        let every_topic = f.topics.is_empty() && f.follows.is_empty();
+        let every_topic = f.topics.is_empty();
         let wanted: Vec<u16> = f
             .topics
             .iter()
@@ -244,6 +275,20 @@ impl<'a> Index<'a> {
                 *m |= x;
             }
         }
+        if !f.regions.is_empty() {
+            let mut regions = vec![0u64; words];
+            for r in &f.regions {
+                if let Some(b) = self.by_region.get(r.as_str()) {
+                    for (o, x) in regions.iter_mut().zip(b) {
+                        *o |= x;
+                    }
+                }
+            }
+            for (m, r) in matched.iter_mut().zip(&regions) {
+                *m &= r;
+            }
+        }
+        // A follow adds its stories, whatever the topics and regions say.
         let follows: Vec<(&str, &Bits)> = f
             .follows
             .iter()
@@ -258,18 +303,14 @@ impl<'a> Index<'a> {
                 *m |= x;
             }
         }
-        if !f.regions.is_empty() {
-            let mut regions = vec![0u64; words];
-            for r in &f.regions {
-                if let Some(b) = self.by_region.get(r.as_str()) {
-                    for (o, x) in regions.iter_mut().zip(b) {
-                        *o |= x;
-                    }
-                }
-            }
-            for (m, r) in matched.iter_mut().zip(&regions) {
-                *m &= r;
-            }
+        // Old news goes to no digest, followed or not.
+        let fresh = if f.weekly {
+            &self.fresh_week
+        } else {
+            &self.fresh
+        };
+        for (m, x) in matched.iter_mut().zip(fresh) {
+            *m &= x;
         }
         // Only articles newer than the watermark: a prefix, newest first.
         let newer = self.ids_desc.partition_point(|&id| id > f.after_id);

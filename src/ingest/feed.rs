@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use url::Url;
 
-use crate::text::dates::parse_date;
+use crate::text::dates::{in_kazakhstan, parse_date};
 use crate::text::normalize::{decode_entities, normalize};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,6 @@ pub fn parse_feed(body: &str, feed_url: &Url) -> Result<Feed, FeedError> {
     let feed = parser
         .parse(body.as_bytes())
         .map_err(|e| FeedError::NotAFeed(e.to_string()))?;
-    let almaty = FixedOffset::east_opt(5 * 3600).expect("UTC+5 is a valid offset");
     let items = feed
         .entries
         .into_iter()
@@ -80,10 +79,7 @@ pub fn parse_feed(body: &str, feed_url: &Url) -> Result<Feed, FeedError> {
             Some(FeedItem {
                 url,
                 title: title.trim().to_string(),
-                published_at: entry
-                    .published
-                    .or(entry.updated)
-                    .map(|d| d.with_timezone(&almaty)),
+                published_at: entry.published.or(entry.updated).map(in_kazakhstan),
                 text: normalize(&html_to_text(&html)),
             })
         })
@@ -181,6 +177,31 @@ mod tests {
         assert!(parse_feed("<rss><channel><item><title>oops", &base()).is_err());
         let err = parse_feed("not xml at all", &base()).unwrap_err();
         assert!(err.to_string().starts_with("feed:"), "{err}");
+    }
+
+    /// A date without a zone is Kazakhstan time of its day: UTC+6 before
+    /// March 2024, UTC+5 after; a date with a zone keeps its instant.
+    #[test]
+    fn feed_dates_without_a_zone_are_kazakhstan_time() {
+        let rss = r#"<rss version="2.0"><channel><title>T</title>
+<item><title>Old</title><link>https://a.kz/1</link><pubDate>2023-11-25 10:00:00</pubDate></item>
+<item><title>New</title><link>https://a.kz/2</link><pubDate>25.11.2025 10:00</pubDate></item>
+<item><title>Zoned</title><link>https://a.kz/3</link><pubDate>Sat, 25 Nov 2023 10:00:00 +0000</pubDate></item>
+</channel></rss>"#;
+        let feed = parse_feed(rss, &base()).unwrap();
+        let at: Vec<String> = feed
+            .items
+            .iter()
+            .map(|i| i.published_at.map(|d| d.to_rfc3339()).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "2023-11-25T10:00:00+06:00",
+                "2025-11-25T10:00:00+05:00",
+                "2023-11-25T16:00:00+06:00"
+            ]
+        );
     }
 
     #[test]

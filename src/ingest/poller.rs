@@ -36,6 +36,9 @@ pub enum PollError {
     Fetch(#[from] FetchError),
     #[error("poll: {0}")]
     Parse(String),
+    /// Reading one page took longer than `PARSE_TIMEOUT_SECS`.
+    #[error("poll: {what}: reading it took longer than {secs} s (PARSE_TIMEOUT_SECS)")]
+    ParseTimeout { what: String, secs: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -52,6 +55,10 @@ pub struct IngestReport {
     pub duplicates: usize,
     pub errors: usize,
     pub paused: usize,
+    /// The database failed (a full disk, a read-only file): the first such
+    /// error, for `ingest --once` to exit with.
+    #[serde(skip)]
+    pub store_error: Option<String>,
 }
 
 impl PollError {
@@ -73,6 +80,9 @@ impl IngestReport {
         self.duplicates += other.duplicates;
         self.errors += other.errors;
         self.paused += other.paused;
+        if self.store_error.is_none() {
+            self.store_error.clone_from(&other.store_error);
+        }
     }
 }
 
@@ -129,6 +139,7 @@ pub struct Poller {
     interval: Duration,
     max_failures: u32,
     max_articles: usize,
+    parse_timeout: Duration,
     summarizer: Option<Box<Summarizer>>,
     events: Option<Box<EventSink>>,
     /// Counts of every poll since start, for metrics.
@@ -143,6 +154,7 @@ impl Poller {
             interval: config.poll_interval,
             max_failures: config.max_source_failures,
             max_articles: config.max_articles_per_poll,
+            parse_timeout: config.parse_timeout,
             summarizer: None,
             events: None,
             totals: std::sync::Mutex::new((IngestReport::default(), None)),
@@ -293,6 +305,7 @@ impl Poller {
                 // the source: it is neither backed off nor paused for it.
                 report.errors += 1;
                 log::error!("poller: source {} ({}): {e}", source.id, source.name);
+                report.store_error = Some(e.plain());
             }
             Err(e) => {
                 report.errors += 1;
@@ -368,28 +381,47 @@ impl Poller {
             }
             Fetched::Page(page) => page,
         };
-        let body = page.text();
-        let mut ttl_minutes = None;
-        let items: Vec<Item> = match source.kind {
-            SourceKind::Feed => {
-                let feed =
-                    parse_feed(&body, &page.url).map_err(|e| PollError::Parse(e.to_string()))?;
-                ttl_minutes = feed.ttl_minutes;
-                feed.items.into_iter().map(Item::Feed).collect()
+        let (body, base) = (page.text(), page.url.clone());
+        let (kind, selector) = (source.kind, source.link_selector.clone());
+        let (mut items, ttl_minutes) = self
+            .bounded(&source.url, move || match kind {
+                SourceKind::Feed => parse_feed(&body, &base)
+                    .map(|f| {
+                        (
+                            f.items.into_iter().map(Item::Feed).collect::<Vec<_>>(),
+                            f.ttl_minutes,
+                        )
+                    })
+                    .map_err(|e| PollError::Parse(e.to_string())),
+                SourceKind::Listing => article_links(&body, &base, selector.as_deref())
+                    .map(|links| (links.into_iter().map(Item::Link).collect(), None))
+                    .map_err(|e| PollError::Parse(e.to_string())),
+            })
+            .await??;
+        // Newest first whatever order the feed lists them in (undated ones
+        // after, in their order): what the cap leaves waits for the next poll.
+        items.sort_by_key(|i| std::cmp::Reverse(i.published_at()));
+        let mut complete = true;
+        let mut pages = 0;
+        for item in items {
+            let url = dedupe::canonical_url(item.url());
+            if self.store.knows_url(url.as_str())? {
+                report.duplicates += 1;
+                continue;
             }
-            SourceKind::Listing => article_links(&body, &page.url, source.link_selector.as_deref())
-                .map_err(|e| PollError::Parse(e.to_string()))?
-                .into_iter()
-                .map(Item::Link)
-                .collect(),
-        };
-        let mut complete = items.len() <= self.max_articles;
-        for item in items.into_iter().take(self.max_articles) {
-            match self.ingest_item(source, item, now).await {
+            // The cap counts pages fetched, never items already stored.
+            if item.needs_page() {
+                if pages >= self.max_articles {
+                    complete = false;
+                    continue;
+                }
+                pages += 1;
+            }
+            match self.ingest_item(source, item, url, now).await {
                 Ok(Some(true)) => report.syndicated += 1,
                 Ok(Some(false)) => report.new_articles += 1,
                 Ok(None) => report.duplicates += 1,
-                Err(PollError::Store(e)) => return Err(PollError::Store(e)),
+                Err(e @ (PollError::Store(_) | PollError::ParseTimeout { .. })) => return Err(e),
                 Err(e) => {
                     complete = false;
                     report.errors += 1;
@@ -415,12 +447,9 @@ impl Poller {
         &self,
         source: &Source,
         item: Item,
+        url: Url,
         now: i64,
     ) -> Result<Option<bool>, PollError> {
-        let url = dedupe::canonical_url(item.url());
-        if self.store.knows_url(url.as_str())? {
-            return Ok(None);
-        }
         let draft = match item {
             Item::Feed(f) if !f.is_teaser() => ArticleDraft {
                 language: lang::detect(&f.text),
@@ -432,7 +461,10 @@ impl Poller {
             },
             other => {
                 let page = self.fetcher.get(url.as_str()).await?;
-                let found = extract(&page.text(), Some(&page.url));
+                let (html, base) = (page.text(), page.url.clone());
+                let found = self
+                    .bounded(url.as_str(), move || extract(&html, Some(&base)))
+                    .await?;
                 let feed = match other {
                     Item::Feed(f) => Some(f),
                     Item::Link(_) => None,
@@ -518,6 +550,33 @@ impl Poller {
             .map(|_| syndicated))
     }
 
+    /// Runs `parse` on a thread of its own and waits at most the parse
+    /// timeout: a page that takes longer is abandoned (its thread finishes
+    /// on its own) and the poller goes on.
+    async fn bounded<T: Send + 'static>(
+        &self,
+        what: &str,
+        parse: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PollError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("poller-parse".into())
+            // Deeply nested pages need room on the stack.
+            .stack_size(16 * 1024 * 1024)
+            .spawn(move || {
+                let _ = tx.send(parse());
+            })
+            .map_err(|e| PollError::Parse(format!("{what}: no thread to read it on: {e}")))?;
+        match tokio::time::timeout(self.parse_timeout, rx).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(_)) => Err(PollError::Parse(format!("{what}: reading it failed"))),
+            Err(_) => Err(PollError::ParseTimeout {
+                what: what.to_string(),
+                secs: self.parse_timeout.as_secs_f64().ceil() as u64,
+            }),
+        }
+    }
+
     /// Same text from the same outlet is a duplicate; the same or nearly the
     /// same text from another outlet is a syndicated copy of its story.
     fn judge(
@@ -574,6 +633,21 @@ impl Item {
         match self {
             Item::Feed(f) => &f.url,
             Item::Link(u) => u,
+        }
+    }
+
+    fn published_at(&self) -> Option<i64> {
+        match self {
+            Item::Feed(f) => f.published_at.map(|d| d.timestamp()),
+            Item::Link(_) => None,
+        }
+    }
+
+    /// Whether storing it takes a fetch of the article page.
+    fn needs_page(&self) -> bool {
+        match self {
+            Item::Feed(f) => f.is_teaser(),
+            Item::Link(_) => true,
         }
     }
 }

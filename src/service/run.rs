@@ -306,6 +306,7 @@ impl Service {
                     texts: &service.texts,
                     names: &*kb,
                     cap: 5,
+                    max_age: service.config.max_article_age,
                 };
                 digester.run_due(now)
             })

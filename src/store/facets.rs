@@ -64,6 +64,8 @@ pub struct Candidate {
     pub title: String,
     pub language: String,
     pub ingested_at: i64,
+    /// When the outlet published it (Unix time), if it said.
+    pub published_at: Option<i64>,
     /// (topic, score, primary)
     pub topics: Vec<(String, f32, bool)>,
     pub regions: Vec<String>,
@@ -140,7 +142,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT a.id, a.story_id, a.source_id, COALESCE(s.name, ''), COALESCE(s.official, 0), a.url, a.title,
-                    a.language, a.ingested_at, a.summary_json
+                    a.language, a.ingested_at, a.summary_json, a.published_at
              FROM articles a LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.id > ?1 AND a.ingested_at >= ?2 AND a.hidden = 0
              ORDER BY a.id DESC LIMIT ?3",
@@ -162,6 +164,10 @@ impl Store {
                     title: r.get(6)?,
                     language: r.get(7)?,
                     ingested_at: r.get(8)?,
+                    published_at: r
+                        .get::<_, Option<String>>(10)?
+                        .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d).ok())
+                        .map(|d| d.timestamp()),
                     topics: Vec::new(),
                     regions: Vec::new(),
                     people: Vec::new(),

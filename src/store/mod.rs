@@ -17,11 +17,13 @@ use crate::text::stem;
 
 mod bot_support;
 mod facets;
+mod faults;
 mod moderation;
 mod outbox;
 mod subscribers;
 
 pub use facets::{Candidate, QuoteRow};
+pub use faults::Fault;
 pub use moderation::{AuditEntry, Role, Stats, User};
 pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
 pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};

@@ -3,19 +3,34 @@
 //! Machine formats (RFC 3339, RFC 2822, ISO 8601 variants) and the human ones
 //! news pages print: `29.11.2025 13:11`, «29 ноября 2025 г., 13:11»,
 //! «15 Август 2025», «2025 жылғы 15 тамызда», "November 29, 2025 1:11 PM".
-//! A date without a zone is read in Kazakhstan time, UTC+5 (Asia/Almaty).
+//! A date without a zone is read in Kazakhstan time, `Asia/Almaty` from the
+//! tz database: UTC+6 until 1 March 2024, UTC+5 since.
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use regex::Regex;
 
-/// Kazakhstan's single time zone since 2024.
-pub fn almaty() -> FixedOffset {
-    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero"))
+/// Kazakhstan's time zone, the one place it is named: dates without a zone,
+/// the dates digests show and the default zone of subscribers.
+pub const KAZAKHSTAN: Tz = chrono_tz::Asia::Almaty;
+
+/// A wall-clock time in Kazakhstan, with the offset it had on that day
+/// (the earlier reading of the hour repeated on 29 February 2024).
+pub fn kazakhstan_local(local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+    KAZAKHSTAN
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|d| d.fixed_offset())
 }
 
-/// Parses one date string; UTC+5 when it names no zone.
+/// An instant as Kazakhstan's clocks showed it.
+pub fn in_kazakhstan(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    at.with_timezone(&KAZAKHSTAN).fixed_offset()
+}
+
+/// Parses one date string; Kazakhstan time when it names no zone.
 pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let t = text.trim();
     if t.is_empty() || t.len() > 200 {
@@ -144,12 +159,11 @@ fn build(
     }
     let time = NaiveTime::from_hms_opt(hour, minute, second)
         .or_else(|| NaiveTime::from_hms_opt(0, 0, 0))?;
-    let tz = c
-        .name("tz")
-        .and_then(|t| parse_zone(t.as_str()))
-        .unwrap_or_else(almaty);
-    tz.from_local_datetime(&NaiveDateTime::new(date, time))
-        .single()
+    let local = NaiveDateTime::new(date, time);
+    match c.name("tz") {
+        Some(t) => parse_zone(t.as_str())?.from_local_datetime(&local).single(),
+        None => kazakhstan_local(local),
+    }
 }
 
 fn parse_zone(z: &str) -> Option<FixedOffset> {
@@ -275,7 +289,8 @@ mod tests {
     fn kazakh_months_with_suffixes() {
         assert_eq!(at("2025 жылғы 15 тамызда"), "2025-08-15T00:00:00+05:00");
         assert_eq!(at("15 тамыз 2025"), "2025-08-15T00:00:00+05:00");
-        assert_eq!(at("2024 жылғы 3 қаңтардағы"), "2024-01-03T00:00:00+05:00");
+        // Before March 2024 Kazakhstan was at UTC+6.
+        assert_eq!(at("2024 жылғы 3 қаңтардағы"), "2024-01-03T00:00:00+06:00");
         assert_eq!(at("12 желтоқсан 2025, 10:30"), "2025-12-12T10:30:00+05:00");
     }
 
@@ -307,6 +322,25 @@ mod tests {
             Some("2025-11-29T13:11:00+05:00")
         );
         assert!(find_date("Ничего похожего на дату здесь нет 12345").is_none());
+    }
+
+    /// Kazakhstan moved from UTC+6 to UTC+5 on 1 March 2024 at midnight.
+    #[test]
+    fn dates_without_a_zone_take_the_offset_of_their_day() {
+        assert_eq!(at("29.11.2023 13:11"), "2023-11-29T13:11:00+06:00");
+        assert_eq!(at("2024-02-29 22:59"), "2024-02-29T22:59:00+06:00");
+        assert_eq!(at("2024-03-01 00:00"), "2024-03-01T00:00:00+05:00");
+        assert_eq!(at("15 тамыз 2020"), "2020-08-15T00:00:00+06:00");
+        assert_eq!(at("3 МАЯ 2024 года в 9:05"), "2024-05-03T09:05:00+05:00");
+        // The hour 23:00-24:00 of 29 February 2024 came twice: the first one.
+        assert_eq!(at("29.02.2024 23:30"), "2024-02-29T23:30:00+06:00");
+        // A written zone is kept as written.
+        assert_eq!(at("2023-11-29T13:11:00+05:00"), "2023-11-29T13:11:00+05:00");
+        let utc = DateTime::parse_from_rfc3339("2023-06-01T06:00:00Z").unwrap();
+        assert_eq!(
+            in_kazakhstan(utc.with_timezone(&Utc)).to_rfc3339(),
+            "2023-06-01T12:00:00+06:00"
+        );
     }
 
     #[test]

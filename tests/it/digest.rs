@@ -48,7 +48,48 @@ impl World {
             texts: &self.texts,
             names: &self.kb,
             cap: 5,
+            max_age: civic_digest::digest::DEFAULT_MAX_AGE,
         }
+    }
+
+    /// Stores an article (source 1, no region) with its publication date.
+    fn dated(&self, title: &str, topic: &str, published_at: Option<i64>, at: i64) -> i64 {
+        let summary = Summary {
+            title: title.into(),
+            text: title.into(),
+            topics: vec![TopicScore {
+                id: topic.into(),
+                score: 0.8,
+                primary: true,
+            }],
+            ..Default::default()
+        };
+        self.store
+            .insert_article(
+                &NewArticle {
+                    source_id: Some(1),
+                    url: format!(
+                        "https://news.example/dated/{}",
+                        self.store.max_article_id().unwrap() + 1
+                    ),
+                    canonical_url: None,
+                    title: title.into(),
+                    text: title.into(),
+                    published_at: published_at.map(|p| {
+                        chrono::DateTime::from_timestamp(p, 0)
+                            .unwrap()
+                            .fixed_offset()
+                    }),
+                    language: "ru".into(),
+                    content_hash: format!("dated-{title}"),
+                    minhash: vec![0; 4],
+                    story_id: None,
+                    summary: Some(summary),
+                },
+                at,
+            )
+            .unwrap()
+            .unwrap()
     }
 
     /// Stores an article from source 1..=3 with the given facets.
@@ -379,7 +420,9 @@ fn daily_digest_comes_at_local_time_and_downtime_gives_one_catch_up() {
         &["shymkent"],
         None,
         None,
-        t0 + 3600,
+        // Within MAX_ARTICLE_AGE_HOURS (48 h) of the catch-up: older news
+        // goes to no digest.
+        FRI_0830 - 40 * 3600,
     );
     w.article(
         1,
@@ -550,7 +593,12 @@ fn a_story_is_sent_once_even_when_a_copy_comes_later_or_runs_race() {
             .unwrap(),
         std::collections::HashMap::new(),
     );
-    let index = civic_digest::digest::select::Index::new(&candidates, &hits, t0 + 3900);
+    let index = civic_digest::digest::select::Index::new(
+        &candidates,
+        &hits,
+        t0 + 3900,
+        civic_digest::digest::DEFAULT_MAX_AGE.as_secs() as i64,
+    );
     let selection = index.select(&civic_digest::digest::filters_of(&sub), 5);
     let a = w.digester().build(
         &sub,
@@ -593,4 +641,218 @@ fn a_hidden_newest_article_does_not_keep_instant_subscribers_due() {
         0,
         "not due again and again"
     );
+}
+
+/// Issue 11, item 2: a follow adds to what the topics and regions give, it
+/// never narrows it; after /unfollow everything keeps coming.
+#[test]
+fn a_follow_adds_to_the_digest_and_never_narrows_it() {
+    let w = World::new();
+    let t0 = FRI_0830 - 20 * 3600;
+    // 1 follows someone and picked no topics: still every topic.
+    w.subscriber(1, &[], &[], &["Кошанов"], t0);
+    // 2 picked nothing at all.
+    w.subscriber(2, &[], &[], &[], t0);
+    // 3 wants Akmola only, and follows Кошанов wherever he speaks.
+    w.subscriber(3, &["education"], &["akmola"], &["Кошанов"], t0);
+    let school = |n: &str, region: &str, at: i64| {
+        w.article(
+            1,
+            n,
+            "Ремонт школ.",
+            &["education"],
+            &[region],
+            None,
+            None,
+            at,
+        )
+    };
+    school("Школы Туркестана", "turkistan", t0 + 60);
+    school("Школы Акмолинской области", "akmola", t0 + 120);
+    w.article(
+        1,
+        "Больницы Абая",
+        "Новые больницы.",
+        &["healthcare"],
+        &["abai"],
+        None,
+        None,
+        t0 + 180,
+    );
+    w.article(
+        1,
+        "Кошанов о выборах",
+        "Ерлан Кошанов рассказал о выборах акимов.",
+        &["local_elections"],
+        &["mangystau"],
+        Some(("Выборы — это шанс", "Ерлан Кошанов")),
+        None,
+        t0 + 240,
+    );
+    let report = w.digester().run_due(FRI_0830 + 3600).unwrap();
+    assert_eq!(report.digests, 3, "{report:?}");
+    let msgs = w.store.claim_due(i64::MAX, 1000).unwrap();
+    let text = |chat: i64| {
+        msgs.iter()
+            .filter(|m| m.chat_id == chat)
+            .map(|m| to_plain(&m.text))
+            .collect::<String>()
+    };
+    let stories = |t: &str| {
+        [
+            "Школы Туркестана",
+            "Школы Акмолинской",
+            "Больницы Абая",
+            "Кошанов о выборах",
+        ]
+        .iter()
+        .filter(|s| t.contains(*s))
+        .count()
+    };
+    let (one, two, three) = (text(1), text(2), text(3));
+    assert_eq!(stories(&two), 4, "no topics, no follows: {two}");
+    assert_eq!(stories(&one), 4, "a follow took stories away: {one}");
+    assert!(
+        three.contains("Школы Акмолинской") && three.contains("Кошанов о выборах"),
+        "topics and regions, plus the follow from another region: {three}"
+    );
+    assert!(
+        !three.contains("Туркестана") && !three.contains("Больницы"),
+        "{three}"
+    );
+
+    // After /unfollow the next day's news all arrives as before.
+    assert!(w.store.remove_follow(1, "Кошанов").unwrap());
+    let next = FRI_0830 + 86_400;
+    w.article(
+        1,
+        "Новые поликлиники",
+        "Открыли поликлиники.",
+        &["healthcare"],
+        &[],
+        None,
+        None,
+        next - 600,
+    );
+    w.digester().run_due(next + 3600).unwrap();
+    let one = to_plain(&w.queued_text(1));
+    assert!(one.contains("Новые поликлиники"), "{one}");
+
+    // The same through one selection: no topics with a follow is every topic.
+    let candidates = w.store.digest_candidates(0, 0, 100).unwrap();
+    let hits = std::collections::HashMap::new();
+    let index = civic_digest::digest::select::Index::new(&candidates, &hits, next, 7 * 86_400);
+    let filters = civic_digest::digest::select::Filters {
+        follows: vec!["Никто Неизвестный".into()],
+        ..Default::default()
+    };
+    assert_eq!(index.select(&filters, 10).entries().count(), 5);
+}
+
+/// Issue 11, item 4: an article published longer ago than the maximum age
+/// goes to no instant or daily digest (it stays in /search and /latest);
+/// the entries that go out show their publication date in local time.
+#[test]
+fn old_news_goes_to_no_digest_and_entries_show_their_date() {
+    let w = World::new();
+    let now = FRI_0830 + 60;
+    w.subscriber(1, &[], &[], &[], now - 7200);
+    w.store
+        .set_schedule(1, Schedule::Instant, now - 7200)
+        .unwrap();
+    w.subscriber(2, &[], &[], &[], now - 86_400);
+    // 3 reads a weekly digest on Fridays at 08:30: the whole week comes.
+    w.subscriber(3, &[], &[], &[], now - 86_400);
+    w.store
+        .set_schedule(
+            3,
+            Schedule::Weekly {
+                weekday: 5,
+                minute: 8 * 60 + 30,
+            },
+            now - 86_400,
+        )
+        .unwrap();
+    // A source added with a year of history, and one week-old story.
+    w.dated(
+        "Архивная новость о школах",
+        "education",
+        Some(now - 365 * 86_400),
+        now - 300,
+    );
+    w.dated(
+        "Неделю назад о больницах",
+        "healthcare",
+        Some(now - 7 * 86_400),
+        now - 290,
+    );
+    // Published an hour ago: 07:31 in Almaty on 28 November 2025.
+    w.dated(
+        "Свежая новость о школах",
+        "education",
+        Some(now - 3600),
+        now - 280,
+    );
+    w.dated("Новость без даты", "education", None, now - 270);
+
+    let report = w.digester().run_due(now).unwrap();
+    assert_eq!(report.digests, 3, "{report:?}");
+    let msgs = w.store.claim_due(i64::MAX, 1000).unwrap();
+    let weekly: String = msgs
+        .iter()
+        .filter(|m| m.chat_id == 3)
+        .map(|m| to_plain(&m.text))
+        .collect();
+    assert!(
+        weekly.contains("Неделю назад") && !weekly.contains("Архивная"),
+        "{weekly}"
+    );
+    for chat in [1, 2] {
+        let text: String = msgs
+            .iter()
+            .filter(|m| m.chat_id == chat)
+            .map(|m| to_plain(&m.text))
+            .collect();
+        assert!(
+            text.contains("Свежая новость") && text.contains("Новость без даты"),
+            "{chat}: {text}"
+        );
+        assert!(
+            !text.contains("Архивная") && !text.contains("Неделю назад"),
+            "old news in a digest of {chat}: {text}"
+        );
+        assert!(text.contains("28 ноября 2025, 07:31"), "{chat}: {text}");
+    }
+    // The old ones are no longer new: the instant subscriber is not due
+    // again and again for them.
+    assert_eq!(w.digester().run_due(now + 30).unwrap().due, 0);
+    // /search and /latest still find them.
+    let found = w.store.search_articles("архивная", 5).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let latest = w
+        .store
+        .latest_stories(&["education".to_string()], &[], 10)
+        .unwrap();
+    assert!(latest.iter().any(|a| a.title.starts_with("Архивная")));
+    // A longer MAX_ARTICLE_AGE_HOURS lets the week-old story through.
+    w.dated("Ещё одна свежая", "healthcare", Some(now), now + 100);
+    let wide = Digester {
+        max_age: std::time::Duration::from_secs(30 * 86_400),
+        ..w.digester()
+    };
+    let sub = w.store.subscriber(2).unwrap().unwrap();
+    let filters = civic_digest::digest::select::Filters {
+        after_id: 0,
+        ..civic_digest::digest::filters_of(&sub)
+    };
+    let style = civic_digest::digest::render::Style {
+        lang: civic_digest::text::Lang::En,
+        low_bandwidth: false,
+        instant: false,
+    };
+    let (messages, _) = wide.preview(&filters, style, now + 200).unwrap();
+    let text = to_plain(&messages.join("\n"));
+    assert!(text.contains("Неделю назад"), "{text}");
+    assert!(!text.contains("Архивная"), "{text}");
+    assert!(text.contains("21 November 2025, 08:31"), "{text}");
 }

@@ -378,3 +378,287 @@ async fn items_that_failed_are_retried_on_the_next_poll() {
         "complete now: the next poll is a 304"
     );
 }
+
+/// Words the generated articles are made of; each article draws its own.
+const WORDS: &[&str] = &[
+    "аким",
+    "район",
+    "село",
+    "школа",
+    "больница",
+    "дорога",
+    "бюджет",
+    "налог",
+    "жители",
+    "встреча",
+    "депутат",
+    "маслихат",
+    "программа",
+    "ремонт",
+    "вода",
+    "газ",
+    "свет",
+    "тепло",
+    "мост",
+    "парк",
+    "поликлиника",
+    "учитель",
+    "врач",
+    "фермер",
+    "земля",
+    "урожай",
+    "скот",
+    "пастбище",
+    "кредит",
+    "субсидия",
+    "выборы",
+    "кандидат",
+    "голос",
+    "участок",
+    "комиссия",
+    "закон",
+    "поправка",
+    "реформа",
+    "проект",
+    "строительство",
+    "жильё",
+    "квартира",
+    "очередь",
+    "пособие",
+    "пенсия",
+    "семья",
+    "дети",
+    "сад",
+    "спорт",
+    "клуб",
+    "библиотека",
+    "интернет",
+    "связь",
+    "автобус",
+    "маршрут",
+    "остановка",
+    "освещение",
+    "тротуар",
+    "площадь",
+    "рынок",
+    "цены",
+    "тариф",
+    "счётчик",
+    "котельная",
+    "отопление",
+    "зима",
+    "весна",
+    "лето",
+    "осень",
+    "план",
+    "отчёт",
+    "проверка",
+    "прокуратура",
+    "суд",
+    "полиция",
+    "безопасность",
+    "пожар",
+    "паводок",
+    "дамба",
+    "канал",
+    "арык",
+    "скважина",
+    "насос",
+    "трактор",
+    "комбайн",
+    "семена",
+    "удобрение",
+    "теплица",
+    "овощи",
+    "зерно",
+    "мука",
+    "хлеб",
+];
+
+/// A pseudo-random article of its own words: no two are near-duplicates.
+fn generated_text(n: u64) -> String {
+    let mut x = n
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    let mut paragraphs = Vec::new();
+    for _ in 0..3 {
+        let mut words = Vec::new();
+        for _ in 0..45 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            words.push(WORDS[((x >> 33) as usize) % WORDS.len()]);
+        }
+        paragraphs.push(format!("<p>Статья {n}: {}.</p>", words.join(" ")));
+    }
+    paragraphs.join("\n")
+}
+
+/// Serves `n` article pages under `/gen/` and returns their paths.
+fn serve_articles(h: &Harness, first: u64, n: u64) -> Vec<String> {
+    (first..first + n)
+        .map(|i| {
+            let path = format!("/gen/news/statya-nomer-{i:05}");
+            h.site.set(
+                &path,
+                Route::html(format!(
+                    "<html><head><title>Новость {i}</title></head><body><article><h1>Новость {i}</h1>{}</article></body></html>",
+                    generated_text(i)
+                )),
+            );
+            path
+        })
+        .collect()
+}
+
+/// An RSS feed of teasers (each needs its page fetched), `i` published
+/// `i` minutes after a fixed time, listed in the given order.
+fn teaser_feed(h: &Harness, items: &[u64]) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2025-11-27T08:00:00+05:00").unwrap();
+    let mut rss = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Gen</title>"#,
+    );
+    for &i in items {
+        let at = base + chrono::Duration::minutes(i as i64);
+        rss.push_str(&format!(
+            "<item><title>Новость {i}</title><link>{}</link><pubDate>{}</pubDate><description>Коротко о новости {i}…</description></item>",
+            h.site.url(&format!("/gen/news/statya-nomer-{i:05}")),
+            at.to_rfc2822()
+        ));
+    }
+    rss.push_str("</channel></rss>");
+    rss
+}
+
+/// Issue 11, item 1: `MAX_ARTICLES_PER_POLL` counts article pages fetched,
+/// not items already stored: what is left is taken on the next polls, in
+/// either feed order, and no page is fetched twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_poll_cap_leaves_the_rest_for_the_next_polls() {
+    for newest_first in [true, false] {
+        let mut h = Harness::new().await;
+        h.config.max_articles_per_poll = 30;
+        let paths = serve_articles(&h, 0, 100);
+        let mut order: Vec<u64> = (0..100).collect();
+        if newest_first {
+            order.reverse();
+        }
+        h.site
+            .set("/gen/feed.xml", Route::rss(teaser_feed(&h, &order)));
+        let id = h
+            .store
+            .add_source(&feed(&h, "Gen", "/gen/feed.xml"), 0)
+            .unwrap();
+        let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+        let mut stored = Vec::new();
+        for round in 0..5 {
+            let source = h.store.get_source(id).unwrap();
+            let r = poller.poll_source(&source, 1000 * round).await;
+            assert_eq!(r.errors, 0, "{r:?}");
+            stored.push(h.store.count_articles().unwrap());
+        }
+        eprintln!(
+            "ingest: 100-item feed, newest first {newest_first}: stored after each poll {stored:?}"
+        );
+        assert_eq!(
+            stored,
+            [30, 60, 90, 100, 100],
+            "newest first: {newest_first}"
+        );
+        for p in &paths {
+            assert_eq!(h.site.hits(p), 1, "{p} fetched once");
+        }
+        // The newest are taken first, whatever order the feed lists them in.
+        let first: Vec<String> = h
+            .store
+            .latest_articles(100)
+            .unwrap()
+            .into_iter()
+            .rev()
+            .take(30)
+            .map(|a| a.title)
+            .collect();
+        assert!(first.contains(&"Новость 99".to_string()), "{first:?}");
+        assert!(!first.contains(&"Новость 0".to_string()), "{first:?}");
+    }
+
+    // 35 new items at the top of a newest-first feed in one poll: none lost.
+    let mut h = Harness::new().await;
+    h.config.max_articles_per_poll = 30;
+    serve_articles(&h, 0, 45);
+    let old: Vec<u64> = (0..10).rev().collect();
+    h.site
+        .set("/gen/feed.xml", Route::rss(teaser_feed(&h, &old)));
+    let id = h
+        .store
+        .add_source(&feed(&h, "Gen", "/gen/feed.xml"), 0)
+        .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    poller
+        .poll_source(&h.store.get_source(id).unwrap(), 0)
+        .await;
+    assert_eq!(h.store.count_articles().unwrap(), 10);
+    let all: Vec<u64> = (0..45).rev().collect();
+    h.site
+        .set("/gen/feed.xml", Route::rss(teaser_feed(&h, &all)));
+    let mut stored = Vec::new();
+    for round in 1..=2 {
+        let r = poller
+            .poll_source(&h.store.get_source(id).unwrap(), 1000 * round)
+            .await;
+        assert_eq!(r.errors, 0, "{r:?}");
+        stored.push(h.store.count_articles().unwrap());
+    }
+    eprintln!("ingest: 35 new items, cap 30: stored after two polls {stored:?}");
+    assert_eq!(stored, [40, 45]);
+}
+
+/// Issue 11, item 8 (the poller's half): a page that takes longer to read
+/// than `PARSE_TIMEOUT_SECS` costs its source a failure; the poll goes on
+/// to the other sources at once instead of waiting for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_takes_too_long_to_read_costs_its_source_a_failure() {
+    let mut h = Harness::new().await;
+    h.config.parse_timeout = Duration::from_millis(300);
+    h.config.max_body_bytes = 8 * 1024 * 1024;
+    h.config.fetch_timeout = Duration::from_secs(20);
+    // Five megabytes of article: seconds of work in a debug build.
+    let para =
+        "<p>Аким района провёл встречу с жителями села и рассказал о планах на будущий год.</p>\n";
+    let big = format!(
+        "<html><body><article><h1>Очень длинная статья</h1>{}</article></body></html>",
+        para.repeat(5_000_000 / para.len())
+    );
+    h.site
+        .set("/heavy/news/ochen-dlinnaya-statya-00001", Route::html(big));
+    h.site.set(
+        "/heavy/feed.xml",
+        Route::rss(format!(
+            r#"<rss version="2.0"><channel><title>Heavy</title><item><title>Длинная</title><link>{}</link><description>Коротко…</description></item></channel></rss>"#,
+            h.site.url("/heavy/news/ochen-dlinnaya-statya-00001")
+        )),
+    );
+    serve_articles(&h, 0, 3);
+    h.site
+        .set("/gen/feed.xml", Route::rss(teaser_feed(&h, &[2, 1, 0])));
+    let heavy = h
+        .store
+        .add_source(&feed(&h, "Heavy", "/heavy/feed.xml"), 0)
+        .unwrap();
+    let good = h
+        .store
+        .add_source(&feed(&h, "Gen", "/gen/feed.xml"), 0)
+        .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let started = std::time::Instant::now();
+    let report = poller.poll_all(0).await.unwrap();
+    let took = started.elapsed();
+    eprintln!("ingest: a 5 MB page with a 300 ms parse bound: poll took {took:?}, {report:?}");
+    let heavy = h.store.get_source(heavy).unwrap();
+    assert_eq!(heavy.error_count, 1, "{heavy:?}");
+    let why = heavy.last_error.unwrap_or_default();
+    assert!(why.contains("PARSE_TIMEOUT_SECS"), "{why}");
+    assert_eq!(h.store.get_source(good).unwrap().error_count, 0);
+    assert_eq!(h.store.count_articles().unwrap(), 3, "{report:?}");
+    assert!(took < Duration::from_secs(3), "the poll waited {took:?}");
+}
