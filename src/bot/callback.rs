@@ -22,6 +22,14 @@ pub enum Callback {
     Broadcast { id: i64, confirm: bool },
     /// `del:ok` / `del:no`: erase my data, or not.
     DeleteMe { confirm: bool },
+    /// `lt:education`: the latest stories on a topic.
+    Latest(String),
+    /// `mh:128`: a moderator hides an article.
+    HideArticle(i64),
+    /// `mt:128`: a moderator opens the topics of an article.
+    ArticleTopics(i64),
+    /// `ma:128:education`: a moderator toggles a topic of an article.
+    ArticleTopic { id: i64, topic: String },
 }
 
 fn is_id(s: &str) -> bool {
@@ -29,6 +37,11 @@ fn is_id(s: &str) -> bool {
         && s.len() <= 40
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A positive article id.
+fn article_id(s: &str) -> Option<i64> {
+    s.parse().ok().filter(|n| *n > 0)
 }
 
 impl Callback {
@@ -44,6 +57,10 @@ impl Callback {
             Callback::DeleteMe { confirm } => {
                 format!("del:{}", if *confirm { "ok" } else { "no" })
             }
+            Callback::Latest(id) => format!("lt:{id}"),
+            Callback::HideArticle(id) => format!("mh:{id}"),
+            Callback::ArticleTopics(id) => format!("mt:{id}"),
+            Callback::ArticleTopic { id, topic } => format!("ma:{id}:{topic}"),
         }
     }
 
@@ -77,18 +94,35 @@ impl Callback {
                 "no" => Some(Callback::DeleteMe { confirm: false }),
                 _ => None,
             },
+            "lt" if is_id(rest) => Some(Callback::Latest(rest.to_string())),
+            "mh" => article_id(rest).map(Callback::HideArticle),
+            "mt" => article_id(rest).map(Callback::ArticleTopics),
+            "ma" => {
+                let (id, topic) = rest.split_once(':')?;
+                let id = article_id(id)?;
+                is_id(topic).then(|| Callback::ArticleTopic {
+                    id,
+                    topic: topic.to_string(),
+                })
+            }
             _ => None,
         }
     }
 
     /// Only moderators may press it.
     pub fn is_staff(&self) -> bool {
-        matches!(self, Callback::Broadcast { .. })
+        matches!(
+            self,
+            Callback::Broadcast { .. }
+                | Callback::HideArticle(_)
+                | Callback::ArticleTopics(_)
+                | Callback::ArticleTopic { .. }
+        )
     }
 
     /// It changes the chat's subscription (group admins only).
     pub fn changes_settings(&self) -> bool {
-        !self.is_staff()
+        !self.is_staff() && !matches!(self, Callback::Latest(_))
     }
 
     /// A short name for the audit trail.
@@ -100,6 +134,9 @@ impl Callback {
             Callback::Broadcast { confirm: true, .. } => "broadcast_confirm",
             Callback::Broadcast { confirm: false, .. } => "broadcast_cancel",
             Callback::DeleteMe { .. } => "delete_me",
+            Callback::Latest(_) => "latest",
+            Callback::HideArticle(_) => "hide",
+            Callback::ArticleTopics(_) | Callback::ArticleTopic { .. } => "retopic",
         }
     }
 }
@@ -125,6 +162,13 @@ mod tests {
             },
             Callback::DeleteMe { confirm: true },
             Callback::DeleteMe { confirm: false },
+            Callback::Latest("rural_development".into()),
+            Callback::HideArticle(i64::MAX),
+            Callback::ArticleTopics(128),
+            Callback::ArticleTopic {
+                id: i64::MAX,
+                topic: "sovereignty_security".into(),
+            },
         ];
         for c in all {
             let data = c.encode();
@@ -157,6 +201,11 @@ mod tests {
             "bc:yes:5",
             "bc:ok:99999999999999999999",
             "del:maybe",
+            "mh:0",
+            "mh:x",
+            "ma:5",
+            "ma:5:Bad",
+            "lt:",
             "x:1",
             "noseparator",
         ] {

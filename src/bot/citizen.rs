@@ -8,6 +8,7 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode};
 use super::callback::Callback;
 use super::commands::{Access, Cmd, Invocation, SPECS, resolve_list};
 use super::gate::Ctx;
+use super::names::{Lookup, Names};
 use super::views::{self, ScheduleError, esc};
 use super::{BotError, DIGEST_CAP, HandlerResult, keyboards, now};
 use crate::digest::Digester;
@@ -198,17 +199,98 @@ async fn topics(ctx: &Ctx) -> HandlerResult {
     Ok(())
 }
 
-/// Topic ids and unknown words from a list of names.
-fn resolve_topics(ctx: &Ctx, args: &str) -> (Vec<String>, Vec<String>) {
-    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-    let (ids, unknown) = resolve_list(args, |q| kb.resolve_topic(q));
-    (ids.into_iter().map(str::to_string).collect(), unknown)
+/// Names typed in a list: the ids they name, the words that named
+/// nothing, and the ids close to those words ("did you mean …").
+#[derive(Default)]
+struct Resolved {
+    ids: Vec<String>,
+    unknown: Vec<String>,
+    suggest: Vec<String>,
 }
 
-fn resolve_regions(ctx: &Ctx, args: &str) -> (Vec<String>, Vec<String>) {
+fn resolve_with(names: &Names<'_>, args: &str) -> Resolved {
+    let (ids, words) = resolve_list(args, |q| names.resolve(q));
+    let mut suggest: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for word in words {
+        let close = match names.lookup(&word) {
+            Lookup::Suggest(close) => close,
+            Lookup::Found(id) => vec![id],
+        };
+        // a misspelt word of a name found anyway ("соцальная поддержка")
+        if !close.is_empty() && close.iter().all(|id| ids.contains(id)) {
+            continue;
+        }
+        for id in close {
+            if !ids.contains(&id) && !suggest.iter().any(|s| s == id) {
+                suggest.push(id.to_string());
+            }
+        }
+        unknown.push(word);
+    }
+    Resolved {
+        ids: ids.into_iter().map(str::to_string).collect(),
+        unknown,
+        suggest,
+    }
+}
+
+/// Topic ids, unknown words and suggestions from a list of names.
+fn resolve_topics(ctx: &Ctx, args: &str) -> Resolved {
     let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-    let (ids, unknown) = resolve_list(args, |q| kb.resolve_region(q));
-    (ids.into_iter().map(str::to_string).collect(), unknown)
+    resolve_with(&Names::topics(&kb), args)
+}
+
+fn resolve_regions(ctx: &Ctx, args: &str) -> Resolved {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    resolve_with(&Names::regions(&kb), args)
+}
+
+/// Buttons for the suggested topics (or regions), each marked on or off
+/// as in the pickers; a tap toggles it.
+fn suggestion_keyboard(
+    ctx: &Ctx,
+    suggest: &[String],
+    selected: &[String],
+    regions: bool,
+) -> InlineKeyboardMarkup {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    keyboards::choices(
+        suggest
+            .iter()
+            .map(|id| {
+                let on = selected.contains(id);
+                if regions {
+                    let name = kb.region_name(id, ctx.lang).unwrap_or(id);
+                    (keyboards::marked(name, on), Callback::Region(id.clone()))
+                } else {
+                    let name = kb.topic_name(id, ctx.lang).unwrap_or(id);
+                    (keyboards::marked(name, on), Callback::Topic(id.clone()))
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The reply's lines, with the unknown words and, for a typo, a question
+/// with buttons.
+async fn say_resolved(
+    ctx: &Ctx,
+    mut lines: Vec<String>,
+    r: &Resolved,
+    unknown_key: &str,
+    keyboard: impl FnOnce() -> InlineKeyboardMarkup,
+) -> HandlerResult {
+    if !r.unknown.is_empty() {
+        lines.push(unknown_line(ctx, unknown_key, &r.unknown));
+    }
+    if r.suggest.is_empty() {
+        ctx.say(lines.join("\n")).await?;
+    } else {
+        lines.push(ctx.t("bot.did_you_mean"));
+        ctx.say_kb(lines.join("\n"), keyboard()).await?;
+    }
+    Ok(())
 }
 
 fn topic_names(ctx: &Ctx, ids: &[String]) -> String {
@@ -241,18 +323,21 @@ async fn subscribe(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.subscribe.usage")).await?;
         return Ok(());
     }
-    let (ids, unknown) = resolve_topics(ctx, args);
+    let r = resolve_topics(ctx, args);
     let mut lines = Vec::new();
-    if !ids.is_empty() {
-        ctx.subscriber()?;
-        ctx.deps.store.add_topics(ctx.chat_id, &ids)?;
-        lines.push(ctx.fmt("bot.subscribe.done", &[("topics", &topic_names(ctx, &ids))]));
+    let sub = ctx.subscriber()?;
+    if !r.ids.is_empty() {
+        ctx.deps.store.add_topics(ctx.chat_id, &r.ids)?;
+        lines.push(ctx.fmt(
+            "bot.subscribe.done",
+            &[("topics", &topic_names(ctx, &r.ids))],
+        ));
     }
-    if !unknown.is_empty() {
-        lines.push(unknown_line(ctx, "bot.topics.unknown", &unknown));
-    }
-    ctx.say(lines.join("\n")).await?;
-    Ok(())
+    let on: Vec<String> = sub.topics.into_iter().chain(r.ids.clone()).collect();
+    say_resolved(ctx, lines, &r, "bot.topics.unknown", || {
+        suggestion_keyboard(ctx, &r.suggest, &on, false)
+    })
+    .await
 }
 
 fn is_all(args: &str) -> bool {
@@ -274,22 +359,28 @@ async fn unsubscribe(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.unsubscribe.all")).await?;
         return Ok(());
     }
-    let (ids, unknown) = resolve_topics(ctx, args);
+    let r = resolve_topics(ctx, args);
     let mut lines = Vec::new();
-    if !ids.is_empty() {
-        if ctx.existing_subscriber()?.is_some() {
-            ctx.deps.store.remove_topics(ctx.chat_id, Some(&ids))?;
+    let sub = ctx.existing_subscriber()?;
+    if !r.ids.is_empty() {
+        if sub.is_some() {
+            ctx.deps.store.remove_topics(ctx.chat_id, Some(&r.ids))?;
         }
         lines.push(ctx.fmt(
             "bot.unsubscribe.done",
-            &[("topics", &topic_names(ctx, &ids))],
+            &[("topics", &topic_names(ctx, &r.ids))],
         ));
     }
-    if !unknown.is_empty() {
-        lines.push(unknown_line(ctx, "bot.topics.unknown", &unknown));
-    }
-    ctx.say(lines.join("\n")).await?;
-    Ok(())
+    let on: Vec<String> = sub
+        .map(|s| s.topics)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| !r.ids.contains(t))
+        .collect();
+    say_resolved(ctx, lines, &r, "bot.topics.unknown", || {
+        suggestion_keyboard(ctx, &r.suggest, &on, false)
+    })
+    .await
 }
 
 async fn regions(ctx: &Ctx, args: &str) -> HandlerResult {
@@ -307,17 +398,20 @@ async fn regions(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.regions.cleared")).await?;
         return Ok(());
     }
-    let (ids, unknown) = resolve_regions(ctx, args);
+    let r = resolve_regions(ctx, args);
     let mut lines = Vec::new();
-    if !ids.is_empty() {
-        ctx.deps.store.add_regions(ctx.chat_id, &ids)?;
-        lines.push(ctx.fmt("bot.regions.done", &[("regions", &region_names(ctx, &ids))]));
+    if !r.ids.is_empty() {
+        ctx.deps.store.add_regions(ctx.chat_id, &r.ids)?;
+        lines.push(ctx.fmt(
+            "bot.regions.done",
+            &[("regions", &region_names(ctx, &r.ids))],
+        ));
     }
-    if !unknown.is_empty() {
-        lines.push(unknown_line(ctx, "bot.regions.unknown", &unknown));
-    }
-    ctx.say(lines.join("\n")).await?;
-    Ok(())
+    let on: Vec<String> = sub.regions.into_iter().chain(r.ids.clone()).collect();
+    say_resolved(ctx, lines, &r, "bot.regions.unknown", || {
+        suggestion_keyboard(ctx, &r.suggest, &on, true)
+    })
+    .await
 }
 
 /// A followed phrase: single spaces, no markup characters.
@@ -411,7 +505,14 @@ async fn schedule(ctx: &Ctx, args: &str) -> HandlerResult {
                 "schedule",
                 &views::schedule_text(&ctx.deps.texts, ctx.lang, s),
             ),
-            ("timezone", &esc(&sub.timezone)),
+            (
+                "timezone",
+                &esc(&views::timezone_name(
+                    &ctx.deps.texts,
+                    ctx.lang,
+                    &sub.timezone,
+                )),
+            ),
         ],
     ))
     .await?;
@@ -436,36 +537,130 @@ async fn digest(ctx: &Ctx) -> HandlerResult {
     } else {
         ctx.deps.wake_sender.notify_one();
     }
-    Ok(())
+    articles_language_notice(ctx).await
+}
+
+/// Buttons that show the latest stories on one topic, by its name.
+fn latest_keyboard(ctx: &Ctx, ids: &[String]) -> InlineKeyboardMarkup {
+    let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+    let all: Vec<String>;
+    let ids = if ids.is_empty() {
+        all = kb.topic_ids().into_iter().map(str::to_string).collect();
+        &all
+    } else {
+        ids
+    };
+    keyboards::choices(
+        ids.iter()
+            .map(|id| {
+                let key = format!("emoji.{id}");
+                let emoji = ctx.deps.texts.t(ctx.lang, &key);
+                let name = kb.topic_name(id, ctx.lang).unwrap_or(id);
+                (format!("{emoji} {name}"), Callback::Latest(id.clone()))
+            })
+            .collect(),
+    )
 }
 
 async fn latest(ctx: &Ctx, args: &str) -> HandlerResult {
-    let (topics, regions) = if args.is_empty() {
-        match ctx.existing_subscriber()? {
-            Some(sub) => (sub.topics, sub.regions),
-            None => (Vec::new(), Vec::new()),
-        }
-    } else {
-        let id = {
+    if !args.is_empty() {
+        let lookup = {
             let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-            kb.resolve_topic(args).map(str::to_string)
-        };
-        match id {
-            Some(id) => (vec![id], Vec::new()),
-            None => {
-                ctx.say(unknown_line(ctx, "bot.topics.unknown", &[args.to_string()]))
-                    .await?;
-                return Ok(());
+            match Names::topics(&kb).lookup(args) {
+                Lookup::Found(id) => Ok(id.to_string()),
+                Lookup::Suggest(ids) => {
+                    Err(ids.into_iter().map(str::to_string).collect::<Vec<_>>())
+                }
             }
-        }
+        };
+        return match lookup {
+            Ok(id) => latest_on(ctx, &id).await,
+            Err(suggest) => {
+                let mut text = unknown_line(ctx, "bot.topics.unknown", &[args.to_string()]);
+                text.push('\n');
+                text.push_str(&ctx.t(if suggest.is_empty() {
+                    "bot.latest.pick"
+                } else {
+                    "bot.did_you_mean"
+                }));
+                ctx.say_kb(text, latest_keyboard(ctx, &suggest)).await?;
+                Ok(())
+            }
+        };
+    }
+    let (topics, regions) = match ctx.existing_subscriber()? {
+        Some(sub) => (sub.topics, sub.regions),
+        None => (Vec::new(), Vec::new()),
     };
     let articles = ctx.deps.store.latest_stories(&topics, &regions, LIST_LEN)?;
+    let mut parts = if articles.is_empty() {
+        vec![ctx.t("bot.latest.none")]
+    } else {
+        views::article_list(&ctx.t("bot.latest.header"), &articles)
+    };
+    // The last part offers each topic by its name.
+    if let Some(last) = parts.pop() {
+        ctx.say_all(parts).await?;
+        let text = format!("{last}\n\n{}", ctx.t("bot.latest.pick"));
+        ctx.say_kb(text, latest_keyboard(ctx, &topics)).await?;
+    }
+    articles_language_notice(ctx).await
+}
+
+/// The latest stories on one topic (`/latest education`, its button).
+async fn latest_on(ctx: &Ctx, topic: &str) -> HandlerResult {
+    let articles = ctx
+        .deps
+        .store
+        .latest_stories(&[topic.to_string()], &[], LIST_LEN)?;
+    let name = topic_names(ctx, &[topic.to_string()]);
     if articles.is_empty() {
-        ctx.say(ctx.t("bot.latest.none")).await?;
+        ctx.say(ctx.fmt("bot.latest.none_on", &[("topic", &name)]))
+            .await?;
         return Ok(());
     }
-    ctx.say_all(views::article_list(&ctx.t("bot.latest.header"), &articles))
-        .await
+    let header = ctx.fmt("bot.latest.header_on", &[("topic", &name)]);
+    send_list(ctx, &header, &articles).await?;
+    articles_language_notice(ctx).await
+}
+
+/// A story list; a moderator's has buttons under it to hide or retopic
+/// each story.
+async fn send_list(ctx: &Ctx, header: &str, articles: &[crate::store::Article]) -> HandlerResult {
+    let mut parts = views::article_list(header, articles);
+    let last = parts.pop();
+    ctx.say_all(parts).await?;
+    let Some(last) = last else { return Ok(()) };
+    if ctx.role >= Role::Moderator && ctx.private {
+        let ids: Vec<(usize, i64)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i + 1, a.id))
+            .collect();
+        ctx.say_kb(
+            last,
+            keyboards::article_actions(&ctx.deps.texts, ctx.lang, &ids),
+        )
+        .await?;
+    } else {
+        ctx.say(last).await?;
+    }
+    Ok(())
+}
+
+/// English speakers are told once that the articles themselves are in
+/// Russian and Kazakh.
+async fn articles_language_notice(ctx: &Ctx) -> HandlerResult {
+    if ctx.lang != Lang::En {
+        return Ok(());
+    }
+    let key = format!("notice.articles_language.{}", ctx.chat_id);
+    if ctx.deps.store.kv_get(&key)?.is_some() {
+        return Ok(());
+    }
+    ctx.deps.store.kv_set(&key, "1")?;
+    ctx.say(ctx.t("bot.articles_language")).await?;
+    Ok(())
 }
 
 async fn search(ctx: &Ctx, args: &str) -> HandlerResult {
@@ -473,14 +668,36 @@ async fn search(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.search.usage")).await?;
         return Ok(());
     }
-    let hits = ctx.deps.store.search_articles(args, LIST_LEN)?;
+    // English words that name topics ("rural elections") search by
+    // topic: the articles are in Russian and Kazakh.
+    let topics: Option<Vec<String>> = {
+        let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+        Names::english_topics(&kb)
+            .named_by_every_word(args)
+            .map(|ids| ids.into_iter().map(str::to_string).collect())
+    };
+    let hits = match &topics {
+        Some(topics) => {
+            let on_all = ctx.deps.store.latest_stories_on_all(topics, LIST_LEN)?;
+            if on_all.is_empty() {
+                ctx.deps.store.latest_stories(topics, &[], LIST_LEN)?
+            } else {
+                on_all
+            }
+        }
+        None => ctx.deps.store.search_articles(args, LIST_LEN)?,
+    };
     if hits.is_empty() {
         ctx.say(ctx.fmt("bot.search.none", &[("query", &esc(args))]))
             .await?;
-        return Ok(());
+        return articles_language_notice(ctx).await;
     }
-    let header = ctx.fmt("bot.search.header", &[("query", &esc(args))]);
-    ctx.say_all(views::article_list(&header, &hits)).await
+    let mut header = ctx.fmt("bot.search.header", &[("query", &esc(args))]);
+    if let Some(topics) = &topics {
+        header.push_str(&format!("\n<i>{}</i>", topic_names(ctx, topics)));
+    }
+    send_list(ctx, &header, &hits).await?;
+    articles_language_notice(ctx).await
 }
 
 async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
@@ -497,7 +714,8 @@ async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     }
     let header = ctx.fmt("bot.quotes.header", &[("person", &esc(&person))]);
-    ctx.say_all(views::quote_list(&header, &rows)).await
+    ctx.say_all(views::quote_list(&header, &rows)).await?;
+    articles_language_notice(ctx).await
 }
 
 async fn why(ctx: &Ctx, args: &str) -> HandlerResult {
@@ -636,7 +854,18 @@ pub(crate) async fn on_button(
             edit_text(ctx, message, ctx.t("bot.delete.kept")).await;
             Ok(None)
         }
-        Callback::Broadcast { .. } => Ok(None),
+        Callback::Latest(id) => {
+            let name = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                kb.topic_name(id, ctx.lang).map(str::to_string)
+            };
+            let Some(name) = name else {
+                return Ok(Some(ctx.t("bot.callback_invalid")));
+            };
+            latest_on(ctx, id).await?;
+            Ok(Some(name))
+        }
+        _ => Ok(None),
     }
 }
 

@@ -35,6 +35,9 @@ pub(crate) struct Ctx {
     pub anonymous_admin: bool,
     /// The author of the message this one replies to (`/ban` by reply).
     pub reply_user: Option<i64>,
+    /// Why a moderator's command was refused (its reply's key), for the
+    /// audit trail.
+    pub refused: std::sync::Mutex<Option<String>>,
 }
 
 impl Ctx {
@@ -65,6 +68,13 @@ impl Ctx {
             self.say(p).await?;
         }
         Ok(())
+    }
+
+    /// Answers with a refusal (bad arguments, nothing found, not allowed)
+    /// and remembers it, so the audit trail records the command as refused.
+    pub async fn refuse(&self, key: &str, args: &[(&str, &str)]) -> Result<Message, BotError> {
+        *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.to_string());
+        self.say(self.fmt(key, args)).await
     }
 
     /// This chat's subscription, created on first use.
@@ -212,6 +222,7 @@ pub(crate) async fn on_message(bot: BotT, msg: Message, me: Me, deps: BotDeps) -
             .reply_to_message()
             .and_then(|m| m.from.as_ref())
             .map(user_id_of),
+        refused: Default::default(),
         deps,
     };
     let result = match parsed {
@@ -261,8 +272,18 @@ async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
                 ctx.say(ctx.t("bot.private_only")).await?;
                 return Ok(());
             }
-            ctx.audit(cmd.name(), None, Some(&short(&inv.args)), true);
-            moderation::run(ctx, inv).await
+            let args = short(&inv.args);
+            let result = moderation::run(ctx, inv).await;
+            // The outcome, not only the permission: refused and failed
+            // commands are marked so.
+            let refused = ctx.refused.lock().map(|r| r.clone()).unwrap_or_default();
+            let (detail, ok) = match (&result, refused) {
+                (Err(_), _) => (format!("{args} — failed"), false),
+                (Ok(()), Some(key)) => (format!("{args} — refused: {key}"), false),
+                (Ok(()), None) => (args, true),
+            };
+            ctx.audit(cmd.name(), None, Some(detail.trim_start()), ok);
+            result
         }
         Access::Settings => {
             if !ctx.may_change_settings().await? {
@@ -330,6 +351,7 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
         lang,
         anonymous_admin: false,
         reply_user: None,
+        refused: Default::default(),
         deps,
     };
     let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
@@ -347,6 +369,9 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
     if cb.is_staff() {
         let target = match &cb {
             Callback::Broadcast { id, .. } => Some(format!("broadcast {id}")),
+            Callback::HideArticle(id)
+            | Callback::ArticleTopics(id)
+            | Callback::ArticleTopic { id, .. } => Some(format!("article {id}")),
             _ => None,
         };
         if !ctx.allowed(Role::Moderator, cb.action(), target.as_deref()) {
@@ -356,7 +381,7 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
                 .await?;
             return Ok(());
         }
-    } else if !ctx.may_change_settings().await? {
+    } else if cb.changes_settings() && !ctx.may_change_settings().await? {
         bot.answer_callback_query(q.id.clone())
             .text(ctx.t("bot.admins_only"))
             .await?;
@@ -368,6 +393,7 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
         Callback::Broadcast { id, confirm } => {
             moderation::on_broadcast_button(&ctx, msg.id, *id, *confirm).await
         }
+        staff if staff.is_staff() => moderation::on_article_button(&ctx, msg.id, staff).await,
         other => citizen::on_button(&ctx, msg.id, other).await,
     };
     let answer = match &result {

@@ -64,6 +64,56 @@ pub fn regions(
     InlineKeyboardMarkup::new(rows)
 }
 
+/// Buttons two to a row, each with its label and what it asks for: the
+/// "did you mean …" choices, the topics of `/latest`.
+pub fn choices(items: Vec<(String, Callback)>) -> InlineKeyboardMarkup {
+    let buttons: Vec<InlineKeyboardButton> = items
+        .into_iter()
+        .map(|(label, cb)| button(label, cb))
+        .collect();
+    InlineKeyboardMarkup::new(buttons.chunks(2).map(<[_]>::to_vec))
+}
+
+/// A topic's or region's name with its mark (on or off) for a choice.
+pub fn marked(name: &str, on: bool) -> String {
+    format!("{} {name}", mark(on))
+}
+
+/// Under each story of a moderator's list: hide it, or correct its topics.
+pub fn article_actions(texts: &Texts, lang: Lang, ids: &[(usize, i64)]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(ids.iter().map(|(n, id)| {
+        vec![
+            button(
+                texts.fmt(lang, "bot.moderate.hide", &[("n", &n.to_string())]),
+                Callback::HideArticle(*id),
+            ),
+            button(
+                texts.fmt(lang, "bot.moderate.retopic", &[("n", &n.to_string())]),
+                Callback::ArticleTopics(*id),
+            ),
+        ]
+    }))
+}
+
+/// One button per topic of the taxonomy for an article, its topics marked.
+pub fn article_topics(kb: &Knowledge, lang: Lang, id: i64, on: &[String]) -> InlineKeyboardMarkup {
+    choices(
+        kb.topic_ids()
+            .into_iter()
+            .map(|t| {
+                let name = kb.topic_name(t, lang).unwrap_or(t);
+                (
+                    marked(name, on.iter().any(|s| s == t)),
+                    Callback::ArticleTopic {
+                        id,
+                        topic: t.to_string(),
+                    },
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Русский · Қазақша · English, the current one marked.
 pub fn languages(texts: &Texts, current: Lang) -> InlineKeyboardMarkup {
     let row = [Lang::Kk, Lang::Ru, Lang::En].map(|l| {
@@ -138,6 +188,8 @@ mod tests {
                 languages(&texts, lang),
                 broadcast(&texts, lang, i64::MAX),
                 delete_me(&texts, lang),
+                article_actions(&texts, lang, &[(1, i64::MAX), (5, 1)]),
+                article_topics(&kb, lang, i64::MAX, &all_topics),
             ];
             for m in &markups {
                 for data in callback_data(m) {

@@ -15,6 +15,7 @@ pub mod flood;
 mod gate;
 pub mod keyboards;
 mod moderation;
+pub mod names;
 pub mod views;
 
 use std::sync::{Arc, RwLock};

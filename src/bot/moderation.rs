@@ -2,15 +2,17 @@
 //! bans, moderators and the audit trail. The gate has checked the role
 //! (against the store) and audited the command before these run.
 
-use teloxide::payloads::EditMessageTextSetters;
+use teloxide::payloads::{EditMessageReplyMarkupSetters, EditMessageTextSetters};
 use teloxide::prelude::Requester;
 use teloxide::types::{ChatId, MessageId, ParseMode};
 
+use super::callback::Callback;
 use super::commands::{Cmd, Invocation, resolve_list};
 use super::gate::Ctx;
 use super::views::{self, esc};
 use super::{BotError, HandlerResult, keyboards, now};
-use crate::ingest::probe::probe;
+use crate::ingest::fetch::FetchError;
+use crate::ingest::probe::{ProbeError, probe};
 use crate::store::{NewMessage, OutKind, Role, StoreError, SubStatus};
 use crate::text::Lang;
 
@@ -81,7 +83,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
                 match args.parse::<usize>() {
                     Ok(n) if (1..=AUDIT_MAX).contains(&n) => n,
                     _ => {
-                        ctx.say(ctx.fmt("bot.audit.usage", &[("max", &AUDIT_MAX.to_string())]))
+                        ctx.refuse("bot.audit.usage", &[("max", &AUDIT_MAX.to_string())])
                             .await?;
                         return Ok(());
                     }
@@ -106,18 +108,25 @@ async fn add_source(ctx: &Ctx, args: &str) -> HandlerResult {
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     let Some(valid) = valid else {
-        ctx.say(ctx.t("bot.addsource.usage")).await?;
+        ctx.refuse("bot.addsource.usage", &[]).await?;
         return Ok(());
     };
     if ctx.deps.store.find_source_by_url(valid.as_str())?.is_some() {
-        ctx.say(ctx.fmt("bot.addsource.exists", &[("url", &esc(valid.as_str()))]))
+        ctx.refuse("bot.addsource.exists", &[("url", &esc(valid.as_str()))])
             .await?;
         return Ok(());
     }
     let found = match probe(&ctx.deps.fetcher, valid.as_str(), name, None).await {
         Ok(s) => s,
+        Err(ProbeError::Article { hint, .. }) => {
+            ctx.refuse("bot.addsource.article", &[("hint", &esc(&hint))])
+                .await?;
+            return Ok(());
+        }
         Err(e) => {
-            ctx.say(ctx.fmt("bot.addsource.failed", &[("error", &esc(&e.to_string()))]))
+            log::info!("bot: /addsource {valid}: {e}");
+            let error = probe_error_text(ctx, &e);
+            ctx.refuse("bot.addsource.failed", &[("error", &error)])
                 .await?;
             return Ok(());
         }
@@ -142,7 +151,7 @@ async fn add_source(ctx: &Ctx, args: &str) -> HandlerResult {
             .await?;
         }
         Err(StoreError::DuplicateSource(url)) => {
-            ctx.say(ctx.fmt("bot.addsource.exists", &[("url", &esc(&url))]))
+            ctx.refuse("bot.addsource.exists", &[("url", &esc(&url))])
                 .await?;
         }
         Err(e) => return Err(e.into()),
@@ -150,9 +159,32 @@ async fn add_source(ctx: &Ctx, args: &str) -> HandlerResult {
     Ok(())
 }
 
+/// Why a URL could not be added, in the moderator's words ("the site does
+/// not answer"), never the library's.
+fn probe_error_text(ctx: &Ctx, e: &ProbeError) -> String {
+    let fetch = match e {
+        ProbeError::Fetch(f) => f,
+        ProbeError::NotASource { .. } | ProbeError::Article { .. } => {
+            return ctx.t("bot.fetch_error.not_source");
+        }
+    };
+    match fetch {
+        FetchError::Status { status, .. } => {
+            ctx.fmt("bot.fetch_error.status", &[("status", &status.to_string())])
+        }
+        FetchError::Blocked { .. } => ctx.t("bot.fetch_error.blocked"),
+        FetchError::TooLarge { .. } => ctx.t("bot.fetch_error.too_large"),
+        FetchError::Timeout { .. } => ctx.t("bot.fetch_error.timeout"),
+        FetchError::Redirect { .. } => ctx.t("bot.fetch_error.redirect"),
+        FetchError::Network { .. } | FetchError::InvalidUrl { .. } => {
+            ctx.t("bot.fetch_error.unreachable")
+        }
+    }
+}
+
 async fn source_action(ctx: &Ctx, cmd: Cmd, args: &str) -> HandlerResult {
     let Some(id) = args.trim_start_matches('#').parse::<i64>().ok() else {
-        ctx.say(ctx.fmt("bot.source.usage", &[("command", cmd.name())]))
+        ctx.refuse("bot.source.usage", &[("command", cmd.name())])
             .await?;
         return Ok(());
     };
@@ -172,17 +204,21 @@ async fn source_action(ctx: &Ctx, cmd: Cmd, args: &str) -> HandlerResult {
         (Ok(()), Cmd::ResumeSource) => "bot.source.resumed",
         (Ok(()), _) => "bot.source.removed",
     };
+    if key == "bot.source.not_found" {
+        ctx.refuse(key, &[("id", &id.to_string())]).await?;
+        return Ok(());
+    }
     ctx.say(ctx.fmt(key, &[("id", &id.to_string())])).await?;
     Ok(())
 }
 
 async fn hide(ctx: &Ctx, hidden: bool, args: &str) -> HandlerResult {
     if args.is_empty() {
-        ctx.say(ctx.t("bot.hide.usage")).await?;
+        ctx.refuse("bot.hide.usage", &[]).await?;
         return Ok(());
     }
     let Some(id) = ctx.deps.store.find_article(args)? else {
-        ctx.say(ctx.fmt("bot.article.not_found", &[("article", &esc(args))]))
+        ctx.refuse("bot.article.not_found", &[("article", &esc(args))])
             .await?;
         return Ok(());
     };
@@ -201,17 +237,18 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
     let reference = words.next().unwrap_or("");
     let rest = words.next().unwrap_or("").trim();
     if reference.is_empty() || rest.is_empty() {
-        ctx.say(ctx.t("bot.retopic.usage")).await?;
+        ctx.refuse("bot.retopic.usage", &[]).await?;
         return Ok(());
     }
     let Some(id) = ctx.deps.store.find_article(reference)? else {
-        ctx.say(ctx.fmt("bot.article.not_found", &[("article", &esc(reference))]))
+        ctx.refuse("bot.article.not_found", &[("article", &esc(reference))])
             .await?;
         return Ok(());
     };
     let (topics, unknown, names) = {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-        let (ids, unknown) = resolve_list(rest, |q| kb.resolve_topic(q));
+        let names = super::names::Names::topics(&kb);
+        let (ids, unknown) = resolve_list(rest, |q| names.resolve(q));
         let names: Vec<String> = ids
             .iter()
             .map(|id| esc(kb.topic_name(id, ctx.lang).unwrap_or(id)))
@@ -225,7 +262,7 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
             .map(|w| esc(w))
             .collect::<Vec<_>>()
             .join(", ");
-        ctx.say(ctx.fmt("bot.topics.unknown", &[("words", &words)]))
+        ctx.refuse("bot.topics.unknown", &[("words", &words)])
             .await?;
         return Ok(());
     }
@@ -282,15 +319,15 @@ async fn add_keywords(ctx: &Ctx, args: &str) -> HandlerResult {
         .filter(|k| !k.is_empty())
         .collect();
     let (Some(topic), Some(lang)) = (topic, lang) else {
-        ctx.say(ctx.t("bot.keywords.usage")).await?;
+        ctx.refuse("bot.keywords.usage", &[]).await?;
         return Ok(());
     };
     if keywords.is_empty() || keywords.len() > MAX_KEYWORDS {
-        ctx.say(ctx.t("bot.keywords.usage")).await?;
+        ctx.refuse("bot.keywords.usage", &[]).await?;
         return Ok(());
     }
     if let Some(bad) = keywords.iter().find(|k| !valid_keyword(k)) {
-        ctx.say(ctx.fmt("bot.keywords.bad", &[("word", &esc(bad))]))
+        ctx.refuse("bot.keywords.bad", &[("word", &esc(bad))])
             .await?;
         return Ok(());
     }
@@ -338,7 +375,7 @@ pub const MAX_BROADCAST_UNITS: usize = 3500;
 
 async fn broadcast(ctx: &Ctx, text: &str) -> HandlerResult {
     if text.is_empty() {
-        ctx.say(ctx.t("bot.broadcast.usage")).await?;
+        ctx.refuse("bot.broadcast.usage", &[]).await?;
         return Ok(());
     }
     let length = text.encode_utf16().count();
@@ -432,6 +469,97 @@ pub(crate) async fn on_broadcast_button(
     Ok(Some(result_text))
 }
 
+/// A moderator's button under a story list: hide the story, open its
+/// topics, toggle one of them (the gate has checked the role).
+pub(crate) async fn on_article_button(
+    ctx: &Ctx,
+    message: MessageId,
+    cb: &Callback,
+) -> Result<Option<String>, BotError> {
+    let (Callback::HideArticle(id)
+    | Callback::ArticleTopics(id)
+    | Callback::ArticleTopic { id, .. }) = cb
+    else {
+        return Ok(None);
+    };
+    let target = format!("article {id}");
+    let article = match ctx.deps.store.get_article(*id) {
+        Ok(a) => a,
+        Err(StoreError::NotFound { .. }) => {
+            ctx.audit(cb.action(), Some(&target), Some("no such article"), false);
+            return Ok(Some(ctx.t("bot.moderate.gone")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let title = esc(&crate::digest::render::shorten(&article.title, 120));
+    match cb {
+        Callback::HideArticle(_) => {
+            ctx.deps.store.set_article_hidden(*id, true)?;
+            ctx.audit("hide", Some(&target), None, true);
+            ctx.say(ctx.fmt("bot.moderate.hidden", &[("title", &title)]))
+                .await?;
+            Ok(Some(ctx.fmt("bot.hide.done", &[("id", &id.to_string())])))
+        }
+        Callback::ArticleTopics(_) => {
+            let on = article_topic_ids(ctx, *id)?;
+            let markup = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                keyboards::article_topics(&kb, ctx.lang, *id, &on)
+            };
+            ctx.say_kb(ctx.fmt("bot.moderate.topics", &[("title", &title)]), markup)
+                .await?;
+            Ok(None)
+        }
+        Callback::ArticleTopic { topic, .. } => {
+            let known = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                kb.topic_name(topic, ctx.lang).map(str::to_string)
+            };
+            let Some(name) = known else {
+                return Ok(Some(ctx.t("bot.callback_invalid")));
+            };
+            let mut on = article_topic_ids(ctx, *id)?;
+            let now_on = if let Some(i) = on.iter().position(|t| t == topic) {
+                if on.len() == 1 {
+                    ctx.audit("retopic", Some(&target), Some("refused: last topic"), false);
+                    return Ok(Some(ctx.t("bot.moderate.last_topic")));
+                }
+                on.remove(i);
+                false
+            } else {
+                on.push(topic.clone());
+                true
+            };
+            ctx.deps.store.correct_topics(*id, &on)?;
+            ctx.audit("retopic", Some(&target), Some(&on.join(",")), true);
+            let markup = {
+                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
+                keyboards::article_topics(&kb, ctx.lang, *id, &on)
+            };
+            if let Err(e) = ctx
+                .bot
+                .edit_message_reply_markup(ChatId(ctx.chat_id), message)
+                .reply_markup(markup)
+                .await
+            {
+                log::warn!("bot: editing an article's topics: {}", BotError::from(e));
+            }
+            Ok(Some(keyboards::marked(&name, now_on)))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn article_topic_ids(ctx: &Ctx, id: i64) -> Result<Vec<String>, BotError> {
+    Ok(ctx
+        .deps
+        .store
+        .article_topics(id)?
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect())
+}
+
 /// The user a command is about: a numeric id, or the author of the
 /// message it replies to.
 fn target_user(ctx: &Ctx, args: &str) -> Option<i64> {
@@ -444,13 +572,13 @@ fn target_user(ctx: &Ctx, args: &str) -> Option<i64> {
 
 async fn ban(ctx: &Ctx, banned: bool, args: &str) -> HandlerResult {
     let Some(target) = target_user(ctx, args) else {
-        ctx.say(ctx.t("bot.ban.usage")).await?;
+        ctx.refuse("bot.ban.usage", &[]).await?;
         return Ok(());
     };
     let now = now();
     let role = ctx.deps.role_of(target)?;
     if banned && (role >= Role::Moderator || target == ctx.user_id) {
-        ctx.say(ctx.t("bot.ban.staff")).await?;
+        ctx.refuse("bot.ban.staff", &[]).await?;
         return Ok(());
     }
     // A banned user gets nothing: their digests stop too, and what was
@@ -468,13 +596,12 @@ async fn ban(ctx: &Ctx, banned: bool, args: &str) -> HandlerResult {
 
 async fn set_moderator(ctx: &Ctx, add: bool, args: &str) -> HandlerResult {
     let Some(target) = target_user(ctx, args) else {
-        ctx.say(ctx.t("bot.mods.usage")).await?;
+        ctx.refuse("bot.mods.usage", &[]).await?;
         return Ok(());
     };
     let user = target.to_string();
     if ctx.deps.role_of(target)? == Role::Owner {
-        ctx.say(ctx.fmt("bot.mods.is_owner", &[("user", &user)]))
-            .await?;
+        ctx.refuse("bot.mods.is_owner", &[("user", &user)]).await?;
         return Ok(());
     }
     let role = if add { Role::Moderator } else { Role::User };

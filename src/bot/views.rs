@@ -6,7 +6,9 @@ use crate::digest::render::{escape, pack, shorten};
 use crate::digest::schedule;
 use crate::digest::select::Reasons;
 use crate::i18n::Texts;
-use crate::store::{Article, AuditEntry, QuoteRow, Schedule, Source, Stats, SubStatus, Subscriber};
+use crate::store::{
+    Article, AuditEntry, QuoteRow, Schedule, Source, SourceKind, Stats, SubStatus, Subscriber,
+};
 use crate::summarize::Knowledge;
 use crate::text::Lang;
 
@@ -41,9 +43,16 @@ pub fn parse_schedule(args: &str) -> Result<Schedule, ScheduleError> {
     let time = |s: Option<&&str>| -> Result<u16, ScheduleError> {
         match s {
             None => Ok(9 * 60),
-            Some(t) => schedule::parse_hhmm(t).ok_or_else(|| ScheduleError::BadTime(t.to_string())),
+            Some(t) => parse_time(t).ok_or_else(|| ScheduleError::BadTime(t.to_string())),
         }
     };
+    // A time alone is a daily digest at that time: `/schedule 8:00`.
+    if let Some(minute) = parse_time(kind) {
+        if let Some(x) = rest.first() {
+            return Err(ScheduleError::Extra(x.to_string()));
+        }
+        return Ok(Schedule::Daily { minute });
+    }
     let schedule = match kind {
         "instant" | "мгновенно" | "сразу" | "лезде" | "бірден" => {
             if let Some(x) = rest.first() {
@@ -76,6 +85,11 @@ pub fn parse_schedule(args: &str) -> Result<Schedule, ScheduleError> {
         other => return Err(ScheduleError::UnknownKind(other.to_string())),
     };
     Ok(schedule)
+}
+
+/// `8:00`, `08:30`, `8.00`, `08.00`.
+fn parse_time(s: &str) -> Option<u16> {
+    schedule::parse_hhmm(&s.replace('.', ":"))
 }
 
 fn hhmm(minute: u16) -> String {
@@ -149,12 +163,22 @@ pub fn settings(texts: &Texts, kb: &Knowledge, lang: Lang, sub: &Subscriber) -> 
             ("status", &status),
             ("language", texts.t(lang, "bot.language.name")),
             ("schedule", &schedule_text(texts, lang, sub.schedule)),
-            ("timezone", &esc(&sub.timezone)),
+            ("timezone", &esc(&timezone_name(texts, lang, &sub.timezone))),
             ("topics", &topics),
             ("regions", &regions),
             ("follows", &follows),
         ],
     )
+}
+
+/// A time zone as people name it ("по времени Астаны", "Astana time"),
+/// from `bot.timezone` in the texts; a zone not named there by its id.
+pub fn timezone_name(texts: &Texts, lang: Lang, tz: &str) -> String {
+    let key = format!("bot.timezone.{tz}");
+    match texts.t(lang, &key) {
+        name if name != key => name.to_string(),
+        _ => tz.to_string(),
+    }
 }
 
 /// Numbered stories with links: `/latest`, `/search`.
@@ -321,11 +345,18 @@ pub fn sources(texts: &Texts, lang: Lang, list: &[Source]) -> Vec<String> {
             } else {
                 texts.t(lang, "bot.sources.active").to_string()
             };
-            let error = s
+            let mut error = s
                 .last_error
                 .as_deref()
                 .map(|e| format!("\n  ⚠️ {}", esc(&shorten(e, 160))))
                 .unwrap_or_default();
+            // A listing polled fine that yields nothing is not working.
+            if s.kind == SourceKind::Listing && s.articles == 0 && s.last_success_at.is_some() {
+                error.push_str(&format!(
+                    "\n  ⚠️ {}",
+                    texts.t(lang, "bot.sources.listing_empty")
+                ));
+            }
             texts.fmt(
                 lang,
                 "bot.sources.line",
@@ -356,7 +387,7 @@ pub fn audit(texts: &Texts, lang: Lang, entries: &[AuditEntry]) -> Vec<String> {
             format!(
                 "{} {} <code>{}</code> {}{}{}",
                 when(e.at),
-                if e.allowed { "✅" } else { "⛔" },
+                if e.allowed { "✅" } else { "❌" },
                 e.actor_id,
                 esc(&e.action),
                 e.target
@@ -386,6 +417,24 @@ mod tests {
             Ok(Schedule::Daily { minute: 450 })
         );
         assert_eq!(parse_schedule("DAILY"), Ok(Schedule::Daily { minute: 540 }));
+        for bare in [
+            "8:00",
+            "08:00",
+            "08.00",
+            "8.00",
+            "daily 8.00",
+            "ежедневно 08.00",
+        ] {
+            assert_eq!(
+                parse_schedule(bare),
+                Ok(Schedule::Daily { minute: 480 }),
+                "{bare}"
+            );
+        }
+        assert_eq!(
+            parse_schedule("8:00 fri"),
+            Err(ScheduleError::Extra("fri".into()))
+        );
         assert_eq!(
             parse_schedule("weekly fri 10:00"),
             Ok(Schedule::Weekly {

@@ -261,7 +261,7 @@ pub fn render_digest(
                 let more = texts.fmt(
                     style.lang,
                     "digest.more",
-                    &[("n", &group.more.to_string()), ("topic", &group.topic)],
+                    &[("n", &group.more.to_string()), ("topic", &topic_name)],
                 );
                 block.push_str(&format!("<i>{}</i>\n", escape(&more)));
             }

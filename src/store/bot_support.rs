@@ -15,13 +15,34 @@ impl Store {
         regions: &[String],
         limit: usize,
     ) -> Result<Vec<Article>> {
+        self.latest_stories_where(topics, false, regions, limit)
+    }
+
+    /// The newest visible stories on every one of `topics` (an English
+    /// search such as "rural elections").
+    pub fn latest_stories_on_all(&self, topics: &[String], limit: usize) -> Result<Vec<Article>> {
+        self.latest_stories_where(topics, true, &[], limit)
+    }
+
+    fn latest_stories_where(
+        &self,
+        topics: &[String],
+        every_topic: bool,
+        regions: &[String],
+        limit: usize,
+    ) -> Result<Vec<Article>> {
         let marks = |n: usize| vec!["?"; n].join(", ");
         let mut filter = String::new();
-        if !topics.is_empty() {
-            filter.push_str(&format!(
+        let on_topic = |n: usize| {
+            format!(
                 " AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = x.id AND t.topic IN ({}))",
-                marks(topics.len())
-            ));
+                marks(n)
+            )
+        };
+        if every_topic {
+            topics.iter().for_each(|_| filter.push_str(&on_topic(1)));
+        } else if !topics.is_empty() {
+            filter.push_str(&on_topic(topics.len()));
         }
         if !regions.is_empty() {
             filter.push_str(&format!(

@@ -869,8 +869,7 @@ async fn quotes_by_a_person_and_settings_on_one_screen() {
         "Образование",
         "Астана",
         "Кошанов",
-        "каждый день в 09:00",
-        "Asia/Almaty",
+        "каждый день в 09:00 (по времени Астаны)",
     ] {
         assert!(text.contains(part), "{part}: {text}");
     }

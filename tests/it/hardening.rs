@@ -866,9 +866,16 @@ mod access {
                 confirm: false,
             },
             Callback::DeleteMe { confirm: false },
+            Callback::Latest("education".into()),
+            Callback::HideArticle(1),
+            Callback::ArticleTopics(1),
+            Callback::ArticleTopic {
+                id: 1,
+                topic: "education".into(),
+            },
         ];
         let staff: Vec<&Callback> = kinds.iter().filter(|c| c.is_staff()).collect();
-        assert_eq!(staff.len(), 2, "every staff kind is listed here");
+        assert_eq!(staff.len(), 5, "every staff kind is listed here");
         for cb in staff {
             let answer = h.tap(&citizen, under, &cb.encode()).await;
             assert_eq!(

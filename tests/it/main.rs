@@ -5,6 +5,7 @@ mod bot;
 mod cli;
 mod deliver;
 mod digest;
+mod first_week;
 mod hardening;
 mod ingest;
 mod service;
