@@ -3,9 +3,11 @@
 //!
 //! usage: bench_extract [BENCH_DIR] [PRED_JSON] [--repeat N] [--per-page] [--parse-only]
 //! defaults: ../shared/bench/extraction/scrapinghub, /tmp/pred.json, 5 repeats.
-//! Times `extract` alone, single-threaded; prints pages/s, MB/s and peak
-//! memory (VmHWM), then runs ../shared/bench/score_extraction.py if python3
-//! is there.
+//! Times `extract` alone, single-threaded, with and without the pre-lexer
+//! in front of html5ever (rounds interleaved); prints pages/s, MB/s and
+//! peak memory (VmHWM), then runs ../shared/bench/score_extraction.py if
+//! python3 is there, for both, and lists the ten worst pages. Last, the
+//! time of pages with 5k, 40k and 100k nested `<div>`s.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -13,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use civic_digest::ingest::extract::extract;
+use civic_digest::ingest::extract::{extract, extract_unfiltered};
+
+mod support;
 
 fn main() -> ExitCode {
     match run() {
@@ -23,24 +27,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn peak_memory_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU seconds this process has used (user + system), from /proc/self/stat;
-/// steadier than wall time on a machine shared with other jobs.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses.
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
 }
 
 fn run() -> Result<(), String> {
@@ -127,38 +113,62 @@ fn run() -> Result<(), String> {
     }
 
     let mut predictions = BTreeMap::new();
-    let cpu_start = cpu_seconds();
-    let start = Instant::now();
+    let mut unfiltered = BTreeMap::new();
+    // Rounds alternate: with the pre-lexer, then without, so both see the
+    // same load on a shared machine.
+    let mut secs = [0.0f64; 2];
+    let mut cpu = [0.0f64; 2];
     let mut first_round = 0.0f64;
     for round in 0..repeat {
-        for (id, html) in &pages {
-            let article = extract(html, None);
-            if round == 0 {
-                predictions.insert(
-                    id.clone(),
-                    serde_json::json!({ "articleBody": article.text }),
-                );
+        for (k, secs) in secs.iter_mut().enumerate() {
+            let cpu_start = support::cpu_seconds();
+            let start = Instant::now();
+            for (id, html) in &pages {
+                let article = if k == 0 {
+                    extract(html, None)
+                } else {
+                    extract_unfiltered(html, None)
+                };
+                if round == 0 {
+                    let to = if k == 0 {
+                        &mut predictions
+                    } else {
+                        &mut unfiltered
+                    };
+                    to.insert(
+                        id.clone(),
+                        serde_json::json!({ "articleBody": article.text }),
+                    );
+                }
+            }
+            let took = start.elapsed().as_secs_f64();
+            *secs += took;
+            cpu[k] += match (cpu_start, support::cpu_seconds()) {
+                (Some(a), Some(b)) if b > a => b - a,
+                _ => took,
+            };
+            if round == 0 && k == 0 {
+                first_round = took;
             }
         }
-        if round == 0 {
-            first_round = start.elapsed().as_secs_f64();
-        }
     }
-    let secs = start.elapsed().as_secs_f64();
-    let cpu = match (cpu_start, cpu_seconds()) {
-        (Some(a), Some(b)) if b > a => b - a,
-        _ => secs,
-    };
     let n = (pages.len() * repeat) as f64;
+    for (k, label) in ["with pre-lexer", "without pre-lexer"].iter().enumerate() {
+        println!(
+            "{label}: pages={} repeats={} time={:.3}s pages/s={:.1} (per CPU-second {:.1}) MB/s={:.1} [{}]",
+            pages.len(),
+            repeat,
+            secs[k],
+            n / secs[k],
+            n / cpu[k].max(1e-9),
+            (total_bytes * repeat) as f64 / 1e6 / secs[k],
+            support::load()
+        );
+    }
     println!(
-        "pages={} repeats={} time={:.3}s pages/s={:.1} (per CPU-second {:.1}) MB/s={:.1} peak_memory={} MB",
-        pages.len(),
-        repeat,
-        secs,
-        n / secs,
-        n / cpu,
-        (total_bytes * repeat) as f64 / 1e6 / secs,
-        peak_memory_kb().map_or("?".to_string(), |kb| format!("{:.1}", kb as f64 / 1024.0)),
+        "pre-lexer gain: {:.2}x pages per CPU-second; peak_memory={:.1} MB",
+        cpu[1] / cpu[0].max(1e-9),
+        support::peak_rss_mb()
     );
     // The first round runs with cold caches (class-name verdicts are kept
     // per thread across pages, as they are when a site is polled again).
@@ -169,20 +179,84 @@ fn run() -> Result<(), String> {
     let json = serde_json::to_string(&predictions).map_err(|e| e.to_string())?;
     std::fs::write(&pred_path, json).map_err(|e| format!("{}: {e}", pred_path.display()))?;
     println!("predictions: {}", pred_path.display());
+    let unfiltered_path = pred_path.with_extension("unfiltered.json");
+    let json = serde_json::to_string(&unfiltered).map_err(|e| e.to_string())?;
+    std::fs::write(&unfiltered_path, json)
+        .map_err(|e| format!("{}: {e}", unfiltered_path.display()))?;
 
     let scorer = manifest.join("../shared/bench/score_extraction.py");
     let truth = bench.join("ground-truth.json");
-    let mut cmd = Command::new("python3");
-    cmd.arg(&scorer).arg(&truth).arg(&pred_path);
-    if per_page {
-        cmd.arg("--per-page");
-    }
-    match cmd.output() {
-        Ok(out) => {
-            print!("{}", String::from_utf8_lossy(&out.stdout));
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    for (label, path) in [
+        ("with pre-lexer", &pred_path),
+        ("without pre-lexer", &unfiltered_path),
+    ] {
+        let out = match Command::new("python3")
+            .arg(&scorer)
+            .arg(&truth)
+            .arg(path)
+            .arg("--per-page")
+            .output()
+        {
+            Ok(out) => out,
+            Err(e) => {
+                println!("scorer not run ({e})");
+                break;
+            }
+        };
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let mut worst: Vec<(f64, f64, f64, &str)> = Vec::new();
+        for line in stdout.lines() {
+            let mut f = line.split('\t');
+            let (Some(id), Some(p), Some(r)) = (f.next(), f.next(), f.next()) else {
+                if line.starts_with("pages=") {
+                    println!("{label}: {line}");
+                }
+                continue;
+            };
+            let num = |s: &str, k: &str| s.strip_prefix(k).and_then(|v| v.parse::<f64>().ok());
+            if let (Some(p), Some(r)) = (num(p, "P="), num(r, "R=")) {
+                if per_page {
+                    println!("{line}");
+                }
+                let f1 = if p + r > 0.0 {
+                    2.0 * p * r / (p + r)
+                } else {
+                    0.0
+                };
+                worst.push((f1, p, r, id));
+            }
         }
-        Err(e) => println!("scorer not run ({e})"),
+        if label == "with pre-lexer" {
+            worst.sort_by(|a, b| a.0.total_cmp(&b.0));
+            println!("worst ten pages (F1, precision, recall, id, words extracted):");
+            for (f1, p, r, id) in worst.iter().take(10) {
+                let words = predictions
+                    .get(*id)
+                    .and_then(|v| v["articleBody"].as_str())
+                    .map_or(0, |t| t.split_whitespace().count());
+                println!("  {f1:.3}  P={p:.3} R={r:.3}  {id}  {words} words");
+            }
+        }
+    }
+
+    // Deep nesting: the time must grow with the input, not its square.
+    for n in [5_000usize, 40_000, 100_000] {
+        let html = format!(
+            "<html><body><article><p>Аким района рассказал жителям о ремонте дорог, школ и больниц в этом году.</p>\
+             <p>Работы начнутся весной и закончатся к осени, сообщили в акимате.</p></article>{}<p>дно</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let start = Instant::now();
+        let a = extract(&html, None);
+        println!(
+            "nested divs: {n}: {:.3} s ({} bytes, article found: {}) [{}]",
+            start.elapsed().as_secs_f64(),
+            html.len(),
+            a.text.contains("Аким района"),
+            support::load()
+        );
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ use civic_digest::ingest::extract::extract;
 use civic_digest::summarize::{ArticleInput, Knowledge, summarize};
 use serde::Deserialize;
 
+mod support;
+
 #[derive(Deserialize)]
 struct Gold {
     #[serde(default)]
@@ -106,12 +108,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(b, a)| b - a)
         .filter(|c| *c > 0.0);
     println!(
-        "plain text: {n} articles ({} distinct, {:.1} KB average, {rounds} rounds) in {secs:.2} s = {:.0} articles/s single-thread{}",
+        "plain text: {n} articles ({} distinct, {:.1} KB average, {rounds} rounds) in {secs:.2} s = {:.0} articles/s single-thread{} [{}]",
         articles.len(),
         bytes as f64 / articles.len() as f64 / 1024.0,
         n as f64 / secs,
         cpu.map(|c| format!(" ({:.0} articles per CPU-second)", n as f64 / c))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        support::load()
     );
 
     // 1b. long real pages (English): the ground-truth bodies of the HTML

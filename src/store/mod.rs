@@ -4,6 +4,7 @@
 //! `PRAGMA user_version`. The database runs in WAL mode with a busy timeout;
 //! every multi-step write is one transaction.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -33,6 +34,7 @@ pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_sources_articles.sql"),
     include_str!("migrations/002_subscribers_delivery.sql"),
+    include_str!("migrations/003_fingerprints.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +185,51 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Held by the one process that polls and sends ([`Store::claim_writer`]).
     writer: Mutex<Option<lock::WriterLock>>,
+    /// Recent fingerprints, read once and then only the rows added since.
+    fingerprints: Mutex<FingerprintCache>,
+}
+
+/// The fingerprints of the story window in memory, oldest first. Rows are
+/// only ever added to `article_fingerprints` with a higher article id, so
+/// rows above `last_id` are all that is new since the last read, whoever
+/// wrote them (another process included).
+#[derive(Default)]
+struct FingerprintCache {
+    rows: VecDeque<Fingerprint>,
+    ingested_at: VecDeque<i64>,
+    /// The highest article id read.
+    last_id: i64,
+    /// What the rows were loaded for: `(since, limit)` of the first read;
+    /// `None` until then, or after a change that makes them stale.
+    loaded: Option<(i64, usize)>,
+}
+
+impl FingerprintCache {
+    fn push(&mut self, f: Fingerprint, ingested_at: i64) {
+        self.last_id = self.last_id.max(f.article_id);
+        self.rows.push_back(f);
+        self.ingested_at.push_back(ingested_at);
+    }
+
+    /// Drops rows older than `since` from the front and keeps at most `limit`.
+    fn trim(&mut self, since: i64, limit: usize) {
+        while self.rows.len() > limit || self.ingested_at.front().is_some_and(|&t| t < since) {
+            self.rows.pop_front();
+            self.ingested_at.pop_front();
+        }
+    }
+}
+
+fn fingerprint_from_row(r: &Row<'_>) -> rusqlite::Result<(Fingerprint, i64)> {
+    Ok((
+        Fingerprint {
+            article_id: r.get(0)?,
+            source_id: r.get(1)?,
+            story_id: r.get(2)?,
+            minhash: r.get(3)?,
+        },
+        r.get(4)?,
+    ))
 }
 
 impl Store {
@@ -206,10 +253,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MB of page cache (the default is 2 MB): the indexes a new
+        // article touches (URL, text hash, search terms) stay in memory as
+        // the archive grows past the default's reach.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let store = Store {
             conn: Mutex::new(conn),
             path: None,
             writer: Mutex::new(None),
+            fingerprints: Mutex::new(FingerprintCache::default()),
         };
         store.migrate()?;
         Ok(store)
@@ -322,6 +374,7 @@ impl Store {
         let n = self
             .conn()
             .execute("DELETE FROM sources WHERE id = ?1", [id])?;
+        self.forget_fingerprints();
         if n == 0 {
             return Err(StoreError::NotFound {
                 what: format!("source {id}"),
@@ -423,22 +476,67 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Fingerprints of the articles ingested since `since`, newest first.
+    /// Fingerprints of the articles ingested since `since`, newest first,
+    /// at most `limit`. Read from the narrow `article_fingerprints` table
+    /// once, then kept in memory: each later call reads only the rows added
+    /// since, so its cost does not grow with the archive.
     pub fn recent_fingerprints(&self, since: i64, limit: usize) -> Result<Vec<Fingerprint>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, source_id, story_id, minhash FROM articles
-             WHERE ingested_at >= ?1 ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![since, limit as i64], |r| {
-            Ok(Fingerprint {
-                article_id: r.get(0)?,
-                source_id: r.get(1)?,
-                story_id: r.get(2)?,
-                minhash: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut cache = self.fingerprints.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = match cache.loaded {
+            Some((s, l)) => since >= s && limit <= l,
+            None => false,
+        };
+        if fresh {
+            let mut stmt = conn.prepare_cached(
+                "SELECT article_id, source_id, story_id, minhash, ingested_at FROM article_fingerprints
+                 WHERE article_id > ?1 ORDER BY article_id",
+            )?;
+            let rows = stmt.query_map([cache.last_id], fingerprint_from_row)?;
+            for row in rows {
+                let (f, at) = row?;
+                cache.push(f, at);
+            }
+        } else {
+            *cache = FingerprintCache::default();
+            let mut stmt = conn.prepare_cached(
+                "SELECT article_id, source_id, story_id, minhash, ingested_at FROM article_fingerprints
+                 WHERE ingested_at >= ?1 ORDER BY article_id DESC LIMIT ?2",
+            )?;
+            let mut rows = stmt
+                .query_map(params![since, limit as i64], fingerprint_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.reverse();
+            for (f, at) in rows {
+                cache.push(f, at);
+            }
+            let max: i64 = conn.query_row(
+                "SELECT COALESCE(MAX(article_id), 0) FROM article_fingerprints",
+                [],
+                |r| r.get(0),
+            )?;
+            cache.last_id = cache.last_id.max(max);
+            cache.loaded = Some((since, limit));
+        }
+        cache.trim(since, limit);
+        Ok(cache
+            .rows
+            .iter()
+            .zip(&cache.ingested_at)
+            .rev()
+            .filter(|(_, at)| **at >= since)
+            .map(|(f, _)| f.clone())
+            .take(limit)
+            .collect())
+    }
+
+    /// The fingerprints in memory are read again on the next call (their
+    /// source ids changed).
+    fn forget_fingerprints(&self) {
+        self.fingerprints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .loaded = None;
     }
 
     /// Stores an article with its search terms, in one transaction.
@@ -446,11 +544,12 @@ impl Store {
     pub fn insert_article(&self, a: &NewArticle, now: i64) -> Result<Option<i64>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let inserted = tx.execute(
+        let inserted = tx.prepare_cached(
             "INSERT OR IGNORE INTO articles (source_id, url, canonical_url, title, text, published_at,
                  language, content_hash, minhash, story_id, summary_json, ingested_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(?10, 0), ?11, ?12)",
-            params![
+        )?
+        .execute(params![
                 a.source_id,
                 a.url,
                 a.canonical_url,
@@ -463,19 +562,26 @@ impl Store {
                 a.story_id,
                 a.summary.as_ref().and_then(|s| serde_json::to_string(s).ok()),
                 now
-            ],
-        )?;
+            ])?;
         if inserted == 0 {
             return Ok(None);
         }
         let id = tx.last_insert_rowid();
         if a.story_id.is_none() {
-            tx.execute("UPDATE articles SET story_id = id WHERE id = ?1", [id])?;
+            tx.prepare_cached("UPDATE articles SET story_id = id WHERE id = ?1")?
+                .execute([id])?;
         }
-        tx.execute(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
-            params![id, stem::index_terms(&a.title), stem::index_terms(&a.text)],
-        )?;
+        tx.prepare_cached(
+            "INSERT INTO article_fingerprints (article_id, source_id, story_id, ingested_at, minhash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![id, a.source_id, a.story_id.unwrap_or(id), now, a.minhash])?;
+        tx.prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![
+                id,
+                stem::index_terms(&a.title),
+                stem::index_terms(&a.text)
+            ])?;
         if let Some(summary) = &a.summary {
             facets::insert_facets(&tx, id, summary)?;
         }
@@ -832,6 +938,91 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(store.count_articles().unwrap(), 2);
+    }
+
+    fn with_minhash(url: &str, minhash: u8) -> NewArticle {
+        let mut a = article(url, "T", "x");
+        a.minhash = vec![minhash; 256];
+        a
+    }
+
+    #[test]
+    fn recent_fingerprints_keep_the_window_and_see_other_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.db");
+        let store = Store::open(&path).unwrap();
+        let old = store
+            .insert_article(&with_minhash("https://a.kz/old", 1), 100)
+            .unwrap()
+            .unwrap();
+        let a = store
+            .insert_article(&with_minhash("https://a.kz/a", 2), 1000)
+            .unwrap()
+            .unwrap();
+        let ids = |v: Vec<Fingerprint>| v.iter().map(|f| f.article_id).collect::<Vec<_>>();
+        assert_eq!(ids(store.recent_fingerprints(500, 10).unwrap()), vec![a]);
+        // Written after the first read, by this store and by another process.
+        let mut copy = with_minhash("https://b.kz/a", 3);
+        copy.story_id = Some(a);
+        let b = store.insert_article(&copy, 1100).unwrap().unwrap();
+        let other = Store::open(&path).unwrap();
+        let c = other
+            .insert_article(&with_minhash("https://c.kz/1", 4), 1200)
+            .unwrap()
+            .unwrap();
+        let got = store.recent_fingerprints(500, 10).unwrap();
+        assert_eq!(ids(got.clone()), vec![c, b, a]);
+        assert_eq!((got[1].story_id, got[1].minhash[0]), (a, 3));
+        assert_eq!((got[2].story_id, got[0].story_id), (a, c));
+        // The window moves on; a wider one reads the table again.
+        assert_eq!(
+            ids(store.recent_fingerprints(1050, 10).unwrap()),
+            vec![c, b]
+        );
+        assert_eq!(ids(store.recent_fingerprints(1050, 1).unwrap()), vec![c]);
+        assert_eq!(
+            ids(store.recent_fingerprints(0, 10).unwrap()),
+            vec![c, b, a, old]
+        );
+    }
+
+    #[test]
+    fn fingerprints_of_articles_stored_before_the_upgrade_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO articles (url, title, text, language, content_hash, minhash, story_id, ingested_at)
+                 VALUES ('https://a.kz/1', 'T', 'x', 'ru', 'h', x'0707', 1, 50)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let got = store.recent_fingerprints(0, 10).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].story_id, got[0].minhash.clone()), (1, vec![7, 7]));
+    }
+
+    #[test]
+    fn a_removed_source_leaves_its_fingerprints_without_it() {
+        let store = Store::open_in_memory().unwrap();
+        let src = store
+            .add_source(&source("https://liter.kz/feed/"), 0)
+            .unwrap();
+        let mut a = with_minhash("https://liter.kz/1", 1);
+        a.source_id = Some(src);
+        store.insert_article(&a, 10).unwrap();
+        assert_eq!(
+            store.recent_fingerprints(0, 10).unwrap()[0].source_id,
+            Some(src)
+        );
+        store.remove_source(src).unwrap();
+        assert_eq!(store.recent_fingerprints(0, 10).unwrap()[0].source_id, None);
     }
 
     #[test]

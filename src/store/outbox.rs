@@ -110,10 +110,7 @@ fn body_id(
     if let Some((_, id)) = bodies.get(&key) {
         return Ok(*id);
     }
-    let hash: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = hex(&Sha256::digest(text.as_bytes()));
     let id = match tx
         .prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
         .query_row([&hash], |r| r.get(0))
@@ -128,6 +125,17 @@ fn body_id(
     };
     bodies.insert(key, (text.clone(), id));
     Ok(id)
+}
+
+/// Lowercase hex, as the stored hashes are written.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 fn insert(
@@ -169,40 +177,51 @@ impl Store {
     }
 
     /// Queues digests, records their entries and moves each subscriber's
-    /// watermark, all in one transaction.
+    /// watermark, all in one transaction, with each statement prepared once
+    /// and each shared text stored once.
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let mut bodies = Bodies::new();
-        for d in digests {
-            let moved = tx
-                .prepare_cached(
-                    "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
-                     WHERE chat_id = ?1 AND seen_article_id = ?4",
-                )?
-                .execute(params![d.chat_id, d.seen_article_id, now, d.prev_seen_article_id])?;
-            if moved == 0 {
-                // A concurrent run (say /digest and the scheduler) queued
-                // these stories already.
-                continue;
-            }
-            for (part, text) in d.parts.iter().enumerate() {
-                let m = NewMessage {
-                    chat_id: d.chat_id,
-                    kind: d.kind,
-                    batch: d.batch.to_string(),
-                    part: part as i64,
-                    text: text.clone(),
-                    disable_preview: true,
-                };
-                insert(&tx, &m, now, &mut bodies)?;
-            }
-            if !d.parts.is_empty() {
-                let entries = body_id(&tx, &d.entries, &mut bodies)?;
-                tx.prepare_cached(
-                    "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![d.chat_id, &*d.batch, entries, now])?;
+        {
+            let mut bodies = Bodies::new();
+            let mut watermark = tx.prepare_cached(
+                "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
+                 WHERE chat_id = ?1 AND seen_article_id = ?4",
+            )?;
+            let mut message = tx.prepare_cached(
+                "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+            )?;
+            let mut record = tx.prepare_cached(
+                "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for d in digests {
+                let moved = watermark.execute(params![
+                    d.chat_id,
+                    d.seen_article_id,
+                    now,
+                    d.prev_seen_article_id
+                ])?;
+                if moved == 0 {
+                    // A concurrent run (say /digest and the scheduler) queued
+                    // these stories already.
+                    continue;
+                }
+                for (part, text) in d.parts.iter().enumerate() {
+                    let body = body_id(&tx, text, &mut bodies)?;
+                    message.execute(params![
+                        d.chat_id,
+                        d.kind.as_str(),
+                        &*d.batch,
+                        part as i64,
+                        body,
+                        now
+                    ])?;
+                }
+                if !d.parts.is_empty() {
+                    let entries = body_id(&tx, &d.entries, &mut bodies)?;
+                    record.execute(params![d.chat_id, &*d.batch, entries, now])?;
+                }
             }
         }
         tx.commit()?;

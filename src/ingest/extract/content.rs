@@ -358,6 +358,30 @@ impl<'a> Pass<'a> {
         best
     }
 
+    /// The block holding the most paragraph text of its own (the text of
+    /// its `<p>` children, links left out), with that text's size: what an
+    /// article is made of, whatever the scores say.
+    fn paragraph_holder(&self) -> Option<(usize, u32)> {
+        let n = self.dom.nodes.len();
+        let mut own = vec![0u32; n];
+        for i in 1..n {
+            if self.excluded[i] || self.dom.tag(i) != Some(Tag::P) {
+                continue;
+            }
+            let s = &self.stats[i];
+            let p = self.dom.nodes[i].parent;
+            if let Some(o) = own.get_mut(p) {
+                *o = o.saturating_add(s.chars.saturating_sub(s.link_chars));
+            }
+        }
+        own.iter()
+            .enumerate()
+            .skip(1)
+            .max_by_key(|(_, c)| **c)
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (i, *c))
+    }
+
     pub(crate) fn is_within(&self, anc: usize, node: usize) -> bool {
         self.is_ancestor(anc, node)
     }
@@ -621,13 +645,31 @@ pub(crate) fn main_text(dom: &Dom) -> String {
     for mode in [Mode::Strict, Mode::TagsOnly, Mode::Loose] {
         let pass = Pass::new(dom, mode, &raw);
         let roots = pass.select();
-        let lines = pass.lines(&roots);
-        let text = boiler::assemble(
-            &lines,
-            |node, root| pass.widget(node, root),
-            |anc, node| pass.is_within(anc, node),
-        );
-        let len = text.chars().filter(|c| !c.is_whitespace()).count();
+        let read = |roots: &[usize]| {
+            let lines = pass.lines(roots);
+            let chars: usize = lines.iter().map(|l| l.chars).sum();
+            let links: usize = lines.iter().map(|l| l.link_chars).sum();
+            let text = boiler::assemble(
+                &lines,
+                |node, root| pass.widget(node, root),
+                |anc, node| pass.is_within(anc, node),
+            );
+            let len = text.chars().filter(|c| !c.is_whitespace()).count();
+            (text, len, links as f64 / chars.max(1) as f64)
+        };
+        let (mut text, mut len, link_share) = read(&roots);
+        // The pick is a list of links, or far shorter than the paragraphs
+        // another block holds (a title, a column of news items): that
+        // block's text is the article.
+        if let Some((holder, prose)) = pass.paragraph_holder()
+            && !roots.iter().any(|&r| pass.is_within(r, holder))
+            && (link_share >= 0.5 || prose as usize >= 3 * len.max(100))
+        {
+            let (alt, alt_len, alt_links) = read(&[holder]);
+            if alt_len > len && alt_links < 0.3 {
+                (text, len) = (alt, alt_len);
+            }
+        }
         let best_len = best.chars().filter(|c| !c.is_whitespace()).count();
         if len > best_len {
             best = text;

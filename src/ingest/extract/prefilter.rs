@@ -14,6 +14,7 @@ use std::borrow::Cow;
 pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out: Option<String> = None;
+    let mut depth = Depth::default();
     // Bytes before `copied` are already in `out` (or need not be copied).
     let mut copied = 0usize;
     let mut i = 0usize;
@@ -50,6 +51,28 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             .position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
             .map_or(rest.len(), |p| p + 1);
         let name = &rest[1..name_end.min(rest.len())];
+        let keep = if first == b'/' {
+            let close = rest
+                .get(2..)
+                .and_then(|r| {
+                    r.iter()
+                        .position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
+                        .map(|e| &r[..e])
+                })
+                .unwrap_or_default();
+            depth.close(close)
+        } else {
+            depth.open(name)
+        };
+        if !keep {
+            // Beyond the depth html5ever and the scorer are given: the
+            // tag goes, what it holds stays.
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(html.get(copied..lt).unwrap_or(""));
+            copied = gt + 1;
+            i = gt + 1;
+            continue;
+        }
         let raw = [&b"script"[..], b"style", b"svg"]
             .into_iter()
             .find(|n| name.eq_ignore_ascii_case(n));
@@ -82,6 +105,13 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             }
         }
         i = gt + 1;
+        // html5ever reads these as text up to their closing tag, so a `<`
+        // inside (`<title>Курс <USD</title>`) must not be taken for a tag.
+        if first.is_ascii_alphabetic()
+            && let Some(text_only) = TEXT_ONLY.iter().find(|n| name.eq_ignore_ascii_case(n))
+        {
+            i = find_close(b, i, text_only).unwrap_or(b.len());
+        }
     }
     match out {
         None => Cow::Borrowed(html),
@@ -91,6 +121,119 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }
     }
 }
+
+/// How deep containers may nest. html5ever looks through the whole stack of
+/// open elements for each block it opens (is a `<p>` open?), so a tower of
+/// 100,000 `<div>`s costs it minutes; real pages nest a few dozen deep.
+const MAX_DEPTH: usize = 256;
+
+/// Elements that nest (none with an optional end tag, none void); deeper
+/// than [`MAX_DEPTH`] their tags are dropped, their content kept.
+const NESTING: &[&[u8]] = &[
+    b"div",
+    b"span",
+    b"section",
+    b"article",
+    b"aside",
+    b"nav",
+    b"header",
+    b"footer",
+    b"main",
+    b"blockquote",
+    b"center",
+    b"ul",
+    b"ol",
+    b"dl",
+    b"table",
+    b"form",
+    b"fieldset",
+    b"figure",
+    b"details",
+    b"a",
+    b"b",
+    b"i",
+    b"u",
+    b"s",
+    b"em",
+    b"strong",
+    b"font",
+    b"small",
+    b"big",
+    b"code",
+    b"sub",
+    b"sup",
+    b"label",
+    b"q",
+    b"cite",
+    b"mark",
+];
+
+/// Open nesting elements, and the start tags dropped (by name) whose end
+/// tags must go too.
+struct Depth {
+    open: usize,
+    per_name: [usize; NESTING.len()],
+    dropped: [usize; NESTING.len()],
+}
+
+impl Default for Depth {
+    fn default() -> Depth {
+        Depth {
+            open: 0,
+            per_name: [0; NESTING.len()],
+            dropped: [0; NESTING.len()],
+        }
+    }
+}
+
+impl Depth {
+    fn index(name: &[u8]) -> Option<usize> {
+        NESTING.iter().position(|n| name.eq_ignore_ascii_case(n))
+    }
+
+    /// A start tag: whether it stays.
+    fn open(&mut self, name: &[u8]) -> bool {
+        let Some(k) = Depth::index(name) else {
+            return true;
+        };
+        if self.open >= MAX_DEPTH {
+            self.dropped[k] += 1;
+            return false;
+        }
+        self.open += 1;
+        self.per_name[k] += 1;
+        true
+    }
+
+    /// An end tag: whether it stays.
+    fn close(&mut self, name: &[u8]) -> bool {
+        let Some(k) = Depth::index(name) else {
+            return true;
+        };
+        if self.dropped[k] > 0 {
+            self.dropped[k] -= 1;
+            return false;
+        }
+        if self.per_name[k] > 0 {
+            self.per_name[k] -= 1;
+            self.open -= 1;
+        }
+        true
+    }
+}
+
+/// Elements whose content html5ever tokenizes as text (RCDATA and
+/// RAWTEXT; `noscript` too, as scripting is on), other than the raw-text
+/// ones dropped above.
+const TEXT_ONLY: &[&[u8]] = &[
+    b"title",
+    b"textarea",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+];
 
 /// Attributes extraction reads; the rest (data-*, srcset, onclick, inline
 /// JSON…) is most of a modern page's markup and only costs tokenizing.
@@ -274,6 +417,39 @@ mod tests {
         );
         // An unbalanced quote: the tag is left for html5ever as it is.
         assert_eq!(strip("<p title=\"open>x"), "<p title=\"open>x");
+    }
+
+    #[test]
+    fn a_less_than_sign_in_a_title_is_text() {
+        let html = "<title>Курс <USD - Liter.kz</title><p data-x=\"1\">Текст</p>";
+        assert_eq!(
+            strip(html),
+            "<title>Курс <USD - Liter.kz</title><p>Текст</p>"
+        );
+        let html = "<textarea><b x=\"1\">a</textarea><p data-x=\"1\">b</p>";
+        assert_eq!(strip(html), "<textarea><b x=\"1\">a</textarea><p>b</p>");
+        // Never closed: the rest is text to html5ever, and left as it is.
+        assert_eq!(strip("<title>a <b c=1>"), "<title>a <b c=1>");
+    }
+
+    #[test]
+    fn towers_are_cut_at_the_depth_limit_and_their_text_kept() {
+        let n = MAX_DEPTH + 50;
+        let html = format!(
+            "{}<p>текст</p>{}<p>после</p>",
+            "<div class=\"x\">".repeat(n),
+            "</DIV>".repeat(n)
+        );
+        let out = strip(&html);
+        assert_eq!(out.matches("<div").count(), MAX_DEPTH, "{out}");
+        assert_eq!(out.matches("</DIV>").count(), MAX_DEPTH);
+        assert!(out.contains("<p>текст</p>") && out.ends_with("<p>после</p>"));
+        // Siblings at any count are not nesting.
+        let flat = "<div>a</div>".repeat(3 * MAX_DEPTH);
+        assert_eq!(strip(&flat), flat);
+        // Stray end tags do not lower the count below zero.
+        let stray = format!("{}{}", "</span>".repeat(10), "<span>".repeat(MAX_DEPTH));
+        assert_eq!(strip(&stray), stray);
     }
 
     #[test]

@@ -605,3 +605,70 @@ fn short_article_beats_a_wordy_unnamed_column() {
     assert!(a.text.contains("Аким Шортандинского"), "{}", a.text);
     assert_absent(&a.text, &["синоптиков", "Анонс другой новости"]);
 }
+
+#[test]
+fn a_less_than_sign_in_the_title_keeps_the_article() {
+    let html = "<html><head><title>Курс <USD - Liter.kz</title>\
+                <meta name=\"description\" content=\"x\"></head><body>\
+                <div class=\"post\"><p>Национальный банк опубликовал новый курс доллара, и обменные пункты в Алматы, \
+                Астане и Шымкенте обновили свои табло уже к полудню.</p>\
+                <p>Аналитики считают, что колебания продлятся до конца недели, а затем курс стабилизируется.</p>\
+                </div></body></html>";
+    let a = extract(html, None);
+    assert!(a.text.contains("Национальный банк"), "text: {:?}", a.text);
+    assert!(a.text.contains("колебания продлятся"), "text: {:?}", a.text);
+    assert!(a.title.starts_with("Курс <USD"), "title: {:?}", a.title);
+    assert!(!a.title.contains("Национальный"), "title: {:?}", a.title);
+}
+
+#[test]
+fn an_article_beside_a_hundred_thousand_nested_divs() {
+    let n = 100_000;
+    let html = format!(
+        "<html><body><article class=\"post\"><h1>Ремонт дорог</h1>\
+         <p>Аким района рассказал жителям о ремонте дорог, школ и больниц в этом году, \
+         и пообещал отчитаться о каждой работе.</p>\
+         <p>Работы начнутся весной и закончатся к осени, сообщили в акимате района.</p></article>\
+         {}<p>Абзац на самом дне башни.</p>{}</body></html>",
+        "<div class=\"x\">".repeat(n),
+        "</div>".repeat(n)
+    );
+    let a = extract(&html, None);
+    assert!(
+        a.text.contains("Аким района рассказал"),
+        "got: {:?}",
+        a.text
+    );
+    assert!(
+        a.text.contains("Работы начнутся весной"),
+        "got: {:?}",
+        a.text
+    );
+    // The tower's own text is still in the page, under the depth limit.
+    let dom = dom::Dom::build(&scraper::Html::parse_document(&prefilter::strip(&html)));
+    assert!(dom.text.contains("Абзац на самом дне башни"));
+}
+
+#[test]
+fn a_column_of_news_links_does_not_win_over_the_article() {
+    // The news column scores high (many items, commas in each); the article
+    // is plain paragraphs in an unnamed box.
+    let item = |n: usize| {
+        format!(
+            "<li class=\"news-item\"><a href=\"/n/{n}\">В регионе {n} обсудили ремонт дорог, школ, больниц, мостов и водопроводов, \
+             а также новые правила, льготы, тарифы и субсидии для жителей</a></li>"
+        )
+    };
+    let html = format!(
+        "<html><body><div class=\"content main-column\"><ul class=\"news-list\">{}</ul></div>\
+         <div class=\"x1\"><h1>Аким отчитался</h1>\
+         <p>Аким Шортандинского сельского округа провел отчетную встречу с жителями. Он рассказал о ремонте дорог.</p>\
+         <p>По его словам, новый водопровод подключат к лету, а школу отремонтируют до сентября.</p>\
+         <p>Жители попросили установить освещение на центральной улице и отремонтировать мост через реку.</p>\
+         <p>Аким пообещал рассмотреть все обращения и отчитаться о выполнении через полгода.</p></div></body></html>",
+        (1..=12).map(item).collect::<String>()
+    );
+    let a = extract(&html, None);
+    assert!(a.text.contains("Аким Шортандинского"), "{}", a.text);
+    assert!(a.text.contains("отчитаться о выполнении"), "{}", a.text);
+}
