@@ -964,6 +964,29 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
     None
 }
 
+/// Direct speech with no opening mark, the dash only after it: `Работы
+/// много, – отметил аким. – Но к зиме успеем.`, `…, – деді әкім.` The
+/// paragraph opens with the speech and holds no quote marks; a speech verb
+/// starts the clause after the dash. Returns the speech (both parts) and the
+/// clause range.
+fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
+    let t = para.trim_start();
+    if t.is_empty()
+        || t.starts_with(dash)
+        || t.starts_with(is_open)
+        || para.contains(['«', '»', '“', '”', '„', '"'])
+    {
+        return None;
+    }
+    let (joined, cs, ce) = split_inner(para)?;
+    let clause = tokens(&para[cs..ce]);
+    let verb_first = clause.iter().take(2).any(|w| is_verb(&fold(w.text)));
+    if !verb_first || tokens(&para[..cs]).len() < 2 {
+        return None;
+    }
+    Some((joined, cs, ce))
+}
+
 /// Quotes inside someone's words that have their own attribution ("Глава
 /// государства прямо сказал: «…»"): the inner speaker speaks, the outer one
 /// relays.
@@ -1031,6 +1054,23 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             let end =
                 split_inner(&para[body_start..]).map_or(para.len(), |(_, cs, _)| body_start + cs);
             people.mark_quoted(pi, body_start, end);
+        }
+    }
+    // …and those in speech with no opening mark, up to the attribution
+    let unmarked: Vec<Option<(String, usize, usize)>> = paras
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            if pi == 0 || caption_name(p).is_some() {
+                None
+            } else {
+                unmarked_speech(p)
+            }
+        })
+        .collect();
+    for (pi, u) in unmarked.iter().enumerate() {
+        if let Some((_, cs, _)) = u {
+            people.mark_quoted(pi, 0, *cs);
         }
     }
     let people = &*people;
@@ -1116,6 +1156,35 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     consumed[pi] = true;
                 }
             }
+        }
+    }
+
+    // speech with no opening mark: "Работы много, – отметил аким. – Но успеем."
+    for pi in 1..paras.len() {
+        if consumed[pi] || (pi >= 1 && caption_name(paras[pi - 1]).is_some()) {
+            continue;
+        }
+        if let Some((joined, cs, ce)) = &unmarked[pi] {
+            let para = paras[pi];
+            let speaker = speaker_via(
+                people,
+                para,
+                Clause {
+                    para: pi,
+                    start: *cs,
+                    end: *ce,
+                },
+            )
+            .0;
+            found.push(Found {
+                text: clean(joined),
+                speaker,
+                via: None,
+                role: None,
+                para: pi,
+                attributed: true,
+            });
+            consumed[pi] = true;
         }
     }
 
@@ -1434,6 +1503,34 @@ mod tests {
             ),
             "Турсынбек Оспанов"
         );
+    }
+
+    #[test]
+    fn speech_without_an_opening_mark() {
+        let paras = [
+            "Заголовок",
+            "Строители ведут работы на новой школе в селе.",
+            "Работы много, – отметил аким района Болат Жумабеков. – Но к зиме успеем.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Работы много, Но к зиме успеем.");
+        assert_eq!(got[0].1.as_deref(), Some("Болат Жумабеков"));
+        let kk = [
+            "Тақырып",
+            "Аудан әкімі Аян Бейсекин жаңа мектепті аралады.",
+            "Мектеп қыркүйекте ашылады, – деді Аян Бейсекин.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Мектеп қыркүйекте ашылады");
+        assert_eq!(got[0].1.as_deref(), Some("Аян Бейсекин"));
+        // a dash in the reporter's own sentence is no speech
+        let narrative = [
+            "Заголовок",
+            "Главная проблема села, – отсутствие дороги до трассы.",
+        ];
+        assert!(speakers(&narrative, false).is_empty());
     }
 
     #[test]

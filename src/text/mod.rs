@@ -3,7 +3,9 @@
 
 pub mod dates;
 pub mod lang;
+pub mod morph;
 pub mod normalize;
 pub mod stem;
+pub mod translit;
 
 pub use lang::Lang;
