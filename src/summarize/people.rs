@@ -150,6 +150,11 @@ const ROLES: &[&str] = &[
     "орынбасар",
     "эксперт",
     "политолог",
+    "президент",
+    "губернатор",
+    "канцлер",
+    "хоким",
+    "лидер",
 ];
 
 /// The "глава" forms (so that "главный" is not a role).
@@ -432,6 +437,9 @@ fn is_role(folded: &str) -> Option<&'static str> {
     if folded.starts_with("акимат")
         || folded.starts_with("әкімдік")
         || folded.starts_with("әкімшілі")
+        || folded.starts_with("президентск")
+        || folded.starts_with("хокимият")
+        || folded.starts_with("лидерств")
     {
         return None;
     }
@@ -471,6 +479,36 @@ const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
     "общества",
     "лиги",
 ];
+
+/// The nominative of a first name the dictionary knows in an oblique case
+/// ("Александром" → "Александр"); `None` for a nominative or unknown word.
+fn oblique_name_lemma(word: &str) -> Option<String> {
+    let i = crate::text::morph::analyse(word)?;
+    (i.name && !i.name_nominative).then_some(i.lemma?)
+}
+
+/// "финский", "французского", "турецкий": a country's adjective other than
+/// Kazakhstan's, before "президент" or "лидер".
+fn foreign_adjective(folded: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ский",
+        "ского",
+        "скому",
+        "ским",
+        "ском",
+        "цкий",
+        "цкого",
+        "цкому",
+        "цким",
+        "цком",
+    ];
+    folded.chars().count() > 5
+        && ENDINGS.iter().any(|e| folded.ends_with(e))
+        && !folded.starts_with("казахстан")
+        && !folded.starts_with("қазақстан")
+        && !folded.starts_with("президентск")
+        && !folded.starts_with("республиканск")
+}
 
 fn female_verb(folded: &str) -> bool {
     let n = folded.chars().count();
@@ -752,6 +790,14 @@ fn weak_pair(
         return None;
     }
     let mut base = last.text.to_string();
+    if !kazakh
+        && oblique_name_lemma(first.text).is_some()
+        && let Some(l) = crate::text::morph::analyse(last.text).and_then(|i| i.lemma)
+        && l.chars().count() + 3 >= base.chars().count()
+        && l.chars().take(3).eq(base.chars().take(3))
+    {
+        base = l;
+    }
     if kazakh {
         for c in KK_NAME_CASES {
             if let Some(b) = base.strip_suffix(c)
@@ -774,6 +820,11 @@ impl People {
     /// Like [`People::find`], with a test for place names (so that "Аким
     /// Актобе Азамат Бекет" gives "Азамат Бекет").
     pub fn find_with(paras: &[&str], kazakh: bool, is_place: &dyn Fn(&str) -> bool) -> People {
+        // a place the caller knows, or one the dictionary knows in an
+        // oblique case ("премьер-министр Польши Дональд Туск")
+        let is_place = &|w: &str| {
+            is_place(w) || crate::text::morph::analyse(w).is_some_and(|i| i.place_oblique)
+        };
         let (mut lat, mut cyr) = (0usize, 0usize);
         for c in paras.iter().flat_map(|p| p.chars()).take(5000) {
             if c.is_ascii_alphabetic() {
@@ -904,6 +955,15 @@ impl People {
                         {
                             start = p.start;
                             first = Some(p.text.to_string());
+                            // "с президентом Александром Стуббом": a foreign
+                            // surname has no suffix to read its case from; the
+                            // first name's dictionary reading gives it
+                            if weak
+                                && !kazakh
+                                && let Some(lemma) = oblique_name_lemma(p.text)
+                            {
+                                first = Some(lemma);
+                            }
                         }
                     }
                     // gender hint from a nearby verb or pronoun
@@ -1046,7 +1106,14 @@ impl People {
                                 && !next.starts_with("токаев")
                                 && !next.starts_with("тоқаев"))
                                 || FOREIGN_AFTER_PRESIDENT.contains(&next))
-                    });
+                    }) || k > 0
+                        && (foreign_adjective(&folded[k - 1])
+                            // "Франция президенті": a country before, in Kazakh
+                            || is_kazakh_word(f)
+                                && starts_upper(toks[k - 1].text)
+                                && para[toks[k - 1].end..t.start].trim().is_empty()
+                                && !folded[k - 1].starts_with("қазақстан")
+                                && !folded[k - 1].starts_with("казахстан"));
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1369,15 +1436,42 @@ impl People {
         // resolve roles
         let main = people.main_person();
         people.main = main;
+        // The President of Kazakhstan is the last resort for "президент",
+        // "глава государства": only when the article names him or names no
+        // other president ("Президент Франции Эммануэль Макрон … Этой
+        // фразой президент …" is Macron).
+        let kz_president_named = people.persons.iter().any(|p| p.president && p.mentions > 0);
+        let foreign_presidents: Vec<(usize, usize, usize)> = role_link
+            .get("президент")
+            .map(|v| {
+                v.iter()
+                    .filter(|c| !people.persons[c.2].president)
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let nearest = |cands: &[(usize, usize, usize)], at: (usize, usize)| -> Option<usize> {
+            let i = cands.partition_point(|(p, s, _)| (*p, *s) < at);
+            let here = cands.get(i).filter(|(p, s, _)| (*p, *s) == at);
+            let before = i.checked_sub(1).and_then(|j| cands.get(j));
+            here.or(before).or(cands.first()).map(|c| c.2)
+        };
         for mut r in others {
+            let at = (r.para, r.start);
             if let RefKind::Role {
                 role,
                 person,
                 president,
             } = &mut r.kind
             {
-                if *president {
+                if *president && !kz_president_named && !foreign_presidents.is_empty() {
+                    *president = false;
+                    *person = nearest(&foreign_presidents, at);
+                } else if *president {
                     *person = Some(people.president_index());
+                } else if role == "президент" && !foreign_presidents.is_empty() {
+                    // "финский президент": a foreign one, never ours
+                    *person = nearest(&foreign_presidents, at);
                 } else if let Some(cands) = role_link.get(role.as_str()) {
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
@@ -1830,6 +1924,41 @@ mod tests {
         assert_eq!(
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("Қасым-Жомарт Тоқаев".to_string())
+        );
+    }
+
+    #[test]
+    fn a_foreign_president_is_not_ours() {
+        let paras = [
+            "Макрон призвал французов голосовать",
+            "Президент Франции Эммануэль Макрон выступил в Париже.",
+            "Этой фразой президент ответил на опросы.",
+            "Французский президент добавил, что мэры важны.",
+        ];
+        let p = People::find(&paras, false);
+        for pi in [2, 3] {
+            assert_eq!(
+                p.speaker_in(pi, 0, paras[pi].len()).map(|s| p.name_of(&s)),
+                Some("Эммануэль Макрон".to_string()),
+                "{}",
+                paras[pi]
+            );
+        }
+        // ours named, and a foreign one: the adjective decides
+        let both = [
+            "Токаев и Стубб провели переговоры",
+            "Президент Казахстана Касым-Жомарт Токаев встретился с президентом Финляндии Александром Стуббом.",
+            "Глава государства отметил важность учителей.",
+            "Финский президент ответил согласием.",
+        ];
+        let p = People::find(&both, false);
+        assert_eq!(
+            p.speaker_in(2, 0, both[2].len()).map(|s| p.name_of(&s)),
+            Some("Касым-Жомарт Токаев".to_string())
+        );
+        assert_eq!(
+            p.speaker_in(3, 0, both[3].len()).map(|s| p.name_of(&s)),
+            Some("Александр Стубб".to_string())
         );
     }
 

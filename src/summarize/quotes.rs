@@ -981,10 +981,40 @@ fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
     let (joined, cs, ce) = split_inner(para)?;
     let clause = tokens(&para[cs..ce]);
     let verb_first = clause.iter().take(2).any(|w| is_verb(&fold(w.text)));
-    if !verb_first || tokens(&para[..cs]).len() < 2 {
+    if !verb_first {
         return None;
     }
-    Some((joined, cs, ce))
+    // "Мама двоих детей Айгерим получила место. – Я видела очередь, –
+    // рассказала она.": the reporter's sentence, then the speech after a
+    // sentence end and a dash
+    let start = speech_start(&para[..cs]);
+    if tokens(&para[start..cs]).len() < 2 || start > joined.len() {
+        return None;
+    }
+    Some((joined[start..].to_string(), cs, ce))
+}
+
+/// Where speech opened by a dash after a sentence end (`. – `) starts in
+/// `before`; 0 when there is none.
+fn speech_start(before: &str) -> usize {
+    let cs: Vec<(usize, char)> = before.char_indices().collect();
+    let mut start = 0;
+    for k in 2..cs.len() {
+        let (b, c) = cs[k];
+        if !dash(c) || !cs[k - 1].1.is_whitespace() {
+            continue;
+        }
+        let prev = before[..b].trim_end();
+        let after = &before[b + c.len_utf8()..];
+        if prev.ends_with(['.', '!', '?', '…', ':']) && after.starts_with(char::is_whitespace) {
+            start = b + c.len_utf8() + (after.len() - after.trim_start().len());
+        }
+        // the first such dash opens the speech: later ones are inside it
+        if start > 0 {
+            break;
+        }
+    }
+    start
 }
 
 /// Quotes inside someone's words that have their own attribution ("Глава
@@ -1070,7 +1100,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         .collect();
     for (pi, u) in unmarked.iter().enumerate() {
         if let Some((_, cs, _)) = u {
-            people.mark_quoted(pi, 0, *cs);
+            let start = speech_start(&paras[pi][..*cs]);
+            people.mark_quoted(pi, start, *cs);
         }
     }
     let people = &*people;
@@ -1525,6 +1556,15 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, "Мектеп қыркүйекте ашылады");
         assert_eq!(got[0].1.as_deref(), Some("Аян Бейсекин"));
+        // the reporter's sentence, then the speech after a dash
+        let after = [
+            "Заголовок",
+            "Жительница села Айгерим Садыкова получила место за три дня. – Я видела очередь в приложении, – рассказала она.",
+        ];
+        let got = speakers(&after, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Я видела очередь в приложении");
+        assert_eq!(got[0].1.as_deref(), Some("Айгерим Садыкова"));
         // a dash in the reporter's own sentence is no speech
         let narrative = [
             "Заголовок",
