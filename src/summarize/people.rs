@@ -157,6 +157,9 @@ const ROLES: &[&str] = &[
     "лидер",
 ];
 
+/// Roles that describe the person spoken of rather than name an office.
+const DESCRIPTIVE_ROLES: &[&str] = &["эксперт", "политолог", "депутат", "директор", "руководител"];
+
 /// The "глава" forms (so that "главный" is not a role).
 const GLAVA: &[&str] = &["глава", "главы", "главе", "главу", "главой"];
 
@@ -291,6 +294,79 @@ pub struct People {
     main: Option<usize>,
     /// Kazakh written in Latin letters.
     latin: bool,
+    /// The whole phrase of each role mention, by (paragraph, start):
+    /// "глава области", "аким Мактааральского района", "облыс әкімі".
+    role_phrases: HashMap<(usize, usize), String>,
+}
+
+/// The words of a role mention with its complement: the genitive words
+/// after a Russian role ("председатель районной избирательной комиссии"),
+/// the words before a Kazakh one ("аудан әкімі", "Ішкі істер министрі").
+fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bool) -> String {
+    const STOP: &[&str] = &[
+        "в",
+        "во",
+        "на",
+        "с",
+        "со",
+        "по",
+        "и",
+        "а",
+        "но",
+        "что",
+        "к",
+        "у",
+        "о",
+        "об",
+        "из",
+        "за",
+        "от",
+        "для",
+        "при",
+        "до",
+        "после",
+        "перед",
+        "как",
+        "он",
+        "она",
+        "они",
+        "также",
+    ];
+    const GENITIVE: &[&str] = &[
+        "ого", "его", "ой", "ей", "ых", "их", "а", "я", "ы", "и", "ов", "ев", "ства", "ции",
+    ];
+    let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
+    let (mut lo, mut hi) = (k, k);
+    if kazakh && (is_kazakh_word(&folded[k]) || folded[k].ends_with(['і', 'ы'])) {
+        while lo > 0 && k - lo < 3 && adjacent(lo - 1, lo) {
+            let w = &folded[lo - 1];
+            let verb_like = super::quotes::is_verb(w)
+                || ["ды", "ді", "ты", "ті", "ған", "ген", "қан", "кен", "п"]
+                    .iter()
+                    .any(|e| w.ends_with(e));
+            if verb_like || STOP.contains(&w.as_str()) || w == "ол" || w == "деп" {
+                break;
+            }
+            lo -= 1;
+        }
+    } else {
+        while hi + 1 < toks.len() && hi - k < 4 && adjacent(hi, hi + 1) {
+            let w = &folded[hi + 1];
+            if STOP.contains(&w.as_str())
+                || !GENITIVE.iter().any(|e| w.ends_with(e))
+                || super::quotes::is_verb(w)
+                || toks[hi + 1].text.chars().count() < 3
+            {
+                break;
+            }
+            // "аким района Болат Жумабеков": a name is not the complement
+            if starts_upper(toks[hi + 1].text) && analyze_surname(toks[hi + 1].text).is_some() {
+                break;
+            }
+            hi += 1;
+        }
+    }
+    para[toks[lo].start..toks[hi].end].to_string()
 }
 
 struct RawName {
@@ -839,6 +915,7 @@ impl People {
         // role → raw-name index links (apposition)
         // (para, role start, role, raw idx, role phrase)
         let mut links: Vec<(usize, usize, String, usize, String)> = Vec::new();
+        let mut role_phrases: HashMap<(usize, usize), String> = HashMap::new();
 
         for (pi, para) in paras.iter().enumerate() {
             let toks = tokens(para);
@@ -1130,6 +1207,8 @@ impl People {
                     continue;
                 }
                 if let Some(r) = is_role(f) {
+                    role_phrases
+                        .insert((pi, t.start), role_phrase(para, &toks, &folded, k, kazakh));
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1268,6 +1347,7 @@ impl People {
             kazakh,
             main: None,
             latin,
+            role_phrases,
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1472,7 +1552,23 @@ impl People {
                 } else if role == "президент" && !foreign_presidents.is_empty() {
                     // "финский президент": a foreign one, never ours
                     *person = nearest(&foreign_presidents, at);
-                } else if let Some(cands) = role_link.get(role.as_str()) {
+                } else if let Some(cands) = role_link.get(role.as_str()).or_else(|| {
+                    // "глава района" is the "аким района" named before
+                    (role == "глава")
+                        .then(|| people.role_phrases.get(&at))
+                        .flatten()
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .and_then(|comp| {
+                            role_link.get("аким").filter(|v| {
+                                v.iter().any(|c| {
+                                    people.persons[c.2]
+                                        .role
+                                        .as_deref()
+                                        .is_some_and(|r| fold(r).contains(&comp))
+                                })
+                            })
+                        })
+                }) {
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
                     let here = cands
@@ -1712,13 +1808,24 @@ impl People {
             RefKind::Role {
                 person: Some(i), ..
             } => Some(Speaker::Person(*i)),
+            // a role the text names no one for: the role itself, whole;
+            // a descriptive word ("эксперт") or an oblique or plural form is
+            // the person spoken of before
             RefKind::Role {
                 role, person: None, ..
-            } => Some(
+            } if !r.nominative || DESCRIPTIVE_ROLES.contains(&role.as_str()) => Some(
                 self.antecedent(r.para, r.start, female)
                     .map(Speaker::Person)
                     .unwrap_or_else(|| Speaker::Other(role.clone())),
             ),
+            RefKind::Role {
+                role, person: None, ..
+            } => Some(Speaker::Other(
+                self.role_phrases
+                    .get(&(r.para, r.start))
+                    .cloned()
+                    .unwrap_or_else(|| role.clone()),
+            )),
             RefKind::Pronoun { female: f } => self
                 .antecedent(r.para, r.start, f.or(female))
                 .map(Speaker::Person),
@@ -1959,6 +2066,31 @@ mod tests {
         assert_eq!(
             p.speaker_in(3, 0, both[3].len()).map(|s| p.name_of(&s)),
             Some("Александр Стубб".to_string())
+        );
+    }
+
+    #[test]
+    fn a_role_no_one_is_named_for_is_the_whole_role() {
+        let paras = [
+            "Заголовок",
+            "Воду подали раньше графика, сообщил глава области на совещании.",
+            "Аким района Болат Жумабеков осмотрел каналы.",
+            "Работы идут, сообщил глава района.",
+        ];
+        let p = People::find(&paras, false);
+        assert_eq!(
+            p.speaker_in(1, 0, paras[1].len()).map(|s| p.name_of(&s)),
+            Some("глава области".to_string())
+        );
+        assert_eq!(
+            p.speaker_in(3, 0, paras[3].len()).map(|s| p.name_of(&s)),
+            Some("Болат Жумабеков".to_string())
+        );
+        let kk = ["Тақырып", "Егіс басталды, деді облыс әкімі."];
+        let p = People::find(&kk, true);
+        assert_eq!(
+            p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
+            Some("облыс әкімі".to_string())
         );
     }
 
