@@ -556,6 +556,12 @@ const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
     "лиги",
 ];
 
+/// A word the dictionary knows in no nominative singular and not as a first
+/// name ("Техаса", "Польши"): a genitive complement, never part of a name.
+fn oblique_word(word: &str) -> bool {
+    crate::text::morph::analyse(word).is_some_and(|i| i.known && !i.nominative && !i.name)
+}
+
 /// The nominative of a first name the dictionary knows in an oblique case
 /// ("Александром" → "Александр"); `None` for a nominative or unknown word.
 fn oblique_name_lemma(word: &str) -> Option<String> {
@@ -797,9 +803,16 @@ fn weak_pair(
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
-        && (not_name(&folded[k + 1]) || is_place(n.text))
     {
-        return None;
+        if not_name(&folded[k + 1]) || is_place(n.text) {
+            return None;
+        }
+        // "губернатор Техаса Грег Эбботт", "мэр Остина Кирк Уотсон": a word
+        // the dictionary knows in no nominative, before a capitalised pair,
+        // is the role's complement
+        if !kazakh && oblique_word(first.text) {
+            return None;
+        }
     }
     // "области Абай Берик Уали": after a place noun the first capitalised
     // word is the place's name
@@ -820,7 +833,8 @@ fn weak_pair(
         && para[toks[k - 2].end..first.start].trim().is_empty()
         && !(is_role(&folded[k - 2]).is_some()
             || is_place(toks[k - 2].text)
-            || not_name(&folded[k - 2]))
+            || not_name(&folded[k - 2])
+            || !kazakh && oblique_word(toks[k - 2].text))
     {
         return None;
     }

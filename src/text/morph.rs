@@ -26,8 +26,11 @@ pub struct WordInfo {
     /// A place name in an oblique case, and no name reading: "Польши",
     /// "Франции", "Германии" (a genitive place is never part of a name).
     pub place_oblique: bool,
-    /// A reading as a first name or surname is in the nominative.
+    /// A dictionary reading as a first name or surname is in the
+    /// nominative singular.
     pub name_nominative: bool,
+    /// Some dictionary reading is in the nominative singular.
+    pub nominative: bool,
     /// The dictionary form of the best reading, capitalised ("Макрона" →
     /// "Макрон").
     pub lemma: Option<String>,
@@ -93,15 +96,19 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
         if has("Surn") {
             info.surname = true;
-            info.name_nominative |= has("nomn");
         }
         if !known {
             continue;
         }
         info.known = true;
+        let nom_sing = has("nomn") && !has("plur");
+        info.nominative |= nom_sing;
+        if has("Surn") {
+            info.name_nominative |= nom_sing;
+        }
         if has("Name") {
             info.name = true;
-            info.name_nominative |= has("nomn");
+            info.name_nominative |= nom_sing;
         }
         info.patronymic |= has("Patr");
         if has("Geox") && !has("nomn") {
@@ -130,6 +137,10 @@ mod tests {
         assert!(d.name && d.name_nominative && !d.place_oblique, "{d:?}");
         let f = analyse("Франции").unwrap_or_default();
         assert!(f.place_oblique, "{f:?}");
+        let l = analyse("Лауры").unwrap_or_default();
+        assert!(l.name && !l.name_nominative, "{l:?}");
+        let t = analyse("Техаса").unwrap_or_default();
+        assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();
         assert!(s.surname && !s.place_oblique, "{s:?}");
         assert!(analyse("Qazaq").is_none());
