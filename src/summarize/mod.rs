@@ -15,6 +15,7 @@ use crate::text::Lang;
 pub mod eval;
 pub mod kazakh;
 pub mod knowledge;
+pub mod lexicon;
 pub mod people;
 pub mod quotes;
 pub mod scoring;

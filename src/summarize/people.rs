@@ -7,22 +7,14 @@
 use std::collections::HashMap;
 
 use super::kazakh;
+use super::lexicon::Lexicon;
 use super::text::{Tok, fold, tokens};
 
-/// The President of Kazakhstan: the words "президент", "глава государства",
-/// "Мемлекет басшысы" refer to him even when the article never names him.
-const PRESIDENT_RU: &str = "Касым-Жомарт Токаев";
-const PRESIDENT_KK: &str = "Қасым-Жомарт Тоқаев";
-const PRESIDENT_KK_LATIN: &str = "Qasym-Jomart Toqaev";
-
-/// The President's name in the article's language and script.
+/// The President of Kazakhstan, the last resort for "президент", "глава
+/// государства", "Мемлекет басшысы" in an article that names no other
+/// president: his name in the article's language and script (data/lexicon).
 fn president_name(kazakh: bool, latin: bool) -> String {
-    match (kazakh, latin) {
-        (_, true) => PRESIDENT_KK_LATIN,
-        (true, false) => PRESIDENT_KK,
-        (false, false) => PRESIDENT_RU,
-    }
-    .to_string()
+    Lexicon::shared().officeholder_name("президент", "KZ", kazakh, latin)
 }
 
 /// Russian case endings after a surname suffix (-ов/-ев/-ин).
@@ -113,52 +105,6 @@ const NOT_FIRST_NAMES: &[&str] = &[
     "ақорда",
     "акорда",
 ];
-
-/// Role nouns (folded stems); a role followed or preceded by a name is
-/// linked to that person.
-const ROLES: &[&str] = &[
-    "спикер",
-    "председател",
-    "вице-министр",
-    "министр",
-    "аким",
-    "әкім",
-    "депутат",
-    "сенатор",
-    "премьер-министр",
-    "премьер",
-    "вице-премьер",
-    "руководител",
-    "директор",
-    "начальник",
-    "заместител",
-    "замакима",
-    "мэр",
-    "пресс-секретар",
-    "ректор",
-    "заведующ",
-    "секретар",
-    "советник",
-    "омбудсмен",
-    "уполномоченн",
-    "вице-спикер",
-    "прокурор",
-    "басшы",
-    "төраға",
-    "хатшы",
-    "бастығ",
-    "орынбасар",
-    "эксперт",
-    "политолог",
-    "президент",
-    "губернатор",
-    "канцлер",
-    "хоким",
-    "лидер",
-];
-
-/// Roles that describe the person spoken of rather than name an office.
-const DESCRIPTIVE_ROLES: &[&str] = &["эксперт", "политолог", "депутат", "директор", "руководител"];
 
 /// The "глава" forms (so that "главный" is not a role).
 const GLAVA: &[&str] = &["глава", "главы", "главе", "главу", "главой"];
@@ -522,14 +468,17 @@ fn is_role(folded: &str) -> Option<&'static str> {
     if GLAVA.contains(&folded) {
         return Some("глава");
     }
-    ROLES
+    let lx = Lexicon::shared();
+    lx.ru
+        .roles
         .iter()
+        .chain(&lx.kk.roles)
         .find(|r| {
-            folded.strip_prefix(**r).is_some_and(|rest| {
+            folded.strip_prefix(r.as_str()).is_some_and(|rest| {
                 rest.chars().count() <= 7 && !rest.starts_with('ь') || rest.is_empty()
             })
         })
-        .copied()
+        .map(String::as_str)
 }
 
 fn body_of(folded: &str) -> Option<&'static str> {
@@ -1827,7 +1776,7 @@ impl People {
             // the person spoken of before
             RefKind::Role {
                 role, person: None, ..
-            } if !r.nominative || DESCRIPTIVE_ROLES.contains(&role.as_str()) => Some(
+            } if !r.nominative || Lexicon::shared().is_descriptive(role) => Some(
                 self.antecedent(r.para, r.start, female)
                     .map(Speaker::Person)
                     .unwrap_or_else(|| Speaker::Other(role.clone())),

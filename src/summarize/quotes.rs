@@ -9,158 +9,9 @@
 //! programmes, parties, media and scare quotes are told apart from speech by
 //! their length, shape and the words around them.
 
+use super::lexicon::Lexicon;
 use super::people::{People, Speaker, caption_name};
 use super::text::{dash, fold, sentence_starts, tokens};
-
-/// Russian attribution verbs (folded stems, any gender or number).
-const RU_VERBS: &[&str] = &[
-    "сказа",
-    "заяви",
-    "заявля",
-    "отмети",
-    "отмеча",
-    "подчеркну",
-    "подчеркива",
-    "сообщи",
-    "сообща",
-    "добави",
-    "добавля",
-    "заключи",
-    "напомни",
-    "напомина",
-    "поясни",
-    "поясня",
-    "рассказа",
-    "рассказыва",
-    "поручи",
-    "счита",
-    "увере",
-    "убежде",
-    "говори",
-    "ответи",
-    "отвеча",
-    "призна",
-    "замети",
-    "замеча",
-    "уточни",
-    "уточня",
-    "резюмирова",
-    "констатирова",
-    "указал",
-    "указыва",
-    "высказа",
-    "подели",
-    "делит",
-    "обрати",
-    "призва",
-    "призыва",
-    "предупреди",
-    "процитирова",
-    "написа",
-    "пишет",
-    "пишут",
-    "объясни",
-    "объясня",
-    "подыто",
-    "прокомментирова",
-    "цитиру",
-    "завери",
-    "акцентирова",
-    "вырази",
-    "пообеща",
-    "обеща",
-    "вспомина",
-    "вспомни",
-    "продолжи",
-    "парирова",
-    "возрази",
-    "посетова",
-    "сетует",
-    "настаива",
-    "озвучи",
-    "пожалова",
-    "жалует",
-    "проинформирова",
-    "информиру",
-    "заверя",
-    "подтверди",
-    "подтвержда",
-    "подмети",
-    "рассужда",
-    "поздрави",
-    "выступи",
-    "обратил",
-    "обратила",
-    "сообщается",
-    "говорится",
-    "отмечается",
-    "спроси",
-    "спрашива",
-    "поинтересова",
-    "воскликну",
-    "возмути",
-    "уверя",
-    "полага",
-    "размышля",
-    "предложи",
-    "предлага",
-    "резюмиру",
-    "подыторож",
-    "признае",
-    "комментиру",
-    "цитирова",
-];
-
-/// Kazakh attribution verbs (folded stems).
-const KK_VERBS: &[&str] = &[
-    "деді",
-    "дейді",
-    "деп",
-    "деген",
-    "мәлімде",
-    "жеткіз",
-    "айтт",
-    "айтад",
-    "айтып",
-    "түсіндір",
-    "қосты",
-    "қосып",
-    "хабарла",
-    "сендір",
-    "толықтыр",
-    "тапсыр",
-    "ескерт",
-    "жазд",
-    "жазад",
-    "атап",
-    "баса",
-    "білдір",
-    "мәлім",
-    "делінген",
-    "еске",
-    "dedı",
-    "dedi",
-    "deidı",
-    "deidi",
-    "dep",
-    "aitty",
-    "aitady",
-    "mälımde",
-    "jetkız",
-    "atap",
-    "tüsındır",
-    "qosty",
-    "habarla",
-    "jazdy",
-    "bylai",
-    "санайды",
-    "түйінде",
-    "есептей",
-    "айтқан",
-    "жалғады",
-    "мәлімдеме",
-    "хабарлайды",
-];
 
 /// Nouns meaning "words/thought of": the speaker follows them in the
 /// genitive and the subject of the clause only relays them.
@@ -333,10 +184,16 @@ pub(crate) fn is_verb(folded: &str) -> bool {
     if matches!(folded, "деп" | "dep") {
         return true;
     }
-    RU_VERBS.iter().any(|v| folded.starts_with(v))
-        || KK_VERBS
+    let lx = Lexicon::shared();
+    lx.ru
+        .speech_verbs
+        .iter()
+        .any(|v| folded.starts_with(v.as_str()))
+        || lx
+            .kk
+            .speech_verbs
             .iter()
-            .any(|v| !matches!(*v, "деп" | "dep") && folded.starts_with(v))
+            .any(|v| !matches!(v.as_str(), "деп" | "dep") && folded.starts_with(v.as_str()))
 }
 
 fn is_open(c: char) -> bool {
@@ -709,7 +566,12 @@ fn clause_before(
 fn clause_gender(clause: &str) -> Option<bool> {
     for t in tokens(clause) {
         let f = fold(t.text);
-        if RU_VERBS.iter().any(|v| f.starts_with(v)) {
+        if Lexicon::shared()
+            .ru
+            .speech_verbs
+            .iter()
+            .any(|v| f.starts_with(v.as_str()))
+        {
             if f.ends_with("ла") || f.ends_with("лась") {
                 return Some(true);
             }
@@ -747,7 +609,12 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
                     | "сообщается"
                     | "делінген"
                     | "делінеді"
-            ) || (f.ends_with("ли") && RU_VERBS.iter().any(|v| f.starts_with(v)))
+            ) || (f.ends_with("ли")
+                && Lexicon::shared()
+                    .ru
+                    .speech_verbs
+                    .iter()
+                    .any(|v| f.starts_with(v.as_str())))
         });
         if impersonal {
             return (

@@ -195,18 +195,22 @@ fn gold_validation_set_stays_above_its_floors() {
     check_floors("validation", &val.all, &VALIDATION_FLOORS);
 }
 
+/// The development set reaches quote P 0.996 / R 0.981, speakers 0.913,
+/// topic micro-F1 0.851, primary 0.874 (103 articles).
 const DEV_FLOORS: Floors = Floors {
-    quote_p: 0.0,
-    quote_r: 0.0,
-    speaker: 0.0,
-    topic_f1: 0.0,
-    primary: 0.0,
+    quote_p: 0.98,
+    quote_r: 0.96,
+    speaker: 0.89,
+    topic_f1: 0.83,
+    primary: 0.85,
 };
 
+/// The held-back validation set is not tuned on: its floors only guard
+/// against a collapse.
 const VALIDATION_FLOORS: Floors = Floors {
-    quote_p: 0.0,
-    quote_r: 0.0,
-    speaker: 0.0,
-    topic_f1: 0.0,
-    primary: 0.0,
+    quote_p: 0.90,
+    quote_r: 0.80,
+    speaker: 0.80,
+    topic_f1: 0.75,
+    primary: 0.70,
 };
