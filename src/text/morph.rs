@@ -79,7 +79,24 @@ pub fn analyse(word: &str) -> Option<WordInfo> {
     if !(3..=40).contains(&n) || !word.chars().all(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
         return None;
     }
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(m, word))).ok()
+    // names and places recur within an article and across a run: each word
+    // form is read once per thread (the cache is dropped when it grows big)
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<WordInfo>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return hit;
+    }
+    let info = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(m, word))).ok();
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 50_000 {
+            c.clear();
+        }
+        c.insert(word.to_string(), info.clone());
+    });
+    info
 }
 
 fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
