@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release --example bench_summarize -- [DEVSET_DIR] [HTML_DIR]`
 //!
+//! 0. Whether the Russian morphology is on, and its load time.
 //! 1. Plain-text articles per second: the dev set (`tests/data/summarize`
 //!    by default) summarised over and over for a few seconds.
 //! 2. HTML-to-summary articles per second: the gzipped pages of
@@ -50,6 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/bench/extraction/scrapinghub/html"));
     let kb = Knowledge::embedded();
+    let t0 = Instant::now();
+    let morph = civic_digest::text::morph::available();
+    println!(
+        "morphology: {} (Russian dictionary loaded in {:.2} s, once)",
+        if morph { "on" } else { "OFF" },
+        t0.elapsed().as_secs_f64()
+    );
 
     // 1. plain text
     let mut articles: Vec<(String, String)> = Vec::new();

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::Lang;
 
+pub mod eval;
 pub mod kazakh;
 pub mod knowledge;
+pub mod lexicon;
 pub mod people;
 pub mod quotes;
 pub mod scoring;
@@ -123,7 +125,42 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     let title = crate::text::normalize::normalize(input.title);
     let title = title.trim();
     let text = crate::text::normalize::normalize(input.text);
-    let mut paras = text::article_paragraphs(&text);
+    // The article's language is the detector's, the same the store keeps.
+    let language = crate::text::lang::detect(&format!("{title}\n{text}"));
+    if language == Lang::Kk && crate::text::translit::mostly_latin(&text) {
+        // Latin-script Kazakh: analysed in Cyrillic, shown as written
+        let mut tr = crate::text::translit::Translit::for_text(&format!("{title}\n{text}"));
+        let ct = tr.to_cyrillic(title);
+        let cx = tr.to_cyrillic(&text);
+        let mut s = analyse(input, &ct, &cx, language, kb);
+        s.title = title.to_string();
+        s.text = tr.to_original(&s.text);
+        for q in &mut s.quotes {
+            q.text = tr.to_original(&q.text);
+            q.speaker = q.speaker.as_deref().map(|x| tr.to_original(x));
+            q.via = q.via.as_deref().map(|x| tr.to_original(x));
+            q.speaker_role = q.speaker_role.as_deref().map(|x| tr.to_original(x));
+        }
+        for p in &mut s.people {
+            *p = tr.to_original(p);
+        }
+        for k in &mut s.key_sentences {
+            *k = tr.to_original(k);
+        }
+        return s;
+    }
+    analyse(input, title, &text, language, kb)
+}
+
+/// The summary of a normalised title and text in `language`.
+fn analyse(
+    input: &ArticleInput,
+    title: &str,
+    text: &str,
+    language: Lang,
+    kb: &Knowledge,
+) -> Summary {
+    let mut paras = text::article_paragraphs(text);
     if paras
         .first()
         .is_some_and(|p| !title.is_empty() && *p == title)
@@ -134,13 +171,15 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     all.push(title);
     all.extend(paras.iter().copied());
 
-    // The article's language is the detector's, the same the store keeps;
     // Kazakh morphology is also switched on for a Russian text that carries
     // Kazakh words or names.
-    let language = crate::text::lang::detect(&format!("{title}\n{text}"));
-    let kazakh = language == Lang::Kk || text::looks_kazakh(&text) || text::looks_kazakh(title);
+    let kazakh = language == Lang::Kk || text::looks_kazakh(text) || text::looks_kazakh(title);
 
-    let is_place = |w: &str| kb.is_place_word(w);
+    // a place in the gazetteer, or one the dictionary knows in an oblique
+    // case ("премьер-министр Польши Дональд Туск")
+    let is_place = |w: &str| {
+        kb.is_place_word(w) || crate::text::morph::analyse(w).is_some_and(|i| i.place_oblique)
+    };
     let mut people = people::People::find_with(&all, kazakh, &is_place);
     let found = quotes::find_quotes(&all, &mut people);
     let n = all.len().max(1) as f32;

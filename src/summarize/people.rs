@@ -7,22 +7,14 @@
 use std::collections::HashMap;
 
 use super::kazakh;
+use super::lexicon::Lexicon;
 use super::text::{Tok, fold, tokens};
 
-/// The President of Kazakhstan: the words "президент", "глава государства",
-/// "Мемлекет басшысы" refer to him even when the article never names him.
-const PRESIDENT_RU: &str = "Касым-Жомарт Токаев";
-const PRESIDENT_KK: &str = "Қасым-Жомарт Тоқаев";
-const PRESIDENT_KK_LATIN: &str = "Qasym-Jomart Toqaev";
-
-/// The President's name in the article's language and script.
+/// The President of Kazakhstan, the last resort for "президент", "глава
+/// государства", "Мемлекет басшысы" in an article that names no other
+/// president: his name in the article's language and script (data/lexicon).
 fn president_name(kazakh: bool, latin: bool) -> String {
-    match (kazakh, latin) {
-        (_, true) => PRESIDENT_KK_LATIN,
-        (true, false) => PRESIDENT_KK,
-        (false, false) => PRESIDENT_RU,
-    }
-    .to_string()
+    Lexicon::shared().officeholder_name("президент", "KZ", kazakh, latin)
 }
 
 /// Russian case endings after a surname suffix (-ов/-ев/-ин).
@@ -112,44 +104,6 @@ const NOT_FIRST_NAMES: &[&str] = &[
     "минтруда",
     "ақорда",
     "акорда",
-];
-
-/// Role nouns (folded stems); a role followed or preceded by a name is
-/// linked to that person.
-const ROLES: &[&str] = &[
-    "спикер",
-    "председател",
-    "вице-министр",
-    "министр",
-    "аким",
-    "әкім",
-    "депутат",
-    "сенатор",
-    "премьер-министр",
-    "премьер",
-    "вице-премьер",
-    "руководител",
-    "директор",
-    "начальник",
-    "заместител",
-    "замакима",
-    "мэр",
-    "пресс-секретар",
-    "ректор",
-    "заведующ",
-    "секретар",
-    "советник",
-    "омбудсмен",
-    "уполномоченн",
-    "вице-спикер",
-    "прокурор",
-    "басшы",
-    "төраға",
-    "хатшы",
-    "бастығ",
-    "орынбасар",
-    "эксперт",
-    "политолог",
 ];
 
 /// The "глава" forms (so that "главный" is not a role).
@@ -286,6 +240,79 @@ pub struct People {
     main: Option<usize>,
     /// Kazakh written in Latin letters.
     latin: bool,
+    /// The whole phrase of each role mention, by (paragraph, start):
+    /// "глава области", "аким Мактааральского района", "облыс әкімі".
+    role_phrases: HashMap<(usize, usize), String>,
+}
+
+/// The words of a role mention with its complement: the genitive words
+/// after a Russian role ("председатель районной избирательной комиссии"),
+/// the words before a Kazakh one ("аудан әкімі", "Ішкі істер министрі").
+fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bool) -> String {
+    const STOP: &[&str] = &[
+        "в",
+        "во",
+        "на",
+        "с",
+        "со",
+        "по",
+        "и",
+        "а",
+        "но",
+        "что",
+        "к",
+        "у",
+        "о",
+        "об",
+        "из",
+        "за",
+        "от",
+        "для",
+        "при",
+        "до",
+        "после",
+        "перед",
+        "как",
+        "он",
+        "она",
+        "они",
+        "также",
+    ];
+    const GENITIVE: &[&str] = &[
+        "ого", "его", "ой", "ей", "ых", "их", "а", "я", "ы", "и", "ов", "ев", "ства", "ции",
+    ];
+    let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
+    let (mut lo, mut hi) = (k, k);
+    if kazakh && (is_kazakh_word(&folded[k]) || folded[k].ends_with(['і', 'ы'])) {
+        while lo > 0 && k - lo < 3 && adjacent(lo - 1, lo) {
+            let w = &folded[lo - 1];
+            let verb_like = super::quotes::is_verb(w)
+                || ["ды", "ді", "ты", "ті", "ған", "ген", "қан", "кен", "п"]
+                    .iter()
+                    .any(|e| w.ends_with(e));
+            if verb_like || STOP.contains(&w.as_str()) || w == "ол" || w == "деп" {
+                break;
+            }
+            lo -= 1;
+        }
+    } else {
+        while hi + 1 < toks.len() && hi - k < 4 && adjacent(hi, hi + 1) {
+            let w = &folded[hi + 1];
+            if STOP.contains(&w.as_str())
+                || !GENITIVE.iter().any(|e| w.ends_with(e))
+                || super::quotes::is_verb(w)
+                || toks[hi + 1].text.chars().count() < 3
+            {
+                break;
+            }
+            // "аким района Болат Жумабеков": a name is not the complement
+            if starts_upper(toks[hi + 1].text) && analyze_surname(toks[hi + 1].text).is_some() {
+                break;
+            }
+            hi += 1;
+        }
+    }
+    para[toks[lo].start..toks[hi].end].to_string()
 }
 
 struct RawName {
@@ -432,20 +459,26 @@ fn is_role(folded: &str) -> Option<&'static str> {
     if folded.starts_with("акимат")
         || folded.starts_with("әкімдік")
         || folded.starts_with("әкімшілі")
+        || folded.starts_with("президентск")
+        || folded.starts_with("хокимият")
+        || folded.starts_with("лидерств")
     {
         return None;
     }
     if GLAVA.contains(&folded) {
         return Some("глава");
     }
-    ROLES
+    let lx = Lexicon::shared();
+    lx.ru
+        .roles
         .iter()
+        .chain(&lx.kk.roles)
         .find(|r| {
-            folded.strip_prefix(**r).is_some_and(|rest| {
+            folded.strip_prefix(r.as_str()).is_some_and(|rest| {
                 rest.chars().count() <= 7 && !rest.starts_with('ь') || rest.is_empty()
             })
         })
-        .copied()
+        .map(String::as_str)
 }
 
 fn body_of(folded: &str) -> Option<&'static str> {
@@ -471,6 +504,42 @@ const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
     "общества",
     "лиги",
 ];
+
+/// A word the dictionary knows in no nominative singular and not as a first
+/// name ("Техаса", "Польши"): a genitive complement, never part of a name.
+fn oblique_word(word: &str) -> bool {
+    crate::text::morph::analyse(word).is_some_and(|i| i.known && !i.nominative && !i.name)
+}
+
+/// The nominative of a first name the dictionary knows in an oblique case
+/// ("Александром" → "Александр"); `None` for a nominative or unknown word.
+fn oblique_name_lemma(word: &str) -> Option<String> {
+    let i = crate::text::morph::analyse(word)?;
+    (i.name && !i.name_nominative).then_some(i.lemma?)
+}
+
+/// "финский", "французского", "турецкий": a country's adjective other than
+/// Kazakhstan's, before "президент" or "лидер".
+fn foreign_adjective(folded: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ский",
+        "ского",
+        "скому",
+        "ским",
+        "ском",
+        "цкий",
+        "цкого",
+        "цкому",
+        "цким",
+        "цком",
+    ];
+    folded.chars().count() > 5
+        && ENDINGS.iter().any(|e| folded.ends_with(e))
+        && !folded.starts_with("казахстан")
+        && !folded.starts_with("қазақстан")
+        && !folded.starts_with("президентск")
+        && !folded.starts_with("республиканск")
+}
 
 fn female_verb(folded: &str) -> bool {
     let n = folded.chars().count();
@@ -683,9 +752,16 @@ fn weak_pair(
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
-        && (not_name(&folded[k + 1]) || is_place(n.text))
     {
-        return None;
+        if not_name(&folded[k + 1]) || is_place(n.text) {
+            return None;
+        }
+        // "губернатор Техаса Грег Эбботт", "мэр Остина Кирк Уотсон": a word
+        // the dictionary knows in no nominative, before a capitalised pair,
+        // is the role's complement
+        if !kazakh && oblique_word(first.text) {
+            return None;
+        }
     }
     // "области Абай Берик Уали": after a place noun the first capitalised
     // word is the place's name
@@ -706,7 +782,8 @@ fn weak_pair(
         && para[toks[k - 2].end..first.start].trim().is_empty()
         && !(is_role(&folded[k - 2]).is_some()
             || is_place(toks[k - 2].text)
-            || not_name(&folded[k - 2]))
+            || not_name(&folded[k - 2])
+            || !kazakh && oblique_word(toks[k - 2].text))
     {
         return None;
     }
@@ -752,6 +829,14 @@ fn weak_pair(
         return None;
     }
     let mut base = last.text.to_string();
+    if !kazakh
+        && oblique_name_lemma(first.text).is_some()
+        && let Some(l) = crate::text::morph::analyse(last.text).and_then(|i| i.lemma)
+        && l.chars().count() + 3 >= base.chars().count()
+        && l.chars().take(3).eq(base.chars().take(3))
+    {
+        base = l;
+    }
     if kazakh {
         for c in KK_NAME_CASES {
             if let Some(b) = base.strip_suffix(c)
@@ -774,6 +859,11 @@ impl People {
     /// Like [`People::find`], with a test for place names (so that "Аким
     /// Актобе Азамат Бекет" gives "Азамат Бекет").
     pub fn find_with(paras: &[&str], kazakh: bool, is_place: &dyn Fn(&str) -> bool) -> People {
+        // a place the caller knows, or one the dictionary knows in an
+        // oblique case ("премьер-министр Польши Дональд Туск")
+        let is_place = &|w: &str| {
+            is_place(w) || crate::text::morph::analyse(w).is_some_and(|i| i.place_oblique)
+        };
         let (mut lat, mut cyr) = (0usize, 0usize);
         for c in paras.iter().flat_map(|p| p.chars()).take(5000) {
             if c.is_ascii_alphabetic() {
@@ -788,6 +878,7 @@ impl People {
         // role → raw-name index links (apposition)
         // (para, role start, role, raw idx, role phrase)
         let mut links: Vec<(usize, usize, String, usize, String)> = Vec::new();
+        let mut role_phrases: HashMap<(usize, usize), String> = HashMap::new();
 
         for (pi, para) in paras.iter().enumerate() {
             let toks = tokens(para);
@@ -904,6 +995,15 @@ impl People {
                         {
                             start = p.start;
                             first = Some(p.text.to_string());
+                            // "с президентом Александром Стуббом": a foreign
+                            // surname has no suffix to read its case from; the
+                            // first name's dictionary reading gives it
+                            if weak
+                                && !kazakh
+                                && let Some(lemma) = oblique_name_lemma(p.text)
+                            {
+                                first = Some(lemma);
+                            }
                         }
                     }
                     // gender hint from a nearby verb or pronoun
@@ -1046,7 +1146,14 @@ impl People {
                                 && !next.starts_with("токаев")
                                 && !next.starts_with("тоқаев"))
                                 || FOREIGN_AFTER_PRESIDENT.contains(&next))
-                    });
+                    }) || k > 0
+                        && (foreign_adjective(&folded[k - 1])
+                            // "Франция президенті": a country before, in Kazakh
+                            || is_kazakh_word(f)
+                                && starts_upper(toks[k - 1].text)
+                                && para[toks[k - 1].end..t.start].trim().is_empty()
+                                && !folded[k - 1].starts_with("қазақстан")
+                                && !folded[k - 1].starts_with("казахстан"));
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1063,6 +1170,8 @@ impl People {
                     continue;
                 }
                 if let Some(r) = is_role(f) {
+                    role_phrases
+                        .insert((pi, t.start), role_phrase(para, &toks, &folded, k, kazakh));
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1201,6 +1310,7 @@ impl People {
             kazakh,
             main: None,
             latin,
+            role_phrases,
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1369,16 +1479,59 @@ impl People {
         // resolve roles
         let main = people.main_person();
         people.main = main;
+        // The President of Kazakhstan is the last resort for "президент",
+        // "глава государства": only when the article names him or names no
+        // other president ("Президент Франции Эммануэль Макрон … Этой
+        // фразой президент …" is Macron).
+        let kz_president_named = people.persons.iter().any(|p| p.president && p.mentions > 0);
+        let foreign_presidents: Vec<(usize, usize, usize)> = role_link
+            .get("президент")
+            .map(|v| {
+                v.iter()
+                    .filter(|c| !people.persons[c.2].president)
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let nearest = |cands: &[(usize, usize, usize)], at: (usize, usize)| -> Option<usize> {
+            let i = cands.partition_point(|(p, s, _)| (*p, *s) < at);
+            let here = cands.get(i).filter(|(p, s, _)| (*p, *s) == at);
+            let before = i.checked_sub(1).and_then(|j| cands.get(j));
+            here.or(before).or(cands.first()).map(|c| c.2)
+        };
         for mut r in others {
+            let at = (r.para, r.start);
             if let RefKind::Role {
                 role,
                 person,
                 president,
             } = &mut r.kind
             {
-                if *president {
+                if *president && !kz_president_named && !foreign_presidents.is_empty() {
+                    *president = false;
+                    *person = nearest(&foreign_presidents, at);
+                } else if *president {
                     *person = Some(people.president_index());
-                } else if let Some(cands) = role_link.get(role.as_str()) {
+                } else if role == "президент" && !foreign_presidents.is_empty() {
+                    // "финский президент": a foreign one, never ours
+                    *person = nearest(&foreign_presidents, at);
+                } else if let Some(cands) = role_link.get(role.as_str()).or_else(|| {
+                    // "глава района" is the "аким района" named before
+                    (role == "глава")
+                        .then(|| people.role_phrases.get(&at))
+                        .flatten()
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .and_then(|comp| {
+                            role_link.get("аким").filter(|v| {
+                                v.iter().any(|c| {
+                                    people.persons[c.2]
+                                        .role
+                                        .as_deref()
+                                        .is_some_and(|r| fold(r).contains(&comp))
+                                })
+                            })
+                        })
+                }) {
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
                     let here = cands
@@ -1618,13 +1771,24 @@ impl People {
             RefKind::Role {
                 person: Some(i), ..
             } => Some(Speaker::Person(*i)),
+            // a role the text names no one for: the role itself, whole;
+            // a descriptive word ("эксперт") or an oblique or plural form is
+            // the person spoken of before
             RefKind::Role {
                 role, person: None, ..
-            } => Some(
+            } if !r.nominative || Lexicon::shared().is_descriptive(role) => Some(
                 self.antecedent(r.para, r.start, female)
                     .map(Speaker::Person)
                     .unwrap_or_else(|| Speaker::Other(role.clone())),
             ),
+            RefKind::Role {
+                role, person: None, ..
+            } => Some(Speaker::Other(
+                self.role_phrases
+                    .get(&(r.para, r.start))
+                    .cloned()
+                    .unwrap_or_else(|| role.clone()),
+            )),
             RefKind::Pronoun { female: f } => self
                 .antecedent(r.para, r.start, f.or(female))
                 .map(Speaker::Person),
@@ -1830,6 +1994,66 @@ mod tests {
         assert_eq!(
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("Қасым-Жомарт Тоқаев".to_string())
+        );
+    }
+
+    #[test]
+    fn a_foreign_president_is_not_ours() {
+        let paras = [
+            "Макрон призвал французов голосовать",
+            "Президент Франции Эммануэль Макрон выступил в Париже.",
+            "Этой фразой президент ответил на опросы.",
+            "Французский президент добавил, что мэры важны.",
+        ];
+        let p = People::find(&paras, false);
+        for pi in [2, 3] {
+            assert_eq!(
+                p.speaker_in(pi, 0, paras[pi].len()).map(|s| p.name_of(&s)),
+                Some("Эммануэль Макрон".to_string()),
+                "{}",
+                paras[pi]
+            );
+        }
+        // ours named, and a foreign one: the adjective decides
+        let both = [
+            "Токаев и Стубб провели переговоры",
+            "Президент Казахстана Касым-Жомарт Токаев встретился с президентом Финляндии Александром Стуббом.",
+            "Глава государства отметил важность учителей.",
+            "Финский президент ответил согласием.",
+        ];
+        let p = People::find(&both, false);
+        assert_eq!(
+            p.speaker_in(2, 0, both[2].len()).map(|s| p.name_of(&s)),
+            Some("Касым-Жомарт Токаев".to_string())
+        );
+        assert_eq!(
+            p.speaker_in(3, 0, both[3].len()).map(|s| p.name_of(&s)),
+            Some("Александр Стубб".to_string())
+        );
+    }
+
+    #[test]
+    fn a_role_no_one_is_named_for_is_the_whole_role() {
+        let paras = [
+            "Заголовок",
+            "Воду подали раньше графика, сообщил глава области на совещании.",
+            "Аким района Болат Жумабеков осмотрел каналы.",
+            "Работы идут, сообщил глава района.",
+        ];
+        let p = People::find(&paras, false);
+        assert_eq!(
+            p.speaker_in(1, 0, paras[1].len()).map(|s| p.name_of(&s)),
+            Some("глава области".to_string())
+        );
+        assert_eq!(
+            p.speaker_in(3, 0, paras[3].len()).map(|s| p.name_of(&s)),
+            Some("Болат Жумабеков".to_string())
+        );
+        let kk = ["Тақырып", "Егіс басталды, деді облыс әкімі."];
+        let p = People::find(&kk, true);
+        assert_eq!(
+            p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
+            Some("облыс әкімі".to_string())
         );
     }
 

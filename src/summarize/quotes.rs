@@ -9,158 +9,9 @@
 //! programmes, parties, media and scare quotes are told apart from speech by
 //! their length, shape and the words around them.
 
+use super::lexicon::Lexicon;
 use super::people::{People, Speaker, caption_name};
 use super::text::{dash, fold, sentence_starts, tokens};
-
-/// Russian attribution verbs (folded stems, any gender or number).
-const RU_VERBS: &[&str] = &[
-    "сказа",
-    "заяви",
-    "заявля",
-    "отмети",
-    "отмеча",
-    "подчеркну",
-    "подчеркива",
-    "сообщи",
-    "сообща",
-    "добави",
-    "добавля",
-    "заключи",
-    "напомни",
-    "напомина",
-    "поясни",
-    "поясня",
-    "рассказа",
-    "рассказыва",
-    "поручи",
-    "счита",
-    "увере",
-    "убежде",
-    "говори",
-    "ответи",
-    "отвеча",
-    "призна",
-    "замети",
-    "замеча",
-    "уточни",
-    "уточня",
-    "резюмирова",
-    "констатирова",
-    "указал",
-    "указыва",
-    "высказа",
-    "подели",
-    "делит",
-    "обрати",
-    "призва",
-    "призыва",
-    "предупреди",
-    "процитирова",
-    "написа",
-    "пишет",
-    "пишут",
-    "объясни",
-    "объясня",
-    "подыто",
-    "прокомментирова",
-    "цитиру",
-    "завери",
-    "акцентирова",
-    "вырази",
-    "пообеща",
-    "обеща",
-    "вспомина",
-    "вспомни",
-    "продолжи",
-    "парирова",
-    "возрази",
-    "посетова",
-    "сетует",
-    "настаива",
-    "озвучи",
-    "пожалова",
-    "жалует",
-    "проинформирова",
-    "информиру",
-    "заверя",
-    "подтверди",
-    "подтвержда",
-    "подмети",
-    "рассужда",
-    "поздрави",
-    "выступи",
-    "обратил",
-    "обратила",
-    "сообщается",
-    "говорится",
-    "отмечается",
-    "спроси",
-    "спрашива",
-    "поинтересова",
-    "воскликну",
-    "возмути",
-    "уверя",
-    "полага",
-    "размышля",
-    "предложи",
-    "предлага",
-    "резюмиру",
-    "подыторож",
-    "признае",
-    "комментиру",
-    "цитирова",
-];
-
-/// Kazakh attribution verbs (folded stems).
-const KK_VERBS: &[&str] = &[
-    "деді",
-    "дейді",
-    "деп",
-    "деген",
-    "мәлімде",
-    "жеткіз",
-    "айтт",
-    "айтад",
-    "айтып",
-    "түсіндір",
-    "қосты",
-    "қосып",
-    "хабарла",
-    "сендір",
-    "толықтыр",
-    "тапсыр",
-    "ескерт",
-    "жазд",
-    "жазад",
-    "атап",
-    "баса",
-    "білдір",
-    "мәлім",
-    "делінген",
-    "еске",
-    "dedı",
-    "dedi",
-    "deidı",
-    "deidi",
-    "dep",
-    "aitty",
-    "aitady",
-    "mälımde",
-    "jetkız",
-    "atap",
-    "tüsındır",
-    "qosty",
-    "habarla",
-    "jazdy",
-    "bylai",
-    "санайды",
-    "түйінде",
-    "есептей",
-    "айтқан",
-    "жалғады",
-    "мәлімдеме",
-    "хабарлайды",
-];
 
 /// Nouns meaning "words/thought of": the speaker follows them in the
 /// genitive and the subject of the clause only relays them.
@@ -333,10 +184,16 @@ pub(crate) fn is_verb(folded: &str) -> bool {
     if matches!(folded, "деп" | "dep") {
         return true;
     }
-    RU_VERBS.iter().any(|v| folded.starts_with(v))
-        || KK_VERBS
+    let lx = Lexicon::shared();
+    lx.ru
+        .speech_verbs
+        .iter()
+        .any(|v| folded.starts_with(v.as_str()))
+        || lx
+            .kk
+            .speech_verbs
             .iter()
-            .any(|v| !matches!(*v, "деп" | "dep") && folded.starts_with(v))
+            .any(|v| !matches!(v.as_str(), "деп" | "dep") && folded.starts_with(v.as_str()))
 }
 
 fn is_open(c: char) -> bool {
@@ -709,7 +566,12 @@ fn clause_before(
 fn clause_gender(clause: &str) -> Option<bool> {
     for t in tokens(clause) {
         let f = fold(t.text);
-        if RU_VERBS.iter().any(|v| f.starts_with(v)) {
+        if Lexicon::shared()
+            .ru
+            .speech_verbs
+            .iter()
+            .any(|v| f.starts_with(v.as_str()))
+        {
             if f.ends_with("ла") || f.ends_with("лась") {
                 return Some(true);
             }
@@ -747,7 +609,12 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
                     | "сообщается"
                     | "делінген"
                     | "делінеді"
-            ) || (f.ends_with("ли") && RU_VERBS.iter().any(|v| f.starts_with(v)))
+            ) || (f.ends_with("ли")
+                && Lexicon::shared()
+                    .ru
+                    .speech_verbs
+                    .iter()
+                    .any(|v| f.starts_with(v.as_str())))
         });
         if impersonal {
             return (
@@ -964,6 +831,59 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
     None
 }
 
+/// Direct speech with no opening mark, the dash only after it: `Работы
+/// много, – отметил аким. – Но к зиме успеем.`, `…, – деді әкім.` The
+/// paragraph opens with the speech and holds no quote marks; a speech verb
+/// starts the clause after the dash. Returns the speech (both parts) and the
+/// clause range.
+fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
+    let t = para.trim_start();
+    if t.is_empty()
+        || t.starts_with(dash)
+        || t.starts_with(is_open)
+        || para.contains(['«', '»', '“', '”', '„', '"'])
+    {
+        return None;
+    }
+    let (joined, cs, ce) = split_inner(para)?;
+    let clause = tokens(&para[cs..ce]);
+    let verb_first = clause.iter().take(2).any(|w| is_verb(&fold(w.text)));
+    if !verb_first {
+        return None;
+    }
+    // "Мама двоих детей Айгерим получила место. – Я видела очередь, –
+    // рассказала она.": the reporter's sentence, then the speech after a
+    // sentence end and a dash
+    let start = speech_start(&para[..cs]);
+    if tokens(&para[start..cs]).len() < 2 || start > joined.len() {
+        return None;
+    }
+    Some((joined[start..].to_string(), cs, ce))
+}
+
+/// Where speech opened by a dash after a sentence end (`. – `) starts in
+/// `before`; 0 when there is none.
+fn speech_start(before: &str) -> usize {
+    let cs: Vec<(usize, char)> = before.char_indices().collect();
+    let mut start = 0;
+    for k in 2..cs.len() {
+        let (b, c) = cs[k];
+        if !dash(c) || !cs[k - 1].1.is_whitespace() {
+            continue;
+        }
+        let prev = before[..b].trim_end();
+        let after = &before[b + c.len_utf8()..];
+        if prev.ends_with(['.', '!', '?', '…', ':']) && after.starts_with(char::is_whitespace) {
+            start = b + c.len_utf8() + (after.len() - after.trim_start().len());
+        }
+        // the first such dash opens the speech: later ones are inside it
+        if start > 0 {
+            break;
+        }
+    }
+    start
+}
+
 /// Quotes inside someone's words that have their own attribution ("Глава
 /// государства прямо сказал: «…»"): the inner speaker speaks, the outer one
 /// relays.
@@ -1031,6 +951,24 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             let end =
                 split_inner(&para[body_start..]).map_or(para.len(), |(_, cs, _)| body_start + cs);
             people.mark_quoted(pi, body_start, end);
+        }
+    }
+    // …and those in speech with no opening mark, up to the attribution
+    let unmarked: Vec<Option<(String, usize, usize)>> = paras
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            if pi == 0 || caption_name(p).is_some() {
+                None
+            } else {
+                unmarked_speech(p)
+            }
+        })
+        .collect();
+    for (pi, u) in unmarked.iter().enumerate() {
+        if let Some((_, cs, _)) = u {
+            let start = speech_start(&paras[pi][..*cs]);
+            people.mark_quoted(pi, start, *cs);
         }
     }
     let people = &*people;
@@ -1116,6 +1054,35 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     consumed[pi] = true;
                 }
             }
+        }
+    }
+
+    // speech with no opening mark: "Работы много, – отметил аким. – Но успеем."
+    for pi in 1..paras.len() {
+        if consumed[pi] || (pi >= 1 && caption_name(paras[pi - 1]).is_some()) {
+            continue;
+        }
+        if let Some((joined, cs, ce)) = &unmarked[pi] {
+            let para = paras[pi];
+            let speaker = speaker_via(
+                people,
+                para,
+                Clause {
+                    para: pi,
+                    start: *cs,
+                    end: *ce,
+                },
+            )
+            .0;
+            found.push(Found {
+                text: clean(joined),
+                speaker,
+                via: None,
+                role: None,
+                para: pi,
+                attributed: true,
+            });
+            consumed[pi] = true;
         }
     }
 
@@ -1434,6 +1401,43 @@ mod tests {
             ),
             "Турсынбек Оспанов"
         );
+    }
+
+    #[test]
+    fn speech_without_an_opening_mark() {
+        let paras = [
+            "Заголовок",
+            "Строители ведут работы на новой школе в селе.",
+            "Работы много, – отметил аким района Болат Жумабеков. – Но к зиме успеем.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Работы много, Но к зиме успеем.");
+        assert_eq!(got[0].1.as_deref(), Some("Болат Жумабеков"));
+        let kk = [
+            "Тақырып",
+            "Аудан әкімі Аян Бейсекин жаңа мектепті аралады.",
+            "Мектеп қыркүйекте ашылады, – деді Аян Бейсекин.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Мектеп қыркүйекте ашылады");
+        assert_eq!(got[0].1.as_deref(), Some("Аян Бейсекин"));
+        // the reporter's sentence, then the speech after a dash
+        let after = [
+            "Заголовок",
+            "Жительница села Айгерим Садыкова получила место за три дня. – Я видела очередь в приложении, – рассказала она.",
+        ];
+        let got = speakers(&after, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Я видела очередь в приложении");
+        assert_eq!(got[0].1.as_deref(), Some("Айгерим Садыкова"));
+        // a dash in the reporter's own sentence is no speech
+        let narrative = [
+            "Заголовок",
+            "Главная проблема села, – отсутствие дороги до трассы.",
+        ];
+        assert!(speakers(&narrative, false).is_empty());
     }
 
     #[test]

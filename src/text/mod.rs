@@ -4,7 +4,9 @@
 pub mod cross_script;
 pub mod dates;
 pub mod lang;
+pub mod morph;
 pub mod normalize;
 pub mod stem;
+pub mod translit;
 
 pub use lang::Lang;

@@ -1,0 +1,172 @@
+//! The words the summarizer's rules look for, as data: speech verbs, roles,
+//! descriptive roles and known officeholders, per language, from
+//! `data/lexicon/{ru,kk}.toml` (embedded; [`Lexicon::load`] reads edited
+//! copies).
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::SummarizeError;
+
+const RU_TOML: &str = include_str!("../../data/lexicon/ru.toml");
+const KK_TOML: &str = include_str!("../../data/lexicon/kk.toml");
+
+/// A known holder of an office.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Officeholder {
+    pub role: String,
+    /// ISO country code ("KZ").
+    pub country: String,
+    pub from: i32,
+    #[serde(default)]
+    pub to: Option<i32>,
+    pub name: String,
+    #[serde(default)]
+    pub name_latin: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// One language's word lists.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LangLexicon {
+    /// Folded stems of attribution verbs.
+    #[serde(default)]
+    pub speech_verbs: Vec<String>,
+    /// Folded stems of roles that stand for a person.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Roles that describe the person spoken of before ("эксперт").
+    #[serde(default)]
+    pub descriptive_roles: Vec<String>,
+    #[serde(default, rename = "officeholder")]
+    pub officeholders: Vec<Officeholder>,
+}
+
+/// The Russian and Kazakh lexicons.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub ru: LangLexicon,
+    pub kk: LangLexicon,
+}
+
+fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
+    toml::from_str(s).map_err(|e| SummarizeError::Toml {
+        file,
+        message: e.to_string(),
+    })
+}
+
+impl Lexicon {
+    /// Parses the two files' texts.
+    pub fn from_strs(ru: &str, kk: &str) -> Result<Lexicon, SummarizeError> {
+        Ok(Lexicon {
+            ru: parse("lexicon/ru.toml", ru)?,
+            kk: parse("lexicon/kk.toml", kk)?,
+        })
+    }
+
+    /// The lexicon compiled into the binary.
+    pub fn embedded() -> Result<Lexicon, SummarizeError> {
+        Lexicon::from_strs(RU_TOML, KK_TOML)
+    }
+
+    /// Reads `dir/lexicon/ru.toml` and `dir/lexicon/kk.toml`, each falling
+    /// back to its built-in twin.
+    pub fn load(dir: &Path) -> Result<Lexicon, SummarizeError> {
+        let read = |name: &str| crate::data::read_text(dir, &format!("lexicon/{name}"));
+        Lexicon::from_strs(&read("ru.toml")?, &read("kk.toml")?)
+    }
+
+    /// The embedded lexicon, parsed once.
+    pub fn shared() -> &'static Lexicon {
+        static L: LazyLock<Lexicon> = LazyLock::new(|| {
+            Lexicon::embedded().unwrap_or_else(|e| {
+                log::error!("{e}");
+                Lexicon::default()
+            })
+        });
+        &L
+    }
+
+    /// Is `role` (a role stem) descriptive in either language?
+    pub fn is_descriptive(&self, role: &str) -> bool {
+        self.ru
+            .descriptive_roles
+            .iter()
+            .chain(&self.kk.descriptive_roles)
+            .any(|r| r == role)
+    }
+
+    /// The current holder of `role` in `country`, in the article's language
+    /// and script; empty when the data has none.
+    pub fn officeholder_name(
+        &self,
+        role: &str,
+        country: &str,
+        kazakh: bool,
+        latin: bool,
+    ) -> String {
+        let lx = if kazakh || latin { &self.kk } else { &self.ru };
+        lx.officeholders
+            .iter()
+            .filter(|o| o.role == role && o.country == country && o.to.is_none())
+            .max_by_key(|o| o.from)
+            .map(|o| {
+                if latin {
+                    o.name_latin.clone().unwrap_or_else(|| o.name.clone())
+                } else {
+                    o.name.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lexicon_parses_and_has_its_lists() {
+        let lx = Lexicon::embedded().expect("embedded lexicon");
+        assert!(lx.ru.speech_verbs.iter().any(|v| v == "сказа"));
+        assert!(lx.kk.speech_verbs.iter().any(|v| v == "деді"));
+        assert!(lx.ru.roles.iter().any(|v| v == "аким"));
+        assert!(lx.kk.roles.iter().any(|v| v == "әкім"));
+        assert_eq!(
+            lx.officeholder_name("президент", "KZ", false, false),
+            "Касым-Жомарт Токаев"
+        );
+        assert_eq!(
+            lx.officeholder_name("президент", "KZ", true, true),
+            "Qasym-Jomart Toqaev"
+        );
+    }
+
+    #[test]
+    fn an_edited_officeholder_list_is_read() {
+        let ru = r#"
+speech_verbs = ["сказа"]
+[[officeholder]]
+role = "президент"
+country = "KZ"
+from = 2019
+to = 2024
+name = "Прежний Президент"
+[[officeholder]]
+role = "президент"
+country = "KZ"
+from = 2024
+name = "Новый Президент"
+"#;
+        let lx = Lexicon::from_strs(ru, "").expect("parses");
+        assert_eq!(
+            lx.officeholder_name("президент", "KZ", false, false),
+            "Новый Президент"
+        );
+        assert!(Lexicon::from_strs("speech_verbs = 3", "").is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! Russian morphology: `rsmorphy` with the OpenCorpora dictionary of
+//! `rsmorphy-dict-ru`. It tells first names, surnames, patronymics and
+//! place names (`Name`/`Surn`/`Patr`/`Geox`), their case, and their
+//! nominative (`Макрона` → `Макрон`).
+//!
+//! The dictionary is loaded once, on first use. When its files are not
+//! where the crate put them (a binary copied to another machine), the
+//! analyser is off and every answer is `None`: the summarizer then falls
+//! back on its suffix rules.
+
+use std::sync::LazyLock;
+
+use rsmorphy::prelude::*;
+
+/// What the dictionary says of one word form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordInfo {
+    /// The word is in the dictionary (not guessed from its ending).
+    pub known: bool,
+    /// Some dictionary reading is a first name.
+    pub name: bool,
+    /// Some reading is a surname.
+    pub surname: bool,
+    /// Some dictionary reading is a patronymic.
+    pub patronymic: bool,
+    /// A place name in an oblique case, and no name reading: "Польши",
+    /// "Франции", "Германии" (a genitive place is never part of a name).
+    pub place_oblique: bool,
+    /// A dictionary reading as a first name or surname is in the
+    /// nominative singular.
+    pub name_nominative: bool,
+    /// Some dictionary reading is in the nominative singular.
+    pub nominative: bool,
+    /// The dictionary form of the best reading, capitalised ("Макрона" →
+    /// "Макрон").
+    pub lemma: Option<String>,
+}
+
+static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
+    let dir = std::path::Path::new(rsmorphy_dict_ru::DICT_PATH);
+    if !dir.join("words.dawg.gz").is_file() {
+        log::warn!(
+            "morph: the Russian dictionary is not at {}; name analysis uses suffix rules only",
+            dir.display()
+        );
+        return None;
+    }
+    // (a damaged dictionary makes the crate panic: keep it contained)
+    std::panic::catch_unwind(|| MorphAnalyzer::from_file(dir)).ok()
+});
+
+/// True when the dictionary is loaded.
+pub fn available() -> bool {
+    MORPH.is_some()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut up = true;
+    for c in s.chars() {
+        if up {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        up = c == '-';
+    }
+    out
+}
+
+/// The dictionary's view of a Cyrillic word; `None` when the analyser is off
+/// or the word is not Cyrillic.
+pub fn analyse(word: &str) -> Option<WordInfo> {
+    let m = MORPH.as_ref()?;
+    // (single letters go to the crate's initials reader and hyphenated
+    // words to its compound reader, parts of which are unfinished and
+    // panic: neither is asked)
+    let n = word.chars().count();
+    if !(3..=40).contains(&n) || !word.chars().all(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+        return None;
+    }
+    // names and places recur within an article and across a run: each word
+    // form is read once per thread (the cache is dropped when it grows big)
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<WordInfo>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return hit;
+    }
+    let info = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(m, word))).ok();
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 50_000 {
+            c.clear();
+        }
+        c.insert(word.to_string(), info.clone());
+    });
+    info
+}
+
+fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
+    let parsed = m.parse(word);
+    let mut info = WordInfo::default();
+    let mut geox_oblique = false;
+    for (i, p) in parsed.iter().enumerate() {
+        let lex = &p.lex;
+        let known = lex.is_known();
+        let tag = lex.get_tag(m).string.as_str();
+        let has = |g: &str| tag.split([',', ' ']).any(|x| x == g);
+        if i == 0 {
+            info.lemma = Some(capitalise(&lex.get_normal_form(m)));
+        }
+        if has("Surn") {
+            info.surname = true;
+        }
+        if !known {
+            continue;
+        }
+        info.known = true;
+        let nom_sing = has("nomn") && !has("plur");
+        info.nominative |= nom_sing;
+        if has("Surn") {
+            info.name_nominative |= nom_sing;
+        }
+        if has("Name") {
+            info.name = true;
+            info.name_nominative |= nom_sing;
+        }
+        info.patronymic |= has("Patr");
+        if has("Geox") && !has("nomn") {
+            geox_oblique = true;
+        }
+    }
+    info.place_oblique = geox_oblique && !info.name && !info.surname;
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_places_and_cases() {
+        if !available() {
+            eprintln!("skipped: no dictionary");
+            return;
+        }
+        let a = analyse("Макрона").unwrap_or_default();
+        assert_eq!(a.lemma.as_deref(), Some("Макрон"));
+        let p = analyse("Польши").unwrap_or_default();
+        assert!(p.place_oblique, "{p:?}");
+        let d = analyse("Дональд").unwrap_or_default();
+        assert!(d.name && d.name_nominative && !d.place_oblique, "{d:?}");
+        let f = analyse("Франции").unwrap_or_default();
+        assert!(f.place_oblique, "{f:?}");
+        let l = analyse("Лауры").unwrap_or_default();
+        assert!(l.name && !l.name_nominative, "{l:?}");
+        let t = analyse("Техаса").unwrap_or_default();
+        assert!(t.known && !t.nominative, "{t:?}");
+        let s = analyse("Жумабеков").unwrap_or_default();
+        assert!(s.surname && !s.place_oblique, "{s:?}");
+        assert!(analyse("Qazaq").is_none());
+        // the crate's unfinished readers are never reached
+        for w in ["А", "Б", "Алма-Ата", "Н.", "ООН", "Кызыл-Орда"] {
+            let _ = analyse(w);
+        }
+    }
+}
