@@ -4,7 +4,10 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY data ./data
-RUN cargo build --release --locked
+# The Russian morphology dictionary is read at run time from where cargo
+# unpacked it: the runtime image keeps it at that path.
+RUN cargo build --release --locked \
+    && cp -r --parents "$(ls -d "$CARGO_HOME"/registry/src/*/rsmorphy-dict-ru-*/data)" /morph
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -14,6 +17,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /src/target/release/civic-digest /usr/local/bin/civic-digest
 COPY data ./data
+COPY --from=builder /morph/ /
 RUN mkdir -p /var/lib/civic-digest && chown civic /var/lib/civic-digest
 VOLUME /var/lib/civic-digest
 ENV DATABASE_PATH=/var/lib/civic-digest/civic-digest.db \
