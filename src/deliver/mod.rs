@@ -1,5 +1,6 @@
-//! Delivery: the sender drains the outbox through teloxide's Throttle
-//! adaptor with numeric chat ids. A 429 waits its `retry_after`; network
+//! Delivery: the sender drains the outbox with numeric chat ids, paced
+//! smoothly below Telegram's limits by its own [`Pacer`] (give it the bot
+//! without teloxide's Throttle, whose bursts trip Telegram's counter). A 429 waits its `retry_after`; network
 //! errors retry with back-off; 403 (blocked, deactivated, kicked, chat not
 //! found) deactivates the subscriber and keeps their settings; "message is
 //! too long" re-splits; a chat migrated to a supergroup moves the
@@ -22,9 +23,12 @@ use crate::config::redact_tokens;
 use crate::digest::render::MAX_MESSAGE;
 use crate::store::{OutMessage, Store, StoreError, SubStatus};
 
+pub mod pace;
+pub use pace::{Pace, Pacer};
+
 /// Messages claimed from the outbox at a time.
 const CLAIM: usize = 60;
-/// Chats sent to at once (Throttle keeps each chat and the whole bot
+/// Chats sent to at once (the pacer keeps each chat and the whole bot
 /// within Telegram's limits).
 const CHATS_IN_PARALLEL: usize = 32;
 /// Attempts before a message is given up.
@@ -55,6 +59,7 @@ pub struct Sender<B> {
     bot: B,
     store: Arc<Store>,
     wake: Arc<Notify>,
+    pacer: Pacer,
     pub stats: Arc<SendStats>,
 }
 
@@ -72,8 +77,15 @@ where
             bot,
             store,
             wake,
+            pacer: Pacer::new(Pace::default()),
             stats: Arc::new(SendStats::default()),
         }
+    }
+
+    /// The same sender with other gaps between sends.
+    pub fn with_pace(mut self, pace: Pace) -> Sender<B> {
+        self.pacer = Pacer::new(pace);
+        self
     }
 
     /// Sends until `shutdown` turns true, then finishes the sends in
@@ -125,6 +137,7 @@ where
                         // The chat went away mid-batch: its messages were dropped.
                         continue;
                     }
+                    self.pacer.wait(m.chat_id).await;
                     let outcome = self.send(&m).await;
                     gone = matches!(outcome, Outcome::ChatGone(_) | Outcome::Moved(_));
                     if let Err(e) = self.settle(&m, outcome) {

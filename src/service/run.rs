@@ -189,8 +189,9 @@ impl Service {
             )),
         );
 
+        // The sender paces itself; Throttle's bursts would trip Telegram.
         let sender = Arc::new(Sender::new(
-            bot.clone(),
+            bot.inner().clone(),
             store.clone(),
             self.wake_sender.clone(),
         ));

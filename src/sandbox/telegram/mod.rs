@@ -69,11 +69,13 @@ pub struct Limits {
     pub per_group_per_min: u32,
     /// Messages per second to all chats together.
     pub overall_per_sec: u32,
-    /// How much shorter than a second (a minute) the windows are, to absorb
-    /// the network jitter between a client's clock and the server's, as
-    /// Telegram's own counters do (Telegram allows short bursts). A client
-    /// that spaces messages by a full second, like teloxide's `Throttle`,
-    /// never sees a 429; two sends in a row always do. Default 250 ms.
+    /// How much shorter than a second (a minute) the per-chat (per-group)
+    /// windows are, to absorb the network jitter between a client's clock
+    /// and the server's, as Telegram's per-chat counters do. A client that
+    /// spaces a chat's messages by a full second, like teloxide's
+    /// `Throttle`, never sees a 429; two sends in a row always do. The
+    /// overall limit counts any full second, with no allowance. Default
+    /// 250 ms.
     pub jitter: Duration,
 }
 

@@ -646,6 +646,8 @@ impl Inner {
     /// Telegram's flood control; records the send when it is allowed.
     fn check_rate(&mut self, chat_id: i64, now: Instant) -> Result<(), ApiError> {
         let limits = self.limits;
+        // Per chat and group the windows are `jitter` shorter; overall it is
+        // any full second, as Telegram counts.
         let sec = SECOND.saturating_sub(limits.jitter);
         let min = MINUTE.saturating_sub(limits.jitter);
         while self
@@ -676,7 +678,11 @@ impl Inner {
                 wait = wait.max((oldest + window).saturating_duration_since(now));
             }
         };
-        check(&mut self.sends_overall.iter(), sec, limits.overall_per_sec);
+        check(
+            &mut self.sends_overall.iter(),
+            SECOND,
+            limits.overall_per_sec,
+        );
         check(&mut per_chat.iter(), sec, limits.per_chat_per_sec);
         if chat_id < 0 {
             check(&mut per_chat.iter(), min, limits.per_group_per_min);
@@ -1023,6 +1029,41 @@ mod tests {
         let p = parse_multipart(body, "XyZ").expect("parses");
         assert_eq!(p["chat_id"], "42");
         assert_eq!(p["text"], "line1\r\nline2");
+    }
+
+    #[tokio::test]
+    async fn the_overall_limit_counts_any_one_second_window() {
+        let fake = super::super::FakeTelegram::start(super::super::Limits::default())
+            .await
+            .expect("fake starts");
+        let mut inner = fake.shared.lock();
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        // 30 sends to 30 chats in 900 ms are allowed; a 31st within the same
+        // second is not, however they were spread.
+        for i in 0..30 {
+            inner
+                .check_rate(100 + i, at(30 * i as u64))
+                .expect("within 30/s");
+        }
+        let err = inner.check_rate(200, at(950)).expect_err("31 in a second");
+        assert_eq!(err.code, 429);
+        // A second after the first send, it has left the window.
+        inner.check_rate(201, at(1000)).expect("window slid");
+        // Steady 29/s never trips it; steady 32/s does.
+        let t1 = at(5000);
+        for i in 0..200u32 {
+            let now = t1 + Duration::from_secs(1) * i / 29;
+            inner.check_rate(1000 + i64::from(i), now).expect("29/s");
+        }
+        let t2 = at(20_000);
+        let refused = (0..200u32)
+            .filter(|i| {
+                let now = t2 + Duration::from_secs(1) * *i / 32;
+                inner.check_rate(5000 + i64::from(*i), now).is_err()
+            })
+            .count();
+        assert!(refused > 0);
     }
 
     #[test]
