@@ -74,7 +74,7 @@ fn compile(a: &AlphabetFile) -> Alphabet {
             out.digraphs.push(([cs[0], cs[1]], v.clone()));
         }
     }
-    out.digraphs.sort_by(|a, b| a.0.cmp(&b.0));
+    out.digraphs.sort_by_key(|a| a.0);
     // the back table: digraphs, then the letters (never `also`)
     for (k, v) in a.digraphs.iter().chain(&a.letters) {
         let mut vs = v.chars();
