@@ -17,21 +17,7 @@ use civic_digest::store::{ChatKind, NewArticle, NewSource, SourceKind, Store};
 use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
 
 mod support;
-use support::peak_rss_mb;
-
-/// A small deterministic generator (no rand dependency).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
+use support::{Rng, peak_rss_mb};
 
 fn main() {
     let args: Vec<usize> = std::env::args()

@@ -22,17 +22,7 @@ use civic_digest::store::{NewSource, SourceKind, Store};
 use civic_digest::summarize::Knowledge;
 
 mod support;
-
-/// A small deterministic generator (no rand dependency).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use support::Rng;
 
 /// Article texts to build pages from: the summarizer's dev set.
 fn texts(root: &Path) -> Vec<(String, String)> {
