@@ -76,19 +76,38 @@ fn source_rows(sources: &[Source]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The source a person named: its row, or the names to suggest.
+/// The source a person named: its row, or the names to suggest. Names
+/// match as topics do (any case, a start of a word), and then across
+/// scripts («литер» is Liter.kz).
 fn find_source<'s>(sources: &'s [Source], typed: &str) -> Result<&'s Source, Vec<String>> {
     let rows = source_rows(sources);
     let names = Names::sources(&rows);
     let by_id = |id: &str| sources.iter().find(|s| s.id.to_string() == id);
-    match names.lookup(typed) {
-        Lookup::Found(id) => by_id(id).ok_or_else(Vec::new),
-        Lookup::Suggest(ids) => Err(ids
-            .into_iter()
-            .filter_map(by_id)
-            .map(|s| s.name.clone())
-            .collect()),
+    let suggest = match names.lookup(typed) {
+        Lookup::Found(id) => return by_id(id).ok_or_else(Vec::new),
+        Lookup::Suggest(ids) => ids,
+    };
+    let skeleton = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .map(crate::text::cross_script::name_skeleton)
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let wanted = skeleton(typed).concat();
+    if wanted.chars().count() >= 3 {
+        let hits: Vec<&Source> = sources
+            .iter()
+            .filter(|s| skeleton(&s.name).iter().any(|w| w.starts_with(&wanted)))
+            .collect();
+        if let [one] = hits[..] {
+            return Ok(one);
+        }
     }
+    Err(suggest
+        .into_iter()
+        .filter_map(by_id)
+        .map(|s| s.name.clone())
+        .collect())
 }
 
 fn names_list(names: &[String]) -> String {

@@ -5,8 +5,6 @@
 //! after a restart that already went through, sends nothing. A page past
 //! [`PAGE_TTL_SECS`] (or pruned with the delivered messages) is expired.
 
-use std::sync::Arc;
-
 use rusqlite::{OptionalExtension, params};
 
 use super::outbox::{Bodies, DigestCommit, body_id};
@@ -141,6 +139,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::{ChatKind, OutKind};
+    use std::sync::Arc;
 
     #[test]
     fn a_paged_digest_queues_its_first_part_and_each_page_once() {
