@@ -26,10 +26,13 @@ fn more_keyboard(label: &str, id: i64) -> String {
     .to_string()
 }
 
+/// A held page: batch, page, body, keyboard, created, sent.
+type PageRow = (String, i64, i64, Option<String>, i64, Option<i64>);
+
 /// What pressing "more" came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageTake {
-    /// Queued now (its outbox row id).
+    /// Queued now.
     Queued,
     /// Queued by an earlier press.
     AlreadySent,
@@ -76,7 +79,7 @@ impl Store {
     pub fn take_digest_page(&self, chat_id: i64, id: i64, now: i64) -> Result<PageTake> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let row: Option<(String, i64, i64, Option<String>, i64, Option<i64>)> = tx
+        let row: Option<PageRow> = tx
             .query_row(
                 "SELECT batch, page, body_id, keyboard, created_at, sent_at FROM digest_pages
                  WHERE id = ?1 AND chat_id = ?2",
