@@ -741,6 +741,56 @@ mod tests {
         assert_eq!(all[0].follows.len(), 2);
     }
 
+    /// Schema 4 rebuilds `subscribers` (the kind `channel`): a database of
+    /// schema 3 keeps every subscriber and what it follows, and its groups
+    /// become compact.
+    #[test]
+    fn schema_4_keeps_subscribers_and_makes_groups_compact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+            for sql in &crate::store::MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO subscribers (chat_id, chat_kind, language, created_at, updated_at)
+                     VALUES (1, 'private', 'kk', 0, 0), (-5, 'group', 'ru', 0, 0);
+                 INSERT INTO subscriber_topics VALUES (1, 'education'), (-5, 'budget_taxes');
+                 INSERT INTO subscriber_follows VALUES (1, 'Кошанов');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 4);
+        let private = store.subscriber(1).unwrap().unwrap();
+        assert_eq!(private.topics, vec!["education"]);
+        assert_eq!(private.follows, vec!["Кошанов"]);
+        assert_eq!(
+            (private.language.as_str(), private.layout),
+            ("kk", Layout::Full)
+        );
+        let group = store.subscriber(-5).unwrap().unwrap();
+        assert_eq!((group.topics.len(), group.layout), (1, Layout::Compact));
+        // Foreign keys are on again: erasing cascades.
+        store.delete_subscriber(1).unwrap();
+        let left: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM subscriber_topics WHERE chat_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
+        store
+            .bind_channel(-100_200, Some("Акимат"), "kk", 9, 1)
+            .unwrap();
+        assert_eq!(store.channels().unwrap()[0].chat_kind, ChatKind::Channel);
+    }
+
     #[test]
     fn blocked_keeps_settings_and_chat_moves() {
         let store = Store::open_in_memory().unwrap();
