@@ -143,6 +143,18 @@ enum Command {
         /// The short variant for groups and slow connections
         #[arg(long)]
         low_bandwidth: bool,
+        /// A source whose articles are left out, by name or site (repeatable)
+        #[arg(long)]
+        mute: Vec<String>,
+        /// A word or phrase whose stories are left out, in any form (repeatable)
+        #[arg(long)]
+        exclude: Vec<String>,
+        /// How entries read: full, or compact (title, source, date, a short quote)
+        #[arg(long, default_value = "full")]
+        layout: String,
+        /// Stories per message, as the bot pages a digest (default: as many as fit)
+        #[arg(long)]
+        page_stories: Option<usize>,
         #[arg(long, value_enum, default_value_t = DigestFormat::Text)]
         format: DigestFormat,
     },
@@ -239,10 +251,18 @@ fn command(config: Config, command: Command) -> Result<ExitCode> {
             hours,
             lang,
             low_bandwidth,
+            mute,
+            exclude,
+            layout,
+            page_stories,
             format,
         } => {
             let lang = Lang::from_code(&lang)
                 .with_context(|| format!("--lang {lang:?}: expected ru, kk or en"))?;
+            let compact = match civic_digest::store::Layout::parse(&layout) {
+                Some(l) => l == civic_digest::store::Layout::Compact,
+                None => bail!("--layout {layout:?}: expected full or compact"),
+            };
             preview_digest(
                 &config,
                 DigestArgs {
@@ -252,6 +272,12 @@ fn command(config: Config, command: Command) -> Result<ExitCode> {
                     hours,
                     lang,
                     low_bandwidth,
+                    mute,
+                    exclude,
+                    layout: civic_digest::digest::render::Layout {
+                        compact,
+                        per_page: page_stories.unwrap_or(usize::MAX),
+                    },
                     format,
                 },
             )
@@ -489,6 +515,9 @@ struct DigestArgs {
     hours: i64,
     lang: Lang,
     low_bandwidth: bool,
+    mute: Vec<String>,
+    exclude: Vec<String>,
+    layout: civic_digest::digest::render::Layout,
     format: DigestFormat,
 }
 
@@ -512,6 +541,31 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
     let regions = resolve(&args.regions, "region", &|v| {
         kb.resolve_region(v).map(str::to_string)
     })?;
+    let sources = store.list_sources()?;
+    let rows: Vec<(String, String, String)> = sources
+        .iter()
+        .map(|s| {
+            let host = url::Url::parse(&s.url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str()
+                        .map(|h| h.trim_start_matches("www.").to_string())
+                })
+                .unwrap_or_default();
+            (s.id.to_string(), s.name.clone(), host)
+        })
+        .collect();
+    let source_names = civic_digest::bot::names::Names::sources(&rows);
+    let muted_sources = args
+        .mute
+        .iter()
+        .map(|m| {
+            source_names
+                .resolve(m)
+                .and_then(|id| id.parse::<i64>().ok())
+                .with_context(|| format!("--mute {m:?}: no such source (see `sources list`)"))
+        })
+        .collect::<Result<Vec<i64>>>()?;
     let now = now();
     let after_id = store.last_article_before(now - args.hours.max(0) * 3600)?;
     let filters = Filters {
@@ -521,6 +575,8 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
         after_id,
         // A preview of more than two days reads like a weekly digest.
         weekly: args.hours > 48,
+        muted_sources,
+        excludes: args.exclude,
     };
     let digester = Digester {
         store: &store,
@@ -534,7 +590,7 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
         low_bandwidth: args.low_bandwidth,
         instant: false,
     };
-    let (messages, rows) = digester.preview(&filters, style, now)?;
+    let (messages, rows) = digester.preview_as(&filters, style, args.layout, now)?;
     match args.format {
         DigestFormat::Json => out!("{}", serde_json::to_string_pretty(&rows)?),
         DigestFormat::Html => out!("{}", messages.join("\n\n—— next message ——\n\n")),

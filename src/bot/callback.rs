@@ -30,6 +30,10 @@ pub enum Callback {
     ArticleTopics(i64),
     /// `ma:128:education`: a moderator toggles a topic of an article.
     ArticleTopic { id: i64, topic: String },
+    /// `lay:full` / `lay:compact`: how digests read.
+    Layout(crate::store::Layout),
+    /// `pg:17`: the next page of a digest (see `store::pages`).
+    MorePage(i64),
 }
 
 fn is_id(s: &str) -> bool {
@@ -61,6 +65,8 @@ impl Callback {
             Callback::HideArticle(id) => format!("mh:{id}"),
             Callback::ArticleTopics(id) => format!("mt:{id}"),
             Callback::ArticleTopic { id, topic } => format!("ma:{id}:{topic}"),
+            Callback::Layout(l) => format!("lay:{}", l.as_str()),
+            Callback::MorePage(id) => crate::store::more_data(*id),
         }
     }
 
@@ -96,6 +102,8 @@ impl Callback {
             },
             "lt" if is_id(rest) => Some(Callback::Latest(rest.to_string())),
             "mh" => article_id(rest).map(Callback::HideArticle),
+            "lay" => crate::store::Layout::parse(rest).map(Callback::Layout),
+            "pg" => article_id(rest).map(Callback::MorePage),
             "mt" => article_id(rest).map(Callback::ArticleTopics),
             "ma" => {
                 let (id, topic) = rest.split_once(':')?;
@@ -122,7 +130,7 @@ impl Callback {
 
     /// It changes the chat's subscription (group admins only).
     pub fn changes_settings(&self) -> bool {
-        !self.is_staff() && !matches!(self, Callback::Latest(_))
+        !self.is_staff() && !matches!(self, Callback::Latest(_) | Callback::MorePage(_))
     }
 
     /// A short name for the audit trail.
@@ -137,6 +145,8 @@ impl Callback {
             Callback::Latest(_) => "latest",
             Callback::HideArticle(_) => "hide",
             Callback::ArticleTopics(_) | Callback::ArticleTopic { .. } => "retopic",
+            Callback::Layout(_) => "layout",
+            Callback::MorePage(_) => "more",
         }
     }
 }
@@ -169,6 +179,9 @@ mod tests {
                 id: i64::MAX,
                 topic: "sovereignty_security".into(),
             },
+            Callback::Layout(crate::store::Layout::Compact),
+            Callback::Layout(crate::store::Layout::Full),
+            Callback::MorePage(i64::MAX),
         ];
         for c in all {
             let data = c.encode();
@@ -206,6 +219,9 @@ mod tests {
             "ma:5",
             "ma:5:Bad",
             "lt:",
+            "lay:tiny",
+            "pg:0",
+            "pg:-1",
             "x:1",
             "noseparator",
         ] {

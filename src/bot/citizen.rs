@@ -40,6 +40,9 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
         Cmd::Quotes => quotes(ctx, args).await,
         Cmd::Why => why(ctx, args).await,
         Cmd::Settings => settings(ctx).await,
+        Cmd::Mute | Cmd::Unmute | Cmd::Exclude | Cmd::Include | Cmd::Quiet => {
+            super::preferences::run(ctx, inv.cmd, args).await
+        }
         Cmd::Stop => stop(ctx).await,
         Cmd::DeleteMe => {
             ctx.say_kb(
@@ -755,7 +758,15 @@ async fn settings(ctx: &Ctx) -> HandlerResult {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
         views::settings(&ctx.deps.texts, &kb, ctx.lang, &sub)
     };
-    ctx.say(text).await?;
+    let text = format!(
+        "{text}\n\n{}",
+        views::preferences(&ctx.deps.texts, ctx.lang, &sub)
+    );
+    ctx.say_kb(
+        text,
+        keyboards::layout(&ctx.deps.texts, ctx.lang, sub.layout),
+    )
+    .await?;
     Ok(())
 }
 
@@ -864,6 +875,9 @@ pub(crate) async fn on_button(
             };
             latest_on(ctx, id).await?;
             Ok(Some(name))
+        }
+        Callback::Layout(_) | Callback::MorePage(_) => {
+            super::preferences::on_button(ctx, message, cb).await
         }
         _ => Ok(None),
     }

@@ -156,6 +156,19 @@ pub fn delete_me(texts: &Texts, lang: Lang) -> InlineKeyboardMarkup {
     ]])
 }
 
+/// Full / compact under `/settings`, the current layout marked.
+pub fn layout(texts: &Texts, lang: Lang, current: crate::store::Layout) -> InlineKeyboardMarkup {
+    use crate::store::Layout;
+    let row = [Layout::Full, Layout::Compact].map(|l| {
+        let key = format!("bot.layout.{}", l.as_str());
+        button(
+            marked(texts.t(lang, &key), l == current),
+            Callback::Layout(l),
+        )
+    });
+    InlineKeyboardMarkup::new([row.to_vec()])
+}
+
 /// Every callback data of a keyboard.
 pub fn callback_data(markup: &InlineKeyboardMarkup) -> Vec<String> {
     use teloxide::types::InlineKeyboardButtonKind;

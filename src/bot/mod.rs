@@ -16,6 +16,7 @@ mod gate;
 pub mod keyboards;
 mod moderation;
 pub mod names;
+mod preferences;
 pub mod views;
 
 use std::sync::{Arc, RwLock};

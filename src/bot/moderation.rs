@@ -33,6 +33,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
                 .await
         }
         Cmd::AddSource => add_source(ctx, args).await,
+        Cmd::Channel => super::preferences::channel(ctx, args).await,
         Cmd::PauseSource | Cmd::ResumeSource | Cmd::RemoveSource => {
             source_action(ctx, inv.cmd, args).await
         }

@@ -54,6 +54,16 @@ impl<'k> Names<'k> {
         )
     }
 
+    /// News sources by their name and their site's host: rows of
+    /// `(id, name, host)`.
+    pub fn sources(rows: &'k [(String, String, String)]) -> Names<'k> {
+        Names::new(
+            rows.iter()
+                .map(|(id, name, host)| (id.as_str(), [name.as_str(), host.as_str()]))
+                .collect(),
+        )
+    }
+
     /// Topics by their English names only: what an English search word
     /// may stand for.
     pub fn english_topics(kb: &'k Knowledge) -> Names<'k> {

@@ -171,6 +171,51 @@ pub fn settings(texts: &Texts, kb: &Knowledge, lang: Lang, sub: &Subscriber) -> 
     )
 }
 
+/// Minutes after midnight as `22:00`.
+pub fn clock(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Layout, quiet hours, muted sources and excluded words, for `/settings`.
+pub fn preferences(texts: &Texts, lang: Lang, sub: &Subscriber) -> String {
+    let none = texts.t(lang, "bot.settings.none").to_string();
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            none.clone()
+        } else {
+            items.iter().map(|i| esc(i)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let quiet = match sub.quiet {
+        Some(q) => texts.fmt(
+            lang,
+            "bot.quiet.range",
+            &[
+                ("from", &clock(q.from)),
+                ("to", &clock(q.to)),
+                ("timezone", &esc(&timezone_name(texts, lang, &sub.timezone))),
+            ],
+        ),
+        None => none.clone(),
+    };
+    texts.fmt(
+        lang,
+        "bot.prefs.text",
+        &[
+            (
+                "layout",
+                texts.t(lang, &format!("bot.layout.{}", sub.layout.as_str())),
+            ),
+            ("quiet", &quiet),
+            (
+                "muted",
+                &list(sub.muted.iter().map(|m| m.name.clone()).collect()),
+            ),
+            ("excluded", &list(sub.excludes.clone())),
+        ],
+    )
+}
+
 /// A time zone as people name it ("по времени Астаны", "Astana time"),
 /// from `bot.timezone` in the texts; a zone not named there by its id.
 pub fn timezone_name(texts: &Texts, lang: Lang, tz: &str) -> String {

@@ -151,11 +151,22 @@ where
 
     /// One sendMessage, classified.
     pub async fn send(&self, m: &OutMessage) -> Outcome {
-        let request = self
+        let mut request = self
             .bot
             .send_message(ChatId(m.chat_id), m.text.clone())
             .parse_mode(ParseMode::Html)
             .link_preview_options(link_preview(m.disable_preview));
+        // Quiet hours and a digest's "more" button (see store::pages).
+        if m.silent {
+            request = request.disable_notification(true);
+        }
+        if let Some(markup) = m.keyboard.as_deref().and_then(|k| {
+            serde_json::from_str::<teloxide::types::InlineKeyboardMarkup>(k)
+                .inspect_err(|e| log::warn!("deliver: message {}: bad keyboard: {e}", m.id))
+                .ok()
+        }) {
+            request = request.reply_markup(markup);
+        }
         match request.await.map_err(Into::into) {
             Ok(msg) => Outcome::Sent(msg.id.0),
             Err(e) => classify(e, m.attempts),

@@ -15,7 +15,8 @@ use crate::store::{
     Subscriber,
 };
 use crate::text::Lang;
-use render::{Names, Style};
+use chrono::Timelike;
+use render::{Layout, Names, Style};
 use select::{Filters, Index, Selection};
 
 /// How far back a digest looks, whatever the subscriber's watermark.
@@ -51,6 +52,30 @@ pub struct Digester<'a> {
     pub max_age: std::time::Duration,
 }
 
+/// Stories in one message of a digest; the rest come with "more".
+pub const PAGE_STORIES: usize = 5;
+
+/// Is it the subscriber's quiet hours at `now` (their time zone)?
+pub fn is_quiet(sub: &Subscriber, now: i64) -> bool {
+    sub.quiet.is_some_and(|q| {
+        let at = schedule::local(schedule::zone(&sub.timezone), now);
+        q.covers((at.hour() * 60 + at.minute()) as u16)
+    })
+}
+
+/// How a subscriber's digest is laid out and paged (a channel gets every
+/// page at once: its readers scroll).
+pub fn layout_of(sub: &Subscriber) -> Layout {
+    Layout {
+        compact: sub.layout == crate::store::Layout::Compact,
+        per_page: if sub.chat_kind == crate::store::ChatKind::Channel {
+            usize::MAX
+        } else {
+            PAGE_STORIES
+        },
+    }
+}
+
 /// The default of `MAX_ARTICLE_AGE_HOURS`: two days.
 pub const DEFAULT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(48 * 3600);
 
@@ -65,8 +90,15 @@ fn signature(sub: &Subscriber, now: i64) -> String {
         schedule::local(schedule::zone(&sub.timezone), now)
             .date_naive()
             .to_string(),
+        format!("{:?}", layout_of(sub)),
+        is_quiet(sub, now).to_string(),
+        sub.muted
+            .iter()
+            .map(|m| m.source_id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
     ];
-    for list in [&sub.topics, &sub.regions, &sub.follows] {
+    for list in [&sub.topics, &sub.regions, &sub.follows, &sub.excludes] {
         let mut sorted: Vec<&str> = list.iter().map(String::as_str).collect();
         sorted.sort_unstable();
         parts.push(sorted.join(","));
@@ -82,6 +114,8 @@ pub fn filters_of(sub: &Subscriber) -> Filters {
         follows: sub.follows.clone(),
         after_id: sub.seen_article_id,
         weekly: matches!(sub.schedule, Schedule::Weekly { .. }),
+        muted_sources: sub.muted.iter().map(|m| m.source_id).collect(),
+        excludes: sub.excludes.clone(),
     }
 }
 
@@ -121,8 +155,9 @@ impl Digester<'_> {
             instant: kind == OutKind::Instant,
         };
         let at = schedule::local(schedule::zone(&sub.timezone), now);
+        let layout = layout_of(sub);
         let parts: Vec<Arc<str>> =
-            render::render_digest(selection, self.texts, self.names, style, at)
+            render::render_digest_as(selection, self.texts, self.names, style, layout, at)
                 .into_iter()
                 .map(Arc::from)
                 .collect();
@@ -150,6 +185,9 @@ impl Digester<'_> {
                 .into(),
             prev_seen_article_id: sub.seen_article_id,
             seen_article_id: selection.max_article_id,
+            silent: is_quiet(sub, now),
+            more: (layout.per_page != usize::MAX)
+                .then(|| Arc::from(self.texts.t(lang, "digest.more_button"))),
         }
     }
 
@@ -232,7 +270,12 @@ impl Digester<'_> {
                 report.empty += 1;
             } else {
                 report.digests += 1;
-                report.messages += commit.parts.len();
+                // A paged digest sends its first part; "more" the others.
+                report.messages += if commit.more.is_some() {
+                    1
+                } else {
+                    commit.parts.len()
+                };
             }
             sink(commit)?;
         }
@@ -282,6 +325,17 @@ impl Digester<'_> {
         style: Style,
         now: i64,
     ) -> Result<(Vec<String>, Vec<serde_json::Value>), StoreError> {
+        self.preview_as(filters, style, Layout::default(), now)
+    }
+
+    /// [`Digester::preview`] in a layout.
+    pub fn preview_as(
+        &self,
+        filters: &Filters,
+        style: Style,
+        layout: Layout,
+        now: i64,
+    ) -> Result<(Vec<String>, Vec<serde_json::Value>), StoreError> {
         let (candidates, hits) = self.load(
             filters.after_id,
             filters.follows.iter().cloned().collect(),
@@ -290,7 +344,8 @@ impl Digester<'_> {
         let index = Index::new(&candidates, &hits, now, self.max_age_secs());
         let selection = index.select(filters, self.cap);
         let at = schedule::local(schedule::DEFAULT_TZ, now);
-        let messages = render::render_digest(&selection, self.texts, self.names, style, at);
+        let messages =
+            render::render_digest_as(&selection, self.texts, self.names, style, layout, at);
         let rows = selection
             .groups
             .iter()

@@ -73,6 +73,24 @@ pub struct Style {
     pub instant: bool,
 }
 
+/// How entries are laid out and how many go in one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Title, outlet, date and one short quote.
+    pub compact: bool,
+    /// Entries per message (`usize::MAX`: as many as fit).
+    pub per_page: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout {
+            compact: false,
+            per_page: usize::MAX,
+        }
+    }
+}
+
 /// Escapes text for Telegram's HTML parse mode.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -136,6 +154,44 @@ pub fn published_line(texts: &Texts, lang: Lang, published_at: i64, tz: Tz) -> O
         date_line(texts, lang, local),
         local.format("%H:%M")
     ))
+}
+
+/// A compact entry: the title as a link, outlet and date, one short quote
+/// (or nothing), no regions and no other outlets.
+fn compact_block(texts: &Texts, style: Style, tz: Tz, n: usize, e: &Entry<'_>) -> String {
+    let a = e.article;
+    let mut s = format!(
+        "{n}. <a href=\"{}\">{}</a>\n",
+        escape(&a.url.replace(['\n', '\r'], "")),
+        escape(&shorten(&a.title, 110))
+    );
+    let date = a.published_at.and_then(|p| {
+        let local = tz.timestamp_opt(p, 0).single()?;
+        let key = format!("months.{}", local.month0());
+        let month = texts.t(style.lang, &key);
+        Some(format!(
+            "{} {month}, {}",
+            local.day(),
+            local.format("%H:%M")
+        ))
+    });
+    let line: Vec<String> = [Some(shorten(&a.source_name, 40)), date]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect();
+    if !line.is_empty() {
+        s.push_str(&format!("<i>{}</i>\n", escape(&line.join(" · "))));
+    }
+    if let Some((quote, speaker)) = &a.quote {
+        let speaker = speaker
+            .as_deref()
+            .and_then(|p| p.split_whitespace().last())
+            .map(|p| format!(" — {}", escape(&shorten(p, 30))))
+            .unwrap_or_default();
+        s.push_str(&format!("«{}»{speaker}\n", escape(&shorten(quote, 90))));
+    }
+    s
 }
 
 fn entry_block(
@@ -223,6 +279,18 @@ pub fn render_digest(
     style: Style,
     at: DateTime<Tz>,
 ) -> Vec<String> {
+    render_digest_as(selection, texts, names, style, Layout::default(), at)
+}
+
+/// [`render_digest`] in a layout, at most `layout.per_page` entries a message.
+pub fn render_digest_as(
+    selection: &Selection<'_>,
+    texts: &Texts,
+    names: &dyn Names,
+    style: Style,
+    layout: Layout,
+    at: DateTime<Tz>,
+) -> Vec<String> {
     if selection.is_empty() {
         return Vec::new();
     }
@@ -256,7 +324,11 @@ pub fn render_digest(
             } else {
                 String::new()
             };
-            block.push_str(&entry_block(texts, names, style, at.timezone(), n, e));
+            block.push_str(&if layout.compact {
+                compact_block(texts, style, at.timezone(), n, e)
+            } else {
+                entry_block(texts, names, style, at.timezone(), n, e)
+            });
             if i + 1 == group.entries.len() && group.more > 0 && group.topic != "followed" {
                 let more = texts.fmt(
                     style.lang,
@@ -269,20 +341,30 @@ pub fn render_digest(
         }
     }
     let footer = format!("<i>{}</i>", escape(texts.t(style.lang, "digest.footer")));
-    pack(&header, blocks, &footer)
+    pack_pages(&header, blocks, &footer, layout.per_page)
 }
 
 /// Packs blocks into messages: the header on the first, the footer on the
 /// last, a blank line between blocks, each message within the limit.
 pub fn pack(header: &str, blocks: Vec<String>, footer: &str) -> Vec<String> {
+    pack_pages(header, blocks, footer, usize::MAX)
+}
+
+/// [`pack`] with at most `per_page` blocks in one message.
+pub fn pack_pages(header: &str, blocks: Vec<String>, footer: &str, per_page: usize) -> Vec<String> {
     let mut messages = Vec::new();
     let mut current = format!("{header}\n");
+    let mut in_page = 0;
     for block in blocks {
         let block = clip(&block, MAX_MESSAGE - 2);
-        if units(&current) + 1 + units(&block) > MAX_MESSAGE && !current.trim().is_empty() {
+        if (units(&current) + 1 + units(&block) > MAX_MESSAGE || in_page >= per_page.max(1))
+            && !current.trim().is_empty()
+        {
             messages.push(current.trim_end().to_string());
             current = String::new();
+            in_page = 0;
         }
+        in_page += 1;
         current.push('\n');
         current.push_str(&block);
     }

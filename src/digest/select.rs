@@ -6,7 +6,8 @@
 //! publish) with the other outlets. A subscriber then costs a few bitset
 //! operations and a short sort, however many subscribers there are.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,46 @@ pub struct Filters {
     /// A weekly digest: it covers the whole week, however short the
     /// maximum age of instant and daily news.
     pub weekly: bool,
+    /// Sources whose copies never show: a story comes from another
+    /// outlet, or not at all.
+    pub muted_sources: Vec<i64>,
+    /// Words and phrases: a story whose title, key sentence or quote has
+    /// one (any form of each word, in any script) does not come.
+    pub excludes: Vec<String>,
+}
+
+/// The match keys of a word: the cross-script skeleton of the word and of
+/// each of its stems (Токаева, Тоқаев and Tokayev share one).
+fn word_keys(word: &str) -> Vec<String> {
+    use crate::text::{cross_script::name_skeleton, stem::stems_of};
+    let mut keys: Vec<String> = std::iter::once(word.to_string())
+        .chain(stems_of(word))
+        .map(|w| name_skeleton(&w))
+        .filter(|k| k.chars().count() >= 2)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Every match key of a text.
+fn text_keys(text: &str) -> HashSet<String> {
+    crate::text::stem::words(text)
+        .flat_map(|w| word_keys(&w))
+        .collect()
+}
+
+/// An excluded phrase as the keys of each of its words.
+fn phrase_keys(phrase: &str) -> Vec<Vec<String>> {
+    crate::text::stem::words(phrase)
+        .map(|w| word_keys(&w))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// Does a text (as its keys) have every word of the phrase?
+fn has_phrase(keys: &HashSet<String>, phrase: &[Vec<String>]) -> bool {
+    !phrase.is_empty() && phrase.iter().all(|w| w.iter().any(|k| keys.contains(k)))
 }
 
 /// How far back a weekly digest reaches at least.
@@ -119,6 +160,9 @@ pub struct Index<'a> {
     stories: Vec<Story<'a>>,
     /// Candidate ids, newest first (the order they were loaded in).
     ids_desc: Vec<i64>,
+    /// Per candidate: the match keys of its title, key sentence and quote,
+    /// made on the first exclusion asked for.
+    keys: OnceLock<Vec<HashSet<String>>>,
 }
 
 impl<'a> Index<'a> {
@@ -247,6 +291,7 @@ impl<'a> Index<'a> {
             story_of,
             stories,
             ids_desc: candidates.iter().map(|c| c.id).collect(),
+            keys: OnceLock::new(),
         }
     }
 
@@ -331,6 +376,31 @@ impl<'a> Index<'a> {
             };
         }
 
+        let muted = |i: usize| {
+            self.candidates[i]
+                .source_id
+                .is_some_and(|id| f.muted_sources.contains(&id))
+        };
+        let excluded: Vec<Vec<Vec<String>>> = f
+            .excludes
+            .iter()
+            .map(|p| phrase_keys(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let keys = (!excluded.is_empty()).then(|| {
+            self.keys.get_or_init(|| {
+                self.candidates
+                    .iter()
+                    .map(|c| {
+                        let quote = c.quote.as_ref().map_or("", |(q, _)| q.as_str());
+                        let lead = c.key_sentence.as_deref().unwrap_or("");
+                        text_keys(&format!("{}\n{lead}\n{quote}", c.title))
+                    })
+                    .collect()
+            })
+        });
+        // A story shown from another outlet than its preferred one.
+        let mut reps: HashMap<usize, usize> = HashMap::new();
         // Pick the group and score of each matched story, cheaply.
         let mut seen = vec![false; self.stories.len()];
         let mut picks: Vec<(u16, f32, usize)> = Vec::new();
@@ -341,14 +411,33 @@ impl<'a> Index<'a> {
                 word &= word - 1;
                 // A story that began before the watermark was in an earlier
                 // digest: a late syndicated copy does not bring it back.
-                if self.candidates[i].story_id <= f.after_id {
+                if self.candidates[i].story_id <= f.after_id || muted(i) {
                     continue;
                 }
                 let s = self.story_of[i];
                 if std::mem::replace(&mut seen[s], true) {
                     continue;
                 }
-                let rep = self.stories[s].rep;
+                let copies = &self.stories[s].copies;
+                if let Some(keys) = keys
+                    && copies
+                        .iter()
+                        .any(|&c| excluded.iter().any(|p| has_phrase(&keys[c], p)))
+                {
+                    continue;
+                }
+                let mut rep = self.stories[s].rep;
+                if muted(rep) {
+                    let Some(&other) = copies
+                        .iter()
+                        .filter(|&&c| !muted(c))
+                        .min_by_key(|&&c| (!self.candidates[c].official, self.candidates[c].id))
+                    else {
+                        continue;
+                    };
+                    rep = other;
+                    reps.insert(s, rep);
+                }
                 let best_topic = self.topics[rep]
                     .iter()
                     .filter(|(t, _)| every_topic || wanted.contains(t))
@@ -398,7 +487,10 @@ impl<'a> Index<'a> {
                 },
                 entries: entries
                     .into_iter()
-                    .map(|(score, s)| self.entry(s, score, f, every_topic, &follows))
+                    .map(|(score, s)| {
+                        let rep = reps.get(&s).copied();
+                        self.entry(s, rep, score, f, every_topic, &follows)
+                    })
                     .collect(),
                 more,
             })
@@ -413,13 +505,14 @@ impl<'a> Index<'a> {
     fn entry(
         &self,
         s: usize,
+        rep: Option<usize>,
         score: f32,
         f: &Filters,
         every_topic: bool,
         follows: &[(&str, &Bits)],
     ) -> Entry<'_> {
         let story = &self.stories[s];
-        let c = &self.candidates[story.rep];
+        let c = &self.candidates[rep.unwrap_or(story.rep)];
         let copies = &story.copies;
         let reasons = Reasons {
             topics: c
@@ -445,7 +538,9 @@ impl<'a> Index<'a> {
         };
         Entry {
             article: c,
-            also: &story.also,
+            // Shown from another outlet (the preferred one is muted): the
+            // list of the others would name the muted one.
+            also: if rep.is_some() { &[] } else { &story.also },
             reasons,
         }
     }

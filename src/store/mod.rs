@@ -22,19 +22,22 @@ mod faults;
 pub mod lock;
 mod moderation;
 mod outbox;
+mod pages;
 mod subscribers;
 
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
 pub use moderation::{AuditEntry, Role, Stats, User};
 pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
-pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};
+pub use pages::{PAGE_TTL_SECS, PageTake, more_data};
+pub use subscribers::{ChatKind, Layout, Muted, Quiet, Schedule, SubStatus, Subscriber};
 
 /// Ordered migrations: index + 1 is the `user_version` after each.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_sources_articles.sql"),
     include_str!("migrations/002_subscribers_delivery.sql"),
     include_str!("migrations/003_fingerprints.sql"),
+    include_str!("migrations/004_preferences_pages.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -283,14 +286,33 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-            log::info!("store: migrated to schema version {}", i + 1);
+        // Foreign keys are off while migrations run, as SQLite asks for a
+        // table rebuild (dropping a parent would cascade to its children);
+        // they are checked before each migration commits.
+        if (version as usize) < MIGRATIONS.len() {
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
         }
-        Ok(())
+        let result = (|| -> Result<()> {
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                let tx = conn.transaction()?;
+                tx.execute_batch(sql)?;
+                let broken: Option<String> = tx
+                    .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                    .optional()?;
+                if let Some(table) = broken {
+                    log::warn!(
+                        "store: migration {} found broken references in {table}",
+                        i + 1
+                    );
+                }
+                tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+                tx.commit()?;
+                log::info!("store: migrated to schema version {}", i + 1);
+            }
+            Ok(())
+        })();
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        result
     }
 
     /// The schema version this database is at.

@@ -66,6 +66,10 @@ pub struct OutMessage {
     pub text: String,
     pub disable_preview: bool,
     pub attempts: i64,
+    /// Sent without a notification (the subscriber's quiet hours).
+    pub silent: bool,
+    /// An inline keyboard as `reply_markup` JSON (a digest's "more").
+    pub keyboard: Option<String>,
 }
 
 /// One subscriber's digest, ready to queue. Texts and entries are shared:
@@ -84,6 +88,11 @@ pub struct DigestCommit {
     pub prev_seen_article_id: i64,
     /// The subscriber's new watermark.
     pub seen_article_id: i64,
+    /// Sent without a notification (quiet hours).
+    pub silent: bool,
+    /// Set: only the first part is sent, under a button with this label;
+    /// the others wait in `digest_pages` for it (see `pages`).
+    pub more: Option<Arc<str>>,
 }
 
 /// One story of a digest as it was sent, for `/why N`.
@@ -99,9 +108,9 @@ pub struct DigestEntry {
 /// Texts already stored in this transaction, by the address of their
 /// shared allocation, so a digest sent to thousands is hashed once. Each
 /// entry holds its text, so no address is reused while the map lives.
-type Bodies = HashMap<usize, (Arc<str>, i64)>;
+pub(super) type Bodies = HashMap<usize, (Arc<str>, i64)>;
 
-fn body_id(
+pub(super) fn body_id(
     tx: &rusqlite::Transaction<'_>,
     text: &Arc<str>,
     bodies: &mut Bodies,
@@ -189,8 +198,9 @@ impl Store {
                  WHERE chat_id = ?1 AND seen_article_id = ?4",
             )?;
             let mut message = tx.prepare_cached(
-                "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+                "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at,
+                     silent, keyboard)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
             )?;
             let mut record = tx.prepare_cached(
                 "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -207,7 +217,9 @@ impl Store {
                     // these stories already.
                     continue;
                 }
-                for (part, text) in d.parts.iter().enumerate() {
+                // Paged: the later parts wait for the "more" button.
+                let (sent, keyboard) = super::pages::hold(&tx, d, &mut bodies, now)?;
+                for (part, text) in d.parts.iter().enumerate().take(sent) {
                     let body = body_id(&tx, text, &mut bodies)?;
                     message.execute(params![
                         d.chat_id,
@@ -215,7 +227,9 @@ impl Store {
                         &*d.batch,
                         part as i64,
                         body,
-                        now
+                        now,
+                        d.silent,
+                        keyboard.as_deref()
                     ])?;
                 }
                 if !d.parts.is_empty() {
@@ -251,7 +265,8 @@ impl Store {
         let tx = conn.transaction()?;
         let mut claimed: Vec<OutMessage> = {
             let mut stmt = tx.prepare(
-                "SELECT o.id, o.chat_id, o.kind, o.batch, o.part, b.text, o.disable_preview, o.attempts
+                "SELECT o.id, o.chat_id, o.kind, o.batch, o.part, b.text, o.disable_preview, o.attempts,
+                     o.silent, o.keyboard
                  FROM outbox o JOIN message_bodies b ON b.id = o.body_id
                  WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
             )?;
@@ -265,6 +280,8 @@ impl Store {
                     text: r.get(5)?,
                     disable_preview: r.get(6)?,
                     attempts: r.get(7)?,
+                    silent: r.get(8)?,
+                    keyboard: r.get(9)?,
                 })
             })?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -366,9 +383,11 @@ impl Store {
             [before],
         )?;
         tx.execute("DELETE FROM digests WHERE created_at < ?1", [before])?;
+        tx.execute("DELETE FROM digest_pages WHERE created_at < ?1", [before])?;
         tx.execute(
             "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-                 AND id NOT IN (SELECT entries_body FROM digests)",
+                 AND id NOT IN (SELECT entries_body FROM digests)
+                 AND id NOT IN (SELECT body_id FROM digest_pages)",
             [],
         )?;
         tx.commit()?;
@@ -473,6 +492,8 @@ mod tests {
             entries: serde_json::to_string(&entries).unwrap().into(),
             prev_seen_article_id: 0,
             seen_article_id: 42,
+            silent: false,
+            more: None,
         };
         store.commit_digests(&[commit], 100).unwrap();
         assert_eq!(store.subscriber(5).unwrap().unwrap().seen_article_id, 42);

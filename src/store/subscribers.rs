@@ -13,6 +13,71 @@ use super::{Result, Store, StoreError};
 pub enum ChatKind {
     Private,
     Group,
+    /// A channel a moderator bound with `/channel @name`.
+    Channel,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::Private => "private",
+            ChatKind::Group => "group",
+            ChatKind::Channel => "channel",
+        }
+    }
+}
+
+/// How a digest's entries read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Title, outlets, date, a quote or key sentence, regions.
+    #[default]
+    Full,
+    /// Title, outlet, date and one short quote: fits a phone.
+    Compact,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Full => "full",
+            Layout::Compact => "compact",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Layout> {
+        match s {
+            "full" => Some(Layout::Full),
+            "compact" => Some(Layout::Compact),
+            _ => None,
+        }
+    }
+}
+
+/// Quiet hours: from `from` to `to` minutes after local midnight (across
+/// midnight when `from > to`), messages come without a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quiet {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl Quiet {
+    /// Is `minute` (after local midnight) within the quiet hours?
+    pub fn covers(self, minute: u16) -> bool {
+        if self.from <= self.to {
+            (self.from..self.to).contains(&minute)
+        } else {
+            minute >= self.from || minute < self.to
+        }
+    }
+}
+
+/// A source a subscriber muted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Muted {
+    pub source_id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,11 +134,20 @@ pub struct Subscriber {
     pub topics: Vec<String>,
     pub regions: Vec<String>,
     pub follows: Vec<String>,
+    pub layout: Layout,
+    pub quiet: Option<Quiet>,
+    /// Sources whose articles this subscriber does not get.
+    pub muted: Vec<Muted>,
+    /// Words and phrases whose articles this subscriber does not get.
+    pub excludes: Vec<String>,
+    /// The moderator who bound a channel.
+    pub bound_by: Option<i64>,
 }
 
 const SUBSCRIBER_SELECT: &str =
     "SELECT chat_id, chat_kind, title, language, status, schedule, schedule_minute,
-    schedule_weekday, timezone, low_bandwidth, seen_article_id, last_digest_at FROM subscribers";
+    schedule_weekday, timezone, low_bandwidth, seen_article_id, last_digest_at,
+    layout, quiet_from, quiet_to, bound_by FROM subscribers";
 
 fn subscriber_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
     let kind: String = r.get(1)?;
@@ -83,10 +157,10 @@ fn subscriber_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
     let weekday: i64 = r.get(7)?;
     Ok(Subscriber {
         chat_id: r.get(0)?,
-        chat_kind: if kind == "group" {
-            ChatKind::Group
-        } else {
-            ChatKind::Private
+        chat_kind: match kind.as_str() {
+            "group" => ChatKind::Group,
+            "channel" => ChatKind::Channel,
+            _ => ChatKind::Private,
         },
         title: r.get(2)?,
         language: r.get(3)?,
@@ -112,6 +186,17 @@ fn subscriber_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
         topics: Vec::new(),
         regions: Vec::new(),
         follows: Vec::new(),
+        layout: Layout::parse(&r.get::<_, String>(12)?).unwrap_or_default(),
+        quiet: match (r.get::<_, Option<i64>>(13)?, r.get::<_, Option<i64>>(14)?) {
+            (Some(from), Some(to)) => Some(Quiet {
+                from: from.clamp(0, 1439) as u16,
+                to: to.clamp(0, 1439) as u16,
+            }),
+            _ => None,
+        },
+        muted: Vec::new(),
+        excludes: Vec::new(),
+        bound_by: r.get(15)?,
     })
 }
 
@@ -135,16 +220,18 @@ impl Store {
             )?;
             conn.execute(
                 "INSERT OR IGNORE INTO subscribers (chat_id, chat_kind, title, language, low_bandwidth, seen_article_id,
-                     last_digest_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+                     last_digest_at, created_at, updated_at, layout)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7, ?8)",
                 params![
                     chat_id,
-                    if kind == ChatKind::Group { "group" } else { "private" },
+                    kind.as_str(),
                     title,
                     language,
                     kind == ChatKind::Group,
                     seen,
-                    now
+                    now,
+                    // Groups and channels read on phones: compact by default.
+                    if kind == ChatKind::Private { "full" } else { "compact" }
                 ],
             )?;
         }
@@ -177,6 +264,20 @@ impl Store {
             list("SELECT region FROM subscriber_regions WHERE chat_id = ?1 ORDER BY region")?;
         sub.follows =
             list("SELECT phrase FROM subscriber_follows WHERE chat_id = ?1 ORDER BY phrase")?;
+        sub.excludes =
+            list("SELECT phrase FROM subscriber_excludes WHERE chat_id = ?1 ORDER BY phrase")?;
+        let mut stmt = conn.prepare(
+            "SELECT m.source_id, s.name FROM subscriber_mutes m JOIN sources s ON s.id = m.source_id
+             WHERE m.chat_id = ?1 ORDER BY s.name",
+        )?;
+        sub.muted = stmt
+            .query_map([chat_id], |r| {
+                Ok(Muted {
+                    source_id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Some(sub))
     }
 
@@ -199,6 +300,7 @@ impl Store {
             ("subscriber_topics", "topic"),
             ("subscriber_regions", "region"),
             ("subscriber_follows", "phrase"),
+            ("subscriber_excludes", "phrase"),
         ] {
             let mut stmt = conn.prepare(&format!(
                 "SELECT chat_id, {column} FROM {table} ORDER BY chat_id, {column}"
@@ -210,9 +312,23 @@ impl Store {
                     match table {
                         "subscriber_topics" => subs[i].topics.push(value),
                         "subscriber_regions" => subs[i].regions.push(value),
+                        "subscriber_excludes" => subs[i].excludes.push(value),
                         _ => subs[i].follows.push(value),
                     }
                 }
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT m.chat_id, m.source_id, s.name FROM subscriber_mutes m
+             JOIN sources s ON s.id = m.source_id ORDER BY m.chat_id, s.name",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                subs[i].muted.push(Muted {
+                    source_id: r.get(1)?,
+                    name: r.get(2)?,
+                });
             }
         }
         Ok(subs)
@@ -247,6 +363,118 @@ impl Store {
 
     pub fn set_low_bandwidth(&self, chat_id: i64, on: bool, now: i64) -> Result<()> {
         self.update_subscriber(chat_id, "low_bandwidth = ?2", &on, now)
+    }
+
+    pub fn set_layout(&self, chat_id: i64, layout: Layout, now: i64) -> Result<()> {
+        self.update_subscriber(chat_id, "layout = ?2", &layout.as_str(), now)
+    }
+
+    /// Sets (or with `None` clears) the quiet hours.
+    pub fn set_quiet(&self, chat_id: i64, quiet: Option<Quiet>, now: i64) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE subscribers SET quiet_from = ?2, quiet_to = ?3, updated_at = ?4 WHERE chat_id = ?1",
+            params![chat_id, quiet.map(|q| q.from), quiet.map(|q| q.to), now],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: format!("subscriber {chat_id}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Mutes a source; returns whether it was not muted yet.
+    pub fn mute_source(&self, chat_id: i64, source_id: i64) -> Result<bool> {
+        Ok(self.conn().execute(
+            "INSERT OR IGNORE INTO subscriber_mutes (chat_id, source_id) VALUES (?1, ?2)",
+            params![chat_id, source_id],
+        )? > 0)
+    }
+
+    /// Unmutes a source (`None`: every one); returns how many were muted.
+    pub fn unmute_source(&self, chat_id: i64, source_id: Option<i64>) -> Result<usize> {
+        Ok(match source_id {
+            Some(id) => self.conn().execute(
+                "DELETE FROM subscriber_mutes WHERE chat_id = ?1 AND source_id = ?2",
+                params![chat_id, id],
+            )?,
+            None => self
+                .conn()
+                .execute("DELETE FROM subscriber_mutes WHERE chat_id = ?1", [chat_id])?,
+        })
+    }
+
+    /// Excludes a word or phrase, up to `cap` in all; `Ok(false)` at the cap.
+    pub fn add_exclude(&self, chat_id: i64, phrase: &str, cap: usize) -> Result<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let count: i64 = tx.query_row(
+            "SELECT count(*) FROM subscriber_excludes WHERE chat_id = ?1 AND phrase <> ?2",
+            params![chat_id, phrase],
+            |r| r.get(0),
+        )?;
+        if count as usize >= cap {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO subscriber_excludes (chat_id, phrase) VALUES (?1, ?2)",
+            params![chat_id, phrase],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Includes again (`None`: every excluded word); returns how many went.
+    pub fn remove_exclude(&self, chat_id: i64, phrase: Option<&str>) -> Result<usize> {
+        Ok(match phrase {
+            Some(p) => self.conn().execute(
+                "DELETE FROM subscriber_excludes WHERE chat_id = ?1 AND lower(phrase) = lower(?2)",
+                params![chat_id, p],
+            )?,
+            None => self.conn().execute(
+                "DELETE FROM subscriber_excludes WHERE chat_id = ?1",
+                [chat_id],
+            )?,
+        })
+    }
+
+    /// Binds a channel as a subscriber, set up by moderator `by`; an
+    /// existing binding is taken over and made active.
+    pub fn bind_channel(
+        &self,
+        chat_id: i64,
+        title: Option<&str>,
+        language: &str,
+        by: i64,
+        now: i64,
+    ) -> Result<Subscriber> {
+        self.ensure_subscriber(chat_id, ChatKind::Channel, title, language, now)?;
+        self.conn().execute(
+            "UPDATE subscribers SET bound_by = ?2, status = 'active', title = COALESCE(?3, title), updated_at = ?4
+             WHERE chat_id = ?1",
+            params![chat_id, by, title, now],
+        )?;
+        self.subscriber(chat_id)?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("subscriber {chat_id}"),
+            })
+    }
+
+    /// The bound channels, by title.
+    pub fn channels(&self) -> Result<Vec<Subscriber>> {
+        let ids: Vec<i64> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare(
+                "SELECT chat_id FROM subscribers WHERE chat_kind = 'channel' ORDER BY title, chat_id",
+            )?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.subscriber(id)?);
+        }
+        Ok(out)
     }
 
     pub fn set_timezone(&self, chat_id: i64, tz: &str, now: i64) -> Result<()> {
@@ -410,10 +638,12 @@ impl Store {
         // its row gone and is not recorded.
         tx.execute("DELETE FROM outbox WHERE chat_id = ?1", [chat_id])?;
         tx.execute("DELETE FROM digests WHERE chat_id = ?1", [chat_id])?;
+        tx.execute("DELETE FROM digest_pages WHERE chat_id = ?1", [chat_id])?;
         // Texts nobody holds any more.
         tx.execute(
             "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-                 AND id NOT IN (SELECT entries_body FROM digests)",
+                 AND id NOT IN (SELECT entries_body FROM digests)
+                 AND id NOT IN (SELECT body_id FROM digest_pages)",
             [],
         )?;
         tx.commit()?;
@@ -446,6 +676,10 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE OR IGNORE digests SET chat_id = ?2 WHERE chat_id = ?1",
+            params![old, new],
+        )?;
+        tx.execute(
+            "UPDATE OR IGNORE digest_pages SET chat_id = ?2 WHERE chat_id = ?1",
             params![old, new],
         )?;
         tx.commit()?;
@@ -505,6 +739,56 @@ mod tests {
         let all = store.subscribers_with_status(SubStatus::Active).unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].follows.len(), 2);
+    }
+
+    /// Schema 4 rebuilds `subscribers` (the kind `channel`): a database of
+    /// schema 3 keeps every subscriber and what it follows, and its groups
+    /// become compact.
+    #[test]
+    fn schema_4_keeps_subscribers_and_makes_groups_compact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+            for sql in &crate::store::MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO subscribers (chat_id, chat_kind, language, created_at, updated_at)
+                     VALUES (1, 'private', 'kk', 0, 0), (-5, 'group', 'ru', 0, 0);
+                 INSERT INTO subscriber_topics VALUES (1, 'education'), (-5, 'budget_taxes');
+                 INSERT INTO subscriber_follows VALUES (1, 'Кошанов');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 4);
+        let private = store.subscriber(1).unwrap().unwrap();
+        assert_eq!(private.topics, vec!["education"]);
+        assert_eq!(private.follows, vec!["Кошанов"]);
+        assert_eq!(
+            (private.language.as_str(), private.layout),
+            ("kk", Layout::Full)
+        );
+        let group = store.subscriber(-5).unwrap().unwrap();
+        assert_eq!((group.topics.len(), group.layout), (1, Layout::Compact));
+        // Foreign keys are on again: erasing cascades.
+        store.delete_subscriber(1).unwrap();
+        let left: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM subscriber_topics WHERE chat_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
+        store
+            .bind_channel(-100_200, Some("Акимат"), "kk", 9, 1)
+            .unwrap();
+        assert_eq!(store.channels().unwrap()[0].chat_kind, ChatKind::Channel);
     }
 
     #[test]

@@ -380,7 +380,19 @@ fn long_digests_split_at_entry_boundaries() {
         );
     }
     w.digester().run_due(FRI_0830 + 3600).unwrap();
-    let msgs: Vec<_> = w.store.claim_due(i64::MAX, 1000).unwrap();
+    // Paged: each message's «ещё» button queues the next (store::pages).
+    let mut msgs: Vec<_> = w.store.claim_due(i64::MAX, 1000).unwrap();
+    while let Some(page) = msgs
+        .last()
+        .and_then(|m| m.keyboard.as_deref())
+        .and_then(|k| {
+            let id = k.split("\"pg:").nth(1)?.split('"').next()?;
+            id.parse::<i64>().ok()
+        })
+    {
+        w.store.take_digest_page(1, page, FRI_0830 + 3700).unwrap();
+        msgs.extend(w.store.claim_due(i64::MAX, 1000).unwrap());
+    }
     assert!(msgs.len() >= 2, "split into {} messages", msgs.len());
     for m in &msgs {
         assert!(

@@ -151,8 +151,20 @@ impl FakeUser {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FakeChat {
     Private(FakeUser),
-    Group { id: i64, title: String },
-    Supergroup { id: i64, title: String },
+    Group {
+        id: i64,
+        title: String,
+    },
+    Supergroup {
+        id: i64,
+        title: String,
+    },
+    /// A channel, found by its `@username` too.
+    Channel {
+        id: i64,
+        title: String,
+        username: String,
+    },
 }
 
 impl FakeChat {
@@ -174,17 +186,29 @@ impl FakeChat {
             title: title.to_string(),
         }
     }
+    /// A channel `@username`; a positive `id` is made negative.
+    pub fn channel(id: i64, title: &str, username: &str) -> FakeChat {
+        FakeChat::Channel {
+            id: -id.abs(),
+            title: title.to_string(),
+            username: username.trim_start_matches('@').to_string(),
+        }
+    }
     pub fn id(&self) -> i64 {
         match self {
             FakeChat::Private(u) => i64::try_from(u.id).unwrap_or(i64::MAX),
-            FakeChat::Group { id, .. } | FakeChat::Supergroup { id, .. } => *id,
+            FakeChat::Group { id, .. }
+            | FakeChat::Supergroup { id, .. }
+            | FakeChat::Channel { id, .. } => *id,
         }
     }
     /// How the chat is named in the transcript.
     pub fn name(&self) -> &str {
         match self {
             FakeChat::Private(u) => &u.first_name,
-            FakeChat::Group { title, .. } | FakeChat::Supergroup { title, .. } => title,
+            FakeChat::Group { title, .. }
+            | FakeChat::Supergroup { title, .. }
+            | FakeChat::Channel { title, .. } => title,
         }
     }
     fn json(&self) -> Value {
@@ -203,6 +227,11 @@ impl FakeChat {
             FakeChat::Supergroup { id, title } => {
                 json!({"id": id, "type": "supergroup", "title": title})
             }
+            FakeChat::Channel {
+                id,
+                title,
+                username,
+            } => json!({"id": id, "type": "channel", "title": title, "username": username}),
         }
     }
 }
@@ -241,6 +270,8 @@ pub struct SentMessage {
     /// Inline keyboard rows.
     pub buttons: Vec<Vec<Button>>,
     pub link_preview_disabled: bool,
+    /// Sent with `disable_notification`: it arrived silently.
+    pub silent: bool,
     /// Earlier versions, oldest first; empty if never edited.
     pub versions: Vec<MessageVersion>,
     pub deleted: bool,
@@ -308,6 +339,7 @@ struct Content {
     reply_markup: Option<Value>,
     buttons: Vec<Vec<Button>>,
     link_preview_disabled: bool,
+    silent: bool,
 }
 
 impl Content {
@@ -346,6 +378,7 @@ impl StoredMessage {
             parse_mode: v.parse_mode,
             buttons: v.buttons,
             link_preview_disabled: v.link_preview_disabled,
+            silent: self.current.silent,
             versions: self.versions.iter().map(Content::version).collect(),
             deleted: self.deleted,
         }
@@ -392,6 +425,8 @@ struct Inner {
     webhook: Option<Webhook>,
     /// (chat, user) pairs that are the chat's administrators.
     admins: HashMap<(i64, u64), FakeUser>,
+    /// Channels where the bot is an administrator that may post.
+    channel_admin: HashSet<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -460,6 +495,7 @@ impl FakeTelegram {
                 transcript: Vec::new(),
                 webhook: None,
                 admins: HashMap::new(),
+                channel_admin: HashSet::new(),
             }),
             updates_changed: Notify::new(),
             sent_changed: Notify::new(),
@@ -532,6 +568,7 @@ impl FakeTelegram {
                     reply_markup: None,
                     buttons: Vec::new(),
                     link_preview_disabled: false,
+                    silent: false,
                 },
                 versions: Vec::new(),
                 deleted: false,
@@ -848,6 +885,19 @@ impl FakeTelegram {
             .lock()
             .admins
             .insert((chat_id, user.id), user.clone());
+    }
+
+    /// A channel the sandbox knows (getChat finds it by `@username`); with
+    /// `bot_admin` the bot is its administrator and may post there, else
+    /// getChatMember says the bot "left" and a send gets 403.
+    pub fn add_channel(&self, chat: &FakeChat, bot_admin: bool) {
+        let mut inner = self.shared.lock();
+        inner.chats.insert(chat.id(), chat.clone());
+        if bot_admin {
+            inner.channel_admin.insert(chat.id());
+        } else {
+            inner.channel_admin.remove(&chat.id());
+        }
     }
 
     /// The webhook the bot set, if any: (url, secret token).

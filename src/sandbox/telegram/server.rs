@@ -610,6 +610,7 @@ impl Inner {
                     .values()
                     .find(|c| match c {
                         FakeChat::Private(u) => u.username.as_deref() == Some(name),
+                        FakeChat::Channel { username, .. } => username.eq_ignore_ascii_case(name),
                         _ => false,
                     })
                     .map(FakeChat::id)
@@ -633,6 +634,7 @@ impl Inner {
                 FakeChat::Private(_) => "Forbidden: bot was blocked by the user",
                 FakeChat::Group { .. } => "Forbidden: bot was kicked from the group chat",
                 FakeChat::Supergroup { .. } => "Forbidden: bot was kicked from the supergroup chat",
+                FakeChat::Channel { .. } => "Forbidden: bot was kicked from the channel chat",
             };
             return Err(ApiError {
                 code: 403,
@@ -805,6 +807,7 @@ fn content(params: &Params, edit: bool) -> Result<Content, ApiError> {
         }));
     }
     let (reply_markup, buttons) = keyboard(params)?;
+    let silent = boolean(params, "disable_notification");
     let link_preview_disabled =
         match object(params, "link_preview_options", "link preview options")? {
             Some(o) => o
@@ -820,12 +823,23 @@ fn content(params: &Params, edit: bool) -> Result<Content, ApiError> {
         reply_markup,
         buttons,
         link_preview_disabled,
+        silent,
     })
 }
 
 fn send_message(inner: &mut Inner, params: &Params) -> Reply {
     let chat_id = inner.chat_id(params)?;
     inner.check_chat(chat_id)?;
+    // Only a channel's administrators post in it.
+    if matches!(inner.chats.get(&chat_id), Some(FakeChat::Channel { .. }))
+        && !inner.channel_admin.contains(&chat_id)
+    {
+        return Err(ApiError {
+            code: 403,
+            description: "Forbidden: bot is not a member of the channel chat".into(),
+            parameters: None,
+        });
+    }
     let content = content(params, false)?;
     inner.check_rate(chat_id, Instant::now())?;
     let message_id = inner.next_message_id(chat_id);
@@ -1004,6 +1018,32 @@ fn get_chat_member(inner: &Inner, params: &Params) -> Reply {
             "can_invite_users": true,
             "can_restrict_members": true,
             "can_promote_members": false,
+        }));
+    }
+    // In a channel the bot is an administrator or not there at all.
+    if matches!(inner.chats.get(&chat_id), Some(FakeChat::Channel { .. }))
+        && user_id == super::BOT_ID
+    {
+        if !inner.channel_admin.contains(&chat_id) {
+            return Ok(json!({"status": "left", "user": super::bot_user_json()}));
+        }
+        return Ok(json!({
+            "status": "administrator",
+            "user": super::bot_user_json(),
+            "can_be_edited": false,
+            "is_anonymous": false,
+            "can_manage_chat": true,
+            "can_change_info": false,
+            "can_delete_messages": false,
+            "can_manage_video_chats": false,
+            "can_invite_users": false,
+            "can_restrict_members": false,
+            "can_promote_members": false,
+            "can_post_messages": true,
+            "can_edit_messages": true,
+            "can_post_stories": false,
+            "can_edit_stories": false,
+            "can_delete_stories": false,
         }));
     }
     let user = super::FakeUser::new(user_id, &format!("User {user_id}"));
