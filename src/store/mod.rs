@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
 
-use crate::summarize::Summary;
 use crate::text::stem;
 
 mod bot_support;
@@ -24,6 +21,9 @@ mod moderation;
 mod outbox;
 mod subscribers;
 
+pub use crate::model::{
+    Article, Fingerprint, NewArticle, NewSource, PollSuccess, Source, SourceKind,
+};
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
 pub use moderation::{AuditEntry, Role, Stats, User};
@@ -55,128 +55,6 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// How a source is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    /// RSS, Atom or JSON Feed.
-    Feed,
-    /// An HTML page listing article links, picked with a CSS selector.
-    Listing,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Feed => "feed",
-            SourceKind::Listing => "listing",
-        }
-    }
-    fn parse(s: &str) -> SourceKind {
-        if s == "listing" {
-            SourceKind::Listing
-        } else {
-            SourceKind::Feed
-        }
-    }
-}
-
-/// A source to add.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewSource {
-    pub name: String,
-    pub url: String,
-    pub kind: SourceKind,
-    #[serde(default)]
-    pub language: Option<String>,
-    #[serde(default)]
-    pub region: Option<String>,
-    /// The President's, the government's or an akimat's own site.
-    #[serde(default)]
-    pub official: bool,
-    /// For listings: the CSS selector of the article links.
-    #[serde(default)]
-    pub link_selector: Option<String>,
-}
-
-/// A stored source with its fetch state.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Source {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub kind: SourceKind,
-    pub language: Option<String>,
-    pub region: Option<String>,
-    pub official: bool,
-    pub link_selector: Option<String>,
-    pub paused: bool,
-    pub pause_reason: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub error_count: u32,
-    pub last_error: Option<String>,
-    pub last_success_at: Option<i64>,
-    pub last_polled_at: Option<i64>,
-    pub next_poll_at: i64,
-    pub articles: i64,
-}
-
-/// What one successful poll leaves behind.
-#[derive(Debug, Clone, Default)]
-pub struct PollSuccess {
-    /// The validators for the next conditional GET; `None` keeps the
-    /// stored ones (after a 304).
-    pub validators: Option<crate::ingest::fetch::Validators>,
-    pub next_poll_at: i64,
-}
-
-/// An article to store.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub source_id: Option<i64>,
-    pub url: String,
-    pub canonical_url: Option<String>,
-    pub title: String,
-    pub text: String,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    pub language: String,
-    pub content_hash: String,
-    pub minhash: Vec<u8>,
-    /// The story this article joins; `None` starts a new story.
-    pub story_id: Option<i64>,
-    /// What the summarizer found; stored as JSON and as searchable facets.
-    pub summary: Option<Summary>,
-}
-
-/// A stored article.
-#[derive(Debug, Clone, Serialize)]
-pub struct Article {
-    pub id: i64,
-    pub source_id: Option<i64>,
-    pub source_name: Option<String>,
-    pub url: String,
-    pub canonical_url: Option<String>,
-    pub title: String,
-    pub text: String,
-    pub published_at: Option<String>,
-    pub language: String,
-    pub story_id: i64,
-    pub hidden: bool,
-    pub ingested_at: i64,
-    #[serde(skip)]
-    pub summary_json: Option<String>,
-}
-
-/// A recent article's near-duplicate fingerprint.
-#[derive(Debug, Clone)]
-pub struct Fingerprint {
-    pub article_id: i64,
-    pub source_id: Option<i64>,
-    pub story_id: i64,
-    pub minhash: Vec<u8>,
-}
 
 /// The SQLite database. Cheap to share behind an `Arc`; calls are short.
 pub struct Store {
@@ -838,7 +716,7 @@ mod tests {
             .record_poll_success(
                 id,
                 &PollSuccess {
-                    validators: Some(crate::ingest::fetch::Validators {
+                    validators: Some(crate::model::Validators {
                         etag: Some("\"v1\"".into()),
                         last_modified: None,
                     }),

@@ -12,13 +12,14 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use url::Url;
 
-use super::dedupe::{self, SAME_STORY};
-use super::extract::extract;
-use super::feed::{FeedItem, parse_feed};
-use super::fetch::{FetchError, Fetched, Fetcher, Validators};
-use super::listing::article_links;
 use crate::config::Config;
-use crate::store::{NewArticle, PollSuccess, Source, SourceKind, Store, StoreError};
+use crate::ingest::dedupe::{self, SAME_STORY};
+use crate::ingest::extract::extract;
+use crate::ingest::feed::{FeedItem, parse_feed};
+use crate::ingest::fetch::{FetchError, Fetched, Fetcher};
+use crate::ingest::listing::article_links;
+use crate::model::{NewArticle, PollSuccess, Source, SourceKind, Validators};
+use crate::store::{Store, StoreError};
 use crate::text::lang;
 use crate::text::normalize::normalize;
 
@@ -96,7 +97,7 @@ enum Verdict {
 }
 
 /// Turns an article into the summary stored beside it.
-pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<crate::summarize::Summary> + Send + Sync;
+pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<crate::model::Summary> + Send + Sync;
 
 /// An article on its way into the store.
 #[derive(Debug, Clone)]
