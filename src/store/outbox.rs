@@ -127,6 +127,15 @@ fn body_id(
     Ok(id)
 }
 
+/// Deletes the message texts no message and no digest holds any more.
+pub(super) fn drop_unheld_bodies(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<usize> {
+    tx.execute(
+        "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
+             AND id NOT IN (SELECT entries_body FROM digests)",
+        [],
+    )
+}
+
 /// Lowercase hex, as the stored hashes are written.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -366,11 +375,7 @@ impl Store {
             [before],
         )?;
         tx.execute("DELETE FROM digests WHERE created_at < ?1", [before])?;
-        tx.execute(
-            "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-                 AND id NOT IN (SELECT entries_body FROM digests)",
-            [],
-        )?;
+        drop_unheld_bodies(&tx)?;
         tx.commit()?;
         Ok(gone)
     }
