@@ -608,17 +608,20 @@ impl Poller {
                 syndicated: true,
             });
         }
-        let best = self
-            .store
-            .recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES)?
-            .into_iter()
-            .map(|f| (dedupe::similarity(minhash, &f.minhash), f))
-            .filter(|(sim, _)| *sim >= SAME_STORY)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+        // The most similar at or above SAME_STORY; of equals, the oldest
+        // (the fingerprints come newest first).
+        let mut best: Option<(f32, i64, Option<i64>)> = None;
+        self.store
+            .scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f| {
+                let sim = dedupe::similarity(minhash, &f.minhash);
+                if sim >= SAME_STORY && best.is_none_or(|(b, _, _)| sim >= b) {
+                    best = Some((sim, f.story_id, f.source_id));
+                }
+            })?;
         Ok(match best {
-            Some((_, f)) => Verdict::New {
-                story_id: Some(f.story_id),
-                syndicated: f.source_id != Some(source.id),
+            Some((_, story_id, source_id)) => Verdict::New {
+                story_id: Some(story_id),
+                syndicated: source_id != Some(source.id),
             },
             None => Verdict::New {
                 story_id: None,

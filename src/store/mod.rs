@@ -359,6 +359,20 @@ impl Store {
     /// once, then kept in memory: each later call reads only the rows added
     /// since, so its cost does not grow with the archive.
     pub fn recent_fingerprints(&self, since: i64, limit: usize) -> Result<Vec<Fingerprint>> {
+        let mut out = Vec::new();
+        self.scan_recent_fingerprints(since, limit, |f| out.push(f.clone()))?;
+        Ok(out)
+    }
+
+    /// Calls `visit` with each of [`Store::recent_fingerprints`], newest
+    /// first, without copying them: finding a new article's story looks at
+    /// thousands of fingerprints and keeps none.
+    pub fn scan_recent_fingerprints(
+        &self,
+        since: i64,
+        limit: usize,
+        mut visit: impl FnMut(&Fingerprint),
+    ) -> Result<()> {
         let conn = self.conn();
         let mut cache = self.fingerprints.lock().unwrap_or_else(|e| e.into_inner());
         let fresh = match cache.loaded {
@@ -397,15 +411,15 @@ impl Store {
             cache.loaded = Some((since, limit));
         }
         cache.trim(since, limit);
-        Ok(cache
+        cache
             .rows
             .iter()
             .zip(&cache.ingested_at)
             .rev()
             .filter(|(_, at)| **at >= since)
-            .map(|(f, _)| f.clone())
             .take(limit)
-            .collect())
+            .for_each(|(f, _)| visit(f));
+        Ok(())
     }
 
     /// The fingerprints in memory are read again on the next call (their
