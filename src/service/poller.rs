@@ -274,6 +274,13 @@ impl Poller {
         for r in &reports {
             total.add(r);
         }
+        // The articles of this cycle go from the log into the file in one
+        // go, not a checkpoint every few articles.
+        if total.new_articles + total.syndicated > 0
+            && let Err(e) = self.store.checkpoint()
+        {
+            log::warn!("poller: checkpoint after the cycle: {e}");
+        }
         total
     }
 
