@@ -193,10 +193,10 @@ fn modules_in(dir: &Path) -> BTreeSet<String> {
         let Some(stem) = p.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
-        if p.is_dir() || p.extension().is_some_and(|x| x == "rs") {
-            if !["mod", "lib", "main"].contains(&stem) {
-                names.insert(stem.to_string());
-            }
+        if (p.is_dir() || p.extension().is_some_and(|x| x == "rs"))
+            && !["mod", "lib", "main"].contains(&stem)
+        {
+            names.insert(stem.to_string());
         }
     }
     names
