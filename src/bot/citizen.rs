@@ -7,7 +7,7 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode};
 
 use super::callback::Callback;
 use super::commands::{Access, Cmd, Invocation, SPECS, resolve_list};
-use super::gate::Ctx;
+use super::ctx::Ctx;
 use super::names::{Lookup, Names};
 use super::views::{self, ScheduleError, esc};
 use super::{BotError, DIGEST_CAP, HandlerResult, keyboards, now};

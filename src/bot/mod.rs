@@ -11,6 +11,7 @@
 pub mod callback;
 mod citizen;
 pub mod commands;
+mod ctx;
 pub mod flood;
 mod gate;
 pub mod keyboards;
@@ -33,11 +34,12 @@ use teloxide::types::{
 };
 use tokio::sync::Notify;
 
-use crate::config::{Config, redact_tokens};
+use crate::config::Config;
 use crate::i18n::Texts;
 use crate::ingest::fetch::{FetchError, FetchSettings, Fetcher};
 use crate::store::{Role, Store, StoreError};
 use crate::summarize::Knowledge;
+pub use crate::telegram::describe_telegram_error;
 use crate::text::Lang;
 use commands::{Access, SPECS};
 use flood::FloodLimiter;
@@ -148,34 +150,6 @@ impl BotDeps {
             return Ok(Role::Owner);
         }
         Ok(self.store.user(user_id)?.map_or(Role::User, |u| u.role))
-    }
-}
-
-/// At most this much of an answer Telegram (or a proxy) sent that could
-/// not be read is shown.
-const SHOWN_ANSWER_CHARS: usize = 300;
-
-/// A Telegram error for a log line, an error message or the outbox, with
-/// the token redacted: unreachable (no answer), an answer that could not be
-/// read (shown, cut short), or what the Bot API said.
-pub fn describe_telegram_error(e: &teloxide::RequestError) -> String {
-    use teloxide::RequestError;
-    match e {
-        RequestError::InvalidJson { raw, .. } => {
-            let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut shown: String = flat.chars().take(SHOWN_ANSWER_CHARS).collect();
-            if flat.chars().count() > SHOWN_ANSWER_CHARS {
-                shown.push('…');
-            }
-            format!(
-                "Telegram's answer could not be read: {}",
-                redact_tokens(&shown)
-            )
-        }
-        RequestError::Network(_) | RequestError::Io(_) => {
-            format!("Telegram is unreachable: {}", redact_tokens(&e.to_string()))
-        }
-        other => redact_tokens(&other.to_string()),
     }
 }
 

@@ -8,7 +8,7 @@ use teloxide::types::{ChatId, MessageId, ParseMode};
 
 use super::callback::Callback;
 use super::commands::{Cmd, Invocation, resolve_list};
-use super::gate::Ctx;
+use super::ctx::Ctx;
 use super::views::{self, esc};
 use super::{BotError, HandlerResult, keyboards, now};
 use crate::ingest::fetch::FetchError;

@@ -12,7 +12,7 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, Recipient};
 
 use super::callback::Callback;
 use super::commands::{Cmd, resolve_list};
-use super::gate::Ctx;
+use super::ctx::Ctx;
 use super::names::{Lookup, Names};
 use super::views::{self, esc};
 use super::{BotError, HandlerResult, keyboards, now};

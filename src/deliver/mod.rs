@@ -281,7 +281,7 @@ pub fn classify(e: RequestError, attempts: i64) -> Outcome {
         },
         // Unreachable, or an answer that could not be read (shown, redacted).
         other => retry_or_give_up(
-            crate::bot::describe_telegram_error(&other),
+            crate::telegram::describe_telegram_error(&other),
             attempts,
             backoff,
         ),

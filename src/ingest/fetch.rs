@@ -19,6 +19,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Config;
+pub use crate::model::Validators;
 
 /// The User-Agent every request carries.
 pub const USER_AGENT: &str = concat!(
@@ -59,13 +60,6 @@ impl FetchError {
             _ => None,
         }
     }
-}
-
-/// Validators from the last fetch, for a conditional GET.
-#[derive(Debug, Clone, Default)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
 }
 
 /// A fetched body.

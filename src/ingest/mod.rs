@@ -1,5 +1,6 @@
 //! From news sites to clean articles: fetch, feeds, listings, extraction,
-//! dedupe, and the poller that drives them.
+//! dedupe. No storage here: the poller that drives these steps and stores
+//! what they find is [`crate::service::poller`].
 
 pub mod charset;
 pub mod dedupe;
@@ -7,6 +8,5 @@ pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod listing;
-pub mod poller;
 pub mod probe;
 pub mod sources;

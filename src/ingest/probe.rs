@@ -9,7 +9,7 @@ use url::Url;
 use super::feed::parse_feed;
 use super::fetch::{FetchError, Fetcher};
 use super::listing::article_links;
-use crate::store::{NewSource, SourceKind};
+use crate::model::{NewSource, SourceKind};
 
 /// A listing must show at least this many article links.
 const MIN_LISTING_LINKS: usize = 3;

@@ -10,8 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 
+use super::poller::IngestReport;
 use crate::deliver::SendStats;
-use crate::ingest::poller::IngestReport;
 use crate::store::Store;
 
 /// Counters the loops of `run` keep.

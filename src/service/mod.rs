@@ -5,12 +5,13 @@ use std::sync::{Arc, RwLock};
 
 use crate::config::Config;
 use crate::i18n::Texts;
-use crate::ingest::poller::{ArticleDraft, PollError, Poller, Summarizer};
 use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
+use poller::{ArticleDraft, PollError, Poller, Summarizer};
 
 pub mod demo;
 pub mod metrics;
+pub mod poller;
 pub mod run;
 
 /// The topic taxonomy and gazetteer: `data/` when it is there (edited
@@ -100,4 +101,32 @@ pub fn poller(
 ) -> Result<Poller, PollError> {
     store.claim_writer()?;
     Ok(Poller::new(store, config)?.with_summarizer(summarizer(kb)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::sources::{parse_opml, parse_sources_toml, to_opml};
+    use crate::model::{NewSource, SourceKind};
+
+    #[test]
+    fn opml_export_then_import_keeps_every_source_whole() {
+        let shipped =
+            parse_sources_toml(include_str!("../../data/sources.toml"), "sources.toml").unwrap();
+        let mut tricky = shipped[0].clone();
+        tricky.name = "Аймақ & «Жаңалық» <news>".into();
+        tricky.kind = SourceKind::Listing;
+        tricky.url = "https://aimaq.example.kz/news?page=1&lang=kk".into();
+        tricky.link_selector = Some("div.news > a[href*=\"/kk/\"]".into());
+        tricky.official = true;
+        tricky.region = Some("turkistan".into());
+        let store = Store::open_in_memory().unwrap();
+        let all: Vec<NewSource> = shipped.iter().cloned().chain([tricky]).collect();
+        store.add_missing_sources(&all, 0).unwrap();
+        assert!(all.iter().any(|s| s.kind == SourceKind::Listing));
+        assert!(all.iter().any(|s| s.official) && all.iter().any(|s| s.region.is_some()));
+
+        let back = parse_opml(&to_opml(&store.list_sources().unwrap())).unwrap();
+        assert_eq!(back, all);
+    }
 }

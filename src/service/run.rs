@@ -10,12 +10,12 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 use super::metrics::{self, Counters, MetricsState};
+use super::poller::{PollError, SourceEvent};
 use crate::bot::{self, BotDeps, BotError, BotT};
 use crate::config::{Config, redact_tokens, register_secret};
 use crate::deliver::Sender;
 use crate::digest::Digester;
 use crate::i18n::Texts;
-use crate::ingest::poller::{PollError, SourceEvent};
 use crate::store::{NewMessage, OutKind, Store, StoreError};
 use crate::summarize::Knowledge;
 use crate::text::Lang;

@@ -116,8 +116,8 @@ impl Store {
 mod tests {
     use super::super::NewArticle;
     use super::*;
+    use crate::model::{Summary, TopicScore};
     use crate::store::Role;
-    use crate::summarize::{Summary, TopicScore};
 
     fn article(url: &str, story: Option<i64>, topic: &str) -> NewArticle {
         NewArticle {

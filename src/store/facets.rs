@@ -8,7 +8,7 @@ use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 use super::{Result, Store, StoreError};
-use crate::summarize::Summary;
+use crate::model::Summary;
 
 pub(super) fn insert_facets(
     tx: &Transaction<'_>,
@@ -393,8 +393,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Quote;
     use crate::store::NewArticle;
-    use crate::summarize::Quote;
 
     #[test]
     fn a_follow_finds_a_person_in_any_script() {

@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
 
-use crate::summarize::Summary;
 use crate::text::stem;
 
 mod bot_support;
@@ -25,12 +22,19 @@ mod outbox;
 mod pages;
 mod subscribers;
 
+pub use crate::model::{
+    Article, Fingerprint, NewArticle, NewSource, PollSuccess, Source, SourceKind,
+};
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
 pub use moderation::{AuditEntry, Role, Stats, User};
 pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
 pub use pages::{PAGE_TTL_SECS, PageTake, more_data};
 pub use subscribers::{ChatKind, Layout, Muted, Quiet, Schedule, SubStatus, Subscriber};
+
+/// The write-ahead log is copied back into the database by itself once it
+/// holds this many pages (32 MB): a bound, the poller checkpoints sooner.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 8_192;
 
 /// Ordered migrations: index + 1 is the `user_version` after each.
 const MIGRATIONS: &[&str] = &[
@@ -58,128 +62,6 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// How a source is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    /// RSS, Atom or JSON Feed.
-    Feed,
-    /// An HTML page listing article links, picked with a CSS selector.
-    Listing,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Feed => "feed",
-            SourceKind::Listing => "listing",
-        }
-    }
-    fn parse(s: &str) -> SourceKind {
-        if s == "listing" {
-            SourceKind::Listing
-        } else {
-            SourceKind::Feed
-        }
-    }
-}
-
-/// A source to add.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewSource {
-    pub name: String,
-    pub url: String,
-    pub kind: SourceKind,
-    #[serde(default)]
-    pub language: Option<String>,
-    #[serde(default)]
-    pub region: Option<String>,
-    /// The President's, the government's or an akimat's own site.
-    #[serde(default)]
-    pub official: bool,
-    /// For listings: the CSS selector of the article links.
-    #[serde(default)]
-    pub link_selector: Option<String>,
-}
-
-/// A stored source with its fetch state.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Source {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub kind: SourceKind,
-    pub language: Option<String>,
-    pub region: Option<String>,
-    pub official: bool,
-    pub link_selector: Option<String>,
-    pub paused: bool,
-    pub pause_reason: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub error_count: u32,
-    pub last_error: Option<String>,
-    pub last_success_at: Option<i64>,
-    pub last_polled_at: Option<i64>,
-    pub next_poll_at: i64,
-    pub articles: i64,
-}
-
-/// What one successful poll leaves behind.
-#[derive(Debug, Clone, Default)]
-pub struct PollSuccess {
-    /// The validators for the next conditional GET; `None` keeps the
-    /// stored ones (after a 304).
-    pub validators: Option<crate::ingest::fetch::Validators>,
-    pub next_poll_at: i64,
-}
-
-/// An article to store.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub source_id: Option<i64>,
-    pub url: String,
-    pub canonical_url: Option<String>,
-    pub title: String,
-    pub text: String,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    pub language: String,
-    pub content_hash: String,
-    pub minhash: Vec<u8>,
-    /// The story this article joins; `None` starts a new story.
-    pub story_id: Option<i64>,
-    /// What the summarizer found; stored as JSON and as searchable facets.
-    pub summary: Option<Summary>,
-}
-
-/// A stored article.
-#[derive(Debug, Clone, Serialize)]
-pub struct Article {
-    pub id: i64,
-    pub source_id: Option<i64>,
-    pub source_name: Option<String>,
-    pub url: String,
-    pub canonical_url: Option<String>,
-    pub title: String,
-    pub text: String,
-    pub published_at: Option<String>,
-    pub language: String,
-    pub story_id: i64,
-    pub hidden: bool,
-    pub ingested_at: i64,
-    #[serde(skip)]
-    pub summary_json: Option<String>,
-}
-
-/// A recent article's near-duplicate fingerprint.
-#[derive(Debug, Clone)]
-pub struct Fingerprint {
-    pub article_id: i64,
-    pub source_id: Option<i64>,
-    pub story_id: i64,
-    pub minhash: Vec<u8>,
-}
 
 /// The SQLite database. Cheap to share behind an `Arc`; calls are short.
 pub struct Store {
@@ -260,6 +142,12 @@ impl Store {
         // article touches (URL, text hash, search terms) stay in memory as
         // the archive grows past the default's reach.
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Each stored article is a transaction of its own. SQLite's default
+        // copies the log back into the file every 1,000 pages, which in a
+        // large archive means writing back the same scattered index pages
+        // again and again during one poll; the poller checkpoints once a
+        // cycle instead ([`Store::checkpoint`]) and this is only the bound.
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         let store = Store {
             conn: Mutex::new(conn),
             path: None,
@@ -503,6 +391,20 @@ impl Store {
     /// once, then kept in memory: each later call reads only the rows added
     /// since, so its cost does not grow with the archive.
     pub fn recent_fingerprints(&self, since: i64, limit: usize) -> Result<Vec<Fingerprint>> {
+        let mut out = Vec::new();
+        self.scan_recent_fingerprints(since, limit, |f| out.push(f.clone()))?;
+        Ok(out)
+    }
+
+    /// Calls `visit` with each of [`Store::recent_fingerprints`], newest
+    /// first, without copying them: finding a new article's story looks at
+    /// thousands of fingerprints and keeps none.
+    pub fn scan_recent_fingerprints(
+        &self,
+        since: i64,
+        limit: usize,
+        mut visit: impl FnMut(&Fingerprint),
+    ) -> Result<()> {
         let conn = self.conn();
         let mut cache = self.fingerprints.lock().unwrap_or_else(|e| e.into_inner());
         let fresh = match cache.loaded {
@@ -541,15 +443,15 @@ impl Store {
             cache.loaded = Some((since, limit));
         }
         cache.trim(since, limit);
-        Ok(cache
+        cache
             .rows
             .iter()
             .zip(&cache.ingested_at)
             .rev()
             .filter(|(_, at)| **at >= since)
-            .map(|(f, _)| f.clone())
             .take(limit)
-            .collect())
+            .for_each(|(f, _)| visit(f));
+        Ok(())
     }
 
     /// The fingerprints in memory are read again on the next call (their
@@ -692,6 +594,16 @@ impl Store {
         Ok(())
     }
 
+    /// Copies the write-ahead log back into the database file as far as
+    /// readers allow, without waiting for them; returns the pages copied.
+    /// Called once after a batch of writes (a poll cycle), so each page
+    /// dirtied in the batch is written back once.
+    pub fn checkpoint(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(2))?)
+    }
+
     /// Runs SQLite's own consistency check; `Ok(())` when it says "ok".
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
@@ -803,6 +715,30 @@ mod tests {
     }
 
     #[test]
+    fn the_log_is_copied_back_when_asked_not_every_few_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("wal.db")).unwrap();
+        let every: i64 = store
+            .conn()
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(every, WAL_AUTOCHECKPOINT_PAGES);
+        for i in 0..20 {
+            store
+                .insert_article(&article(&format!("https://a.kz/{i}"), "T", "текст"), 0)
+                .unwrap();
+        }
+        assert!(store.checkpoint().unwrap() > 0, "the articles' pages");
+        let (log, copied): (i64, i64) = store
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(copied, log, "everything in the log is in the file");
+    }
+
+    #[test]
     fn backup_is_a_consistent_copy() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("live.db")).unwrap();
@@ -860,7 +796,7 @@ mod tests {
             .record_poll_success(
                 id,
                 &PollSuccess {
-                    validators: Some(crate::ingest::fetch::Validators {
+                    validators: Some(crate::model::Validators {
                         etag: Some("\"v1\"".into()),
                         last_modified: None,
                     }),

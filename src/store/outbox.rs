@@ -136,6 +136,16 @@ pub(super) fn body_id(
     Ok(id)
 }
 
+/// Deletes the message texts no message and no digest holds any more.
+pub(super) fn drop_unheld_bodies(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<usize> {
+    tx.execute(
+        "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
+             AND id NOT IN (SELECT entries_body FROM digests)
+             AND id NOT IN (SELECT body_id FROM digest_pages)",
+        [],
+    )
+}
+
 /// Lowercase hex, as the stored hashes are written.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -384,12 +394,7 @@ impl Store {
         )?;
         tx.execute("DELETE FROM digests WHERE created_at < ?1", [before])?;
         tx.execute("DELETE FROM digest_pages WHERE created_at < ?1", [before])?;
-        tx.execute(
-            "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-                 AND id NOT IN (SELECT entries_body FROM digests)
-                 AND id NOT IN (SELECT body_id FROM digest_pages)",
-            [],
-        )?;
+        drop_unheld_bodies(&tx)?;
         tx.commit()?;
         Ok(gone)
     }

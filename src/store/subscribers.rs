@@ -640,12 +640,7 @@ impl Store {
         tx.execute("DELETE FROM digests WHERE chat_id = ?1", [chat_id])?;
         tx.execute("DELETE FROM digest_pages WHERE chat_id = ?1", [chat_id])?;
         // Texts nobody holds any more.
-        tx.execute(
-            "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-                 AND id NOT IN (SELECT entries_body FROM digests)
-                 AND id NOT IN (SELECT body_id FROM digest_pages)",
-            [],
-        )?;
+        super::outbox::drop_unheld_bodies(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -819,5 +814,40 @@ mod tests {
         );
         store.delete_subscriber(-1_000_000_100).unwrap();
         assert!(store.subscriber(-1_000_000_100).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_deleted_subscriber_takes_only_the_texts_no_one_else_holds() {
+        use crate::store::{NewMessage, OutKind};
+        let store = Store::open_in_memory().unwrap();
+        let msg = |chat: i64, text: &str| NewMessage {
+            chat_id: chat,
+            kind: OutKind::Digest,
+            batch: format!("b{chat}"),
+            part: 0,
+            text: text.into(),
+            disable_preview: true,
+        };
+        for chat in [1, 2] {
+            store
+                .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
+                .unwrap();
+        }
+        store
+            .enqueue(&[msg(1, "only one"), msg(1, "shared"), msg(2, "shared")], 0)
+            .unwrap();
+        let texts = |store: &Store| -> Vec<String> {
+            let conn = store.conn();
+            let mut stmt = conn
+                .prepare("SELECT text FROM message_bodies ORDER BY text")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(texts(&store), ["only one", "shared"]);
+        store.delete_subscriber(1).unwrap();
+        assert_eq!(texts(&store), ["shared"]);
     }
 }

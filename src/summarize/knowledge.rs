@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
 
 use super::SummarizeError;
@@ -151,14 +150,10 @@ pub(crate) struct Matcher {
     index: HashMap<String, Vec<usize>>,
 }
 
-fn stemmer() -> &'static Stemmer {
-    static S: std::sync::OnceLock<Stemmer> = std::sync::OnceLock::new();
-    S.get_or_init(|| Stemmer::create(Algorithm::Russian))
-}
-
-/// The Snowball Russian stem of a folded word.
+/// The Snowball Russian stem of a folded word (the one stemmer of
+/// [`crate::text::stem`]).
 pub fn ru_stem(word: &str) -> String {
-    stemmer().stem(word).into_owned()
+    crate::text::stem::russian_stem(word)
 }
 
 fn prefix3(s: &str) -> &str {

@@ -8,7 +8,6 @@
 //! - [`scoring`]: topics, regions and key sentences.
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 
 use crate::text::Lang;
 
@@ -21,6 +20,7 @@ pub mod quotes;
 pub mod scoring;
 pub mod text;
 
+pub use crate::model::{Quote, Summary, TopicScore};
 pub use knowledge::Knowledge;
 
 /// Errors of the summarizer's data files.
@@ -34,51 +34,6 @@ pub enum SummarizeError {
     Data(String),
     #[error("summarize: unknown topic {0:?}")]
     UnknownTopic(String),
-}
-
-/// One direct quote.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Quote {
-    pub text: String,
-    /// The fullest name the text gives, or the body ("пресс-служба акимата").
-    pub speaker: Option<String>,
-    pub speaker_role: Option<String>,
-    /// Who relays someone else's words.
-    pub via: Option<String>,
-    pub score: f32,
-}
-
-/// One reform topic an article covers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TopicScore {
-    pub id: String,
-    pub score: f32,
-    pub primary: bool,
-}
-
-/// The summary JSON of DESIGN.md.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Summary {
-    pub url: Option<String>,
-    pub title: String,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    pub language: Lang,
-    pub text: String,
-    pub quotes: Vec<Quote>,
-    pub topics: Vec<TopicScore>,
-    pub regions: Vec<String>,
-    pub people: Vec<String>,
-    pub key_sentences: Vec<String>,
-}
-
-impl Summary {
-    /// The primary topic id, if any.
-    pub fn primary_topic(&self) -> Option<&str> {
-        self.topics
-            .iter()
-            .find(|t| t.primary)
-            .map(|t| t.id.as_str())
-    }
 }
 
 /// One article to summarise.

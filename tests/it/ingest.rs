@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use civic_digest::ingest::poller::Poller;
 use civic_digest::sandbox::Route;
+use civic_digest::service::poller::Poller;
 use civic_digest::store::{NewSource, SourceKind};
 
 use crate::support::{Harness, fixture};

@@ -8,6 +8,7 @@ mod digest;
 mod first_week;
 mod hardening;
 mod ingest;
+mod layering;
 mod preferences;
 mod service;
 mod setup;

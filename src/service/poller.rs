@@ -12,13 +12,14 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use url::Url;
 
-use super::dedupe::{self, SAME_STORY};
-use super::extract::extract;
-use super::feed::{FeedItem, parse_feed};
-use super::fetch::{FetchError, Fetched, Fetcher, Validators};
-use super::listing::article_links;
 use crate::config::Config;
-use crate::store::{NewArticle, PollSuccess, Source, SourceKind, Store, StoreError};
+use crate::ingest::dedupe::{self, SAME_STORY};
+use crate::ingest::extract::extract;
+use crate::ingest::feed::{FeedItem, parse_feed};
+use crate::ingest::fetch::{FetchError, Fetched, Fetcher};
+use crate::ingest::listing::article_links;
+use crate::model::{NewArticle, PollSuccess, Source, SourceKind, Validators};
+use crate::store::{Store, StoreError};
 use crate::text::lang;
 use crate::text::normalize::normalize;
 
@@ -96,7 +97,7 @@ enum Verdict {
 }
 
 /// Turns an article into the summary stored beside it.
-pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<crate::summarize::Summary> + Send + Sync;
+pub type Summarizer = dyn Fn(&ArticleDraft) -> Option<crate::model::Summary> + Send + Sync;
 
 /// An article on its way into the store.
 #[derive(Debug, Clone)]
@@ -272,6 +273,13 @@ impl Poller {
         let mut total = IngestReport::default();
         for r in &reports {
             total.add(r);
+        }
+        // The articles of this cycle go from the log into the file in one
+        // go, not a checkpoint every few articles.
+        if total.new_articles + total.syndicated > 0
+            && let Err(e) = self.store.checkpoint()
+        {
+            log::warn!("poller: checkpoint after the cycle: {e}");
         }
         total
     }
@@ -607,17 +615,20 @@ impl Poller {
                 syndicated: true,
             });
         }
-        let best = self
-            .store
-            .recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES)?
-            .into_iter()
-            .map(|f| (dedupe::similarity(minhash, &f.minhash), f))
-            .filter(|(sim, _)| *sim >= SAME_STORY)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+        // The most similar at or above SAME_STORY; of equals, the oldest
+        // (the fingerprints come newest first).
+        let mut best: Option<(f32, i64, Option<i64>)> = None;
+        self.store
+            .scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f| {
+                let sim = dedupe::similarity(minhash, &f.minhash);
+                if sim >= SAME_STORY && best.is_none_or(|(b, _, _)| sim >= b) {
+                    best = Some((sim, f.story_id, f.source_id));
+                }
+            })?;
         Ok(match best {
-            Some((_, f)) => Verdict::New {
-                story_id: Some(f.story_id),
-                syndicated: f.source_id != Some(source.id),
+            Some((_, story_id, source_id)) => Verdict::New {
+                story_id: Some(story_id),
+                syndicated: source_id != Some(source.id),
             },
             None => Verdict::New {
                 story_id: None,
