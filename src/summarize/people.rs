@@ -541,6 +541,17 @@ fn foreign_adjective(folded: &str) -> bool {
         && !folded.starts_with("республиканск")
 }
 
+/// A woman's first name as written in the nominative: the dictionary says
+/// so ("Лаура", "Галина"), or it ends in -ия/-ья, which a man's name in an
+/// oblique case never does ("Алия", "Мария"; but "Сергея").
+fn female_first_name(first: &str) -> bool {
+    let f = fold(first);
+    if f.ends_with("ия") || f.ends_with("ья") {
+        return true;
+    }
+    crate::text::morph::analyse(first).is_some_and(|i| i.female_name)
+}
+
 fn female_verb(folded: &str) -> bool {
     let n = folded.chars().count();
     if n >= 6
@@ -1006,8 +1017,18 @@ impl People {
                             }
                         }
                     }
-                    // gender hint from a nearby verb or pronoun
-                    let lo = k.saturating_sub(3);
+                    // gender hint from a nearby verb or pronoun: back to the
+                    // start of the clause ("– сказала жительница поселка
+                    // Доссор Лаура Исмагулова"), at most eight words
+                    let mut lo = k;
+                    while lo > 0
+                        && k - lo < 8
+                        && !para[toks[lo - 1].end..toks[lo].start]
+                            .contains(['.', '!', '?', ';', ':', ',', '«', '»', '“', '”', '"'])
+                    {
+                        lo -= 1;
+                    }
+                    let lo = lo.min(k.saturating_sub(3));
                     let mut hi = k + 1;
                     while hi < toks.len()
                         && hi <= k + 6
@@ -1356,6 +1377,7 @@ impl People {
                         if r.first
                             .as_deref()
                             .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
+                            || r.first.as_deref().is_some_and(female_first_name)
                         {
                             2
                         } else {

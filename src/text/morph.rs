@@ -21,6 +21,9 @@ pub struct WordInfo {
     pub name: bool,
     /// Some reading is a surname.
     pub surname: bool,
+    /// A dictionary reading is a woman's first name in the nominative
+    /// singular ("Лаура", "Галина"; not "Асхата").
+    pub female_name: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
     /// A place name in an oblique case, and no name reading: "Польши",
@@ -126,6 +129,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         if has("Name") {
             info.name = true;
             info.name_nominative |= nom_sing;
+            info.female_name |= nom_sing && has("femn");
         }
         info.patronymic |= has("Patr");
         if has("Geox") && !has("nomn") {
@@ -155,7 +159,13 @@ mod tests {
         let f = analyse("Франции").unwrap_or_default();
         assert!(f.place_oblique, "{f:?}");
         let l = analyse("Лауры").unwrap_or_default();
-        assert!(l.name && !l.name_nominative, "{l:?}");
+        assert!(l.name && !l.name_nominative && !l.female_name, "{l:?}");
+        for w in ["Лаура", "Галина"] {
+            let f = analyse(w).unwrap_or_default();
+            assert!(f.female_name, "{w}: {f:?}");
+        }
+        let m = analyse("Сергея").unwrap_or_default();
+        assert!(m.name && !m.female_name, "{m:?}");
         let t = analyse("Техаса").unwrap_or_default();
         assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();
