@@ -1112,6 +1112,10 @@ impl People {
                         let r = is_role(f).unwrap_or("");
                         let rest = f.strip_prefix(r).unwrap_or("");
                         matches!(rest, "" | "і" | "ы" | "сі" | "сы")
+                    } else if let Some(i) = crate::text::morph::analyse(f) {
+                        // the dictionary: "министр", "глава", not
+                        // "министрами", "акима", "министры"
+                        i.nominative
                     } else {
                         !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
                     }
@@ -1554,6 +1558,26 @@ impl People {
                             })
                         })
                 }) {
+                    // "аким района": the akims whose own title has "района",
+                    // when the text names any (not the akim of a village)
+                    let complement = people
+                        .role_phrases
+                        .get(&at)
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold));
+                    let fitting: Vec<(usize, usize, usize)> = complement
+                        .map(|comp| {
+                            cands
+                                .iter()
+                                .filter(|c| {
+                                    people.persons[c.2].role.as_deref().is_some_and(|r| {
+                                        fold(r).split_whitespace().skip(1).any(|w| w == comp)
+                                    })
+                                })
+                                .copied()
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let cands = if fitting.is_empty() { cands } else { &fitting };
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
                     let here = cands
