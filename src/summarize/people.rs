@@ -552,6 +552,17 @@ fn female_first_name(first: &str) -> bool {
     crate::text::morph::analyse(first).is_some_and(|i| i.female_name)
 }
 
+/// Does `folded` start with a verb whose past tense tells the gender of the
+/// one who acts: a speech verb, or one of the lexicon's `gender_verbs`
+/// ("провела", "посетил")?
+fn gendered_verb(folded: &str) -> bool {
+    let lx = &Lexicon::shared().ru;
+    lx.speech_verbs
+        .iter()
+        .chain(&lx.gender_verbs)
+        .any(|v| folded.starts_with(v.as_str()))
+}
+
 fn female_verb(folded: &str) -> bool {
     let n = folded.chars().count();
     if n >= 6
@@ -562,59 +573,11 @@ fn female_verb(folded: &str) -> bool {
     {
         return true;
     }
-    folded.len() > 6
-        && folded.ends_with("ла")
-        && [
-            "сказа",
-            "замети",
-            "отмети",
-            "заяви",
-            "подчеркну",
-            "сообщи",
-            "добави",
-            "поясни",
-            "рассказа",
-            "напомни",
-            "уточни",
-            "ответи",
-            "призна",
-            "подели",
-            "пообеща",
-            "пожалова",
-            "выступи",
-            "провела",
-            "посети",
-        ]
-        .iter()
-        .any(|s| folded.starts_with(s))
+    folded.len() > 6 && folded.ends_with("ла") && gendered_verb(folded)
 }
 
 fn male_verb(folded: &str) -> bool {
-    folded.len() > 6
-        && folded.ends_with('л')
-        && [
-            "сказа",
-            "замети",
-            "отмети",
-            "заяви",
-            "подчеркну",
-            "сообщи",
-            "добави",
-            "поясни",
-            "рассказа",
-            "напомни",
-            "уточни",
-            "ответи",
-            "призна",
-            "подели",
-            "пообеща",
-            "пожалова",
-            "выступи",
-            "провел",
-            "посети",
-        ]
-        .iter()
-        .any(|s| folded.starts_with(s))
+    folded.len() > 6 && folded.ends_with('л') && gendered_verb(folded)
 }
 
 /// Is `para` a TV-style caption ("АСЕЛЬ НУРЛАНОВА, аким села Акжар:")?
