@@ -915,11 +915,22 @@ impl People {
                     k += 1;
                     continue;
                 }
+                // "Валентина Кох": a word the dictionary knows as a first
+                // name and not as a surname, before a capitalised word, is
+                // that first name (not the surname "Валентин")
+                let first_name_before_capital = || {
+                    !kazakh
+                        && toks.get(k + 1).is_some_and(|n| {
+                            starts_upper(n.text) && para[t.end..n.start].trim().is_empty()
+                        })
+                        && crate::text::morph::analyse(t.text).is_some_and(|i| i.name && !i.surname)
+                };
                 let strong = analyze_surname(t.text)
                     .filter(|_| {
                         !NOT_FIRST_NAMES.contains(&f.as_str())
                             && body_of(f).is_none()
                             && !is_place(t.text)
+                            && !first_name_before_capital()
                     })
                     .map(|(b, r)| (b, r, false));
                 let weak = if strong.is_none() && k > 0 {
@@ -2064,6 +2075,24 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("облыс әкімі".to_string())
         );
+    }
+
+    #[test]
+    fn a_first_name_before_a_surname_is_no_surname() {
+        // "Валентина" reads like the surname "Валентин" in the genitive
+        let paras = [
+            "Т",
+            "Жительница Бородулихи Валентина Кох пришла на консультацию с документами на дом.",
+            "Юрист Сауле Мукашева объяснила ей, как переоформить дом.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("Бородулихи") || n.starts_with("Валентин ")),
+            "{names:?}"
+        );
+        assert!(names.contains(&"Сауле Мукашева".to_string()), "{names:?}");
     }
 
     #[test]
