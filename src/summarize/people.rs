@@ -938,8 +938,28 @@ impl People {
                 } else {
                     None
                 };
-                if let Some((base, rest, weak)) = strong.or(weak) {
-                    let fixed = weak || fold(&base).ends_with("енко");
+                // "заявил Макрон", "По словам Макрона": a word the
+                // dictionary knows only as a surname is one, alone; its
+                // dictionary form is the name
+                let next_capital = toks.get(k + 1).is_some_and(|n| {
+                    starts_upper(n.text) && para[t.end..n.start].trim().is_empty()
+                });
+                let lone = if strong.is_none()
+                    && weak.is_none()
+                    && !kazakh
+                    && !all_upper(t.text)
+                    && !next_capital
+                {
+                    crate::text::morph::analyse(t.text)
+                        .filter(|i| i.surname_only)
+                        .and_then(|i| i.lemma)
+                        .map(|l| (l, String::new(), false))
+                } else {
+                    None
+                };
+                let is_lone = lone.is_some();
+                if let Some((base, rest, weak)) = strong.or(weak).or(lone) {
+                    let fixed = weak || is_lone || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -990,6 +1010,19 @@ impl People {
                                 first = Some(lemma);
                             }
                         }
+                    }
+                    // a lone surname takes no acronym and no word the
+                    // dictionary knows as other than a name for its first
+                    // name ("Кирк Уотсон", not "США Брук")
+                    if is_lone
+                        && first.as_deref().is_some_and(|f| {
+                            all_upper(f)
+                                || crate::text::morph::analyse(f)
+                                    .is_some_and(|i| i.known && !i.name)
+                        })
+                    {
+                        first = None;
+                        start = t.start;
                     }
                     // gender hint from a nearby verb or pronoun: back to the
                     // start of the clause ("– сказала жительница поселка
@@ -2093,6 +2126,23 @@ mod tests {
             "{names:?}"
         );
         assert!(names.contains(&"Сауле Мукашева".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn a_surname_the_dictionary_knows_needs_no_suffix() {
+        if !crate::text::morph::available() {
+            eprintln!("skipped: no dictionary");
+            return;
+        }
+        let paras = [
+            "Т",
+            "Мэр Остина Кирк Уотсон призвал ускорить помощь.",
+            "Министр сельского хозяйства США Брук Роллинс уточнила детали программы.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert!(names.contains(&"Кирк Уотсон".to_string()), "{names:?}");
+        assert!(names.contains(&"Брук Роллинс".to_string()), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("США")), "{names:?}");
     }
 
     #[test]

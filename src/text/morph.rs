@@ -24,6 +24,9 @@ pub struct WordInfo {
     /// A dictionary reading is a woman's first name in the nominative
     /// singular ("Лаура", "Галина"; not "Асхата").
     pub female_name: bool,
+    /// Every dictionary reading is a surname ("Уотсон"; not "Роза", not
+    /// "Глава").
+    pub surname_only: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
     /// A place name in an oblique case, and no name reading: "Польши",
@@ -106,6 +109,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
     let parsed = m.parse(word);
     let mut info = WordInfo::default();
     let mut geox_oblique = false;
+    let mut all_surnames = true;
     for (i, p) in parsed.iter().enumerate() {
         let lex = &p.lex;
         let known = lex.is_known();
@@ -121,6 +125,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
             continue;
         }
         info.known = true;
+        all_surnames &= has("Surn");
         let nom_sing = has("nomn") && !has("plur");
         info.nominative |= nom_sing;
         if has("Surn") {
@@ -137,6 +142,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
     }
     info.place_oblique = geox_oblique && !info.name && !info.surname;
+    info.surname_only = info.known && all_surnames;
     info
 }
 
@@ -163,6 +169,12 @@ mod tests {
         for w in ["Лаура", "Галина"] {
             let f = analyse(w).unwrap_or_default();
             assert!(f.female_name, "{w}: {f:?}");
+        }
+        let mk = analyse("Уотсон").unwrap_or_default();
+        assert!(mk.surname_only, "{mk:?}");
+        for w in ["Роза", "Глава", "Польши"] {
+            let x = analyse(w).unwrap_or_default();
+            assert!(!x.surname_only, "{w}: {x:?}");
         }
         let m = analyse("Сергея").unwrap_or_default();
         assert!(m.name && !m.female_name, "{m:?}");
