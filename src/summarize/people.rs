@@ -1532,6 +1532,28 @@ impl People {
             let before = i.checked_sub(1).and_then(|j| cands.get(j));
             here.or(before).or(cands.first()).map(|c| c.2)
         };
+        // the links of each role by the words of the linked person's title
+        // after its first ("аким Жанааркинского района" → "жанааркинского",
+        // "района"), built once: "аким района" looks its akims up here
+        let mut by_complement: HashMap<(String, String), Vec<(usize, usize, usize)>> =
+            HashMap::new();
+        for (role, cands) in &role_link {
+            for c in cands {
+                let Some(title) = people.persons[c.2].role.as_deref() else {
+                    continue;
+                };
+                let mut words: Vec<String> = fold(title)
+                    .split_whitespace()
+                    .skip(1)
+                    .map(String::from)
+                    .collect();
+                words.sort();
+                words.dedup();
+                for w in words {
+                    by_complement.entry((role.clone(), w)).or_default().push(*c);
+                }
+            }
+        }
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -1571,20 +1593,15 @@ impl People {
                         .role_phrases
                         .get(&at)
                         .and_then(|ph| ph.split_whitespace().nth(1).map(fold));
-                    let fitting: Vec<(usize, usize, usize)> = complement
-                        .map(|comp| {
-                            cands
-                                .iter()
-                                .filter(|c| {
-                                    people.persons[c.2].role.as_deref().is_some_and(|r| {
-                                        fold(r).split_whitespace().skip(1).any(|w| w == comp)
-                                    })
-                                })
-                                .copied()
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let cands = if fitting.is_empty() { cands } else { &fitting };
+                    let link_role = if role_link.contains_key(role.as_str()) {
+                        role.clone()
+                    } else {
+                        "аким".to_string()
+                    };
+                    let fitting = complement
+                        .and_then(|comp| by_complement.get(&(link_role, comp)))
+                        .filter(|v| !v.is_empty());
+                    let cands = fitting.unwrap_or(cands);
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
                     let here = cands
