@@ -455,6 +455,9 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
     None
 }
 
+/// Where a role is linked to a person: (paragraph, byte offset, person).
+type RoleLink = (usize, usize, usize);
+
 fn is_role(folded: &str) -> Option<&'static str> {
     if folded.starts_with("акимат")
         || folded.starts_with("әкімдік")
@@ -1535,8 +1538,7 @@ impl People {
         // the links of each role by the words of the linked person's title
         // after its first ("аким Жанааркинского района" → "жанааркинского",
         // "района"), built once: "аким района" looks its akims up here
-        let mut by_complement: HashMap<(String, String), Vec<(usize, usize, usize)>> =
-            HashMap::new();
+        let mut by_complement: HashMap<(String, String), Vec<RoleLink>> = HashMap::new();
         for (role, cands) in &role_link {
             for c in cands {
                 let Some(title) = people.persons[c.2].role.as_deref() else {
