@@ -6,9 +6,10 @@
 //! paths are resolved against `CARGO_MANIFEST_DIR/../shared`. The figures are
 //! printed for the whole set and per language (`ru`, `kk`, `kk-Latn`).
 //!
-//! When DIR has a `validation/` folder (the held-back set, written before the
-//! rules were tuned), its figures are printed last, separately; `--verbose`
-//! never lists its articles, so that nobody tunes on it.
+//! Every folder in DIR whose name starts with `validation` (`validation/`,
+//! `validation2/`, …: held-back sets, written before the rules were tuned)
+//! is printed last, each as its own block (`val`, `val2`, …); `--verbose`
+//! never lists their articles, so that nobody tunes on them.
 //!
 //! Matching (see `civic_digest::summarize::eval`): a predicted quote matches a
 //! gold one when the F1 of their word tokens is at least 0.8, one-to-one;
@@ -16,7 +17,9 @@
 
 use std::path::{Path, PathBuf};
 
-use civic_digest::summarize::eval::{SetStats, evaluate_dir, evaluate_file, gold_files};
+use civic_digest::summarize::eval::{
+    SetStats, evaluate_dir, evaluate_file, gold_files, held_back_dirs, held_back_label,
+};
 use civic_digest::summarize::{ArticleInput, Knowledge, explain};
 
 fn print_set(name: &str, st: &SetStats) {
@@ -79,14 +82,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("development set: {}", dir.display());
     print_set("dev", &dev);
-    let vdir = dir.join("validation");
-    if vdir.is_dir() {
+    for vdir in held_back_dirs(&dir)? {
         let val = evaluate_dir(&vdir, &shared, &kb)?;
-        println!(
-            "validation set (held back, not for tuning): {}",
-            vdir.display()
-        );
-        print_set("val", &val);
+        let name = vdir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("{name} set (held back, not for tuning): {}", vdir.display());
+        print_set(&held_back_label(&name), &val);
     }
     Ok(())
 }

@@ -385,6 +385,30 @@ pub fn gold_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The held-back sets: every folder directly in `dir` whose name starts
+/// with `validation` (`validation/`, `validation2/`, …), sorted by name.
+pub fn held_back_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let held_back = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("validation"));
+        if held_back && path.is_dir() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The row label of a held-back set: `val` for `validation/`, `val2` for
+/// `validation2/`, `val-x` for `validation-x/`.
+pub fn held_back_label(name: &str) -> String {
+    format!("val{}", name.trim_start_matches("validation"))
+}
+
 /// One gold article read and summarised: the gold, its title and text, the
 /// summary.
 pub struct Evaluated {
@@ -460,6 +484,23 @@ pub fn evaluate_dir(dir: &Path, shared: &Path, kb: &Knowledge) -> Result<SetStat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_validation_folder_is_a_held_back_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for d in ["validation2", "validation", "other", "validation_x"] {
+            std::fs::create_dir(dir.path().join(d)).expect("mkdir");
+        }
+        std::fs::write(dir.path().join("validation3.json"), "{}").expect("write");
+        let names: Vec<String> = held_back_dirs(dir.path())
+            .expect("read")
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(names, ["validation", "validation2", "validation_x"]);
+        assert_eq!(held_back_label("validation"), "val");
+        assert_eq!(held_back_label("validation2"), "val2");
+    }
 
     #[test]
     fn token_f1_ignores_case_and_punctuation() {

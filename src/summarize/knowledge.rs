@@ -122,6 +122,9 @@ pub(crate) struct Keyword {
     pub entry: usize,
     /// 1.0, or 0.5 for a weak keyword (written `~word`).
     pub weight: f32,
+    /// A setting keyword (written `^word`): it says where or who (a
+    /// village, an akim), not what the article is about.
+    pub setting: bool,
 }
 
 /// A topic or a region with its names.
@@ -140,6 +143,8 @@ pub(crate) struct Match {
     pub len: usize,
     pub entry: usize,
     pub weight: f32,
+    /// Matched by a setting keyword (`^word`).
+    pub setting: bool,
 }
 
 /// Keywords of a set of entries, indexed by their first three letters.
@@ -294,10 +299,19 @@ impl Matcher {
     }
 
     fn add(&mut self, entry: usize, kw: &str, kazakh_list: bool) {
-        let (kw, weight) = match kw.trim().strip_prefix('~') {
-            Some(rest) => (rest, 0.5),
-            None => (kw, 1.0),
-        };
+        let mut kw = kw.trim();
+        let (mut weight, mut setting) = (1.0, false);
+        loop {
+            if let Some(rest) = kw.strip_prefix('~') {
+                weight = 0.5;
+                kw = rest;
+            } else if let Some(rest) = kw.strip_prefix('^') {
+                setting = true;
+                kw = rest;
+            } else {
+                break;
+            }
+        }
         if let Some(pats) = compile_keyword(kw, kazakh_list) {
             let key = prefix3(pats[0].key()).to_string();
             let idx = self.keywords.len();
@@ -305,6 +319,7 @@ impl Matcher {
                 pats,
                 entry,
                 weight,
+                setting,
             });
             self.index.entry(key).or_default().push(idx);
         }
@@ -326,7 +341,8 @@ impl Matcher {
                 i += 1;
                 continue;
             }
-            let mut best: Vec<(usize, usize, f32)> = Vec::new(); // (len, entry, weight)
+            // (len, entry, weight, setting)
+            let mut best: Vec<(usize, usize, f32, bool)> = Vec::new();
             if let Some(cands) = self.index.get(prefix3(t.folded)) {
                 for &ki in cands {
                     let kw = &self.keywords[ki];
@@ -351,31 +367,34 @@ impl Matcher {
                             .iter()
                             .any(|e| pat_matches(e, t))
                     {
+                        let hit = (n, kw.entry, kw.weight, kw.setting);
                         match known {
-                            Some(k) => best[k] = (n, kw.entry, kw.weight),
-                            None => best.push((n, kw.entry, kw.weight)),
+                            Some(k) => best[k] = hit,
+                            None => best.push(hit),
                         }
                     }
                 }
             }
             if consume {
-                if let Some(&(n, e, w)) = best.first() {
+                if let Some(&(n, e, w, setting)) = best.first() {
                     out.push(Match {
                         at: i,
                         len: n,
                         entry: e,
                         weight: w,
+                        setting,
                     });
                     i += n;
                     continue;
                 }
             } else {
-                for &(n, e, w) in &best {
+                for &(n, e, w, setting) in &best {
                     out.push(Match {
                         at: i,
                         len: n,
                         entry: e,
                         weight: w,
+                        setting,
                     });
                     covered.insert(e, i + n);
                 }

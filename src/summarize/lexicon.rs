@@ -35,6 +35,10 @@ pub struct LangLexicon {
     /// Folded stems of attribution verbs.
     #[serde(default)]
     pub speech_verbs: Vec<String>,
+    /// Folded stems of other verbs whose past tense tells the gender of the
+    /// one who acts ("провел", "посети").
+    #[serde(default)]
+    pub gender_verbs: Vec<String>,
     /// Folded stems of roles that stand for a person.
     #[serde(default)]
     pub roles: Vec<String>,
@@ -135,6 +139,7 @@ mod tests {
         assert!(lx.ru.speech_verbs.iter().any(|v| v == "сказа"));
         assert!(lx.kk.speech_verbs.iter().any(|v| v == "деді"));
         assert!(lx.ru.roles.iter().any(|v| v == "аким"));
+        assert!(lx.ru.gender_verbs.iter().any(|v| v == "посети"));
         assert!(lx.kk.roles.iter().any(|v| v == "әкім"));
         assert_eq!(
             lx.officeholder_name("президент", "KZ", false, false),

@@ -455,6 +455,9 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
     None
 }
 
+/// Where a role is linked to a person: (paragraph, byte offset, person).
+type RoleLink = (usize, usize, usize);
+
 fn is_role(folded: &str) -> Option<&'static str> {
     if folded.starts_with("акимат")
         || folded.starts_with("әкімдік")
@@ -541,6 +544,28 @@ fn foreign_adjective(folded: &str) -> bool {
         && !folded.starts_with("республиканск")
 }
 
+/// A woman's first name as written in the nominative: the dictionary says
+/// so ("Лаура", "Галина"), or it ends in -ия/-ья, which a man's name in an
+/// oblique case never does ("Алия", "Мария"; but "Сергея").
+fn female_first_name(first: &str) -> bool {
+    let f = fold(first);
+    if f.ends_with("ия") || f.ends_with("ья") {
+        return true;
+    }
+    crate::text::morph::analyse(first).is_some_and(|i| i.female_name)
+}
+
+/// Does `folded` start with a verb whose past tense tells the gender of the
+/// one who acts: a speech verb, or one of the lexicon's `gender_verbs`
+/// ("провела", "посетил")?
+fn gendered_verb(folded: &str) -> bool {
+    let lx = &Lexicon::shared().ru;
+    lx.speech_verbs
+        .iter()
+        .chain(&lx.gender_verbs)
+        .any(|v| folded.starts_with(v.as_str()))
+}
+
 fn female_verb(folded: &str) -> bool {
     let n = folded.chars().count();
     if n >= 6
@@ -551,59 +576,11 @@ fn female_verb(folded: &str) -> bool {
     {
         return true;
     }
-    folded.len() > 6
-        && folded.ends_with("ла")
-        && [
-            "сказа",
-            "замети",
-            "отмети",
-            "заяви",
-            "подчеркну",
-            "сообщи",
-            "добави",
-            "поясни",
-            "рассказа",
-            "напомни",
-            "уточни",
-            "ответи",
-            "призна",
-            "подели",
-            "пообеща",
-            "пожалова",
-            "выступи",
-            "провела",
-            "посети",
-        ]
-        .iter()
-        .any(|s| folded.starts_with(s))
+    folded.len() > 6 && folded.ends_with("ла") && gendered_verb(folded)
 }
 
 fn male_verb(folded: &str) -> bool {
-    folded.len() > 6
-        && folded.ends_with('л')
-        && [
-            "сказа",
-            "замети",
-            "отмети",
-            "заяви",
-            "подчеркну",
-            "сообщи",
-            "добави",
-            "поясни",
-            "рассказа",
-            "напомни",
-            "уточни",
-            "ответи",
-            "призна",
-            "подели",
-            "пообеща",
-            "пожалова",
-            "выступи",
-            "провел",
-            "посети",
-        ]
-        .iter()
-        .any(|s| folded.starts_with(s))
+    folded.len() > 6 && folded.ends_with('л') && gendered_verb(folded)
 }
 
 /// Is `para` a TV-style caption ("АСЕЛЬ НУРЛАНОВА, аким села Акжар:")?
@@ -941,11 +918,22 @@ impl People {
                     k += 1;
                     continue;
                 }
+                // "Валентина Кох": a word the dictionary knows as a first
+                // name and not as a surname, before a capitalised word, is
+                // that first name (not the surname "Валентин")
+                let first_name_before_capital = || {
+                    !kazakh
+                        && toks.get(k + 1).is_some_and(|n| {
+                            starts_upper(n.text) && para[t.end..n.start].trim().is_empty()
+                        })
+                        && crate::text::morph::analyse(t.text).is_some_and(|i| i.name && !i.surname)
+                };
                 let strong = analyze_surname(t.text)
                     .filter(|_| {
                         !NOT_FIRST_NAMES.contains(&f.as_str())
                             && body_of(f).is_none()
                             && !is_place(t.text)
+                            && !first_name_before_capital()
                     })
                     .map(|(b, r)| (b, r, false));
                 let weak = if strong.is_none() && k > 0 {
@@ -953,8 +941,28 @@ impl People {
                 } else {
                     None
                 };
-                if let Some((base, rest, weak)) = strong.or(weak) {
-                    let fixed = weak || fold(&base).ends_with("енко");
+                // "заявил Макрон", "По словам Макрона": a word the
+                // dictionary knows only as a surname is one, alone; its
+                // dictionary form is the name
+                let next_capital = toks.get(k + 1).is_some_and(|n| {
+                    starts_upper(n.text) && para[t.end..n.start].trim().is_empty()
+                });
+                let lone = if strong.is_none()
+                    && weak.is_none()
+                    && !kazakh
+                    && !all_upper(t.text)
+                    && !next_capital
+                {
+                    crate::text::morph::analyse(t.text)
+                        .filter(|i| i.surname_only)
+                        .and_then(|i| i.lemma)
+                        .map(|l| (l, String::new(), false))
+                } else {
+                    None
+                };
+                let is_lone = lone.is_some();
+                if let Some((base, rest, weak)) = strong.or(weak).or(lone) {
+                    let fixed = weak || is_lone || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
                     let mut first = None;
@@ -1006,8 +1014,31 @@ impl People {
                             }
                         }
                     }
-                    // gender hint from a nearby verb or pronoun
-                    let lo = k.saturating_sub(3);
+                    // a lone surname takes no acronym and no word the
+                    // dictionary knows as other than a name for its first
+                    // name ("Кирк Уотсон", not "США Брук")
+                    if is_lone
+                        && first.as_deref().is_some_and(|f| {
+                            all_upper(f)
+                                || crate::text::morph::analyse(f)
+                                    .is_some_and(|i| i.known && !i.name)
+                        })
+                    {
+                        first = None;
+                        start = t.start;
+                    }
+                    // gender hint from a nearby verb or pronoun: back to the
+                    // start of the clause ("– сказала жительница поселка
+                    // Доссор Лаура Исмагулова"), at most eight words
+                    let mut lo = k;
+                    while lo > 0
+                        && k - lo < 8
+                        && !para[toks[lo - 1].end..toks[lo].start]
+                            .contains(['.', '!', '?', ';', ':', ',', '«', '»', '“', '”', '"'])
+                    {
+                        lo -= 1;
+                    }
+                    let lo = lo.min(k.saturating_sub(3));
                     let mut hi = k + 1;
                     while hi < toks.len()
                         && hi <= k + 6
@@ -1091,6 +1122,10 @@ impl People {
                         let r = is_role(f).unwrap_or("");
                         let rest = f.strip_prefix(r).unwrap_or("");
                         matches!(rest, "" | "і" | "ы" | "сі" | "сы")
+                    } else if let Some(i) = crate::text::morph::analyse(f) {
+                        // the dictionary: "министр", "глава", not
+                        // "министрами", "акима", "министры"
+                        i.nominative
                     } else {
                         !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
                     }
@@ -1356,6 +1391,7 @@ impl People {
                         if r.first
                             .as_deref()
                             .is_some_and(|f| !f.ends_with('.') && !first_ends_a)
+                            || r.first.as_deref().is_some_and(female_first_name)
                         {
                             2
                         } else {
@@ -1499,6 +1535,27 @@ impl People {
             let before = i.checked_sub(1).and_then(|j| cands.get(j));
             here.or(before).or(cands.first()).map(|c| c.2)
         };
+        // the links of each role by the words of the linked person's title
+        // after its first ("аким Жанааркинского района" → "жанааркинского",
+        // "района"), built once: "аким района" looks its akims up here
+        let mut by_complement: HashMap<(String, String), Vec<RoleLink>> = HashMap::new();
+        for (role, cands) in &role_link {
+            for c in cands {
+                let Some(title) = people.persons[c.2].role.as_deref() else {
+                    continue;
+                };
+                let mut words: Vec<String> = fold(title)
+                    .split_whitespace()
+                    .skip(1)
+                    .map(String::from)
+                    .collect();
+                words.sort();
+                words.dedup();
+                for w in words {
+                    by_complement.entry((role.clone(), w)).or_default().push(*c);
+                }
+            }
+        }
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -1532,6 +1589,21 @@ impl People {
                             })
                         })
                 }) {
+                    // "аким района": the akims whose own title has "района",
+                    // when the text names any (not the akim of a village)
+                    let complement = people
+                        .role_phrases
+                        .get(&at)
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold));
+                    let link_role = if role_link.contains_key(role.as_str()) {
+                        role.clone()
+                    } else {
+                        "аким".to_string()
+                    };
+                    let fitting = complement
+                        .and_then(|comp| by_complement.get(&(link_role, comp)))
+                        .filter(|v| !v.is_empty());
+                    let cands = fitting.unwrap_or(cands);
                     // the link at this place, else the latest before it, else the first
                     let i = cands.partition_point(|(p, s, _)| (*p, *s) < (r.para, r.start));
                     let here = cands
@@ -2055,6 +2127,41 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("облыс әкімі".to_string())
         );
+    }
+
+    #[test]
+    fn a_first_name_before_a_surname_is_no_surname() {
+        // "Валентина" reads like the surname "Валентин" in the genitive
+        let paras = [
+            "Т",
+            "Жительница Бородулихи Валентина Кох пришла на консультацию с документами на дом.",
+            "Юрист Сауле Мукашева объяснила ей, как переоформить дом.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("Бородулихи") || n.starts_with("Валентин ")),
+            "{names:?}"
+        );
+        assert!(names.contains(&"Сауле Мукашева".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn a_surname_the_dictionary_knows_needs_no_suffix() {
+        if !crate::text::morph::available() {
+            eprintln!("skipped: no dictionary");
+            return;
+        }
+        let paras = [
+            "Т",
+            "Мэр Остина Кирк Уотсон призвал ускорить помощь.",
+            "Министр сельского хозяйства США Брук Роллинс уточнила детали программы.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert!(names.contains(&"Кирк Уотсон".to_string()), "{names:?}");
+        assert!(names.contains(&"Брук Роллинс".to_string()), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("США")), "{names:?}");
     }
 
     #[test]

@@ -82,6 +82,9 @@ const PASSING: f32 = 0.5;
 const THRESHOLD: f32 = 1.25;
 /// …and at least this share of the best topic's score.
 const RELATIVE: f32 = 0.15;
+/// What a setting word (`^kw`: a village, an akim) counts outside the title
+/// and the lead when its paragraph has none of the topic's own words.
+const SETTING_ELSEWHERE: f32 = 0.25;
 /// What a title mention adds when choosing the primary topic.
 const TITLE_PRIMARY_BONUS: f32 = 3.0;
 
@@ -115,16 +118,36 @@ fn paragraph_score(h: f32, title: bool) -> f32 {
 fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     let n = kb.topics.entries.len();
     let mut score = vec![0f32; n];
+    // with every setting word counted: what the primary topic is chosen by
+    let mut full = vec![0f32; n];
     let mut first_seen = vec![usize::MAX; n];
     for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
         let mut hits = vec![0f32; n];
+        let mut setting = vec![0f32; n];
         for m in kb.topics.find(&toks, false, false) {
-            if !w.title[m.at] {
+            if w.title[m.at] {
+                continue;
+            }
+            if m.setting {
+                setting[m.entry] += m.weight;
+            } else {
                 hits[m.entry] += m.weight;
             }
         }
+        // a setting word (a village, an akim) counts in the title and the
+        // lead, elsewhere only beside the topic's own words
+        let lead = pi <= 1;
         for e in 0..n {
+            let all = hits[e] + setting[e];
+            if all > 0.0 {
+                full[e] += paragraph_score(all, pi == 0);
+            }
+            if lead || hits[e] > 0.0 {
+                hits[e] += setting[e];
+            } else {
+                hits[e] += SETTING_ELSEWHERE * setting[e];
+            }
             if hits[e] <= 0.0 {
                 continue;
             }
@@ -141,10 +164,11 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
     });
-    // the primary topic: the title weighs most, and a topic that is mostly
-    // the setting of others (primary_weight < 1) yields to them
-    let primary_score = |e: usize, s: f32| {
-        s * kb.topics.entries[e].primary_weight
+    // the primary topic: the title weighs most, every setting word counts,
+    // and a topic that is mostly the setting of others (primary_weight < 1)
+    // yields to them
+    let primary_score = |e: usize| {
+        full[e] * kb.topics.entries[e].primary_weight
             + if first_seen[e] == 0 {
                 TITLE_PRIMARY_BONUS
             } else {
@@ -152,8 +176,8 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
             }
     };
     if let Some(best) = (0..out.len()).max_by(|&a, &b| {
-        primary_score(out[a].0, out[a].1)
-            .total_cmp(&primary_score(out[b].0, out[b].1))
+        primary_score(out[a].0)
+            .total_cmp(&primary_score(out[b].0))
             .then(b.cmp(&a))
     }) {
         let p = out.remove(best);
@@ -270,11 +294,13 @@ pub fn explain(paras: &[&str], kb: &Knowledge) -> Vec<String> {
             len: n,
             entry: e,
             weight,
+            setting,
         } in kb.topics.find(&toks, false, false)
         {
             let masked = if w.title[i] { " (person's title)" } else { "" };
+            let setting = if setting { " (setting)" } else { "" };
             out.push(format!(
-                "p{pi} topic {} {weight}{masked}: {}",
+                "p{pi} topic {} {weight}{setting}{masked}: {}",
                 kb.topics.entries[e].id,
                 w.folded[i..i + n].join(" ")
             ));
@@ -294,4 +320,52 @@ pub fn explain(paras: &[&str], kb: &Knowledge) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in topics with the village words marked as setting
+    /// keywords (`^kw`).
+    fn kb() -> Knowledge {
+        let mut t = include_str!("../../data/topics.toml").to_string();
+        for kw in [
+            "\"=сел",
+            "\"поселков\"",
+            "\"аулов\"",
+            "\"аул\"",
+            "\"сельчан*\"",
+        ] {
+            t = t.replace(kw, &kw.replacen('"', "\"^", 1));
+        }
+        Knowledge::from_strs(&t, include_str!("../../data/regions.toml")).expect("topics parse")
+    }
+
+    fn ids(paras: &[&str]) -> Vec<String> {
+        topics(paras, &kb()).into_iter().map(|t| t.id).collect()
+    }
+
+    #[test]
+    fn villages_in_passing_are_not_rural_development() {
+        let got = ids(&[
+            "В Экибастузе открыли центр лечения инсульта",
+            "В городской больнице Экибастуза заработал центр, где врачи лечат инсульт. Томограф и реанимацию закупили для больницы.",
+            "Пациентов из сел района привозят на скорой, врачи больницы принимают их круглосуточно.",
+            "Раньше жителей поселков везли в Павлодар, теперь больных лечат в городе.",
+            "Врачи центра прошли обучение, а медсестры из аулов приедут на курсы весной.",
+        ]);
+        assert!(got.contains(&"healthcare".to_string()), "{got:?}");
+        assert!(!got.contains(&"rural_development".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn a_village_in_the_title_or_lead_is_a_topic() {
+        let got = ids(&[
+            "В селе Акжар построят водопровод",
+            "Жители села Акжар получат чистую воду: в ауле начали прокладывать трубы, сельчане ждали их десять лет.",
+            "Подрядчик обещает закончить работы к осени.",
+        ]);
+        assert!(got.contains(&"rural_development".to_string()), "{got:?}");
+    }
 }

@@ -21,6 +21,12 @@ pub struct WordInfo {
     pub name: bool,
     /// Some reading is a surname.
     pub surname: bool,
+    /// A dictionary reading is a woman's first name in the nominative
+    /// singular ("Лаура", "Галина"; not "Асхата").
+    pub female_name: bool,
+    /// Every dictionary reading is a surname ("Уотсон"; not "Роза", not
+    /// "Глава").
+    pub surname_only: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
     /// A place name in an oblique case, and no name reading: "Польши",
@@ -103,6 +109,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
     let parsed = m.parse(word);
     let mut info = WordInfo::default();
     let mut geox_oblique = false;
+    let mut all_surnames = true;
     for (i, p) in parsed.iter().enumerate() {
         let lex = &p.lex;
         let known = lex.is_known();
@@ -118,6 +125,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
             continue;
         }
         info.known = true;
+        all_surnames &= has("Surn");
         let nom_sing = has("nomn") && !has("plur");
         info.nominative |= nom_sing;
         if has("Surn") {
@@ -126,6 +134,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         if has("Name") {
             info.name = true;
             info.name_nominative |= nom_sing;
+            info.female_name |= nom_sing && has("femn");
         }
         info.patronymic |= has("Patr");
         if has("Geox") && !has("nomn") {
@@ -133,6 +142,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
     }
     info.place_oblique = geox_oblique && !info.name && !info.surname;
+    info.surname_only = info.known && all_surnames;
     info
 }
 
@@ -155,7 +165,19 @@ mod tests {
         let f = analyse("Франции").unwrap_or_default();
         assert!(f.place_oblique, "{f:?}");
         let l = analyse("Лауры").unwrap_or_default();
-        assert!(l.name && !l.name_nominative, "{l:?}");
+        assert!(l.name && !l.name_nominative && !l.female_name, "{l:?}");
+        for w in ["Лаура", "Галина"] {
+            let f = analyse(w).unwrap_or_default();
+            assert!(f.female_name, "{w}: {f:?}");
+        }
+        let mk = analyse("Уотсон").unwrap_or_default();
+        assert!(mk.surname_only, "{mk:?}");
+        for w in ["Роза", "Глава", "Польши"] {
+            let x = analyse(w).unwrap_or_default();
+            assert!(!x.surname_only, "{w}: {x:?}");
+        }
+        let m = analyse("Сергея").unwrap_or_default();
+        assert!(m.name && !m.female_name, "{m:?}");
         let t = analyse("Техаса").unwrap_or_default();
         assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();
