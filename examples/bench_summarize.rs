@@ -1,6 +1,11 @@
 //! Summarizer throughput, single thread.
 //!
-//! `cargo run --release --example bench_summarize -- [DEVSET_DIR] [HTML_DIR]`
+//! `cargo run --release --example bench_summarize -- [DEVSET_DIR] [HTML_DIR] [--rounds N] [--plain-only]`
+//!
+//! `--rounds N` summarises the dev set exactly N times instead of for three
+//! seconds (a fixed amount of work, for `valgrind --tool=callgrind`, whose
+//! instruction counts do not depend on the machine's load); `--plain-only`
+//! stops after the plain-text figure.
 //!
 //! 0. Whether the Russian morphology is on, and its load time.
 //! 1. Plain-text articles per second: the dev set (`tests/data/summarize`
@@ -28,19 +33,21 @@ struct Gold {
     text_file: Option<String>,
 }
 
-/// CPU seconds this process has used (Linux `/proc/self/stat`), so that the
-/// figure does not depend on how busy a shared machine is.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = Vec::new();
+    let mut fixed_rounds: Option<usize> = None;
+    let mut plain_only = false;
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--rounds" => {
+                let n = it.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
+                fixed_rounds = Some(n.ok_or("--rounds needs a positive number")?);
+            }
+            "--plain-only" => plain_only = true,
+            _ => args.push(a),
+        }
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dev = args
         .first()
@@ -93,10 +100,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ));
     }
     let start = Instant::now();
-    let cpu0 = cpu_seconds();
+    let cpu0 = support::cpu_seconds();
     let mut n = 0usize;
     let mut rounds = 0usize;
-    while start.elapsed() < Duration::from_secs(3) {
+    while match fixed_rounds {
+        Some(r) => rounds < r,
+        None => start.elapsed() < Duration::from_secs(3),
+    } {
         for (t, x) in &articles {
             std::hint::black_box(summarize(
                 &ArticleInput {
@@ -111,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rounds += 1;
     }
     let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds()
+    let cpu = support::cpu_seconds()
         .zip(cpu0)
         .map(|(b, a)| b - a)
         .filter(|c| *c > 0.0);
@@ -124,6 +134,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default(),
         support::load()
     );
+    if plain_only {
+        return Ok(());
+    }
 
     // 1b. long real pages (English): the ground-truth bodies of the HTML
     // bench, a check that long and foreign text stays fast

@@ -5,7 +5,7 @@
 
 use super::boiler;
 use super::dom::{Dom, Kind, Tag};
-use super::hints::{JUNK_HINT, JUNK_TAG};
+use super::hints::{JUNK_COMMENTS, JUNK_HINT, JUNK_TAG};
 
 /// How strictly chrome hints are trusted; relaxed when the strict pass finds
 /// too little text (a page whose wrapper is named "has-sidebar"…).
@@ -59,8 +59,13 @@ impl<'a> Pass<'a> {
         for i in 1..n {
             let node = &dom.nodes[i];
             let parent_ex = excluded.get(node.parent).copied().unwrap_or(false);
-            let own = matches!(node.kind, Kind::Element { junk, .. } if junk & mask != 0)
-                && raw.get(i).copied().unwrap_or(0) <= wrapper_size;
+            let own = match node.kind {
+                Kind::Element { junk, .. } => {
+                    junk & JUNK_COMMENTS != 0
+                        || (junk & mask != 0 && raw.get(i).copied().unwrap_or(0) <= wrapper_size)
+                }
+                Kind::Text { .. } => false,
+            };
             excluded[i] = parent_ex || own;
         }
         let mut stats = vec![Stat::default(); n];
@@ -409,7 +414,9 @@ impl<'a> Pass<'a> {
         items >= 3 && linked * 10 >= items * 6
     }
 
-    /// Whether the first text under `node` is inside a link.
+    /// Whether the first text under `node` is inside a link. A card's time
+    /// or date stamp before its headline ("12:30", "29.11.2025") is not
+    /// what it opens with.
     fn opens_with_link(&self, node: usize) -> bool {
         let mut stack = vec![node];
         let mut budget = 64usize;
@@ -422,7 +429,18 @@ impl<'a> Pass<'a> {
                 continue;
             }
             match &self.dom.nodes[n].kind {
-                Kind::Text { chars, .. } if *chars > 0 => {
+                Kind::Text {
+                    chars, start, end, ..
+                } if *chars > 0 => {
+                    if *chars <= 16
+                        && !self
+                            .dom
+                            .text_of(*start, *end)
+                            .chars()
+                            .any(char::is_alphabetic)
+                    {
+                        continue;
+                    }
                     let mut a = self.dom.nodes[n].parent;
                     while a != usize::MAX {
                         if self.dom.tag(a) == Some(Tag::A) {

@@ -23,6 +23,15 @@ static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("unlikely regex")
 });
 
+/// A box of readers' comments, by one class or id token ("comments",
+/// "comment-list", "comments-area", "article__comments", "kommentarii"):
+/// comments can hold more prose than the article, so neither its size nor
+/// a relaxed pass brings them back.
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:[a-z0-9]+[-_])*comments?(?:[-_](?:list|area|wrap|wrapper|block|section|thread|tree|items?|container|holder|widget))?|commentlist|disqus_thread|kommentari[ij]?|kommentarii|pikirler)$")
+        .expect("comments regex")
+});
+
 /// Names that say "this is the article"; they save an element from UNLIKELY.
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)article|body|content|entry|hentry|main|post|story|text|material|news-detail|full|column|embed|tweet")
@@ -43,17 +52,21 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) const JUNK_TAG: u8 = 1;
 /// Chrome by its class or id.
 pub(crate) const JUNK_HINT: u8 = 2;
+/// Readers' comments by their class or id: out in every pass, whatever
+/// their size.
+pub(crate) const JUNK_COMMENTS: u8 = 4;
 
 /// Class and id strings repeat through a page and across a site's pages;
 /// each is judged once per thread (the cache is emptied when it grows large).
 #[derive(Default)]
 struct HintCache {
-    names: HashMap<Box<str>, (i32, bool)>,
+    names: HashMap<Box<str>, (i32, bool, bool)>,
 }
 
 impl HintCache {
-    /// Weight of one class or id string and whether it names chrome.
-    fn name(&mut self, name: &str) -> (i32, bool) {
+    /// Weight of one class or id string, whether it names chrome, and
+    /// whether it names a box of comments.
+    fn name(&mut self, name: &str) -> (i32, bool, bool) {
         if let Some(v) = self.names.get(name) {
             return *v;
         }
@@ -68,10 +81,16 @@ impl HintCache {
         // what its element part says, not its block.
         let mut chrome = false;
         let mut article = false;
+        let mut comments = false;
         for token in name.split_ascii_whitespace() {
             let (bem, rest) = token
                 .rsplit_once("__")
                 .map_or((false, token), |(_, e)| (true, e));
+            // ("no-comments", "has-comments": a post's state, not a box)
+            comments |= COMMENTS.is_match(rest)
+                && !["no-", "no_", "has-", "has_", "with-", "allow-", "open-"]
+                    .iter()
+                    .any(|p| rest.starts_with(p));
             let mut parts = rest.split("--");
             let element = parts.next().unwrap_or(rest);
             // A box's own header or footer is judged with the box.
@@ -88,8 +107,8 @@ impl HintCache {
             }
         }
         let unlikely = chrome && !article;
-        self.names.insert(name.into(), (weight, unlikely));
-        (weight, unlikely)
+        self.names.insert(name.into(), (weight, unlikely, comments));
+        (weight, unlikely, comments)
     }
 }
 
@@ -99,8 +118,9 @@ thread_local! {
 
 const CACHE_LIMIT: usize = 50_000;
 
-/// Weight of one class or id string and whether it names chrome.
-fn name_hints(name: &str) -> (i32, bool) {
+/// Weight of one class or id string, whether it names chrome and whether
+/// it names comments.
+fn name_hints(name: &str) -> (i32, bool, bool) {
     CACHE.with(|cache| match cache.try_borrow_mut() {
         Ok(mut cache) => {
             if cache.names.len() > CACHE_LIMIT {
@@ -140,13 +160,15 @@ pub(crate) fn judge(tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
     );
     let mut weight = 0;
     let mut hint_junk = false;
+    let mut comments = false;
     for name in [class, id] {
         if name.is_empty() {
             continue;
         }
-        let (w, unlikely) = name_hints(name);
+        let (w, unlikely, c) = name_hints(name);
         weight += w;
         hint_junk |= unlikely;
+        comments |= c;
     }
     let protected = matches!(tag, Tag::Html | Tag::Body | Tag::Article | Tag::Main);
     if protected {
@@ -158,6 +180,9 @@ pub(crate) fn judge(tag: Tag, el: &scraper::node::Element) -> (i32, u8) {
     }
     if hint_junk {
         junk |= JUNK_HINT;
+    }
+    if comments {
+        junk |= JUNK_COMMENTS;
     }
     (weight, junk)
 }

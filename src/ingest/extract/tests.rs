@@ -672,3 +672,60 @@ fn a_column_of_news_links_does_not_win_over_the_article() {
     assert!(a.text.contains("Аким Шортандинского"), "{}", a.text);
     assert!(a.text.contains("отчитаться о выполнении"), "{}", a.text);
 }
+
+#[test]
+fn a_news_column_whose_cards_open_with_a_time_does_not_win() {
+    // News columns put each item's time before its headline; the time is
+    // not what the card opens with.
+    let card = |n: usize| {
+        format!(
+            "<div class=\"nl-item\"><span class=\"nl-time\">1{n}:{n}5</span>\
+             <a href=\"/news/{n}\">В области {n} обсудили тарифы на воду, тепло и вывоз мусора</a>\
+             <div class=\"nl-lead\">Депутаты маслихата, представители акимата, жители и предприниматели \
+             спорили о тарифах, сроках ремонта, субсидиях и новых правилах, выпуск {n}.</div></div>"
+        )
+    };
+    let html = format!(
+        "<html><body><div class=\"wrap\"><div class=\"col-a\"><h1>Аким отчитался перед жителями села</h1>\
+         <div class=\"txt\">\
+         <p>Аким Шортандинского сельского округа провел отчетную встречу, на которой жители задали вопросы о дорогах, воде и школе.</p>\
+         <p>По его словам, ремонт дороги к школе начнется весной, а новый водопровод подключат к лету.</p>\
+         </div></div><div class=\"col-b\">{}</div></div></body></html>",
+        (1..=7).map(card).collect::<String>()
+    );
+    let a = extract(&html, None);
+    assert!(a.text.contains("Аким Шортандинского"), "{}", a.text);
+    assert!(a.text.contains("водопровод подключат"), "{}", a.text);
+    assert_absent(&a.text, &["Депутаты маслихата", "обсудили тарифы"]);
+}
+
+#[test]
+fn readers_comments_longer_than_the_article_stay_out() {
+    // A short news item and, below it, a comment thread holding most of
+    // the page's prose: the thread is chrome, whatever its size.
+    let comment = |n: usize| {
+        format!(
+            "<div class=\"comment-item\" id=\"comment-{n}\"><div class=\"comment-author\"><b>Читатель {n}</b> \
+             <span>29.11.2025 14:0{n}</span></div><div class=\"comment-text\">\
+             <p>У нас в селе дорогу обещали отремонтировать еще три года назад, но каждый раз, когда приходит весна, \
+             подрядчик находит новую причину, а акимат разводит руками и говорит, что денег в бюджете не хватило.</p>\
+             <p>Посмотрим, что будет в этот раз, хотя верится с трудом, честно говоря, ведь обещаний было много.</p>\
+             </div></div>"
+        )
+    };
+    let html = format!(
+        "<html><body><div class=\"page\"><div class=\"news-full\"><h1>В Шортанды отремонтируют дорогу к школе</h1>\
+         <div class=\"news-full__text\">\
+         <p>Дорогу к школе в поселке Шортанды отремонтируют весной, сообщили в акимате района.</p>\
+         <p>На работы выделено 120 миллионов тенге, подрядчик уже определен.</p></div></div>\
+         <div class=\"article-comments\" id=\"comments\"><h3>Комментарии (6)</h3>{}</div></div></body></html>",
+        (1..=6).map(comment).collect::<String>()
+    );
+    let a = extract(&html, None);
+    assert!(a.text.contains("Дорогу к школе"), "{}", a.text);
+    assert!(a.text.contains("подрядчик уже определен"), "{}", a.text);
+    assert_absent(
+        &a.text,
+        &["обещали отремонтировать", "Читатель", "верится с трудом"],
+    );
+}
