@@ -166,6 +166,60 @@ pub(super) fn insert_all(
     Ok(n)
 }
 
+/// Digests written per transaction: a few tens of milliseconds of the
+/// writer's time each.
+const DIGESTS_PER_TRANSACTION: usize = 500;
+
+/// Writes digests inside a caller's transaction (see
+/// [`Store::commit_digests`]).
+fn commit_chunk(
+    tx: &rusqlite::Transaction<'_>,
+    digests: &[DigestCommit],
+    now: i64,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<()> {
+    let mut watermark = tx.prepare_cached(
+        "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
+         WHERE chat_id = ?1 AND seen_article_id = ?4",
+    )?;
+    let mut message = tx.prepare_cached(
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+    )?;
+    let mut record = tx.prepare_cached(
+        "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for d in digests {
+        let moved = watermark.execute(params![
+            d.chat_id,
+            d.seen_article_id,
+            now,
+            d.prev_seen_article_id
+        ])?;
+        if moved == 0 {
+            // A concurrent run (say /digest and the scheduler) queued
+            // these stories already.
+            continue;
+        }
+        for (part, text) in d.parts.iter().enumerate() {
+            let body = body_id(tx, text, bodies)?;
+            message.execute(params![
+                d.chat_id,
+                d.kind.as_str(),
+                &*d.batch,
+                part as i64,
+                body,
+                now
+            ])?;
+        }
+        if !d.parts.is_empty() {
+            let entries = body_id(tx, &d.entries, bodies)?;
+            record.execute(params![d.chat_id, &*d.batch, entries, now])?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Queues messages; returns how many were new.
     pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
@@ -177,61 +231,25 @@ impl Store {
     }
 
     /// Queues digests, records their entries and moves each subscriber's
-    /// watermark, all in one transaction, with each statement prepared once
-    /// and each shared text stored once.
+    /// watermark: each digest whole in one transaction, some hundreds per
+    /// transaction, with each statement prepared once and each shared text
+    /// stored once. The writer's connection is let go between transactions,
+    /// so a handler's write waits for one of them, never for the whole run.
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut bodies = Bodies::new();
-            let mut watermark = tx.prepare_cached(
-                "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
-                 WHERE chat_id = ?1 AND seen_article_id = ?4",
-            )?;
-            let mut message = tx.prepare_cached(
-                "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-            )?;
-            let mut record = tx.prepare_cached(
-                "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for d in digests {
-                let moved = watermark.execute(params![
-                    d.chat_id,
-                    d.seen_article_id,
-                    now,
-                    d.prev_seen_article_id
-                ])?;
-                if moved == 0 {
-                    // A concurrent run (say /digest and the scheduler) queued
-                    // these stories already.
-                    continue;
-                }
-                for (part, text) in d.parts.iter().enumerate() {
-                    let body = body_id(&tx, text, &mut bodies)?;
-                    message.execute(params![
-                        d.chat_id,
-                        d.kind.as_str(),
-                        &*d.batch,
-                        part as i64,
-                        body,
-                        now
-                    ])?;
-                }
-                if !d.parts.is_empty() {
-                    let entries = body_id(&tx, &d.entries, &mut bodies)?;
-                    record.execute(params![d.chat_id, &*d.batch, entries, now])?;
-                }
-            }
+        let mut bodies = Bodies::new();
+        for chunk in digests.chunks(DIGESTS_PER_TRANSACTION) {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            commit_chunk(&tx, chunk, now, &mut bodies)?;
+            tx.commit()?;
         }
-        tx.commit()?;
         Ok(())
     }
 
     /// The entries of the chat's latest digest, in order.
     pub fn last_digest_entries(&self, chat_id: i64) -> Result<Vec<DigestEntry>> {
         let json: Option<String> = self
-            .conn()
+            .read()
             .query_row(
                 "SELECT b.text FROM digests d JOIN message_bodies b ON b.id = d.entries_body
                  WHERE d.chat_id = ?1 ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
@@ -377,7 +395,7 @@ impl Store {
 
     /// Messages by status: (pending, sending, sent, failed, dropped).
     pub fn outbox_counts(&self) -> Result<(i64, i64, i64, i64, i64)> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut out = (0, 0, 0, 0, 0);
         let mut stmt = conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
         let mut rows = stmt.query([])?;
