@@ -68,7 +68,7 @@ async fn main() {
     let now = chrono::Utc::now().timestamp();
     {
         let store = civic_digest::store::Store::open(&config.database_path).expect("store");
-        let mut rng = Rng(0x5eed_0f_5e41_11ce);
+        let mut rng = Rng(0x5eed_0f5e_4111_ce00);
         support::audience::seed_articles(&store, &mut rng, articles, now);
         drop(store);
         support::audience::seed_subscribers(

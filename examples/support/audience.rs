@@ -96,7 +96,7 @@ pub fn seed_subscribers(
         // Subscribers, their settings and each one's own watermark (the
         // newest article of their last digest, somewhere in the stored
         // range) in one transaction: a real bot gathers them over months.
-        let mut conn = rusqlite::Connection::open(&db).expect("open");
+        let mut conn = rusqlite::Connection::open(db).expect("open");
         let tx = conn.transaction().expect("transaction");
         {
             let mut sub = tx
