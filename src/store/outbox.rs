@@ -472,6 +472,55 @@ mod tests {
     }
 
     #[test]
+    fn a_large_run_spans_transactions_and_stores_each_text_once() {
+        let store = Store::open_in_memory().unwrap();
+        let n = DIGESTS_PER_TRANSACTION * 2 + 34;
+        for chat in 1..=n as i64 {
+            store
+                .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
+                .unwrap();
+        }
+        // Two digests in all, each shared by half the subscribers.
+        let template = |k: usize| DigestCommit {
+            chat_id: 0,
+            kind: OutKind::Digest,
+            batch: format!("digest-{k}").into(),
+            parts: vec![
+                Arc::<str>::from(format!("digest {k}, part 1")),
+                Arc::from("part 2"),
+            ]
+            .into(),
+            entries: Arc::from(format!("[{k}]")),
+            prev_seen_article_id: 0,
+            seen_article_id: 7,
+        };
+        let templates = [template(0), template(1)];
+        let digests: Vec<DigestCommit> = (1..=n as i64)
+            .map(|chat| DigestCommit {
+                chat_id: chat,
+                ..templates[chat as usize % 2].clone()
+            })
+            .collect();
+        store.commit_digests(&digests, 100).unwrap();
+        assert_eq!(store.outbox_counts().unwrap().0, 2 * n as i64);
+        let conn = store.conn();
+        let bodies: i64 = conn
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        // "digest 0, part 1", "digest 1, part 1", "part 2" (once, though
+        // two templates hold it) and the two entry lists.
+        assert_eq!(bodies, 5);
+        let moved: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM subscribers WHERE seen_article_id = 7",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(moved, n as i64);
+    }
+
+    #[test]
     fn digest_commit_moves_the_watermark_with_the_messages() {
         let store = Store::open_in_memory().unwrap();
         store
