@@ -160,7 +160,9 @@ async fn main() {
         if pending + sending == 0 || deadline.is_some_and(|d| t.elapsed() >= d) {
             break;
         }
-        if t.elapsed() > Duration::from_secs(queued / 10 + 120) {
+        if deadline.is_none()
+            && t.elapsed() > Duration::from_secs(queued.max(subscribers as u64) / 10 + 120)
+        {
             eprintln!("giving up: {pending} pending, {sending} sending");
             break;
         }
@@ -182,10 +184,10 @@ async fn main() {
         .keys()
         .map(|k| k.0)
         .collect::<std::collections::HashSet<_>>();
-    let (pending, sending, _, failed, dropped) = service.store.outbox_counts().expect("counts");
-    let queued = service.counters.digest_messages_queued.load(Relaxed) as i64;
-    // Queued but neither received nor still waiting.
-    let lost = queued - per_chat.len() as i64 - pending - sending;
+    let (pending, sending, marked_sent, failed, dropped) =
+        service.store.outbox_counts().expect("counts");
+    // Marked sent in the outbox but never received, or given up.
+    let lost = (marked_sent - per_chat.len() as i64).max(0) + failed + dropped;
     println!(
         "delivery: {sent} messages in {elapsed:.1} s: {:.1} messages/s sustained; 429s received: {}; \
          {} subscribers reached; left in the queue: {}; lost: {lost} ({failed} failed, {dropped} dropped); \
