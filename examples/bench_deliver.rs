@@ -89,9 +89,9 @@ async fn main() {
     println!(
         "{}: delivered {delivered}/{subscribers} in {elapsed:.1} s: {:.1} messages/s sustained; 429s received: {}; lost: {}; duplicated: {duplicated}",
         if throttle {
-            "Throttle, unpaced"
+            "Throttle, unpaced".to_string()
         } else {
-            "paced"
+            format!("paced (at most {:.1}/s)", Pace::default().per_second())
         },
         delivered as f64 / elapsed,
         stats.too_many_requests,

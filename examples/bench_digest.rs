@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use civic_digest::digest::Digester;
 use civic_digest::i18n::Texts;
-use civic_digest::store::{ChatKind, NewArticle, NewSource, SourceKind, Store};
-use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::store::Store;
+use civic_digest::summarize::Knowledge;
 
 mod support;
 use support::{Rng, peak_rss_mb};
@@ -32,119 +32,12 @@ fn main() {
     let store = Store::open(&db).expect("open store");
     let kb = Knowledge::embedded();
     let texts = Texts::embedded();
-    let topics: Vec<&str> = kb.topic_ids();
-    let regions: Vec<&str> = kb.region_ids();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let now = chrono::Utc::now().timestamp();
 
     let t = Instant::now();
-    for i in 0..10 {
-        let source = NewSource {
-            name: format!("Outlet {i}"),
-            url: format!("https://outlet{i}.kz/rss"),
-            kind: SourceKind::Feed,
-            language: None,
-            region: None,
-            official: i == 0,
-            link_selector: None,
-        };
-        store.add_source(&source, now).expect("source");
-    }
-    for i in 0..articles {
-        let topic = rng.pick(&topics);
-        let second = rng.pick(&topics);
-        let region = rng.pick(&regions);
-        let summary = Summary {
-            title: format!("Статья {i}"),
-            topics: vec![
-                TopicScore {
-                    id: topic.into(),
-                    score: 0.7,
-                    primary: true,
-                },
-                TopicScore {
-                    id: second.into(),
-                    score: 0.3,
-                    primary: false,
-                },
-            ],
-            regions: vec![region.into()],
-            quotes: vec![Quote {
-                text: "Мы продолжим реформы местного самоуправления и поддержим каждое село".into(),
-                speaker: Some("Ерлан Кошанов".into()),
-                speaker_role: None,
-                via: None,
-                score: 1.0,
-            }],
-            people: vec!["Ерлан Кошанов".into()],
-            ..Default::default()
-        };
-        let story = if i % 10 == 9 { Some(i as i64) } else { None };
-        store
-            .insert_article(
-                &NewArticle {
-                    source_id: Some((i % 10) as i64 + 1),
-                    url: format!("https://outlet{}.kz/news/{i}", i % 10),
-                    canonical_url: None,
-                    title: format!("Новость {i}: аким рассказал о реформах в регионе {region}"),
-                    text: "Аким рассказал о планах на следующий год. Кошанов отметил важность выборов.".into(),
-                    published_at: None,
-                    language: "ru".into(),
-                    content_hash: format!("h{i}"),
-                    minhash: vec![0; 4],
-                    story_id: story,
-                    summary: Some(summary),
-                },
-                now - 3600,
-            )
-            .expect("article");
-    }
-    for chat in 1..=subscribers as i64 {
-        store
-            .ensure_subscriber(
-                chat,
-                ChatKind::Private,
-                None,
-                if chat % 3 == 0 { "kk" } else { "ru" },
-                now - 86_400 * 2,
-            )
-            .expect("sub");
-    }
-    {
-        // Settings in one go (a real bot gathers them over months).
-        let subs: Vec<i64> = (1..=subscribers as i64).collect();
-        for chunk in subs.chunks(5000) {
-            for &chat in chunk {
-                let n = 1 + (rng.next() % 3) as usize;
-                let t: Vec<String> = (0..n).map(|_| rng.pick(&topics).to_string()).collect();
-                store.add_topics(chat, &t).expect("topics");
-                if chat % 4 == 0 {
-                    store
-                        .add_regions(chat, &[rng.pick(&regions).to_string()])
-                        .expect("regions");
-                }
-                if chat % 50 == 0 {
-                    store.add_follow(chat, "Кошанов", 10).expect("follow");
-                }
-            }
-        }
-    }
-    {
-        // Each subscriber's own watermark: the newest article of their
-        // last digest, somewhere in the stored range.
-        let mut conn = rusqlite::Connection::open(&db).expect("open");
-        let tx = conn.transaction().expect("transaction");
-        {
-            let mut mark = tx
-                .prepare("UPDATE subscribers SET seen_article_id = ?2 WHERE chat_id = ?1")
-                .expect("prepare");
-            for chat in 1..=subscribers as i64 {
-                let seen = (rng.next() % articles as u64) as i64;
-                mark.execute([chat, seen]).expect("mark");
-            }
-        }
-        tx.commit().expect("commit");
-    }
+    support::audience::seed_articles(&store, &mut rng, articles, now);
+    support::audience::seed_subscribers(&db, &mut rng, subscribers, articles, now - 86_400 * 2);
     let marks: i64 = rusqlite::Connection::open(&db)
         .and_then(|c| {
             c.query_row(

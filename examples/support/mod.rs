@@ -38,6 +38,8 @@ pub fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+pub mod audience;
+
 /// A small deterministic generator (no rand dependency).
 pub struct Rng(pub u64);
 impl Rng {

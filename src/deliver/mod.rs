@@ -123,7 +123,11 @@ where
     /// Claims the due messages and sends them: chats in parallel, each
     /// chat's messages in order. Returns how many were handled.
     pub async fn drain_once(&self) -> Result<usize, StoreError> {
-        let batch = self.store.claim_due(now(), CLAIM)?;
+        let at = now();
+        let batch = self
+            .store
+            .run_blocking(move |store| store.claim_due(at, CLAIM))
+            .await?;
         let handled = batch.len();
         let mut by_chat: BTreeMap<i64, Vec<OutMessage>> = BTreeMap::new();
         for m in batch {
@@ -140,8 +144,16 @@ where
                     self.pacer.wait(m.chat_id).await;
                     let outcome = self.send(&m).await;
                     gone = matches!(outcome, Outcome::ChatGone(_) | Outcome::Moved(_));
-                    if let Err(e) = self.settle(&m, outcome) {
-                        log::error!("deliver: message {}: {e}", m.id);
+                    // Off the runtime's workers: the writer may be busy
+                    // queuing a digest run, and other sends are due.
+                    let stats = self.stats.clone();
+                    let id = m.id;
+                    let settled = self
+                        .store
+                        .run_blocking(move |store| settle(store, &stats, &m, outcome))
+                        .await;
+                    if let Err(e) = settled {
+                        log::error!("deliver: message {id}: {e}");
                     }
                 }
             })
@@ -172,71 +184,71 @@ where
             Err(e) => classify(e, m.attempts),
         }
     }
+}
 
-    fn settle(&self, m: &OutMessage, outcome: Outcome) -> Result<(), StoreError> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let now = now();
-        match outcome {
-            Outcome::Sent(id) => {
-                self.stats.sent.fetch_add(1, Relaxed);
-                self.store.mark_sent(m.id, i64::from(id), now)
+/// Writes what happened to one message.
+fn settle(
+    store: &Store,
+    stats: &SendStats,
+    m: &OutMessage,
+    outcome: Outcome,
+) -> Result<(), StoreError> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let now = now();
+    match outcome {
+        Outcome::Sent(id) => {
+            stats.sent.fetch_add(1, Relaxed);
+            store.mark_sent(m.id, i64::from(id), now)
+        }
+        Outcome::Retry { after_secs, error } => {
+            stats.retried.fetch_add(1, Relaxed);
+            if error.contains("retry after") {
+                stats.rate_limited.fetch_add(1, Relaxed);
             }
-            Outcome::Retry { after_secs, error } => {
-                self.stats.retried.fetch_add(1, Relaxed);
-                if error.contains("retry after") {
-                    self.stats.rate_limited.fetch_add(1, Relaxed);
-                }
-                log::warn!(
-                    "deliver: message {} to chat {}: {error}; retry in {after_secs}s",
-                    m.id,
-                    m.chat_id
-                );
-                self.store.retry_at(m.id, &error, now + after_secs)
+            log::warn!(
+                "deliver: message {} to chat {}: {error}; retry in {after_secs}s",
+                m.id,
+                m.chat_id
+            );
+            store.retry_at(m.id, &error, now + after_secs)
+        }
+        Outcome::ChatGone(reason) => {
+            log::info!(
+                "deliver: chat {} is gone ({reason}); subscriber deactivated, settings kept",
+                m.chat_id
+            );
+            if let Err(e) = store.set_subscriber_status(m.chat_id, SubStatus::Blocked, now) {
+                // Not a subscriber (a moderator notice, a deleted chat): nothing to keep.
+                log::debug!("deliver: chat {}: {e}", m.chat_id);
             }
-            Outcome::ChatGone(reason) => {
-                log::info!(
-                    "deliver: chat {} is gone ({reason}); subscriber deactivated, settings kept",
-                    m.chat_id
-                );
-                if let Err(e) = self
-                    .store
-                    .set_subscriber_status(m.chat_id, SubStatus::Blocked, now)
-                {
-                    // Not a subscriber (a moderator notice, a deleted chat): nothing to keep.
-                    log::debug!("deliver: chat {}: {e}", m.chat_id);
-                }
-                self.store
-                    .drop_chat_messages(m.chat_id, &reason)
-                    .map(|_| ())
-            }
-            Outcome::Split => {
-                let parts = split_text(&m.text);
-                log::warn!(
-                    "deliver: message {} was too long for Telegram; re-split into {} parts",
-                    m.id,
-                    parts.len()
-                );
-                self.store.split_message(m.id, &parts, now)
-            }
-            Outcome::Moved(new_id) => {
-                log::info!(
-                    "deliver: chat {} migrated to {new_id}; subscription moved",
-                    m.chat_id
-                );
-                self.store.move_chat(m.chat_id, new_id, now)?;
-                // This message moved with the chat: send it again, now.
-                self.store
-                    .retry_at(m.id, "chat migrated to a supergroup", now)
-            }
-            Outcome::Failed(error) => {
-                self.stats.failed.fetch_add(1, Relaxed);
-                log::error!(
-                    "deliver: message {} to chat {} failed for good: {error}",
-                    m.id,
-                    m.chat_id
-                );
-                self.store.mark_failed(m.id, &error)
-            }
+            store.drop_chat_messages(m.chat_id, &reason).map(|_| ())
+        }
+        Outcome::Split => {
+            let parts = split_text(&m.text);
+            log::warn!(
+                "deliver: message {} was too long for Telegram; re-split into {} parts",
+                m.id,
+                parts.len()
+            );
+            store.split_message(m.id, &parts, now)
+        }
+        Outcome::Moved(new_id) => {
+            log::info!(
+                "deliver: chat {} migrated to {new_id}; subscription moved",
+                m.chat_id
+            );
+            store.move_chat(m.chat_id, new_id, now)?;
+            // This message moved with the chat: send it again, now.
+            store.retry_at(m.id, "chat migrated to a supergroup", now)
+        }
+        Outcome::Failed(error) => {
+            stats.failed.fetch_add(1, Relaxed);
+            log::error!(
+                "deliver: message {} to chat {} failed for good: {error}",
+                m.id,
+                m.chat_id
+            );
+            store.mark_failed(m.id, &error)
         }
     }
 }

@@ -13,7 +13,7 @@ use super::metrics::{self, Counters, MetricsState};
 use super::poller::{PollError, SourceEvent};
 use crate::bot::{self, BotDeps, BotError, BotT};
 use crate::config::{Config, redact_tokens, register_secret};
-use crate::deliver::Sender;
+use crate::deliver::{Pace, Sender};
 use crate::digest::Digester;
 use crate::i18n::Texts;
 use crate::store::{NewMessage, OutKind, Store, StoreError};
@@ -58,6 +58,9 @@ pub struct Service {
     pub counters: Arc<Counters>,
     /// How often due digests are looked for.
     pub scheduler_tick: Duration,
+    /// The sender's pace (tests that need not wait out Telegram's limits
+    /// set a faster one).
+    pub send_pace: Pace,
 }
 
 impl Service {
@@ -83,6 +86,7 @@ impl Service {
             wake_sender: Arc::new(Notify::new()),
             counters: Arc::new(Counters::default()),
             scheduler_tick: SCHEDULER_TICK,
+            send_pace: Pace::default(),
         })
     }
 
@@ -190,11 +194,10 @@ impl Service {
         );
 
         // The sender paces itself; Throttle's bursts would trip Telegram.
-        let sender = Arc::new(Sender::new(
-            bot.inner().clone(),
-            store.clone(),
-            self.wake_sender.clone(),
-        ));
+        let sender = Arc::new(
+            Sender::new(bot.inner().clone(), store.clone(), self.wake_sender.clone())
+                .with_pace(self.send_pace),
+        );
         let mut tasks = tokio::task::JoinSet::new();
 
         if let Some(addr) = self.config.metrics_addr {

@@ -139,7 +139,7 @@ impl Store {
         since: i64,
         limit: usize,
     ) -> Result<Vec<Candidate>> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT a.id, a.story_id, a.source_id, COALESCE(s.name, ''), COALESCE(s.official, 0), a.url, a.title,
                     a.language, a.ingested_at, a.summary_json, a.published_at
@@ -229,7 +229,7 @@ impl Store {
         let Some(expr) = crate::text::stem::match_query(phrase) else {
             return Ok(Vec::new());
         };
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn
             .prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid > ?2")?;
         let mut ids: Vec<i64> = stmt
@@ -261,7 +261,7 @@ impl Store {
 
     /// The newest article id that digests may carry (0 if none).
     pub fn max_visible_article_id(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
+        Ok(self.read().query_row(
             "SELECT COALESCE(MAX(id), 0) FROM articles WHERE hidden = 0",
             [],
             |r| r.get(0),

@@ -59,13 +59,24 @@ pub enum StoreError {
     /// Another process polls and sends from this database.
     #[error(transparent)]
     Locked(lock::LockError),
+    /// A call run on a blocking thread did not finish (it panicked, or the
+    /// runtime is shutting down).
+    #[error("store: a background call failed: {0}")]
+    Background(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// The SQLite database. Cheap to share behind an `Arc`; calls are short.
+/// One connection writes (and reads what must see a write in progress);
+/// a few more only read, so in WAL mode a long read (the subscribers of a
+/// digest run) neither waits for the writer nor makes it wait, and a
+/// handler's read does not queue behind a batch being written.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Read-only connections to the same file (none in memory: there the
+    /// writer's connection is the only view of the database).
+    readers: Vec<Mutex<Connection>>,
     /// The database file (`None` in memory), for the writer lock.
     path: Option<PathBuf>,
     /// Held by the one process that polls and sends ([`Store::claim_writer`]).
@@ -105,6 +116,19 @@ impl FingerprintCache {
     }
 }
 
+/// Read-only connections beside the writer's.
+const READERS: usize = 3;
+
+/// A read-only connection to a database the writer has opened (and so
+/// put in WAL mode and migrated).
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.pragma_update(None, "cache_size", -16_384)?;
+    Ok(conn)
+}
+
 fn fingerprint_from_row(r: &Row<'_>) -> rusqlite::Result<(Fingerprint, i64)> {
     Ok((
         Fingerprint {
@@ -125,6 +149,9 @@ impl Store {
         }
         let mut store = Store::init(Connection::open(path)?)?;
         store.path = Some(path.to_path_buf());
+        for _ in 0..READERS {
+            store.readers.push(Mutex::new(open_reader(path)?));
+        }
         Ok(store)
     }
 
@@ -150,6 +177,7 @@ impl Store {
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         let store = Store {
             conn: Mutex::new(conn),
+            readers: Vec::new(),
             path: None,
             writer: Mutex::new(None),
             fingerprints: Mutex::new(FingerprintCache::default()),
@@ -162,6 +190,42 @@ impl Store {
         // A panic while holding the lock leaves SQLite consistent (every
         // write is a transaction), so a poisoned lock is still usable.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs store work on tokio's blocking threads, so an async task never
+    /// waits for SQLite, or for the writer's connection, on a runtime
+    /// worker (the dispatcher's and the sender's tasks share two). The
+    /// sync methods stay for code that already runs off the runtime.
+    pub async fn run_blocking<T, F>(self: &std::sync::Arc<Self>, f: F) -> Result<T>
+    where
+        F: FnOnce(&Store) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| StoreError::Background(e.to_string()))?
+    }
+
+    /// A connection for reads that need not see an uncommitted write: a
+    /// free reader, else the least busy guess; the writer's connection when
+    /// there are no readers (in memory).
+    pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
+        use std::sync::TryLockError;
+        for r in &self.readers {
+            match r.try_lock() {
+                Ok(guard) => return guard,
+                Err(TryLockError::Poisoned(e)) => return e.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        if self.readers.is_empty() {
+            return self.conn();
+        }
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let i = NEXT.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn migrate(&self) -> Result<()> {
@@ -666,6 +730,48 @@ fn article_from_row(r: &Row<'_>) -> rusqlite::Result<Article> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_do_not_wait_for_a_write_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("civic.db")).unwrap();
+        store
+            .ensure_subscriber(1, subscribers::ChatKind::Private, None, "ru", 0)
+            .unwrap();
+        // A long write holds the writer's connection, mid-transaction.
+        let mut writer = store.conn();
+        let tx = writer.transaction().unwrap();
+        tx.execute(
+            "UPDATE subscribers SET language = 'kk' WHERE chat_id = 1",
+            [],
+        )
+        .unwrap();
+        // Reads go on meanwhile (on one connection they would wait for the
+        // writer: here, in its own thread, for ever), and see what was
+        // committed, not the write in progress.
+        let sub = store.subscriber(1).unwrap().expect("subscriber");
+        assert_eq!(sub.language, "ru");
+        let all = store.subscribers_with_status(SubStatus::Active).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(store.outbox_counts().unwrap(), (0, 0, 0, 0, 0));
+        tx.commit().unwrap();
+        drop(writer);
+        assert_eq!(store.subscriber(1).unwrap().unwrap().language, "kk");
+    }
+
+    #[tokio::test]
+    async fn blocking_calls_run_off_the_runtime() {
+        let store = std::sync::Arc::new(Store::open_in_memory().unwrap());
+        let version = store.run_blocking(|s| s.schema_version()).await.unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let failed = store
+            .run_blocking(|_| -> Result<()> { panic!("a call that panics") })
+            .await;
+        assert!(
+            matches!(failed, Err(StoreError::Background(_))),
+            "{failed:?}"
+        );
+    }
 
     fn source(url: &str) -> NewSource {
         NewSource {

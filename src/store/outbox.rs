@@ -185,6 +185,65 @@ pub(super) fn insert_all(
     Ok(n)
 }
 
+/// Digests written per transaction: a few tens of milliseconds of the
+/// writer's time each.
+const DIGESTS_PER_TRANSACTION: usize = 500;
+
+/// Writes digests inside a caller's transaction (see
+/// [`Store::commit_digests`]).
+fn commit_chunk(
+    tx: &rusqlite::Transaction<'_>,
+    digests: &[DigestCommit],
+    now: i64,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<()> {
+    let mut watermark = tx.prepare_cached(
+        "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
+         WHERE chat_id = ?1 AND seen_article_id = ?4",
+    )?;
+    let mut message = tx.prepare_cached(
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at,
+             silent, keyboard)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
+    )?;
+    let mut record = tx.prepare_cached(
+        "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for d in digests {
+        let moved = watermark.execute(params![
+            d.chat_id,
+            d.seen_article_id,
+            now,
+            d.prev_seen_article_id
+        ])?;
+        if moved == 0 {
+            // A concurrent run (say /digest and the scheduler) queued
+            // these stories already.
+            continue;
+        }
+        // Paged: the later parts wait for the "more" button.
+        let (sent, keyboard) = super::pages::hold(tx, d, bodies, now)?;
+        for (part, text) in d.parts.iter().enumerate().take(sent) {
+            let body = body_id(tx, text, bodies)?;
+            message.execute(params![
+                d.chat_id,
+                d.kind.as_str(),
+                &*d.batch,
+                part as i64,
+                body,
+                now,
+                d.silent,
+                keyboard.as_deref()
+            ])?;
+        }
+        if !d.parts.is_empty() {
+            let entries = body_id(tx, &d.entries, bodies)?;
+            record.execute(params![d.chat_id, &*d.batch, entries, now])?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Queues messages; returns how many were new.
     pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
@@ -196,66 +255,25 @@ impl Store {
     }
 
     /// Queues digests, records their entries and moves each subscriber's
-    /// watermark, all in one transaction, with each statement prepared once
-    /// and each shared text stored once.
+    /// watermark: each digest whole in one transaction, some hundreds per
+    /// transaction, with each statement prepared once and each shared text
+    /// stored once. The writer's connection is let go between transactions,
+    /// so a handler's write waits for one of them, never for the whole run.
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut bodies = Bodies::new();
-            let mut watermark = tx.prepare_cached(
-                "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, ?2), last_digest_at = ?3
-                 WHERE chat_id = ?1 AND seen_article_id = ?4",
-            )?;
-            let mut message = tx.prepare_cached(
-                "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at,
-                     silent, keyboard)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
-            )?;
-            let mut record = tx.prepare_cached(
-                "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for d in digests {
-                let moved = watermark.execute(params![
-                    d.chat_id,
-                    d.seen_article_id,
-                    now,
-                    d.prev_seen_article_id
-                ])?;
-                if moved == 0 {
-                    // A concurrent run (say /digest and the scheduler) queued
-                    // these stories already.
-                    continue;
-                }
-                // Paged: the later parts wait for the "more" button.
-                let (sent, keyboard) = super::pages::hold(&tx, d, &mut bodies, now)?;
-                for (part, text) in d.parts.iter().enumerate().take(sent) {
-                    let body = body_id(&tx, text, &mut bodies)?;
-                    message.execute(params![
-                        d.chat_id,
-                        d.kind.as_str(),
-                        &*d.batch,
-                        part as i64,
-                        body,
-                        now,
-                        d.silent,
-                        keyboard.as_deref()
-                    ])?;
-                }
-                if !d.parts.is_empty() {
-                    let entries = body_id(&tx, &d.entries, &mut bodies)?;
-                    record.execute(params![d.chat_id, &*d.batch, entries, now])?;
-                }
-            }
+        let mut bodies = Bodies::new();
+        for chunk in digests.chunks(DIGESTS_PER_TRANSACTION) {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            commit_chunk(&tx, chunk, now, &mut bodies)?;
+            tx.commit()?;
         }
-        tx.commit()?;
         Ok(())
     }
 
     /// The entries of the chat's latest digest, in order.
     pub fn last_digest_entries(&self, chat_id: i64) -> Result<Vec<DigestEntry>> {
         let json: Option<String> = self
-            .conn()
+            .read()
             .query_row(
                 "SELECT b.text FROM digests d JOIN message_bodies b ON b.id = d.entries_body
                  WHERE d.chat_id = ?1 ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
@@ -401,7 +419,7 @@ impl Store {
 
     /// Messages by status: (pending, sending, sent, failed, dropped).
     pub fn outbox_counts(&self) -> Result<(i64, i64, i64, i64, i64)> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut out = (0, 0, 0, 0, 0);
         let mut stmt = conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
         let mut rows = stmt.query([])?;
@@ -475,6 +493,55 @@ mod tests {
         assert!(store.claim_due(50, 10).unwrap().is_empty());
         assert_eq!(store.claim_due(100, 10).unwrap().len(), 1);
         assert_eq!(store.sent_messages(1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_large_run_spans_transactions_and_stores_each_text_once() {
+        let store = Store::open_in_memory().unwrap();
+        let n = DIGESTS_PER_TRANSACTION * 2 + 34;
+        for chat in 1..=n as i64 {
+            store
+                .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
+                .unwrap();
+        }
+        // Two digests in all, each shared by half the subscribers.
+        let template = |k: usize| DigestCommit {
+            chat_id: 0,
+            kind: OutKind::Digest,
+            batch: format!("digest-{k}").into(),
+            parts: vec![
+                Arc::<str>::from(format!("digest {k}, part 1")),
+                Arc::from("part 2"),
+            ]
+            .into(),
+            entries: Arc::from(format!("[{k}]")),
+            prev_seen_article_id: 0,
+            seen_article_id: 7,
+        };
+        let templates = [template(0), template(1)];
+        let digests: Vec<DigestCommit> = (1..=n as i64)
+            .map(|chat| DigestCommit {
+                chat_id: chat,
+                ..templates[chat as usize % 2].clone()
+            })
+            .collect();
+        store.commit_digests(&digests, 100).unwrap();
+        assert_eq!(store.outbox_counts().unwrap().0, 2 * n as i64);
+        let conn = store.conn();
+        let bodies: i64 = conn
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        // "digest 0, part 1", "digest 1, part 1", "part 2" (once, though
+        // two templates hold it) and the two entry lists.
+        assert_eq!(bodies, 5);
+        let moved: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM subscribers WHERE seen_article_id = 7",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(moved, n as i64);
     }
 
     #[test]

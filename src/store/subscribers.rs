@@ -243,7 +243,7 @@ impl Store {
 
     /// One subscriber with its topics, regions and follows.
     pub fn subscriber(&self, chat_id: i64) -> Result<Option<Subscriber>> {
-        let conn = self.conn();
+        let conn = self.read();
         let Some(mut sub) = conn
             .query_row(
                 &format!("{SUBSCRIBER_SELECT} WHERE chat_id = ?1"),
@@ -284,7 +284,7 @@ impl Store {
     /// Every subscriber with the given status, with what it follows, loaded
     /// in four queries (a digest run reads them all).
     pub fn subscribers_with_status(&self, status: SubStatus) -> Result<Vec<Subscriber>> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn.prepare(&format!(
             "{SUBSCRIBER_SELECT} WHERE status = ?1 ORDER BY chat_id"
         ))?;
