@@ -222,7 +222,7 @@ fn commit_chunk(
             continue;
         }
         // Paged: the later parts wait for the "more" button.
-        let (sent, keyboard) = super::pages::hold(tx, d, bodies, now)?;
+        let (sent, keyboard) = hold_pages(tx, d, bodies, now)?;
         for (part, text) in d.parts.iter().enumerate().take(sent) {
             let body = body_id(tx, text, bodies)?;
             message.execute(params![
@@ -242,6 +242,43 @@ fn commit_chunk(
         }
     }
     Ok(())
+}
+
+/// Holds the parts after the first of a paged digest in `digest_pages`;
+/// returns how many parts to queue now and the keyboard of the last.
+fn hold_pages(
+    tx: &rusqlite::Transaction<'_>,
+    d: &DigestCommit,
+    bodies: &mut Bodies,
+    now: i64,
+) -> rusqlite::Result<(usize, Option<String>)> {
+    let Some(label) = d.more.as_deref().filter(|_| d.parts.len() > 1) else {
+        return Ok((d.parts.len(), None));
+    };
+    let mut ids = Vec::with_capacity(d.parts.len() - 1);
+    for (page, text) in d.parts.iter().enumerate().skip(1) {
+        let body = body_id(tx, text, bodies)?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO digest_pages (chat_id, batch, page, body_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![d.chat_id, &*d.batch, page as i64, body, now])?;
+        let id: i64 = tx
+            .prepare_cached(
+                "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
+            )?
+            .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?;
+        ids.push(id);
+    }
+    // Each page's button sends the next one.
+    for pair in ids.windows(2) {
+        tx.prepare_cached("UPDATE digest_pages SET keyboard = ?2 WHERE id = ?1")?
+            .execute(params![
+                pair[0],
+                super::pages::more_keyboard(label, pair[1])
+            ])?;
+    }
+    Ok((1, Some(super::pages::more_keyboard(label, ids[0]))))
 }
 
 impl Store {
@@ -517,6 +554,8 @@ mod tests {
             entries: Arc::from(format!("[{k}]")),
             prev_seen_article_id: 0,
             seen_article_id: 7,
+            silent: false,
+            more: None,
         };
         let templates = [template(0), template(1)];
         let digests: Vec<DigestCommit> = (1..=n as i64)

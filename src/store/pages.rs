@@ -7,7 +7,6 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::outbox::{Bodies, DigestCommit, body_id};
 use super::{Result, Store};
 
 /// How long the "more" button of a digest works.
@@ -19,7 +18,7 @@ pub fn more_data(id: i64) -> String {
 }
 
 /// The `reply_markup` JSON of a "more" button.
-fn more_keyboard(label: &str, id: i64) -> String {
+pub(super) fn more_keyboard(label: &str, id: i64) -> String {
     serde_json::json!({
         "inline_keyboard": [[{"text": label, "callback_data": more_data(id)}]]
     })
@@ -38,40 +37,6 @@ pub enum PageTake {
     AlreadySent,
     /// Too old, pruned, or never this chat's.
     Expired,
-}
-
-/// Holds the parts after the first of a paged digest in `digest_pages`;
-/// returns how many parts to queue now and the keyboard of the last.
-pub(super) fn hold(
-    tx: &rusqlite::Transaction<'_>,
-    d: &DigestCommit,
-    bodies: &mut Bodies,
-    now: i64,
-) -> rusqlite::Result<(usize, Option<String>)> {
-    let Some(label) = d.more.as_deref().filter(|_| d.parts.len() > 1) else {
-        return Ok((d.parts.len(), None));
-    };
-    let mut ids = Vec::with_capacity(d.parts.len() - 1);
-    for (page, text) in d.parts.iter().enumerate().skip(1) {
-        let body = body_id(tx, text, bodies)?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO digest_pages (chat_id, batch, page, body_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![d.chat_id, &*d.batch, page as i64, body, now])?;
-        let id: i64 = tx
-            .prepare_cached(
-                "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
-            )?
-            .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?;
-        ids.push(id);
-    }
-    // Each page's button sends the next one.
-    for pair in ids.windows(2) {
-        tx.prepare_cached("UPDATE digest_pages SET keyboard = ?2 WHERE id = ?1")?
-            .execute(params![pair[0], more_keyboard(label, pair[1])])?;
-    }
-    Ok((1, Some(more_keyboard(label, ids[0]))))
 }
 
 impl Store {
@@ -141,7 +106,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{ChatKind, OutKind};
+    use crate::store::{ChatKind, DigestCommit, OutKind};
     use std::sync::Arc;
 
     #[test]
