@@ -294,12 +294,7 @@ async fn why_explains_a_story_of_the_last_digest() {
         &["mangystau"],
     );
     h.tg.push_message(FakeChat::private(&u), &u, "/digest");
-    h.wait_until("the digest", || {
-        h.store
-            .last_digest_entries(108)
-            .is_ok_and(|e| !e.is_empty())
-    })
-    .await;
+    h.settle(&FakeChat::private(&u)).await;
     assert_eq!(h.store.last_digest_entries(108).unwrap().len(), 1);
     let queued = h.store.claim_due(i64::MAX, 100).unwrap();
     assert!(
@@ -525,7 +520,7 @@ async fn a_banned_user_gets_nothing_until_unbanned() {
     let before = h.tg.sent(114).len();
     h.tg.push_message(FakeChat::private(&u), &u, "/help");
     h.tg.push_message(FakeChat::private(&u), &u, "hello?");
-    h.settle().await;
+    h.settle(&FakeChat::private(&u)).await;
     assert_eq!(h.tg.sent(114).len(), before, "{}", h.tg.transcript());
     let r = h.say(&owner, "/ban 900001", 1).await;
     assert!(r[0].plain_text.contains("нельзя"), "staff cannot be banned");
@@ -554,7 +549,7 @@ async fn a_flooding_user_is_told_once_then_ignored() {
         "{}",
         h.tg.transcript()
     );
-    h.settle().await;
+    h.settle(&FakeChat::private(&u)).await;
     let sent = h.tg.sent(115);
     let warnings = sent
         .iter()
@@ -806,7 +801,7 @@ async fn in_groups_the_bot_answers_only_when_spoken_to() {
     let u = user(117, "Akim", "ru");
     h.tg.push_message(&group, &u, "good morning everyone");
     h.tg.push_message(&group, &u, "/weather");
-    h.settle().await;
+    h.settle(&group).await;
     assert!(h.tg.sent(group.id()).is_empty(), "{}", h.tg.transcript());
     let r = h.say_in(&group, &u, "/help", 1).await;
     assert!(r[0].plain_text.contains("/subscribe"));
@@ -937,14 +932,8 @@ async fn a_user_who_blocks_the_bot_is_deactivated_and_start_brings_them_back() {
     let chat = FakeChat::private(&u);
     h.say(&u, "/subscribe education", 1).await;
     h.tg.push_bot_blocked(&chat, &u);
-    let mut status = None;
-    for _ in 0..100 {
-        status = h.store.subscriber(chat.id()).unwrap().map(|s| s.status);
-        if status == Some(SubStatus::Blocked) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    h.settle(&chat).await;
+    let status = h.store.subscriber(chat.id()).unwrap().map(|s| s.status);
     assert_eq!(status, Some(SubStatus::Blocked));
     assert_eq!(
         h.store.subscriber(chat.id()).unwrap().unwrap().topics,
@@ -1098,12 +1087,22 @@ async fn a_failing_menu_does_not_stop_the_others() {
 }
 
 /// Issue 11, item 9: Telegram holds private chats to 1 message a second,
-/// with no 20-a-minute limit; with our Throttle limits 22 replies to one
-/// person take about 21 s, not a minute and more.
+/// with no 20-a-minute limit. Our Throttle limits allow a private chat a
+/// minute's worth of its per-second rate (teloxide's default, 20 a minute,
+/// held the 21st reply for a minute), and two replies in a row through
+/// them meet no 429 from the fake's 1 a second. The full run, 22 replies
+/// in about 21 s, is `cargo run --release --example bench_stress`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_chats_are_not_held_to_twenty_a_minute() {
     use civic_digest::sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
     use teloxide::prelude::Requester;
+    let limits = bot::telegram_limits();
+    assert_eq!(limits.messages_per_sec_chat, 1);
+    assert!(
+        limits.messages_per_min_chat >= 60 * limits.messages_per_sec_chat,
+        "a private chat is held to {} a minute: {limits:?}",
+        limits.messages_per_min_chat
+    );
     let tg = FakeTelegram::start(FakeLimits::default()).await.unwrap();
     let bot = bot::throttled(
         teloxide::Bot::with_client(
@@ -1114,23 +1113,20 @@ async fn private_chats_are_not_held_to_twenty_a_minute() {
                 .unwrap(),
         )
         .set_api_url(tg.api_url()),
-        bot::telegram_limits(),
+        limits,
     );
-    let started = std::time::Instant::now();
-    let sends = (0..22).map(|i| {
+    let sends = (0..2).map(|i| {
         let bot = bot.clone();
         async move { bot.send_message(ChatId(5005), format!("reply {i}")).await }
     });
     let all = tokio::time::timeout(
-        Duration::from_secs(35),
+        Duration::from_secs(20),
         futures_util::future::join_all(sends),
     )
     .await
-    .expect("22 replies within 35 s (teloxide's default holds the 21st for a minute)");
+    .expect("2 replies within 20 s");
     assert!(all.iter().all(Result::is_ok));
-    let took = started.elapsed();
-    eprintln!("bot: 22 private replies took {:.1} s", took.as_secs_f64());
-    assert_eq!(tg.sent(5005).len(), 22);
+    assert_eq!(tg.sent(5005).len(), 2);
     assert_eq!(tg.stats().too_many_requests, 0, "1 a second respected");
 }
 

@@ -4,7 +4,7 @@
 //! a list. The real dispatcher on the fake Telegram Bot API.
 
 use civic_digest::bot::callback::MAX_CALLBACK_BYTES;
-use civic_digest::sandbox::{Route, SentMessage};
+use civic_digest::sandbox::{FakeChat, Route, SentMessage};
 use civic_digest::store::{NewSource, PollSuccess, Schedule, SourceKind};
 
 use crate::support::bot::{BotHarness, Options, user};
@@ -216,7 +216,7 @@ async fn english_search_words_find_topics_and_english_users_are_told_once() {
     // once only
     let r = h.say(&u, "/search elections", 1).await;
     assert!(r[0].plain_text.contains("маслихат"), "{}", r[0].plain_text);
-    h.settle().await;
+    h.settle(&FakeChat::private(&u)).await;
     let all = h.tg.sent(12_503);
     assert_eq!(
         all.iter()
@@ -227,7 +227,7 @@ async fn english_search_words_find_topics_and_english_users_are_told_once() {
     // a Russian speaker is not told
     let ru = user(12_504, "Нурлан", "ru");
     h.say(&ru, "/search выборы", 1).await;
-    h.settle().await;
+    h.settle(&FakeChat::private(&ru)).await;
     assert_eq!(h.tg.sent(12_504).len(), 1);
     h.stop().await;
 }
@@ -243,14 +243,7 @@ async fn audit_marks_refused_and_failed_commands() {
     h.say(&owner, "/pausesource 999", 1).await;
     h.say(&owner, "/stats", 1).await;
     // the outcome is written once the command has answered
-    h.wait_until("the audit of /stats", || {
-        h.store
-            .recent_audit(10)
-            .unwrap()
-            .iter()
-            .any(|e| e.action == "stats")
-    })
-    .await;
+    h.settle(&FakeChat::private(&owner)).await;
     let audit = h.store.recent_audit(10).unwrap();
     let outcome = |action: &str| audit.iter().find(|e| e.action == action).map(|e| e.allowed);
     assert_eq!(outcome("pausesource"), Some(false), "{audit:?}");

@@ -160,14 +160,8 @@ async fn run_serves_health_and_stops_cleanly_mid_delivery_then_resumes() {
     let mut child = start_run(&h, &fake, metrics);
 
     // Health and metrics over HTTP while it runs.
-    let mut health = None;
-    for _ in 0..100 {
-        health = http_get(metrics, "/healthz").await;
-        if health.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let health =
+        crate::support::poll_for(Duration::from_secs(10), || http_get(metrics, "/healthz")).await;
     if health.is_none() {
         let _ = child.start_kill();
         let out = child.wait_with_output().await.unwrap();
@@ -179,12 +173,8 @@ async fn run_serves_health_and_stops_cleanly_mid_delivery_then_resumes() {
     assert_eq!(health.map(|(s, _)| s), Some(200));
 
     // SIGTERM in the middle of the delivery.
-    for _ in 0..200 {
-        if fake.all_sent().len() >= 15 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    fake.wait_until(Duration::from_secs(5), |tg| tg.all_sent().len() >= 15)
+        .await;
     let (_, body) = http_get(metrics, "/metrics").await.unwrap();
     for name in [
         "civic_sources{state=\"up\"}",
@@ -229,12 +219,8 @@ async fn run_serves_health_and_stops_cleanly_mid_delivery_then_resumes() {
 
     // Restart: the rest goes out, each subscriber gets it once.
     let mut child = start_run(&h, &fake, free_port());
-    for _ in 0..400 {
-        if fake.all_sent().len() >= 90 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    fake.wait_until(Duration::from_secs(20), |tg| tg.all_sent().len() >= 90)
+        .await;
     let (clean, logs) = sigterm_and_wait(&mut child).await;
     assert!(clean, "{logs}");
     let mut per_chat: HashMap<i64, usize> = HashMap::new();
@@ -281,20 +267,15 @@ async fn webhook_mode_receives_updates_with_the_secret_token() {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    for _ in 0..100 {
-        if fake.webhook().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    fake.wait_until(Duration::from_secs(10), |tg| tg.webhook().is_some())
+        .await;
     assert_eq!(
         fake.webhook(),
         Some((url.clone(), Some("demo-secret_42".to_string())))
     );
     // A forged update without the secret is refused. (teloxide sets the
     // webhook, then starts listening: the first tries may find no one.)
-    let mut forged = None;
-    for _ in 0..100 {
+    let forged = crate::support::poll_for(Duration::from_secs(5), || async {
         match reqwest::Client::new()
             .post(&url)
             .body("{}")
@@ -302,14 +283,12 @@ async fn webhook_mode_receives_updates_with_the_secret_token() {
             .send()
             .await
         {
-            Ok(r) => {
-                forged = Some(r);
-                break;
-            }
-            Err(e) if e.is_connect() => tokio::time::sleep(Duration::from_millis(50)).await,
+            Ok(r) => Some(r),
+            Err(e) if e.is_connect() => None,
             Err(e) => panic!("{e}"),
         }
-    }
+    })
+    .await;
     let forged = forged.expect("the webhook listens within 5 s");
     assert!(forged.status().is_client_error(), "{}", forged.status());
     // A real one, posted by Telegram with the secret, is answered.
@@ -431,16 +410,12 @@ fn articles(db: &Path) -> i64 {
 }
 
 async fn wait_health(port: u16, secs: u64) -> bool {
-    for _ in 0..secs * 10 {
-        if http_get(port, "/healthz")
+    crate::support::poll_until(Duration::from_secs(secs), || async {
+        http_get(port, "/healthz")
             .await
             .is_some_and(|(s, _)| s == 200)
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
+    })
+    .await
 }
 
 /// Sends SIGTERM and returns how long the process took to exit (at most
@@ -604,15 +579,9 @@ async fn sigterm_mid_poll_stops_within_two_seconds_and_loses_nothing() {
         .env("HOST_DELAY_MS", "1000")
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(40);
-    while articles(&db) < 3 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the poll never got going: {}",
-            run_log(&db)
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let going =
+        crate::support::poll_until(Duration::from_secs(40), || async { articles(&db) >= 1 }).await;
+    assert!(going, "the poll never got going: {}", run_log(&db));
     let (took, clean) = sigterm_timed(&mut child, Duration::from_secs(60))
         .await
         .expect("run stops");
@@ -629,17 +598,20 @@ async fn sigterm_mid_poll_stops_within_two_seconds_and_loses_nothing() {
     );
     assert!(stored < ITEMS, "stopped in the middle ({stored} stored)");
 
-    let mut child = run_on(&db, &fake, TOKEN).spawn().unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(40);
-    while articles(&db) < ITEMS {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "only {} of {ITEMS} after the restart: {}",
-            articles(&db),
-            run_log(&db)
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The restart needs no politeness pause to show nothing was lost.
+    let mut child = run_on(&db, &fake, TOKEN)
+        .env("HOST_DELAY_MS", "0")
+        .spawn()
+        .unwrap();
+    let all =
+        crate::support::poll_until(Duration::from_secs(40), || async { articles(&db) >= ITEMS })
+            .await;
+    assert!(
+        all,
+        "only {} of {ITEMS} after the restart: {}",
+        articles(&db),
+        run_log(&db)
+    );
     let (_, clean) = sigterm_timed(&mut child, Duration::from_secs(20))
         .await
         .expect("stops");
@@ -706,12 +678,21 @@ async fn an_unreadable_answer_is_named_and_the_token_never_logged() {
         .env("METRICS_ADDR", format!("127.0.0.1:{port}"))
         .spawn()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // getMe meets the error page.
+    assert!(
+        fake.wait_for_stats(Duration::from_secs(20), |s| s.requests >= 1)
+            .await
+    );
     fake.set_error_page(None);
     assert!(wait_health(port, 20).await, "{}", run_log(&db));
     // The long poll in progress brings this update; the bot's reply and
     // the next getUpdates meet the error page.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        fake.wait_until(Duration::from_secs(20), |tg| tg.polling())
+            .await,
+        "no getUpdates: {}",
+        run_log(&db)
+    );
     fake.set_error_page(Some(404));
     let user = civic_digest::sandbox::telegram::FakeUser::new(778, "Asel").with_language("en");
     fake.push_message(
@@ -719,7 +700,13 @@ async fn an_unreadable_answer_is_named_and_the_token_never_logged() {
         &user,
         "/help",
     );
-    tokio::time::sleep(Duration::from_millis(2000)).await;
+    // Until the update listener has met the page and said so.
+    let listener_met_it = || {
+        run_log(&db).lines().any(|l| {
+            l.contains("Telegram's answer could not be read") && l.contains("getting updates")
+        })
+    };
+    crate::support::poll_until(Duration::from_secs(20), || async { listener_met_it() }).await;
     fake.set_error_page(None);
     let (_, clean) = sigterm_timed(&mut child, Duration::from_secs(20))
         .await

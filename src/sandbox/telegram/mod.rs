@@ -36,6 +36,7 @@
 //! with `.no_proxy()`). A 5xx answer makes teloxide sleep 10 s before it
 //! returns, so tests of [`FakeTelegram::set_unavailable`] should expect that.
 
+mod events;
 mod html;
 mod server;
 #[cfg(test)]
@@ -439,6 +440,8 @@ struct Shared {
     inner: Mutex<Inner>,
     updates_changed: Notify,
     sent_changed: Notify,
+    /// Bumped at each event a test may wait for ([`events`]).
+    events: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -459,6 +462,7 @@ impl Drop for FakeTelegram {
         self.shared.lock().closed = true;
         self.shared.updates_changed.notify_waiters();
         self.shared.sent_changed.notify_waiters();
+        self.shared.event();
         self.task.abort();
     }
 }
@@ -499,6 +503,7 @@ impl FakeTelegram {
             }),
             updates_changed: Notify::new(),
             sent_changed: Notify::new(),
+            events: tokio::sync::watch::Sender::new(0),
         });
         let pump = tokio::spawn(webhook_pump(shared.clone()));
         let server = server::serve(listener, shared.clone());
@@ -861,6 +866,8 @@ async fn webhook_pump(shared: Arc<Shared>) {
                 if inner.updates.front().map(|u| u.0) == Some(id) {
                     inner.updates.pop_front();
                 }
+                drop(inner);
+                shared.event();
             }
             Ok(resp) => {
                 log::debug!(

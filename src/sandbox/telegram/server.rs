@@ -86,6 +86,7 @@ async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
         (inner.unavailable, inner.error_page)
     };
     if let Some(status) = error_page {
+        shared.event();
         return error_page_response(status, uri.path());
     }
     let result = if unavailable {
@@ -120,6 +121,7 @@ async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
             log::info!("sandbox: telegram: {shown} → {} {}", e.code, e.description);
         }
     }
+    shared.event();
     respond(result)
 }
 
@@ -338,6 +340,8 @@ async fn call(shared: &Shared, method: &str, token: u64, params: &Params) -> Rep
             token,
             generation,
         };
+        // A long poll is held open from now on.
+        shared.event();
         return get_updates(shared, params, token, generation).await;
     }
     let (reply, sent) = {
@@ -472,6 +476,7 @@ async fn get_updates(shared: &Shared, params: &Params, token: u64, generation: u
                     parameters: None,
                 });
             }
+            let queued = inner.updates.len();
             match offset {
                 Some(off) if off > 0 => inner.updates.retain(|(id, _)| *id >= off),
                 Some(off) if off < 0 => {
@@ -489,6 +494,10 @@ async fn get_updates(shared: &Shared, params: &Params, token: u64, generation: u
                             .any(|k| k != "update_id" && allowed.iter().any(|a| a == k))
                     })
                 });
+            }
+            if inner.updates.len() != queued {
+                // Updates confirmed (or dropped): taken by the bot.
+                shared.event();
             }
             if !inner.updates.is_empty() {
                 let batch: Vec<Value> = inner

@@ -803,3 +803,79 @@ async fn an_error_page_repeats_the_path_and_cannot_be_parsed() {
     fake.set_error_page(None);
     bot.get_me().await.expect("served again");
 }
+
+#[tokio::test]
+async fn waits_return_on_the_event_not_on_a_clock() {
+    let (fake, bot) = start(Limits::unlimited()).await;
+    let user = aigerim();
+    let chat = FakeChat::private(&user);
+    let first = fake.push_message(&chat, &user, "/start");
+    // Not taken yet: the wait runs out.
+    assert!(
+        !fake
+            .wait_until_consumed(first, Duration::from_millis(50))
+            .await
+    );
+    let updates = bot.get_updates().await.expect("updates");
+    assert_eq!(updates.len(), 1);
+    // Delivered but not confirmed: still not consumed.
+    assert!(
+        !fake
+            .wait_until_consumed(first, Duration::from_millis(50))
+            .await
+    );
+    let taken = fake.wait_until_consumed(first, Duration::from_secs(10));
+    let confirm = async {
+        bot.get_updates()
+            .offset(first as i32 + 1)
+            .timeout(0)
+            .await
+            .expect("confirm")
+    };
+    let (taken, _) = tokio::join!(taken, confirm);
+    assert!(taken, "the offset confirmed it");
+
+    // A tap answered: found by its data, after the answers skipped.
+    let sent = bot.send_message(ChatId(1001), "pick").await.expect("send");
+    let tap = fake.push_callback(&chat, &user, sent.id.0, "pick:1");
+    let updates = bot.get_updates().offset(tap as i32).await.expect("tap");
+    let UpdateKind::CallbackQuery(q) = &updates[0].kind else {
+        panic!("{updates:?}")
+    };
+    let answer = fake.wait_for_answer(0, "pick:1", Duration::from_secs(10));
+    let reply = async {
+        bot.answer_callback_query(q.id.clone())
+            .text("ok")
+            .await
+            .expect("answer")
+    };
+    let (answer, _) = tokio::join!(answer, reply);
+    assert_eq!(answer.and_then(|a| a.text).as_deref(), Some("ok"));
+    assert!(
+        fake.wait_for_answer(1, "pick:1", Duration::from_millis(50))
+            .await
+            .is_none(),
+        "only one answer"
+    );
+    assert!(
+        fake.wait_for_stats(Duration::from_secs(1), |s| s.messages_accepted == 1)
+            .await
+    );
+    assert!(
+        fake.wait_for_messages(1001, 1, Duration::from_secs(1))
+            .await
+    );
+    // The fake stops: a wait ends at once, false.
+    let started = Instant::now();
+    let closed = {
+        let fake = &fake;
+        async move {
+            fake.wait_until(Duration::from_secs(30), |tg| tg.stats().requests > 1000)
+                .await
+        }
+    };
+    fake.shared.lock().closed = true;
+    fake.shared.event();
+    assert!(!closed.await);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

@@ -1,6 +1,7 @@
 //! A running bot for tests: the real dispatcher from `schema()` on the
 //! fake Telegram Bot API, with a temporary database.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -16,8 +17,12 @@ use teloxide::dispatching::ShutdownToken;
 
 use super::test_config;
 
-/// How long a test waits for the bot.
+/// How long a test waits for the bot at most: a bound for a test that
+/// would hang, never a pause (every wait ends at the event it waits for).
 pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The user [`BotHarness::settle`] taps as; no test plays them.
+pub const PROBE_USER: u64 = 999_000_001;
 
 /// Throttle limits that never slow a test down.
 pub fn fast_limits() -> Limits {
@@ -41,6 +46,7 @@ pub struct BotHarness {
     pub texts: Arc<Texts>,
     shutdown: ShutdownToken,
     task: tokio::task::JoinHandle<()>,
+    probes: AtomicU64,
 }
 
 /// Options for [`BotHarness::start`].
@@ -108,6 +114,7 @@ impl BotHarness {
             texts,
             shutdown,
             task,
+            probes: AtomicU64::new(0),
         }
     }
 
@@ -139,27 +146,25 @@ impl BotHarness {
         self.tg.sent(chat.id()).split_off(before)
     }
 
-    /// Waits until every pushed update is taken and a little more, for
-    /// checks that nothing was sent.
-    pub async fn settle(&self) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while self.tg.pending_updates() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(800)).await;
-    }
-
-    /// Waits until `cond` holds; panics after [`WAIT`].
-    pub async fn wait_until(&self, what: &str, cond: impl Fn() -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !cond() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}; transcript:\n{}",
-                self.tg.transcript()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    /// Waits until the bot has handled every update pushed so far in
+    /// `chat`, for checks that nothing (more) was sent or stored. teloxide
+    /// handles one chat's updates one after another, so a probe pushed
+    /// last in the chat is answered only once those before it are done.
+    /// The probe is a tap, by a user no test plays, on a button of no
+    /// message: the bot only acknowledges it, sends nothing to the chat
+    /// and stores nothing.
+    pub async fn settle(&self, chat: &FakeChat) {
+        let data = format!("probe:{}", self.probes.fetch_add(1, Ordering::Relaxed));
+        let skip = self.tg.answered_callbacks().len();
+        let probe = FakeUser::new(PROBE_USER, "Probe");
+        self.tg.push_callback(chat, &probe, i32::MAX, &data);
+        let answered = self.tg.wait_for_answer(skip, &data, WAIT).await;
+        assert!(
+            answered.is_some(),
+            "the bot never got to the probe in {}; transcript:\n{}",
+            chat.name(),
+            self.tg.transcript()
+        );
     }
 
     /// A user taps a button under the bot message `message_id` in their
@@ -179,19 +184,16 @@ impl BotHarness {
     ) -> Option<String> {
         let before = self.tg.answered_callbacks().len();
         self.tg.push_callback(chat, user, message_id, data);
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let answered = self.tg.answered_callbacks();
-            if answered.len() > before {
-                return answered[before].text.clone();
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "callback {data:?} not answered; transcript:\n{}",
-                self.tg.transcript()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let answered = self
+            .tg
+            .wait_until(WAIT, |tg| tg.answered_callbacks().len() > before)
+            .await;
+        assert!(
+            answered,
+            "callback {data:?} not answered; transcript:\n{}",
+            self.tg.transcript()
+        );
+        self.tg.answered_callbacks()[before].text.clone()
     }
 
     /// The current version of a message the bot sent.

@@ -66,3 +66,39 @@ impl Harness {
         );
     }
 }
+
+/// Polls `cond` until it holds, for what no sandbox event reports (a child
+/// process's port or log, a database another process writes); `false`
+/// once `bound` has passed, which only stops a test that would hang.
+pub async fn poll_until<F, Fut>(bound: Duration, mut cond: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    poll_for(bound, || {
+        let done = cond();
+        async move { done.await.then_some(()) }
+    })
+    .await
+    .is_some()
+}
+
+/// [`poll_until`] for a value: the first `Some` that `probe` gives.
+pub async fn poll_for<T, F, Fut>(bound: Duration, mut probe: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + bound;
+    let mut gap = Duration::from_millis(2);
+    loop {
+        if let Some(v) = probe().await {
+            return Some(v);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(gap).await;
+        gap = (gap * 2).min(Duration::from_millis(50));
+    }
+}
