@@ -66,12 +66,17 @@ fn folder_is_read_only(db: &Path) -> bool {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    tempfile::tempfile_in(dir).is_err_and(|e| {
-        matches!(
+    let probe = dir.join(format!(".civic-digest-write-check-{}", std::process::id()));
+    match std::fs::File::create_new(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => matches!(
             e.kind(),
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-        )
-    })
+        ),
+    }
 }
 
 #[derive(Parser, Debug)]
@@ -300,6 +305,12 @@ fn run_bot(config: Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[cfg(not(feature = "demo"))]
+fn demo(_config: &Config) -> Result<ExitCode> {
+    anyhow::bail!("demo: this binary was built without the `demo` feature (--no-default-features)")
+}
+
+#[cfg(feature = "demo")]
 fn demo(config: &Config) -> Result<ExitCode> {
     let work = tempfile::tempdir().context("making a temporary directory for the demo database")?;
     let started = std::time::Instant::now();

@@ -13,7 +13,6 @@ pub mod deliver;
 pub mod digest;
 pub mod i18n;
 pub mod ingest;
-pub mod sandbox;
 pub mod service;
 pub mod store;
 pub mod summarize;

@@ -9,6 +9,7 @@ use crate::ingest::poller::{ArticleDraft, PollError, Poller, Summarizer};
 use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
 
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod metrics;
 pub mod run;

@@ -6,9 +6,9 @@ use std::time::Duration;
 use civic_digest::bot::callback::MAX_CALLBACK_BYTES;
 use civic_digest::bot::flood::FloodLimiter;
 use civic_digest::bot::{self};
-use civic_digest::sandbox::{FakeChat, SentMessage};
 use civic_digest::store::{OutKind, Role, Schedule, SubStatus};
 use civic_digest::text::Lang;
+use civic_digest_sandbox::{FakeChat, SentMessage};
 use teloxide::types::{BotCommandScope, ChatId, Recipient};
 
 use crate::support::bot::{BotHarness, Options, WAIT, user};
@@ -682,11 +682,11 @@ async fn moderators_manage_sources_and_correct_articles() {
     let owner = user(OWNER, "Owner", "en");
     h.site.set(
         "/feed.xml",
-        civic_digest::sandbox::Route::rss(crate::support::fixture("site/liter_feed.xml")),
+        civic_digest_sandbox::Route::rss(crate::support::fixture("site/liter_feed.xml")),
     );
     h.site.set(
         "/nothing.html",
-        civic_digest::sandbox::Route::html(crate::support::fixture("site/not_a_feed.html")),
+        civic_digest_sandbox::Route::html(crate::support::fixture("site/not_a_feed.html")),
     );
     let r = h
         .say(
@@ -1102,7 +1102,7 @@ async fn a_failing_menu_does_not_stop_the_others() {
 /// person take about 21 s, not a minute and more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_chats_are_not_held_to_twenty_a_minute() {
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
     use teloxide::prelude::Requester;
     let tg = FakeTelegram::start(FakeLimits::default()).await.unwrap();
     let bot = bot::throttled(

@@ -35,7 +35,7 @@ async fn ingest_once_prints_counts_and_articles_lists_them() {
     h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
     h.site.set(
         "/broken",
-        civic_digest::sandbox::Route::page(500, "text/plain", "down"),
+        civic_digest_sandbox::Route::page(500, "text/plain", "down"),
     );
     let sources = h.dir.path().join("sources.toml");
     std::fs::write(
@@ -158,7 +158,7 @@ fn full_text_site(h: &Harness, n: usize) -> std::path::PathBuf {
     }
     h.site.set(
         "/full/feed.xml",
-        civic_digest::sandbox::Route::rss(format!(
+        civic_digest_sandbox::Route::rss(format!(
             "<rss version=\"2.0\"><channel><title>Full</title>{items}</channel></rss>"
         )),
     );

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use civic_digest::deliver::{Pace, Sender};
-use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
 use civic_digest::store::{ChatKind, NewMessage, OutKind, Store, SubStatus};
+use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
 use tokio::sync::Notify;
 
 fn store() -> Arc<Store> {

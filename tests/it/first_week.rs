@@ -4,8 +4,8 @@
 //! a list. The real dispatcher on the fake Telegram Bot API.
 
 use civic_digest::bot::callback::MAX_CALLBACK_BYTES;
-use civic_digest::sandbox::{Route, SentMessage};
 use civic_digest::store::{NewSource, PollSuccess, Schedule, SourceKind};
+use civic_digest_sandbox::{Route, SentMessage};
 
 use crate::support::bot::{BotHarness, Options, user};
 

@@ -86,9 +86,9 @@ mod faults {
 
     use civic_digest::deliver::Sender;
     use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-    use civic_digest::sandbox::{NewsSite, Route};
     use civic_digest::store::{NewMessage, OutKind, Store};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest_sandbox::{NewsSite, Route};
     use tokio::sync::Notify;
 
     pub const BIN: &str = env!("CARGO_BIN_EXE_civic-digest");
@@ -740,9 +740,9 @@ mod access {
     use civic_digest::bot::callback::Callback;
     use civic_digest::bot::commands::{Access, SPECS};
     use civic_digest::bot::flood::FloodLimiter;
-    use civic_digest::sandbox::FakeChat;
     use civic_digest::store::{ChatKind, Role};
     use civic_digest::text::Lang;
+    use civic_digest_sandbox::FakeChat;
 
     use crate::support::bot::{BotHarness, Options, WAIT, user};
 
@@ -1145,9 +1145,9 @@ mod guards {
     use std::time::{Duration, Instant};
 
     use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-    use civic_digest::sandbox::{FakeChat, FakeUser, NewsSite, Route};
     use civic_digest::store::{NewMessage, OutKind, Store};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest_sandbox::{FakeChat, FakeUser, NewsSite, Route};
 
     use super::faults::{civic, sql};
 

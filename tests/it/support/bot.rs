@@ -7,10 +7,10 @@ use std::time::Duration;
 use civic_digest::bot::{self, BotDeps, BotT, flood::FloodLimiter};
 use civic_digest::config::Config;
 use civic_digest::i18n::Texts;
-use civic_digest::sandbox::telegram::Limits as FakeLimits;
-use civic_digest::sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
 use civic_digest::store::{NewArticle, Store};
 use civic_digest::summarize::{Knowledge, Summary, TopicScore};
+use civic_digest_sandbox::telegram::Limits as FakeLimits;
+use civic_digest_sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
 use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::ShutdownToken;
 

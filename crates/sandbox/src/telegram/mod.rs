@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use civic_digest::sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
+//! use civic_digest_sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
 //! use teloxide::prelude::*;
 //!
 //! let fake = FakeTelegram::start(Limits::default()).await?;
