@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use civic_digest::config::Config;
-use civic_digest::store::{NewSource, SourceKind, Store};
-use civic_digest::summarize::Knowledge;
+use civic_digest::Config;
+use civic_digest::Knowledge;
+use civic_digest::{NewSource, SourceKind, Store};
 use civic_digest_sandbox::{NewsSite, Route};
 
 mod support;

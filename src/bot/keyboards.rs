@@ -157,6 +157,7 @@ pub fn delete_me(texts: &Texts, lang: Lang) -> InlineKeyboardMarkup {
 }
 
 /// Every callback data of a keyboard.
+#[cfg(test)]
 pub fn callback_data(markup: &InlineKeyboardMarkup) -> Vec<String> {
     use teloxide::types::InlineKeyboardButtonKind;
     markup

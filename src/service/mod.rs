@@ -11,7 +11,7 @@ use crate::summarize::{ArticleInput, Knowledge, summarize};
 
 #[cfg(feature = "demo")]
 pub mod demo;
-pub mod metrics;
+mod metrics;
 pub mod run;
 
 /// The topic taxonomy and gazetteer: `data/` when it is there (edited

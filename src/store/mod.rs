@@ -26,7 +26,7 @@ mod subscribers;
 
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
-pub use moderation::{AuditEntry, Role, Stats, User};
+pub use moderation::{AuditEntry, Role, Stats};
 pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
 pub use subscribers::{ChatKind, Schedule, SubStatus, Subscriber};
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use civic_digest::ingest::poller::Poller;
-use civic_digest::store::{NewSource, SourceKind};
+use civic_digest::Poller;
+use civic_digest::{NewSource, SourceKind};
 use civic_digest_sandbox::Route;
 
 use crate::support::{Harness, fixture};
@@ -285,12 +285,9 @@ async fn demo_site_is_ingested_and_summarised() {
     let (_site, site_toml) = civic_digest_sandbox::NewsSite::serve_dir(&dir)
         .await
         .unwrap();
-    let sources =
-        civic_digest::ingest::sources::parse_sources_toml(&site_toml, "site.toml").unwrap();
+    let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").unwrap();
     h.store.add_missing_sources(&sources, 0).unwrap();
-    let kb = std::sync::Arc::new(std::sync::RwLock::new(
-        civic_digest::summarize::Knowledge::embedded(),
-    ));
+    let kb = std::sync::Arc::new(std::sync::RwLock::new(civic_digest::Knowledge::embedded()));
     let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb).unwrap();
     let report = poller.poll_all(1_764_400_000).await.unwrap();
     assert_eq!(report.errors, 0, "{report:?}");

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use civic_digest::store::{ChatKind, NewMessage, NewSource, OutKind, SourceKind, Store};
+use civic_digest::{ChatKind, NewMessage, NewSource, OutKind, SourceKind, Store};
 use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
 
 use crate::support::{Harness, data_path};
@@ -338,7 +338,7 @@ async fn moderators_hear_when_a_source_is_paused() {
     );
     h.config.max_source_failures = 1;
     h.config.moderator_ids = vec![4242];
-    h.config.telegram_token = Some(civic_digest::config::Secret::new(TOKEN));
+    h.config.telegram_token = Some(civic_digest::Secret::new(TOKEN));
     h.config.telegram_api_url = Some(fake.api_url());
     let service =
         std::sync::Arc::new(civic_digest::service::run::Service::open(h.config.clone()).unwrap());

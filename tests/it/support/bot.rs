@@ -4,11 +4,11 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use civic_digest::bot::{self, BotDeps, BotT, flood::FloodLimiter};
-use civic_digest::config::Config;
-use civic_digest::i18n::Texts;
-use civic_digest::store::{NewArticle, Store};
-use civic_digest::summarize::{Knowledge, Summary, TopicScore};
+use civic_digest::Config;
+use civic_digest::Texts;
+use civic_digest::{BotDeps, BotT, FloodLimiter};
+use civic_digest::{Knowledge, Summary, TopicScore};
+use civic_digest::{NewArticle, Store};
 use civic_digest_sandbox::telegram::Limits as FakeLimits;
 use civic_digest_sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
 use teloxide::adaptors::throttle::Limits;
@@ -56,7 +56,7 @@ impl Default for Options {
             owners: Vec::new(),
             // generous: tests that are not about flooding never hit it
             flood: FloodLimiter::new(1000, Duration::from_millis(1)),
-            follow_cap: bot::DEFAULT_FOLLOW_CAP,
+            follow_cap: civic_digest::DEFAULT_FOLLOW_CAP,
         }
     }
 }
@@ -70,7 +70,7 @@ impl BotHarness {
         let tg = FakeTelegram::start(FakeLimits::unlimited())
             .await
             .expect("start fake telegram");
-        let bot = bot::throttled(
+        let bot = civic_digest::throttled(
             teloxide::Bot::with_client(
                 "1000:test-token",
                 // reqwest honours HTTP_PROXY even for 127.0.0.1
@@ -94,7 +94,7 @@ impl BotHarness {
         .expect("bot deps")
         .with_flood(opts.flood);
         deps.follow_cap = opts.follow_cap;
-        let mut dispatcher = bot::dispatcher(bot.clone(), deps.clone());
+        let mut dispatcher = civic_digest::dispatcher(bot.clone(), deps.clone());
         let shutdown = dispatcher.shutdown_token();
         let task = tokio::spawn(async move { dispatcher.dispatch().await });
         BotHarness {
