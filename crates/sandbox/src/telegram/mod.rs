@@ -36,7 +36,7 @@
 //! with `.no_proxy()`). A 5xx answer makes teloxide sleep 10 s before it
 //! returns, so tests of [`FakeTelegram::set_unavailable`] should expect that.
 
-mod html;
+use civic_digest_telegram_html as html;
 mod server;
 #[cfg(test)]
 mod tests;
