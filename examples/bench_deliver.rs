@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use civic_digest::deliver::{Pace, Sender};
-use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-use civic_digest::store::{NewMessage, OutKind, Store};
+use civic_digest::{NewMessage, OutKind, Store};
+use civic_digest::{Pace, Sender};
+use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
 use teloxide::adaptors::throttle::Limits as ThrottleLimits;
 use teloxide::prelude::RequesterExt;
 use tokio::sync::Notify;

@@ -11,10 +11,10 @@ use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
-use civic_digest::digest::Digester;
-use civic_digest::i18n::Texts;
-use civic_digest::store::Store;
-use civic_digest::summarize::Knowledge;
+use civic_digest::Digester;
+use civic_digest::Knowledge;
+use civic_digest::Store;
+use civic_digest::Texts;
 
 mod support;
 use support::{Rng, peak_rss_mb};
@@ -58,7 +58,7 @@ fn main() {
         texts: &texts,
         names: &kb,
         cap: 5,
-        max_age: civic_digest::digest::DEFAULT_MAX_AGE,
+        max_age: civic_digest::DEFAULT_MAX_AGE,
     };
     let due_at = now + 86_400;
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use civic_digest::ingest::extract::{extract, extract_unfiltered};
+use civic_digest::{extract, extract_unfiltered};
 
 mod support;
 
@@ -93,7 +93,7 @@ fn run() -> Result<(), String> {
     if let Some((id, needle)) = &explain {
         let page = pages.iter().find(|(name, _)| name.starts_with(id.as_str()));
         let (_, html) = page.ok_or_else(|| format!("no page {id}"))?;
-        print!("{}", civic_digest::ingest::extract::explain(html, needle));
+        print!("{}", civic_digest::explain_extraction(html, needle));
         return Ok(());
     }
     if parse_only {

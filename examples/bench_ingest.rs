@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use civic_digest::config::Config;
-use civic_digest::sandbox::{NewsSite, Route};
-use civic_digest::store::{NewSource, SourceKind, Store};
-use civic_digest::summarize::Knowledge;
+use civic_digest::Config;
+use civic_digest::Knowledge;
+use civic_digest::{NewSource, SourceKind, Store};
+use civic_digest_sandbox::{NewsSite, Route};
 
 mod support;
 use support::Rng;

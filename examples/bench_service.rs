@@ -18,9 +18,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-use civic_digest::config::{Config, Secret};
-use civic_digest::sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
 use civic_digest::service::run::Service;
+use civic_digest::{Config, Secret};
+use civic_digest_sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
 
 mod support;
 use support::Rng;
@@ -67,7 +67,7 @@ async fn main() {
     let t = Instant::now();
     let now = chrono::Utc::now().timestamp();
     {
-        let store = civic_digest::store::Store::open(&config.database_path).expect("store");
+        let store = civic_digest::Store::open(&config.database_path).expect("store");
         let mut rng = Rng(0x5eed_0f5e_4111_ce00);
         support::audience::seed_articles(&store, &mut rng, articles, now);
         drop(store);

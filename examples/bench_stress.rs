@@ -16,9 +16,8 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use civic_digest::bot;
-use civic_digest::ingest::extract::extract;
-use civic_digest::sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
+use civic_digest::extract;
+use civic_digest_sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
 use teloxide::prelude::{ChatId, Requester};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -54,9 +53,9 @@ async fn private_replies() -> bool {
             return false;
         }
     };
-    let bot = bot::throttled(
+    let bot = civic_digest::throttled(
         teloxide::Bot::with_client("1000:bench-token", client).set_api_url(tg.api_url()),
-        bot::telegram_limits(),
+        civic_digest::telegram_limits(),
     );
     let started = Instant::now();
     let sends = (0..22).map(|i| {

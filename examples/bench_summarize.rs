@@ -18,8 +18,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use civic_digest::ingest::extract::extract;
-use civic_digest::summarize::{ArticleInput, Knowledge, summarize};
+use civic_digest::extract;
+use civic_digest::{ArticleInput, Knowledge, summarize};
 use serde::Deserialize;
 
 mod support;
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| root.join("../shared/bench/extraction/scrapinghub/html"));
     let kb = Knowledge::embedded();
     let t0 = Instant::now();
-    let morph = civic_digest::text::morph::available();
+    let morph = civic_digest::morphology_available();
     println!(
         "morphology: {} (Russian dictionary loaded in {:.2} s, once)",
         if morph { "on" } else { "OFF" },

@@ -11,16 +11,16 @@
 //! is printed last, each as its own block (`val`, `val2`, …); `--verbose`
 //! never lists their articles, so that nobody tunes on them.
 //!
-//! Matching (see `civic_digest::summarize::eval`): a predicted quote matches a
+//! Matching (see `civic_digest::eval`): a predicted quote matches a
 //! gold one when the F1 of their word tokens is at least 0.8, one-to-one;
 //! speaker accuracy is over matched quotes.
 
 use std::path::{Path, PathBuf};
 
-use civic_digest::summarize::eval::{
+use civic_digest::eval::{
     SetStats, evaluate_dir, evaluate_file, gold_files, held_back_dirs, held_back_label,
 };
-use civic_digest::summarize::{ArticleInput, Knowledge, explain};
+use civic_digest::{ArticleInput, Knowledge, explain_summary as explain};
 
 fn print_set(name: &str, st: &SetStats) {
     print!("{}", st.all.report(&format!("{name} all    ")));

@@ -8,15 +8,15 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use civic_digest::config::Config;
-use civic_digest::digest::Digester;
-use civic_digest::digest::render::{Style, to_plain};
-use civic_digest::digest::select::Filters;
-use civic_digest::ingest::{extract, fetch, probe, sources};
-use civic_digest::service::{self, poller, poller::PollError};
-use civic_digest::store::{Fault, Store, StoreError};
-use civic_digest::summarize::{self, ArticleInput};
-use civic_digest::text::Lang;
+use civic_digest::Config;
+use civic_digest::Digester;
+use civic_digest::Filters;
+use civic_digest::Lang;
+use civic_digest::PollError;
+use civic_digest::service;
+use civic_digest::{ArticleInput, Knowledge};
+use civic_digest::{Fault, Store, StoreError};
+use civic_digest::{Style, to_plain};
 
 /// Prints one line to standard output. A reader that went away (`| head`)
 /// comes back as an error that [`output_closed`] recognises, never a panic.
@@ -65,12 +65,17 @@ fn folder_is_read_only(db: &Path) -> bool {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    tempfile::tempfile_in(dir).is_err_and(|e| {
-        matches!(
+    let probe = dir.join(format!(".civic-digest-write-check-{}", std::process::id()));
+    match std::fs::File::create_new(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => matches!(
             e.kind(),
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-        )
-    })
+        ),
+    }
 }
 
 #[derive(Parser, Debug)]
@@ -258,8 +263,8 @@ fn command(config: Config, command: Command) -> Result<ExitCode> {
         } => {
             let lang = Lang::from_code(&lang)
                 .with_context(|| format!("--lang {lang:?}: expected ru, kk or en"))?;
-            let compact = match civic_digest::store::Layout::parse(&layout) {
-                Some(l) => l == civic_digest::store::Layout::Compact,
+            let compact = match civic_digest::Layout::parse(&layout) {
+                Some(l) => l == civic_digest::Layout::Compact,
                 None => bail!("--layout {layout:?}: expected full or compact"),
             };
             preview_digest(
@@ -273,7 +278,7 @@ fn command(config: Config, command: Command) -> Result<ExitCode> {
                     low_bandwidth,
                     mute,
                     exclude,
-                    layout: civic_digest::digest::render::Layout {
+                    layout: civic_digest::EntryLayout {
                         compact,
                         per_page: page_stories.unwrap_or(usize::MAX),
                     },
@@ -325,6 +330,12 @@ fn run_bot(config: Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[cfg(not(feature = "demo"))]
+fn demo(_config: &Config) -> Result<ExitCode> {
+    anyhow::bail!("demo: this binary was built without the `demo` feature (--no-default-features)")
+}
+
+#[cfg(feature = "demo")]
 fn demo(config: &Config) -> Result<ExitCode> {
     let work = tempfile::tempdir().context("making a temporary directory for the demo database")?;
     let started = std::time::Instant::now();
@@ -362,9 +373,9 @@ fn ingest_once(config: &Config, sources_file: Option<&Path>) -> Result<ExitCode>
     let report = runtime()?.block_on(async {
         match sources_file {
             Some(path) => {
-                let list = sources::load_sources_file(path)?;
+                let list = civic_digest::load_sources_file(path)?;
                 store.add_missing_sources(&list, now())?;
-                let mut report = poller::IngestReport::default();
+                let mut report = civic_digest::IngestReport::default();
                 let mut chosen = Vec::new();
                 for s in &list {
                     if let Some(found) = store.find_source_by_url(&s.url)?.filter(|f| !f.paused) {
@@ -400,7 +411,7 @@ fn read_input(file: &str) -> Result<String> {
     } else {
         bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
     }
-    Ok(civic_digest::ingest::charset::decode(&bytes, None).0)
+    Ok(civic_digest::decode_charset(&bytes, None).0)
 }
 
 fn extract_page(url: Option<&str>, file: &str) -> Result<ExitCode> {
@@ -408,7 +419,7 @@ fn extract_page(url: Option<&str>, file: &str) -> Result<ExitCode> {
         .map(|u| url::Url::parse(u).with_context(|| format!("--url {u:?} is not a URL")))
         .transpose()?;
     let html = read_input(file)?;
-    let article = extract::extract(&html, url.as_ref());
+    let article = civic_digest::extract(&html, url.as_ref());
     out!("{}", serde_json::to_string_pretty(&article)?);
     Ok(ExitCode::SUCCESS)
 }
@@ -443,11 +454,10 @@ fn summarize_input(
         .map(|u| url::Url::parse(u).with_context(|| format!("--url {u:?} is not a URL")))
         .transpose()?;
     let input = read_input(file)?;
-    let kb = summarize::Knowledge::load(&config.data_dir)
-        .unwrap_or_else(|_| summarize::Knowledge::embedded());
+    let kb = Knowledge::load(&config.data_dir).unwrap_or_else(|_| Knowledge::embedded());
     let summary = if looks_like_html(&input) {
-        let page = extract::extract(&input, parsed.as_ref());
-        let mut s = summarize::summarize(
+        let page = civic_digest::extract(&input, parsed.as_ref());
+        let mut s = civic_digest::summarize(
             &ArticleInput {
                 url,
                 title: &page.title,
@@ -459,7 +469,7 @@ fn summarize_input(
         s.url = s.url.or(page.url).or(page.canonical_url);
         s
     } else {
-        let mut s = summarize::summarize_plain_text(&input, &kb);
+        let mut s = civic_digest::summarize_plain_text(&input, &kb);
         s.url = url.map(str::to_string);
         s
     };
@@ -516,7 +526,7 @@ struct DigestArgs {
     low_bandwidth: bool,
     mute: Vec<String>,
     exclude: Vec<String>,
-    layout: civic_digest::digest::render::Layout,
+    layout: civic_digest::EntryLayout,
     format: DigestFormat,
 }
 
@@ -554,7 +564,7 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
             (s.id.to_string(), s.name.clone(), host)
         })
         .collect();
-    let source_names = civic_digest::bot::names::Names::sources(&rows);
+    let source_names = civic_digest::Names::sources(&rows);
     let muted_sources = args
         .mute
         .iter()
@@ -689,8 +699,8 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
             region,
             official,
         } => {
-            let fetcher = fetch::Fetcher::new(config.into())?;
-            let mut source = runtime()?.block_on(probe::probe(
+            let fetcher = civic_digest::Fetcher::new(config.into())?;
+            let mut source = runtime()?.block_on(civic_digest::probe(
                 &fetcher,
                 &url,
                 name.as_deref(),
@@ -714,12 +724,12 @@ fn manage_sources(config: &Config, action: SourcesAction) -> Result<ExitCode> {
         SourcesAction::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let list = sources::parse_opml(&text)?;
+            let list = civic_digest::parse_opml(&text)?;
             let added = store.add_missing_sources(&list, now())?;
             out!("Imported {added} new sources ({} in the file).", list.len());
         }
         SourcesAction::Export => {
-            let opml = sources::to_opml(&store.list_sources()?);
+            let opml = civic_digest::to_opml(&store.list_sources()?);
             std::io::Write::write_all(&mut std::io::stdout().lock(), opml.as_bytes())?;
         }
     }

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .format(|buf, record| {
             use std::io::Write;
-            let message = civic_digest::config::redact_tokens(&record.args().to_string());
+            let message = civic_digest::redact_tokens(&record.args().to_string());
             writeln!(
                 buf,
                 "[{} {:<5} {}] {message}",
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         // `civic-digest extract … | head`: the reader has what it wanted.
         Err(e) if cli::output_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let message = civic_digest::config::redact_tokens(&format!("{e:#}"));
+            let message = civic_digest::redact_tokens(&format!("{e:#}"));
             eprintln!("civic-digest: {message}");
             ExitCode::FAILURE
         }

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use civic_digest::store::{NewArticle, NewSource, SourceKind, Store};
-use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::{NewArticle, NewSource, SourceKind, Store};
 
 use super::Rng;
 

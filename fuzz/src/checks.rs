@@ -11,17 +11,17 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use civic_digest::bot::callback::{Callback, MAX_CALLBACK_BYTES};
-use civic_digest::bot::commands;
-use civic_digest::digest::render::{Style, render_digest};
-use civic_digest::digest::select::{Filters, Index};
-use civic_digest::i18n::Texts;
-use civic_digest::ingest::extract::extract;
-use civic_digest::ingest::feed::parse_feed;
-use civic_digest::store::Candidate;
-use civic_digest::summarize::{ArticleInput, Knowledge, summarize};
-use civic_digest::text::Lang;
-use civic_digest::text::dates::{find_date, parse_date};
+use civic_digest::Candidate;
+use civic_digest::Lang;
+use civic_digest::Texts;
+use civic_digest::commands;
+use civic_digest::extract;
+use civic_digest::parse_feed;
+use civic_digest::{ArticleInput, Knowledge, summarize};
+use civic_digest::{Callback, MAX_CALLBACK_BYTES};
+use civic_digest::{Filters, Index};
+use civic_digest::{Style, render_digest};
+use civic_digest::{find_date, parse_date};
 
 /// Telegram's limit on one message, in UTF-16 code units.
 pub const MAX_MESSAGE_UNITS: usize = 4096;

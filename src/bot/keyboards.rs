@@ -170,6 +170,7 @@ pub fn layout(texts: &Texts, lang: Lang, current: crate::store::Layout) -> Inlin
 }
 
 /// Every callback data of a keyboard.
+#[cfg(test)]
 pub fn callback_data(markup: &InlineKeyboardMarkup) -> Vec<String> {
     use teloxide::types::InlineKeyboardButtonKind;
     markup

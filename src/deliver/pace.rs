@@ -144,10 +144,6 @@ impl Pacer {
         }
     }
 
-    pub fn pace(&self) -> Pace {
-        self.pace
-    }
-
     /// Waits for this chat's next slot; returns when the send may go.
     pub async fn wait(&self, chat_id: i64) {
         loop {

@@ -8,7 +8,6 @@ use chrono_tz::Tz;
 use super::select::{Entry, Selection};
 use crate::i18n::Texts;
 use crate::text::Lang;
-use crate::text::normalize::decode_entities;
 
 /// Telegram's limit on one message, in UTF-16 code units.
 pub const MAX_MESSAGE: usize = 4096;
@@ -33,34 +32,13 @@ impl Names for crate::summarize::Knowledge {
 }
 
 /// Telegram HTML as plain text: tags dropped, entities decoded, links
-/// followed by their address. For terminals and transcripts.
+/// followed by their address. For terminals and transcripts. Read as
+/// Telegram reads it; markup Telegram would refuse is shown as it is.
 pub fn to_plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut pending_href: Vec<Option<String>> = Vec::new();
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
-        let Some(gt) = rest[lt..].find('>') else {
-            out.push_str(&decode_entities(&rest[lt..]));
-            return out;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        if let Some(attrs) = tag.strip_prefix("a ") {
-            let href = attrs
-                .split("href=\"")
-                .nth(1)
-                .and_then(|h| h.split('"').next())
-                .map(decode_entities);
-            pending_href.push(href);
-        } else if tag == "/a"
-            && let Some(Some(href)) = pending_href.pop()
-        {
-            out.push_str(&format!(" ({href})"));
-        }
-        rest = &rest[lt + gt + 1..];
+    match civic_digest_telegram_html::parse_html(html) {
+        Ok(parsed) => parsed.readable(),
+        Err(_) => html.to_string(),
     }
-    out.push_str(&decode_entities(rest));
-    out
 }
 
 /// How a digest reads.
@@ -126,7 +104,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 fn units(s: &str) -> usize {
-    s.encode_utf16().count()
+    civic_digest_telegram_html::utf16_len(s)
 }
 
 /// The localised date line, e.g. «29 ноября 2025».

@@ -13,8 +13,8 @@ use tokio::sync::watch;
 
 use super::run::{Service, ServiceError};
 use crate::config::{Config, Secret};
-use crate::sandbox::NewsSite;
-use crate::sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
+use civic_digest_sandbox::NewsSite;
+use civic_digest_sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
 
 /// The demo's moderator (an owner through `MODERATOR_IDS`).
 pub const MODERATOR_ID: u64 = 900_001;
@@ -36,9 +36,17 @@ pub enum DemoError {
 /// Runs the demo in `work_dir` (its database goes there) with the data
 /// files of `data_dir`; returns the transcript.
 pub async fn run_demo(data_dir: &Path, work_dir: &Path) -> Result<String, DemoError> {
-    let (site, sources) = NewsSite::serve_demo(data_dir)
-        .await
-        .map_err(DemoError::Setup)?;
+    // The demo site of `data/demo/`: files under `data_dir/demo/` when they
+    // are there, else the copy built into the binary.
+    let (site, site_toml) = NewsSite::serve_files(|name| {
+        crate::data::read(data_dir, &format!("demo/{name}"))
+            .map(|b| b.into_owned())
+            .map_err(|e| format!("sandbox: {e}"))
+    })
+    .await
+    .map_err(DemoError::Setup)?;
+    let sources = crate::ingest::sources::parse_sources_toml(&site_toml, "site.toml")
+        .map_err(|e| DemoError::Setup(e.to_string()))?;
     let telegram = FakeTelegram::start(Limits::default())
         .await
         .map_err(|e| DemoError::Setup(format!("cannot start the Telegram sandbox: {e}")))?;

@@ -9,9 +9,10 @@ use crate::store::Store;
 use crate::summarize::{ArticleInput, Knowledge, summarize};
 use poller::{ArticleDraft, PollError, Poller, Summarizer};
 
+#[cfg(feature = "demo")]
 pub mod demo;
-pub mod metrics;
-pub mod poller;
+mod metrics;
+pub(crate) mod poller;
 pub mod run;
 
 /// The topic taxonomy and gazetteer: `data/` when it is there (edited

@@ -27,10 +27,10 @@ pub use crate::model::{
 };
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
-pub use moderation::{AuditEntry, Role, Stats, User};
+pub use moderation::{AuditEntry, Role, Stats};
 pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
-pub use pages::{PAGE_TTL_SECS, PageTake, more_data};
-pub use subscribers::{ChatKind, Layout, Muted, Quiet, Schedule, SubStatus, Subscriber};
+pub use pages::{PageTake, more_data};
+pub use subscribers::{ChatKind, Layout, Quiet, Schedule, SubStatus, Subscriber};
 
 /// The write-ahead log is copied back into the database by itself once it
 /// holds this many pages (32 MB): a bound, the poller checkpoints sooner.

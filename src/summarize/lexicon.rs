@@ -1,9 +1,7 @@
 //! The words the summarizer's rules look for, as data: speech verbs, roles,
 //! descriptive roles and known officeholders, per language, from
-//! `data/lexicon/{ru,kk}.toml` (embedded; [`Lexicon::load`] reads edited
-//! copies).
+//! `data/lexicon/{ru,kk}.toml` (embedded).
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -75,13 +73,6 @@ impl Lexicon {
     /// The lexicon compiled into the binary.
     pub fn embedded() -> Result<Lexicon, SummarizeError> {
         Lexicon::from_strs(RU_TOML, KK_TOML)
-    }
-
-    /// Reads `dir/lexicon/ru.toml` and `dir/lexicon/kk.toml`, each falling
-    /// back to its built-in twin.
-    pub fn load(dir: &Path) -> Result<Lexicon, SummarizeError> {
-        let read = |name: &str| crate::data::read_text(dir, &format!("lexicon/{name}"));
-        Lexicon::from_strs(&read("ru.toml")?, &read("kk.toml")?)
     }
 
     /// The embedded lexicon, parsed once.

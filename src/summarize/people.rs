@@ -829,6 +829,7 @@ fn weak_pair(
 
 impl People {
     /// Finds the referring expressions of the article; `paras[0]` is the title.
+    #[cfg(test)]
     pub fn find(paras: &[&str], kazakh: bool) -> People {
         People::find_with(paras, kazakh, &|_| false)
     }

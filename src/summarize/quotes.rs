@@ -315,7 +315,6 @@ pub struct Found {
     pub via: Option<Speaker>,
     pub role: Option<String>,
     pub para: usize,
-    pub attributed: bool,
 }
 
 /// Where an attribution clause lies.
@@ -921,7 +920,6 @@ fn nested_quotes(
                 via: parent_speaker.clone(),
                 role: None,
                 para: pi,
-                attributed: true,
             });
         }
     }
@@ -992,7 +990,6 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     via: None,
                     role: None,
                     para: pi + 1,
-                    attributed: true,
                 });
                 consumed[pi + 1] = true;
             }
@@ -1025,7 +1022,6 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                         via: None,
                         role: None,
                         para: pi,
-                        attributed: true,
                     });
                     found.extend(nested);
                     consumed[pi] = true;
@@ -1049,7 +1045,6 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                         via,
                         role: None,
                         para: pi,
-                        attributed: true,
                     });
                     consumed[pi] = true;
                 }
@@ -1080,7 +1075,6 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 via: None,
                 role: None,
                 para: pi,
-                attributed: true,
             });
             consumed[pi] = true;
         }
@@ -1308,7 +1302,6 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 via,
                 role: None,
                 para: pi,
-                attributed,
             });
             found.extend(nested_quotes(
                 people,

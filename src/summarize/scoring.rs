@@ -88,14 +88,6 @@ const SETTING_ELSEWHERE: f32 = 0.25;
 /// What a title mention adds when choosing the primary topic.
 const TITLE_PRIMARY_BONUS: f32 = 3.0;
 
-/// Topic scores: the title counts more than a body paragraph, a paragraph
-/// with several keywords of a topic more than a passing mention. Exactly one
-/// topic is primary.
-pub fn topics(paras: &[&str], kb: &Knowledge) -> Vec<TopicScore> {
-    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
-    topics_of(&words, kb)
-}
-
 /// Topics and regions of an article, reading each paragraph once.
 pub fn topics_and_regions(paras: &[&str], kb: &Knowledge) -> (Vec<TopicScore>, Vec<String>) {
     let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
@@ -191,13 +183,6 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
             primary: k == 0,
         })
         .collect()
-}
-
-/// Regions named in the article (capitalised place names in any case form),
-/// most mentioned first.
-pub fn regions(paras: &[&str], kb: &Knowledge) -> Vec<String> {
-    let words: Vec<Words> = paras.iter().map(|p| Words::of(p)).collect();
-    regions_of(&words, kb)
 }
 
 fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
@@ -343,7 +328,11 @@ mod tests {
     }
 
     fn ids(paras: &[&str]) -> Vec<String> {
-        topics(paras, &kb()).into_iter().map(|t| t.id).collect()
+        topics_and_regions(paras, &kb())
+            .0
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
     }
 
     #[test]

@@ -186,6 +186,22 @@ mod tests {
     }
 }
 
+/// The named references news sites use in text that is not parsed as HTML,
+/// besides Telegram's four.
+const FEED_NAMED: &[(&str, char)] = &[
+    ("lt", '<'),
+    ("gt", '>'),
+    ("amp", '&'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", ' '),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("hellip", '…'),
+];
+
 /// Decodes HTML character references in text that is not parsed as HTML
 /// (a feed's plain summary, a message being shown as plain text): the
 /// named ones news sites use and every numeric one. Unknown names stay.
@@ -198,36 +214,10 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &tail[1..e];
-            let ch = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "nbsp" => ' ',
-                "laquo" => '«',
-                "raquo" => '»',
-                "ndash" => '–',
-                "mdash" => '—',
-                "hellip" => '…',
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
-            Some((ch, e))
-        });
-        match decoded {
-            Some((ch, e)) => {
+        match civic_digest_telegram_html::decode_reference(tail, FEED_NAMED) {
+            Some((ch, len)) => {
                 out.push(ch);
-                rest = &tail[e + 1..];
+                rest = &tail[len..];
             }
             None => {
                 out.push('&');

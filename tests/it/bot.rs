@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use civic_digest::bot::callback::MAX_CALLBACK_BYTES;
-use civic_digest::bot::flood::FloodLimiter;
-use civic_digest::bot::{self};
-use civic_digest::sandbox::{FakeChat, SentMessage};
-use civic_digest::store::{OutKind, Role, Schedule, SubStatus};
-use civic_digest::text::Lang;
+use civic_digest::FloodLimiter;
+use civic_digest::Lang;
+use civic_digest::MAX_CALLBACK_BYTES;
+use civic_digest::{OutKind, Role, Schedule, SubStatus};
+use civic_digest_sandbox::{FakeChat, SentMessage};
 use teloxide::types::{BotCommandScope, ChatId, Recipient};
 
 use crate::support::bot::{BotHarness, Options, WAIT, user};
@@ -590,7 +589,7 @@ async fn every_callback_data_the_bot_sends_fits_in_64_bytes() {
     assert!(data.len() > 13 + 21 + 3 + 2 + 2, "{}", data.len());
     for d in &data {
         assert!(d.len() <= MAX_CALLBACK_BYTES, "{d}");
-        assert!(bot::callback::Callback::decode(d).is_some(), "{d}");
+        assert!(civic_digest::Callback::decode(d).is_some(), "{d}");
     }
     h.stop().await;
 }
@@ -603,7 +602,7 @@ async fn commands_menu_per_language_and_a_moderator_scope() {
     })
     .await;
     assert_eq!(
-        bot::set_commands(&h.bot, &h.deps).await,
+        civic_digest::set_commands(&h.bot, &h.deps).await,
         0,
         "every menu set"
     );
@@ -677,11 +676,11 @@ async fn moderators_manage_sources_and_correct_articles() {
     let owner = user(OWNER, "Owner", "en");
     h.site.set(
         "/feed.xml",
-        civic_digest::sandbox::Route::rss(crate::support::fixture("site/liter_feed.xml")),
+        civic_digest_sandbox::Route::rss(crate::support::fixture("site/liter_feed.xml")),
     );
     h.site.set(
         "/nothing.html",
-        civic_digest::sandbox::Route::html(crate::support::fixture("site/not_a_feed.html")),
+        civic_digest_sandbox::Route::html(crate::support::fixture("site/not_a_feed.html")),
     );
     let r = h
         .say(
@@ -740,7 +739,7 @@ async fn moderators_manage_sources_and_correct_articles() {
     let text = "Кванториум открыли в Актобе\nВ Актобе открылся новый кванториум, кванториумы работают в трёх городах.";
     let topics_of = |h: &BotHarness| -> Vec<String> {
         let kb = h.deps.kb.read().unwrap();
-        civic_digest::summarize::summarize_plain_text(text, &kb)
+        civic_digest::summarize_plain_text(text, &kb)
             .topics
             .into_iter()
             .map(|t| t.id)
@@ -821,10 +820,10 @@ async fn quotes_by_a_person_and_settings_on_one_screen() {
     let h = BotHarness::start(Options::default()).await;
     h.add_summarized(
         "https://liter.kz/kurultai",
-        civic_digest::summarize::Summary {
+        civic_digest::Summary {
             title: "Кошанов о реформе".into(),
             text: "Текст".into(),
-            quotes: vec![civic_digest::summarize::Quote {
+            quotes: vec![civic_digest::Quote {
                 text: "Сельские акимы должны отчитываться перед жителями".into(),
                 speaker: Some("Ерлан Кошанов".into()),
                 speaker_role: None,
@@ -1066,7 +1065,7 @@ async fn a_failing_menu_does_not_stop_the_others() {
     h.tg.require_known_chats(true);
     let owner = user(OWNER, "Owner", "en");
     h.say(&owner, "/help", 1).await;
-    let failed = bot::set_commands(&h.bot, &h.deps).await;
+    let failed = civic_digest::set_commands(&h.bot, &h.deps).await;
     assert_eq!(failed, 1, "only the one who never wrote");
     let scope = |id: u64| BotCommandScope::Chat {
         chat_id: Recipient::Id(ChatId(id as i64)),
@@ -1094,9 +1093,9 @@ async fn a_failing_menu_does_not_stop_the_others() {
 /// in about 21 s, is `cargo run --release --example bench_stress`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_chats_are_not_held_to_twenty_a_minute() {
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits as FakeLimits};
     use teloxide::prelude::Requester;
-    let limits = bot::telegram_limits();
+    let limits = civic_digest::telegram_limits();
     assert_eq!(limits.messages_per_sec_chat, 1);
     assert!(
         limits.messages_per_min_chat >= 60 * limits.messages_per_sec_chat,
@@ -1104,7 +1103,7 @@ async fn private_chats_are_not_held_to_twenty_a_minute() {
         limits.messages_per_min_chat
     );
     let tg = FakeTelegram::start(FakeLimits::default()).await.unwrap();
-    let bot = bot::throttled(
+    let bot = civic_digest::throttled(
         teloxide::Bot::with_client(
             "1000:test-token",
             teloxide::net::default_reqwest_settings()

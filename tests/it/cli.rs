@@ -35,7 +35,7 @@ async fn ingest_once_prints_counts_and_articles_lists_them() {
     h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
     h.site.set(
         "/broken",
-        civic_digest::sandbox::Route::page(500, "text/plain", "down"),
+        civic_digest_sandbox::Route::page(500, "text/plain", "down"),
     );
     let sources = h.dir.path().join("sources.toml");
     std::fs::write(
@@ -158,7 +158,7 @@ fn full_text_site(h: &Harness, n: usize) -> std::path::PathBuf {
     }
     h.site.set(
         "/full/feed.xml",
-        civic_digest::sandbox::Route::rss(format!(
+        civic_digest_sandbox::Route::rss(format!(
             "<rss version=\"2.0\"><channel><title>Full</title>{items}</channel></rss>"
         )),
     );
@@ -321,7 +321,7 @@ async fn a_read_only_folder_or_a_full_disk_fails_the_ingest_in_plain_words() {
     for d in [&empty, &existing] {
         std::fs::create_dir(d).unwrap();
     }
-    drop(civic_digest::store::Store::open(&existing.join("civic.db")).unwrap());
+    drop(civic_digest::Store::open(&existing.join("civic.db")).unwrap());
     for d in [&empty, &existing] {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o555)).unwrap();
         let db = d.join("civic.db");
@@ -376,7 +376,7 @@ async fn a_read_only_folder_or_a_full_disk_fails_the_ingest_in_plain_words() {
         || String::from_utf8_lossy(&out.stderr).contains("mount:")
     {
         real_disk = false;
-        drop(civic_digest::store::Store::open(&db).unwrap());
+        drop(civic_digest::Store::open(&db).unwrap());
         let room_kb = std::fs::metadata(&db).unwrap().len() / 1024 + 96;
         out = run(format!(
             "trap '' XFSZ; ulimit -f {room_kb}; exec \"$0\" \"$@\""

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use civic_digest::deliver::{Pace, Sender};
-use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-use civic_digest::store::{ChatKind, NewMessage, OutKind, Store, SubStatus};
+use civic_digest::{ChatKind, NewMessage, OutKind, Store, SubStatus};
+use civic_digest::{Pace, Sender};
+use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
 use tokio::sync::Notify;
 
 fn store() -> Arc<Store> {
@@ -201,7 +201,7 @@ async fn a_restart_in_the_middle_of_a_broadcast_delivers_each_message_once() {
         let sender = Sender::new(plain_bot(&fake), store.clone(), Arc::new(Notify::new()));
         // First run: ten messages go out...
         for m in store.claim_due(i64::MAX, 10).unwrap() {
-            if let civic_digest::deliver::Outcome::Sent(id) = sender.send(&m).await {
+            if let civic_digest::Outcome::Sent(id) = sender.send(&m).await {
                 store.mark_sent(m.id, i64::from(id), 1).unwrap();
             }
         }
@@ -267,7 +267,7 @@ async fn a_short_token_in_an_error_page_never_reaches_the_outbox() {
     let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut config = crate::support::test_config(&dir);
-    config.telegram_token = Some(civic_digest::config::Secret::new(SHORT));
+    config.telegram_token = Some(civic_digest::Secret::new(SHORT));
     config.telegram_api_url = Some(fake.api_url());
     let service = civic_digest::service::run::Service::open(config).unwrap();
     let bot = service.telegram().unwrap();

@@ -1,11 +1,11 @@
 //! Digests from stored articles: filtering, story grouping, escaping,
 //! splitting, local-time schedules and catch-up, all on a test clock.
 
-use civic_digest::digest::Digester;
-use civic_digest::digest::render::{MAX_MESSAGE, to_plain};
-use civic_digest::i18n::Texts;
-use civic_digest::store::{ChatKind, NewArticle, NewSource, Schedule, SourceKind, Store};
-use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::Digester;
+use civic_digest::Texts;
+use civic_digest::{ChatKind, NewArticle, NewSource, Schedule, SourceKind, Store};
+use civic_digest::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::{MAX_MESSAGE, to_plain};
 
 // Friday 2025-11-28 08:30 in Almaty (03:30 UTC).
 const FRI_0830: i64 = 1_764_300_600;
@@ -48,7 +48,7 @@ impl World {
             texts: &self.texts,
             names: &self.kb,
             cap: 5,
-            max_age: civic_digest::digest::DEFAULT_MAX_AGE,
+            max_age: civic_digest::DEFAULT_MAX_AGE,
         }
     }
 
@@ -605,25 +605,25 @@ fn a_story_is_sent_once_even_when_a_copy_comes_later_or_runs_race() {
             .unwrap(),
         std::collections::HashMap::new(),
     );
-    let index = civic_digest::digest::select::Index::new(
+    let index = civic_digest::Index::new(
         &candidates,
         &hits,
         t0 + 3900,
-        civic_digest::digest::DEFAULT_MAX_AGE.as_secs() as i64,
+        civic_digest::DEFAULT_MAX_AGE.as_secs() as i64,
     );
-    let selection = index.select(&civic_digest::digest::filters_of(&sub), 5);
+    let selection = index.select(&civic_digest::filters_of(&sub), 5);
     let a = w.digester().build(
         &sub,
         &selection,
         "a",
-        civic_digest::store::OutKind::Digest,
+        civic_digest::OutKind::Digest,
         t0 + 3900,
     );
     let b = w.digester().build(
         &sub,
         &selection,
         "b",
-        civic_digest::store::OutKind::Instant,
+        civic_digest::OutKind::Instant,
         t0 + 3900,
     );
     w.store.commit_digests(&[a], t0 + 3900).unwrap();
@@ -753,8 +753,8 @@ fn a_follow_adds_to_the_digest_and_never_narrows_it() {
     // The same through one selection: no topics with a follow is every topic.
     let candidates = w.store.digest_candidates(0, 0, 100).unwrap();
     let hits = std::collections::HashMap::new();
-    let index = civic_digest::digest::select::Index::new(&candidates, &hits, next, 7 * 86_400);
-    let filters = civic_digest::digest::select::Filters {
+    let index = civic_digest::Index::new(&candidates, &hits, next, 7 * 86_400);
+    let filters = civic_digest::Filters {
         follows: vec!["Никто Неизвестный".into()],
         ..Default::default()
     };
@@ -853,12 +853,12 @@ fn old_news_goes_to_no_digest_and_entries_show_their_date() {
         ..w.digester()
     };
     let sub = w.store.subscriber(2).unwrap().unwrap();
-    let filters = civic_digest::digest::select::Filters {
+    let filters = civic_digest::Filters {
         after_id: 0,
-        ..civic_digest::digest::filters_of(&sub)
+        ..civic_digest::filters_of(&sub)
     };
-    let style = civic_digest::digest::render::Style {
-        lang: civic_digest::text::Lang::En,
+    let style = civic_digest::Style {
+        lang: civic_digest::Lang::En,
         low_bandwidth: false,
         instant: false,
     };

@@ -3,9 +3,9 @@
 //! outcomes, article pages offered as sources, and acting on a story from
 //! a list. The real dispatcher on the fake Telegram Bot API.
 
-use civic_digest::bot::callback::MAX_CALLBACK_BYTES;
-use civic_digest::sandbox::{FakeChat, Route, SentMessage};
-use civic_digest::store::{NewSource, PollSuccess, Schedule, SourceKind};
+use civic_digest::MAX_CALLBACK_BYTES;
+use civic_digest::{NewSource, PollSuccess, Schedule, SourceKind};
+use civic_digest_sandbox::{FakeChat, Route, SentMessage};
 
 use crate::support::bot::{BotHarness, Options, user};
 
@@ -367,10 +367,7 @@ async fn moderators_hide_and_retopic_from_their_search_results() {
         .await;
     assert_eq!(
         answer.as_deref(),
-        Some(
-            h.texts
-                .t(civic_digest::text::Lang::Ru, "bot.moderators_only")
-        )
+        Some(h.texts.t(civic_digest::Lang::Ru, "bot.moderators_only"))
     );
     assert!(!h.store.get_article(article).unwrap().hidden);
 

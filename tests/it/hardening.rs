@@ -84,11 +84,11 @@ mod faults {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use civic_digest::deliver::Sender;
-    use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-    use civic_digest::sandbox::{NewsSite, Route};
-    use civic_digest::store::{NewMessage, OutKind, Store};
+    use civic_digest::Sender;
+    use civic_digest::{FetchError, FetchSettings, Fetcher};
+    use civic_digest::{NewMessage, OutKind, Store};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest_sandbox::{NewsSite, Route};
     use tokio::sync::Notify;
 
     pub const BIN: &str = env!("CARGO_BIN_EXE_civic-digest");
@@ -743,12 +743,12 @@ mod faults {
 mod access {
     use std::time::Duration;
 
-    use civic_digest::bot::callback::Callback;
-    use civic_digest::bot::commands::{Access, SPECS};
-    use civic_digest::bot::flood::FloodLimiter;
-    use civic_digest::sandbox::FakeChat;
-    use civic_digest::store::{ChatKind, Role};
-    use civic_digest::text::Lang;
+    use civic_digest::Callback;
+    use civic_digest::FloodLimiter;
+    use civic_digest::Lang;
+    use civic_digest::commands::{Access, SPECS};
+    use civic_digest::{ChatKind, Role};
+    use civic_digest_sandbox::FakeChat;
 
     use crate::support::bot::{BotHarness, Options, WAIT, user};
 
@@ -1071,10 +1071,10 @@ mod access {
         );
         h.add_summarized(
             "https://x.kz/a/2?a=1&b=<2>",
-            civic_digest::summarize::Summary {
+            civic_digest::Summary {
                 title: "Кошанов & <i>депутаты</i>".into(),
                 text: "Текст".into(),
-                quotes: vec![civic_digest::summarize::Quote {
+                quotes: vec![civic_digest::Quote {
                     text: "Мы <b>сделаем</b> всё & даже больше".into(),
                     speaker: Some("Ерлан Кошанов".into()),
                     speaker_role: Some("<спикер>".into()),
@@ -1150,10 +1150,10 @@ mod guards {
     use std::path::Path;
     use std::time::Duration;
 
-    use civic_digest::ingest::fetch::{FetchError, FetchSettings, Fetcher};
-    use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-    use civic_digest::sandbox::{FakeChat, FakeUser, NewsSite, Route};
-    use civic_digest::store::{NewMessage, OutKind, Store};
+    use civic_digest::{FetchError, FetchSettings, Fetcher};
+    use civic_digest::{NewMessage, OutKind, Store};
+    use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
+    use civic_digest_sandbox::{FakeChat, FakeUser, NewsSite, Route};
 
     use super::faults::{civic, sql};
 

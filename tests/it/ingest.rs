@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use civic_digest::sandbox::Route;
-use civic_digest::service::poller::Poller;
-use civic_digest::store::{NewSource, SourceKind};
+use civic_digest::Poller;
+use civic_digest::{NewSource, SourceKind};
+use civic_digest_sandbox::Route;
 
 use crate::support::{Harness, fixture};
 
@@ -282,13 +282,12 @@ async fn loopback_sources_are_refused_unless_allowed() {
 async fn demo_site_is_ingested_and_summarised() {
     let h = Harness::new().await;
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
-    let (_site, sources) = civic_digest::sandbox::NewsSite::serve_dir(&dir)
+    let (_site, site_toml) = civic_digest_sandbox::NewsSite::serve_dir(&dir)
         .await
         .unwrap();
+    let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").unwrap();
     h.store.add_missing_sources(&sources, 0).unwrap();
-    let kb = std::sync::Arc::new(std::sync::RwLock::new(
-        civic_digest::summarize::Knowledge::embedded(),
-    ));
+    let kb = std::sync::Arc::new(std::sync::RwLock::new(civic_digest::Knowledge::embedded()));
     let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb).unwrap();
     let report = poller.poll_all(1_764_400_000).await.unwrap();
     assert_eq!(report.errors, 0, "{report:?}");

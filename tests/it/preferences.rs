@@ -7,14 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use civic_digest::deliver::{Pace, Sender};
-use civic_digest::digest::Digester;
-use civic_digest::digest::render::{Layout, Style};
-use civic_digest::digest::select::Filters;
-use civic_digest::sandbox::{FakeChat, SentMessage};
-use civic_digest::store::{ChatKind, NewArticle, NewSource, SourceKind, Store};
-use civic_digest::summarize::{Knowledge, Quote, Summary, TopicScore};
-use civic_digest::text::Lang;
+use civic_digest::Digester;
+use civic_digest::Filters;
+use civic_digest::Lang;
+use civic_digest::{ChatKind, NewArticle, NewSource, SourceKind, Store};
+use civic_digest::{EntryLayout, Style};
+use civic_digest::{Knowledge, Quote, Summary, TopicScore};
+use civic_digest::{Pace, Sender};
+use civic_digest_sandbox::{FakeChat, SentMessage};
 use tokio::sync::Notify;
 
 use crate::support::Harness;
@@ -98,16 +98,17 @@ fn article(store: &Store, source_id: Option<i64>, url: &str, title: &str, topic:
 async fn digest_ids(
     h: &BotHarness,
     chat: &FakeChat,
-    who: &civic_digest::sandbox::FakeUser,
+    who: &civic_digest_sandbox::FakeUser,
 ) -> Vec<i64> {
     let before = h.store.last_digest_entries(chat.id()).unwrap();
     h.tg.push_message(chat, who, "/digest");
-    h.wait_until("a new digest", || {
-        h.store
-            .last_digest_entries(chat.id())
-            .is_ok_and(|e| !e.is_empty() && e != before)
-    })
-    .await;
+    h.settle(chat).await;
+    let after = h.store.last_digest_entries(chat.id()).unwrap();
+    assert!(
+        !after.is_empty() && after != before,
+        "no new digest; transcript:\n{}",
+        h.tg.transcript()
+    );
     h.store
         .last_digest_entries(chat.id())
         .unwrap()
@@ -227,7 +228,7 @@ async fn compact_is_the_group_default_and_a_settings_choice() {
     h.say_in(&group, &admin, "/subscribe образование", 1).await;
     assert_eq!(
         h.store.subscriber(group.id()).unwrap().unwrap().layout,
-        civic_digest::store::Layout::Compact
+        civic_digest::Layout::Compact
     );
 
     let u = user(7102, "Dana", "en");
@@ -331,7 +332,7 @@ async fn muted_sources_and_excluded_words_leave_the_digest() {
 
     // Everything else is excluded: nothing new, nothing sent.
     h.tg.push_message(&chat, &u, "/digest");
-    h.settle().await;
+    h.settle(&chat).await;
     assert!(
         h.store.last_digest_entries(chat.id()).unwrap().is_empty(),
         "a, b and c are all left out"
@@ -503,7 +504,7 @@ async fn a_moderator_binds_a_channel_where_the_bot_is_an_admin() {
         texts: &h.texts,
         names: &kb,
         cap: 10,
-        max_age: civic_digest::digest::DEFAULT_MAX_AGE,
+        max_age: civic_digest::DEFAULT_MAX_AGE,
     };
     let report = digester.run_due(chrono::Utc::now().timestamp()).unwrap();
     assert_eq!(report.digests, 1, "{report:?}");
@@ -560,10 +561,10 @@ async fn help_and_menus_list_the_new_commands() {
             assert!(all.contains(cmd), "{lang}: {cmd} in {all}");
         }
         assert!(!all.contains("/channel"), "not for citizens");
-        let menu = civic_digest::bot::menu(
+        let menu = civic_digest::menu(
             &h.texts,
             Lang::from_code(lang).unwrap(),
-            civic_digest::store::Role::Moderator,
+            civic_digest::Role::Moderator,
         );
         assert!(
             menu.iter()
@@ -678,16 +679,17 @@ async fn the_cli_digest_obeys_mute_and_exclude() {
 async fn digest_figures_full_and_compact_in_a_group_and_a_private_chat() {
     let h = Harness::new().await;
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
-    let (_site, sources) = civic_digest::sandbox::NewsSite::serve_dir(&dir)
+    let (_site, site_toml) = civic_digest_sandbox::NewsSite::serve_dir(&dir)
         .await
         .unwrap();
+    let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").unwrap();
     h.store.add_missing_sources(&sources, 0).unwrap();
     let kb = Arc::new(std::sync::RwLock::new(Knowledge::embedded()));
     let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb.clone()).unwrap();
     let now = chrono::Utc::now().timestamp();
     poller.poll_all(now).await.unwrap();
     let kb = kb.read().unwrap();
-    let texts = civic_digest::i18n::Texts::embedded();
+    let texts = civic_digest::Texts::embedded();
     // What a reader sees: the tags go, the links hide behind their titles.
     let visible = |m: &str| {
         let text = regex::Regex::new("<[^>]*>")
@@ -718,17 +720,17 @@ async fn digest_figures_full_and_compact_in_a_group_and_a_private_chat() {
         };
         let filters = Filters::default();
         for (name, layout) in [
-            ("full, all at once (before)", Layout::default()),
+            ("full, all at once (before)", EntryLayout::default()),
             (
                 "full, paged",
-                Layout {
+                EntryLayout {
                     compact: false,
                     per_page: 5,
                 },
             ),
             (
                 "compact, paged",
-                Layout {
+                EntryLayout {
                     compact: true,
                     per_page: 5,
                 },

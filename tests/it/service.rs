@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use civic_digest::sandbox::telegram::{FakeTelegram, Limits};
-use civic_digest::store::{ChatKind, NewMessage, NewSource, OutKind, SourceKind, Store};
+use civic_digest::{ChatKind, NewMessage, NewSource, OutKind, SourceKind, Store};
+use civic_digest_sandbox::telegram::{FakeTelegram, Limits};
 
 use crate::support::{Harness, data_path};
 
@@ -292,9 +292,9 @@ async fn webhook_mode_receives_updates_with_the_secret_token() {
     let forged = forged.expect("the webhook listens within 5 s");
     assert!(forged.status().is_client_error(), "{}", forged.status());
     // A real one, posted by Telegram with the secret, is answered.
-    let user = civic_digest::sandbox::telegram::FakeUser::new(777, "Dana").with_language("en");
+    let user = civic_digest_sandbox::telegram::FakeUser::new(777, "Dana").with_language("en");
     fake.push_message(
-        civic_digest::sandbox::telegram::FakeChat::private(&user),
+        civic_digest_sandbox::telegram::FakeChat::private(&user),
         &user,
         "/help",
     );
@@ -313,11 +313,11 @@ async fn moderators_hear_when_a_source_is_paused() {
     let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
     h.site.set(
         "/down.xml",
-        civic_digest::sandbox::Route::page(500, "text/plain", "down"),
+        civic_digest_sandbox::Route::page(500, "text/plain", "down"),
     );
     h.config.max_source_failures = 1;
     h.config.moderator_ids = vec![4242];
-    h.config.telegram_token = Some(civic_digest::config::Secret::new(TOKEN));
+    h.config.telegram_token = Some(civic_digest::Secret::new(TOKEN));
     h.config.telegram_api_url = Some(fake.api_url());
     let service =
         std::sync::Arc::new(civic_digest::service::run::Service::open(h.config.clone()).unwrap());
@@ -437,7 +437,7 @@ async fn sigterm_timed(
 }
 
 /// A feed of `n` teasers, each linking to its own article page.
-fn teaser_feed(site: &civic_digest::sandbox::NewsSite, n: usize) -> String {
+fn teaser_feed(site: &civic_digest_sandbox::NewsSite, n: usize) -> String {
     let places = [
         "Акмолинской",
         "Туркестанской",
@@ -463,7 +463,7 @@ fn teaser_feed(site: &civic_digest::sandbox::NewsSite, n: usize) -> String {
             .collect();
         site.set(
             &path,
-            civic_digest::sandbox::Route::html(format!(
+            civic_digest_sandbox::Route::html(format!(
                 "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
             )),
         );
@@ -474,7 +474,7 @@ fn teaser_feed(site: &civic_digest::sandbox::NewsSite, n: usize) -> String {
     }
     site.set(
         "/slow/rss.xml",
-        civic_digest::sandbox::Route::rss(format!(
+        civic_digest_sandbox::Route::rss(format!(
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Slow</title>{items}</channel></rss>"
         )),
     );
@@ -694,9 +694,9 @@ async fn an_unreadable_answer_is_named_and_the_token_never_logged() {
         run_log(&db)
     );
     fake.set_error_page(Some(404));
-    let user = civic_digest::sandbox::telegram::FakeUser::new(778, "Asel").with_language("en");
+    let user = civic_digest_sandbox::telegram::FakeUser::new(778, "Asel").with_language("en");
     fake.push_message(
-        civic_digest::sandbox::telegram::FakeChat::private(&user),
+        civic_digest_sandbox::telegram::FakeChat::private(&user),
         &user,
         "/help",
     );

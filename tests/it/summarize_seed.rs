@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use civic_digest::summarize::{Knowledge, Summary, summarize_plain_text};
+use civic_digest::{Knowledge, Summary, summarize_plain_text};
 
 /// The seed's summary, or `None` (with a note on stderr) when `../shared` is
 /// not beside the clone: a fresh clone has nothing there, and these tests
@@ -138,7 +138,7 @@ struct Floors {
     primary: f64,
 }
 
-fn check_floors(name: &str, st: &civic_digest::summarize::eval::Stats, f: &Floors) {
+fn check_floors(name: &str, st: &civic_digest::eval::Stats, f: &Floors) {
     let report = st.report(name);
     assert!(st.articles > 0, "{name}: no articles");
     assert!(
@@ -170,7 +170,7 @@ fn check_floors(name: &str, st: &civic_digest::summarize::eval::Stats, f: &Floor
 
 #[test]
 fn gold_development_set_stays_above_its_floors() {
-    use civic_digest::summarize::eval::evaluate_dir;
+    use civic_digest::eval::evaluate_dir;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dev = evaluate_dir(
         &root.join("tests/data/summarize"),
@@ -183,7 +183,7 @@ fn gold_development_set_stays_above_its_floors() {
 
 #[test]
 fn gold_validation_set_stays_above_its_floors() {
-    use civic_digest::summarize::eval::evaluate_dir;
+    use civic_digest::eval::evaluate_dir;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("tests/data/summarize/validation");
     if !dir.is_dir() {

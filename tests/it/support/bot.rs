@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use civic_digest::bot::{self, BotDeps, BotT, flood::FloodLimiter};
-use civic_digest::config::Config;
-use civic_digest::i18n::Texts;
-use civic_digest::sandbox::telegram::Limits as FakeLimits;
-use civic_digest::sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
-use civic_digest::store::{NewArticle, Store};
-use civic_digest::summarize::{Knowledge, Summary, TopicScore};
+use civic_digest::Config;
+use civic_digest::Texts;
+use civic_digest::{BotDeps, BotT, FloodLimiter};
+use civic_digest::{Knowledge, Summary, TopicScore};
+use civic_digest::{NewArticle, Store};
+use civic_digest_sandbox::telegram::Limits as FakeLimits;
+use civic_digest_sandbox::{FakeChat, FakeTelegram, FakeUser, NewsSite, SentMessage};
 use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::ShutdownToken;
 
@@ -62,7 +62,7 @@ impl Default for Options {
             owners: Vec::new(),
             // generous: tests that are not about flooding never hit it
             flood: FloodLimiter::new(1000, Duration::from_millis(1)),
-            follow_cap: bot::DEFAULT_FOLLOW_CAP,
+            follow_cap: civic_digest::DEFAULT_FOLLOW_CAP,
         }
     }
 }
@@ -76,7 +76,7 @@ impl BotHarness {
         let tg = FakeTelegram::start(FakeLimits::unlimited())
             .await
             .expect("start fake telegram");
-        let bot = bot::throttled(
+        let bot = civic_digest::throttled(
             teloxide::Bot::with_client(
                 "1000:test-token",
                 // reqwest honours HTTP_PROXY even for 127.0.0.1
@@ -100,7 +100,7 @@ impl BotHarness {
         .expect("bot deps")
         .with_flood(opts.flood);
         deps.follow_cap = opts.follow_cap;
-        let mut dispatcher = bot::dispatcher(bot.clone(), deps.clone());
+        let mut dispatcher = civic_digest::dispatcher(bot.clone(), deps.clone());
         let shutdown = dispatcher.shutdown_token();
         let task = tokio::spawn(async move { dispatcher.dispatch().await });
         BotHarness {

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use civic_digest::config::Config;
-use civic_digest::sandbox::{NewsSite, Route};
-use civic_digest::store::Store;
+use civic_digest::Config;
+use civic_digest::Store;
+use civic_digest_sandbox::{NewsSite, Route};
 
 pub fn data_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

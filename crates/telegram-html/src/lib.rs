@@ -1,6 +1,8 @@
 //! Telegram's HTML parse mode: the tags and character entities it accepts,
 //! the plain text the user sees and the entities Telegram returns, and the
 //! errors it answers for malformed markup (`can't parse entities: …`).
+//! The fake Telegram of the sandbox and the bot's plain-text view of its
+//! own messages both read messages with it.
 //!
 //! One deliberate difference: Telegram keeps a bare `&` that does not start
 //! a known entity as text; the sandbox rejects it, so a renderer that forgets
@@ -10,7 +12,7 @@ use serde_json::{Value, json};
 
 /// What an entity means.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum EntityKind {
+pub enum EntityKind {
     Bold,
     Italic,
     Underline,
@@ -27,7 +29,7 @@ pub(crate) enum EntityKind {
 
 /// An entity over `text[start..end]` (byte offsets in the parsed text).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Entity {
+pub struct Entity {
     pub kind: EntityKind,
     pub start: usize,
     pub end: usize,
@@ -35,19 +37,19 @@ pub(crate) struct Entity {
 
 /// A message body after entity parsing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Parsed {
+pub struct Parsed {
     pub text: String,
     pub entities: Vec<Entity>,
 }
 
 /// Length of a string in UTF-16 code units, as Telegram counts.
-pub(crate) fn utf16_len(s: &str) -> usize {
+pub fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
 impl Parsed {
     /// Plain text without entities.
-    pub(crate) fn plain(text: &str) -> Parsed {
+    pub fn plain(text: &str) -> Parsed {
         Parsed {
             text: text.to_string(),
             entities: Vec::new(),
@@ -55,7 +57,7 @@ impl Parsed {
     }
 
     /// The entities as Telegram serialises them (UTF-16 offsets).
-    pub(crate) fn entities_json(&self) -> Vec<Value> {
+    pub fn entities_json(&self) -> Vec<Value> {
         self.entities
             .iter()
             .filter(|e| e.end > e.start && e.end <= self.text.len())
@@ -89,7 +91,7 @@ impl Parsed {
     }
 
     /// The text as a person reads it, links shown as `text (url)`.
-    pub(crate) fn readable(&self) -> String {
+    pub fn readable(&self) -> String {
         let mut links: Vec<(usize, &str, &str)> = self
             .entities
             .iter()
@@ -119,7 +121,7 @@ struct Open {
 
 /// Parses an HTML-mode message body. The error is what follows
 /// `Bad Request: can't parse entities: ` in Telegram's answer.
-pub(crate) fn parse_html(src: &str) -> Result<Parsed, String> {
+pub fn parse_html(src: &str) -> Result<Parsed, String> {
     let bytes = src.as_bytes();
     let mut text = String::with_capacity(src.len());
     let mut stack: Vec<Open> = Vec::new();
@@ -344,17 +346,26 @@ fn decode_lossy(s: &str) -> String {
     out
 }
 
+/// The named character references Telegram's HTML mode accepts.
+pub const TELEGRAM_NAMED: &[(&str, char)] =
+    &[("lt", '<'), ("gt", '>'), ("amp", '&'), ("quot", '"')];
+
 /// `&lt;` `&gt;` `&amp;` `&quot;` `&#NN;` `&#xHH;` at the start of `s`:
 /// the character and the length consumed.
 fn decode_entity(s: &str) -> Option<(char, usize)> {
-    let semi = s.bytes().take(12).position(|b| b == b';')?;
-    let name = &s[1..semi];
-    let ch = match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "quot" => '"',
-        _ => {
+    decode_reference(s, TELEGRAM_NAMED)
+}
+
+/// The character reference at the start of `s` (`&name;` with a name from
+/// `named`, or `&#NN;` / `&#xHH;` of a character other than NUL): the
+/// character and the length consumed.
+pub fn decode_reference(s: &str, named: &[(&str, char)]) -> Option<(char, usize)> {
+    let rest = s.strip_prefix('&')?;
+    let semi = rest.bytes().take(11).position(|b| b == b';')?;
+    let name = &rest[..semi];
+    let ch = match named.iter().find(|(n, _)| *n == name) {
+        Some(&(_, ch)) => ch,
+        None => {
             let num = name.strip_prefix('#')?;
             let code = match num.strip_prefix(['x', 'X']) {
                 Some(hex) => u32::from_str_radix(hex, 16).ok()?,
@@ -366,7 +377,7 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
             char::from_u32(code)?
         }
     };
-    Some((ch, semi + 1))
+    Some((ch, semi + 2))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use civic_digest::sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
+//! use civic_digest_sandbox::telegram::{FakeChat, FakeTelegram, FakeUser, Limits};
 //! use teloxide::prelude::*;
 //!
 //! let fake = FakeTelegram::start(Limits::default()).await?;
@@ -37,7 +37,7 @@
 //! returns, so tests of [`FakeTelegram::set_unavailable`] should expect that.
 
 mod events;
-mod html;
+use civic_digest_telegram_html as html;
 mod server;
 #[cfg(test)]
 mod tests;

@@ -321,10 +321,9 @@ struct RouteEntry {
 
 impl NewsSite {
     /// Starts a site serving `dir/site.toml`'s routes, and returns it with
-    /// the sources it lists (their `{base}` replaced by the site's URL).
-    pub async fn serve_dir(
-        dir: &std::path::Path,
-    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
+    /// the text of that `site.toml`, `{base}` replaced by the site's URL (its
+    /// `[[source]]` tables are for the caller to read).
+    pub async fn serve_dir(dir: &std::path::Path) -> Result<(NewsSite, String), String> {
         NewsSite::serve_files(|name| {
             let path = dir.join(name);
             std::fs::read(&path).map_err(|e| format!("sandbox: {}: {e}", path.display()))
@@ -332,24 +331,11 @@ impl NewsSite {
         .await
     }
 
-    /// Starts the demo site of `data/demo/`: files under `data_dir/demo/`
-    /// when they are there, else the copy built into the binary.
-    pub async fn serve_demo(
-        data_dir: &std::path::Path,
-    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
-        NewsSite::serve_files(|name| {
-            crate::data::read(data_dir, &format!("demo/{name}"))
-                .map(|b| b.into_owned())
-                .map_err(|e| format!("sandbox: {e}"))
-        })
-        .await
-    }
-
     /// [`NewsSite::serve_dir`] over any file reader (`read("site.toml")`,
     /// then each route's file).
-    async fn serve_files(
+    pub async fn serve_files(
         read: impl Fn(&str) -> Result<Vec<u8>, String>,
-    ) -> Result<(NewsSite, Vec<crate::store::NewSource>), String> {
+    ) -> Result<(NewsSite, String), String> {
         let text = String::from_utf8(read("site.toml")?)
             .map_err(|_| "sandbox: site.toml is not UTF-8".to_string())?;
         let file: SiteFile =
@@ -361,9 +347,6 @@ impl NewsSite {
             site.set(&r.path, Route::page(200, &r.content_type, read(&r.file)?));
         }
         let base = format!("http://{}", site.addr());
-        let sources =
-            crate::ingest::sources::parse_sources_toml(&text.replace("{base}", &base), "site.toml")
-                .map_err(|e| e.to_string())?;
-        Ok((site, sources))
+        Ok((site, text.replace("{base}", &base)))
     }
 }

@@ -46,7 +46,7 @@ const NOT_MODIFIED: &str = "message is not modified: specified new message conte
 pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
         let shared = shared.clone();
-        async move { handle(&shared, &uri, &headers, &body).await }
+        async move { handle(&shared, &uri, &headers, body).await }
     });
     if let Err(e) = axum::serve(listener, app).await {
         log::error!("sandbox: telegram: server stopped: {e}");
@@ -78,7 +78,7 @@ fn method_name(path: &str) -> Option<&str> {
     Some(method)
 }
 
-async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Response<Body> {
+async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: Bytes) -> Response<Body> {
     let method = method_name(uri.path()).unwrap_or("").to_string();
     let (unavailable, error_page) = {
         let mut inner = shared.lock();
@@ -96,7 +96,7 @@ async fn handle(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
             parameters: None,
         })
     } else {
-        match parse_params(uri, headers, body) {
+        match parse_params(uri, headers, body).await {
             Ok(params) => call(shared, &method, token_key(uri.path()), &params).await,
             Err(e) => Err(e),
         }
@@ -174,7 +174,7 @@ fn respond(result: Reply) -> Response<Body> {
 
 // ---- request parameters ---------------------------------------------------
 
-fn parse_params(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Params, ApiError> {
+async fn parse_params(uri: &Uri, headers: &HeaderMap, body: Bytes) -> Result<Params, ApiError> {
     let mut params = Params::new();
     if let Some(q) = uri.query() {
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
@@ -187,23 +187,16 @@ fn parse_params(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Params, A
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data") {
-        let boundary = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(boundary_of)
-            .ok_or_else(|| bad("can't parse multipart/form-data request: no boundary"))?;
-        let fields = parse_multipart(body, &boundary)
-            .ok_or_else(|| bad("can't parse multipart/form-data request"))?;
-        params.extend(fields);
-    } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        for (k, v) in url::form_urlencoded::parse(body) {
+        .unwrap_or("");
+    let lower = content_type.to_ascii_lowercase();
+    if lower.starts_with("multipart/form-data") {
+        params.extend(parse_multipart(body, content_type).await?);
+    } else if lower.starts_with("application/x-www-form-urlencoded") {
+        for (k, v) in url::form_urlencoded::parse(&body) {
             params.insert(k.into_owned(), Value::String(v.into_owned()));
         }
     } else {
-        match serde_json::from_slice::<Value>(body) {
+        match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(m)) => params.extend(m),
             _ => return Err(bad("can't parse JSON object")),
         }
@@ -211,57 +204,27 @@ fn parse_params(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Params, A
     Ok(params)
 }
 
-fn boundary_of(content_type: &str) -> Option<String> {
-    content_type.split(';').find_map(|part| {
-        let (k, v) = part.trim().split_once('=')?;
-        k.eq_ignore_ascii_case("boundary")
-            .then(|| v.trim().trim_matches('"').to_string())
-    })
-}
-
-/// The text fields of a multipart/form-data body (files are not kept).
-fn parse_multipart(body: &[u8], boundary: &str) -> Option<Params> {
-    let delim = format!("--{boundary}").into_bytes();
+/// The text fields of a multipart/form-data body (files are not kept), read
+/// by multer, the parser behind axum's `Multipart`.
+async fn parse_multipart(body: Bytes, content_type: &str) -> Result<Params, ApiError> {
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| bad("can't parse multipart/form-data request: no boundary"))?;
+    let malformed = |_| bad("can't parse multipart/form-data request");
+    let body = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(body, boundary);
     let mut fields = Params::new();
-    let mut rest = &body[find(body, &delim)? + delim.len()..];
-    loop {
-        if rest.starts_with(b"--") {
-            return Some(fields);
-        }
-        rest = rest.strip_prefix(b"\r\n").unwrap_or(rest);
-        let end = find(rest, &delim)?;
-        let part = &rest[..end];
-        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
-        let split = find(part, b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&part[..split]);
-        let content = &part[split + 4..];
-        let disposition = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))?;
-        let mut name = None;
-        let mut is_file = false;
-        for attr in disposition.split(';').skip(1) {
-            let Some((k, v)) = attr.trim().split_once('=') else {
-                continue;
-            };
-            match k.trim() {
-                "name" => name = Some(v.trim().trim_matches('"').to_string()),
-                "filename" => is_file = true,
-                _ => {}
-            }
-        }
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().map(str::to_string);
+        let is_file = field.file_name().is_some();
+        let content = field.bytes().await.map_err(malformed)?;
         if let Some(name) = name
             && !is_file
         {
-            let value = String::from_utf8_lossy(content).into_owned();
+            let value = String::from_utf8_lossy(&content).into_owned();
             fields.insert(name, Value::String(value));
         }
-        rest = &rest[end + delim.len()..];
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    Ok(fields)
 }
 
 fn int(params: &Params, key: &str) -> Result<Option<i64>, ApiError> {
@@ -1071,13 +1034,35 @@ mod tests {
         assert_eq!(method_name("/file/bot1:A/x"), None);
     }
 
-    #[test]
-    fn multipart_text_fields_are_read() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n\
---XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nline1\r\nline2\r\n--XyZ--\r\n";
-        let p = parse_multipart(body, "XyZ").expect("parses");
+    #[tokio::test]
+    async fn multipart_text_fields_are_read() {
+        let body = Bytes::from_static(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\
+Content-Type: image/jpeg\r\n\r\n\xff\xd8\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nline1\r\nline2\r\n--XyZ--\r\n",
+        );
+        let p = parse_multipart(body, "multipart/form-data; boundary=XyZ")
+            .await
+            .expect("parses");
         assert_eq!(p["chat_id"], "42");
         assert_eq!(p["text"], "line1\r\nline2");
+        assert!(!p.contains_key("photo"), "files are not kept: {p:?}");
+    }
+
+    #[tokio::test]
+    async fn malformed_multipart_is_a_bad_request() {
+        let cut = Bytes::from_static(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42",
+        );
+        let e = parse_multipart(cut, "multipart/form-data; boundary=XyZ")
+            .await
+            .expect_err("a body cut before its closing boundary");
+        assert_eq!(e.code, 400);
+        let e = parse_multipart(Bytes::from_static(b"x"), "multipart/form-data")
+            .await
+            .expect_err("no boundary");
+        assert!(e.description.contains("no boundary"), "{}", e.description);
     }
 
     #[tokio::test]
