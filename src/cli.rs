@@ -551,19 +551,7 @@ fn preview_digest(config: &Config, args: DigestArgs) -> Result<ExitCode> {
         kb.resolve_region(v).map(str::to_string)
     })?;
     let sources = store.list_sources()?;
-    let rows: Vec<(String, String, String)> = sources
-        .iter()
-        .map(|s| {
-            let host = url::Url::parse(&s.url)
-                .ok()
-                .and_then(|u| {
-                    u.host_str()
-                        .map(|h| h.trim_start_matches("www.").to_string())
-                })
-                .unwrap_or_default();
-            (s.id.to_string(), s.name.clone(), host)
-        })
-        .collect();
+    let rows = civic_digest::Names::source_rows(&sources);
     let source_names = civic_digest::Names::sources(&rows);
     let muted_sources = args
         .mute

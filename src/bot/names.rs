@@ -54,6 +54,23 @@ impl<'k> Names<'k> {
         )
     }
 
+    /// Sources as `(id, name, host)` rows for [`Names::sources`].
+    pub fn source_rows(sources: &[crate::model::Source]) -> Vec<(String, String, String)> {
+        sources
+            .iter()
+            .map(|s| {
+                let host = url::Url::parse(&s.url)
+                    .ok()
+                    .and_then(|u| {
+                        u.host_str()
+                            .map(|h| h.trim_start_matches("www.").to_string())
+                    })
+                    .unwrap_or_default();
+                (s.id.to_string(), s.name.clone(), host)
+            })
+            .collect()
+    }
+
     /// News sources by their name and their site's host: rows of
     /// `(id, name, host)`.
     pub fn sources(rows: &'k [(String, String, String)]) -> Names<'k> {

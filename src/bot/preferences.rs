@@ -59,28 +59,11 @@ fn is_off(args: &str) -> bool {
     )
 }
 
-/// Sources as `(id, name, host)` rows for [`Names::sources`].
-fn source_rows(sources: &[Source]) -> Vec<(String, String, String)> {
-    sources
-        .iter()
-        .map(|s| {
-            let host = url::Url::parse(&s.url)
-                .ok()
-                .and_then(|u| {
-                    u.host_str()
-                        .map(|h| h.trim_start_matches("www.").to_string())
-                })
-                .unwrap_or_default();
-            (s.id.to_string(), s.name.clone(), host)
-        })
-        .collect()
-}
-
 /// The source a person named: its row, or the names to suggest. Names
 /// match as topics do (any case, a start of a word), and then across
 /// scripts («литер» is Liter.kz).
 fn find_source<'s>(sources: &'s [Source], typed: &str) -> Result<&'s Source, Vec<String>> {
-    let rows = source_rows(sources);
+    let rows = Names::source_rows(sources);
     let names = Names::sources(&rows);
     let by_id = |id: &str| sources.iter().find(|s| s.id.to_string() == id);
     let suggest = match names.lookup(typed) {
@@ -486,10 +469,16 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
     let now = now();
     let store = &ctx.deps.store;
     let done = match rest[0].to_lowercase().as_str() {
-        "topics" | "темы" | "тақырыптар" => {
+        field @ ("topics" | "темы" | "тақырыптар" | "regions" | "регионы" | "өңірлер") =>
+        {
+            let topics = matches!(field, "topics" | "темы" | "тақырыптар");
             let (ids, unknown) = {
                 let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-                let names = Names::topics(&kb);
+                let names = if topics {
+                    Names::topics(&kb)
+                } else {
+                    Names::regions(&kb)
+                };
                 let (ids, unknown) = resolve_list(&value, |w| names.resolve(w));
                 let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
                 (ids, unknown)
@@ -502,28 +491,13 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
                 .await?;
                 return Ok(());
             }
-            store.remove_topics(chat_id, None)?;
-            store.add_topics(chat_id, &ids)?;
-            true
-        }
-        "regions" | "регионы" | "өңірлер" => {
-            let (ids, unknown) = {
-                let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
-                let names = Names::regions(&kb);
-                let (ids, unknown) = resolve_list(&value, |w| names.resolve(w));
-                let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
-                (ids, unknown)
-            };
-            if !unknown.is_empty() && !is_all(&value) {
-                ctx.refuse(
-                    "bot.channel.unknown",
-                    &[("value", &esc(&unknown.join(", ")))],
-                )
-                .await?;
-                return Ok(());
+            if topics {
+                store.remove_topics(chat_id, None)?;
+                store.add_topics(chat_id, &ids)?;
+            } else {
+                store.remove_regions(chat_id, None)?;
+                store.add_regions(chat_id, &ids)?;
             }
-            store.remove_regions(chat_id, None)?;
-            store.add_regions(chat_id, &ids)?;
             true
         }
         "schedule" | "расписание" | "кесте" => match views::parse_schedule(&value) {
