@@ -65,11 +65,13 @@ fn main() {
     // Phase 1: build every digest (load, select, render), in memory.
     let t = Instant::now();
     let mut digests: HashSet<u64> = HashSet::new();
+    let mut commits = Vec::new();
     let report = digester
         .for_each_due(due_at, |commit| {
             let mut h = DefaultHasher::new();
             commit.parts.hash(&mut h);
             digests.insert(h.finish());
+            commits.push(commit);
             Ok(())
         })
         .expect("build");
@@ -85,19 +87,22 @@ fn main() {
         support::load()
     );
 
-    // Phase 2: the real run: build again and queue into the outbox.
+    // Phase 2: queue what phase 1 built into the outbox, in the batches
+    // `run_due` uses, timed on its own.
     let t = Instant::now();
-    let report = digester.run_due(due_at).expect("run");
-    let run = t.elapsed();
+    for batch in commits.chunks(5_000) {
+        store.commit_digests(batch, due_at).expect("queue");
+    }
+    let queue = t.elapsed();
     let queued: i64 = rusqlite::Connection::open(&db)
         .and_then(|c| c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)))
         .expect("count outbox");
     println!(
-        "run_due (build + queue in the outbox): {} digests, {} messages ({queued} rows queued) in {:.2} s (target ≤ 3 s), of which queuing {:.2} s; peak memory {:.0} MB [{}]",
+        "queue: {} subscribers ({} digests), {queued} rows in the outbox in {:.2} s; build + queue {:.2} s (target ≤ 3 s); peak memory {:.0} MB [{}]",
+        commits.len(),
         report.digests,
-        report.messages,
-        run.as_secs_f64(),
-        run.saturating_sub(build).as_secs_f64(),
+        queue.as_secs_f64(),
+        (build + queue).as_secs_f64(),
         peak_rss_mb(),
         support::load()
     );
