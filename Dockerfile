@@ -2,6 +2,7 @@
 FROM rust:1.95 AS builder
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
+COPY crates ./crates
 COPY src ./src
 COPY data ./data
 # The Russian morphology dictionary is read at run time from where cargo
