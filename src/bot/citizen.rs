@@ -6,7 +6,7 @@ use teloxide::prelude::Requester;
 use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode};
 
 use super::callback::Callback;
-use super::commands::{Access, Cmd, Invocation, SPECS, resolve_list};
+use super::commands::{Access, Cmd, Invocation, SPECS, clean_phrase, resolve_list};
 use super::ctx::Ctx;
 use super::names::{Lookup, Names};
 use super::views::{self, ScheduleError, esc};
@@ -415,15 +415,6 @@ async fn regions(ctx: &Ctx, args: &str) -> HandlerResult {
         suggestion_keyboard(ctx, &r.suggest, &on, true)
     })
     .await
-}
-
-/// A followed phrase: single spaces, no markup characters.
-fn clean_phrase(args: &str) -> String {
-    args.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_matches(|c: char| matches!(c, '"' | '«' | '»' | '“' | '”' | '\''))
-        .to_string()
 }
 
 async fn follow(ctx: &Ctx, args: &str) -> HandlerResult {

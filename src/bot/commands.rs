@@ -204,6 +204,16 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Invocation, ParseError> {
     })
 }
 
+/// A phrase argument (a person to follow, a source, a word): single spaces,
+/// no quote marks around it.
+pub fn clean_phrase(args: &str) -> String {
+    args.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches(|c: char| matches!(c, '"' | '«' | '»' | '“' | '”' | '\''))
+        .to_string()
+}
+
 /// Splits a list argument at commas or whitespace: `education, healthcare`.
 /// Multi-word names are tried whole first by the caller.
 pub fn split_list(args: &str) -> Vec<&str> {

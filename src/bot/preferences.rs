@@ -11,7 +11,7 @@ use teloxide::prelude::Requester;
 use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, Recipient};
 
 use super::callback::Callback;
-use super::commands::{Cmd, resolve_list};
+use super::commands::{Cmd, clean_phrase, resolve_list};
 use super::ctx::Ctx;
 use super::names::{Lookup, Names};
 use super::views::{self, esc};
@@ -35,14 +35,6 @@ pub(crate) async fn run(ctx: &Ctx, cmd: Cmd, args: &str) -> HandlerResult {
             Ok(())
         }
     }
-}
-
-fn clean(args: &str) -> String {
-    args.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_matches(|c: char| matches!(c, '"' | '«' | '»' | '“' | '”' | '\''))
-        .to_string()
 }
 
 fn is_all(args: &str) -> bool {
@@ -98,7 +90,7 @@ fn names_list(names: &[String]) -> String {
 }
 
 async fn mute(ctx: &Ctx, args: &str) -> HandlerResult {
-    let typed = clean(args);
+    let typed = clean_phrase(args);
     if typed.is_empty() {
         let muted = ctx
             .existing_subscriber()?
@@ -139,7 +131,7 @@ async fn mute(ctx: &Ctx, args: &str) -> HandlerResult {
 }
 
 async fn unmute(ctx: &Ctx, args: &str) -> HandlerResult {
-    let typed = clean(args);
+    let typed = clean_phrase(args);
     let Some(sub) = ctx.existing_subscriber()? else {
         ctx.say(ctx.t("bot.unmute.none")).await?;
         return Ok(());
@@ -185,7 +177,7 @@ async fn unmute(ctx: &Ctx, args: &str) -> HandlerResult {
 }
 
 async fn exclude(ctx: &Ctx, args: &str) -> HandlerResult {
-    let phrase = clean(args);
+    let phrase = clean_phrase(args);
     if phrase.is_empty() {
         let list = ctx
             .existing_subscriber()?
@@ -221,7 +213,7 @@ async fn exclude(ctx: &Ctx, args: &str) -> HandlerResult {
 }
 
 async fn include(ctx: &Ctx, args: &str) -> HandlerResult {
-    let phrase = clean(args);
+    let phrase = clean_phrase(args);
     if phrase.is_empty() {
         ctx.say(ctx.t("bot.include.usage")).await?;
         return Ok(());
