@@ -281,12 +281,7 @@ async fn loopback_sources_are_refused_unless_allowed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_site_is_ingested_and_summarised() {
     let h = Harness::new().await;
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
-    let (_site, site_toml) = civic_digest_sandbox::NewsSite::serve_dir(&dir)
-        .await
-        .unwrap();
-    let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").unwrap();
-    h.store.add_missing_sources(&sources, 0).unwrap();
+    let _site = h.serve_demo_sources().await;
     let kb = std::sync::Arc::new(std::sync::RwLock::new(civic_digest::Knowledge::embedded()));
     let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb).unwrap();
     let report = poller.poll_all(1_764_400_000).await.unwrap();

@@ -678,12 +678,7 @@ async fn the_cli_digest_obeys_mute_and_exclude() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn digest_figures_full_and_compact_in_a_group_and_a_private_chat() {
     let h = Harness::new().await;
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
-    let (_site, site_toml) = civic_digest_sandbox::NewsSite::serve_dir(&dir)
-        .await
-        .unwrap();
-    let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").unwrap();
-    h.store.add_missing_sources(&sources, 0).unwrap();
+    let _site = h.serve_demo_sources().await;
     let kb = Arc::new(std::sync::RwLock::new(Knowledge::embedded()));
     let poller = civic_digest::service::poller(h.store.clone(), &h.config, kb.clone()).unwrap();
     let now = chrono::Utc::now().timestamp();

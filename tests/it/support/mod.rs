@@ -45,6 +45,18 @@ pub struct Harness {
 }
 
 impl Harness {
+    /// Serves the demo's news site (`data/demo/`) and adds its sources to
+    /// the store; keep the site alive while polling.
+    pub async fn serve_demo_sources(&self) -> NewsSite {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+        let (site, site_toml) = NewsSite::serve_dir(&dir).await.expect("demo site");
+        let sources = civic_digest::parse_sources_toml(&site_toml, "site.toml").expect("site.toml");
+        self.store
+            .add_missing_sources(&sources, 0)
+            .expect("add sources");
+        site
+    }
+
     pub async fn new() -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = test_config(&dir);
