@@ -94,13 +94,21 @@ fn main() {
         store.commit_digests(batch, due_at).expect("queue");
     }
     let queue = t.elapsed();
-    let queued: i64 = rusqlite::Connection::open(&db)
-        .and_then(|c| c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)))
+    let (queued, bodies, bytes): (i64, i64, i64) = rusqlite::Connection::open(&db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM outbox), count(*), coalesce(sum(length(CAST(text AS BLOB))), 0)
+                 FROM message_bodies",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+        })
         .expect("count outbox");
     println!(
-        "queue: {} subscribers ({} digests), {queued} rows in the outbox in {:.2} s; build + queue {:.2} s (target ≤ 3 s); peak memory {:.0} MB [{}]",
+        "queue: {} subscribers ({} digests), {queued} rows in the outbox, {bodies} texts of {:.0} MB stored in {:.2} s; build + queue {:.2} s (target ≤ 3 s); peak memory {:.0} MB [{}]",
         commits.len(),
         report.digests,
+        bytes as f64 / 1e6,
         queue.as_secs_f64(),
         (build + queue).as_secs_f64(),
         peak_rss_mb(),

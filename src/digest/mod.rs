@@ -148,6 +148,20 @@ impl Digester<'_> {
         kind: OutKind,
         now: i64,
     ) -> DigestCommit {
+        let mut blocks = render::Blocks::default();
+        self.build_with(sub, selection, batch, kind, now, &mut blocks)
+    }
+
+    /// [`Digester::build`], reusing the entry blocks of the run.
+    fn build_with(
+        &self,
+        sub: &Subscriber,
+        selection: &Selection<'_>,
+        batch: &str,
+        kind: OutKind,
+        now: i64,
+        blocks: &mut render::Blocks,
+    ) -> DigestCommit {
         let lang = Lang::from_code(&sub.language).unwrap_or_default();
         let style = Style {
             lang,
@@ -157,7 +171,7 @@ impl Digester<'_> {
         let at = schedule::local(schedule::zone(&sub.timezone), now);
         let layout = layout_of(sub);
         let parts: Vec<Arc<str>> =
-            render::render_digest_as(selection, self.texts, self.names, style, layout, at)
+            render::render_with(selection, self.texts, self.names, style, layout, at, blocks)
                 .into_iter()
                 .map(Arc::from)
                 .collect();
@@ -241,6 +255,7 @@ impl Digester<'_> {
         let (candidates, hits) = self.load(after_id, follows, now)?;
         let index = Index::new(&candidates, &hits, now, self.max_age_secs());
         let mut current: Option<(&str, DigestCommit)> = None;
+        let mut blocks = render::Blocks::default();
         for (key, sub) in &due {
             let template = match &current {
                 Some((k, t)) if k == key => t.clone(),
@@ -251,7 +266,7 @@ impl Digester<'_> {
                         OutKind::Digest
                     };
                     let selection = index.select(&filters_of(sub), self.cap_for(sub));
-                    let built = self.build(
+                    let built = self.build_with(
                         sub,
                         &selection,
                         // Unique per subscriber watermark: two runs in one
@@ -259,6 +274,7 @@ impl Digester<'_> {
                         &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
                         kind,
                         now,
+                        &mut blocks,
                     );
                     current = Some((key.as_str(), built.clone()));
                     built

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, TimeZone};
 use chrono_tz::Tz;
+use std::collections::HashMap;
 
 use super::select::{Entry, Selection};
 use crate::i18n::Texts;
@@ -136,10 +137,10 @@ pub fn published_line(texts: &Texts, lang: Lang, published_at: i64, tz: Tz) -> O
 
 /// A compact entry: the title as a link, outlet and date, one short quote
 /// (or nothing), no regions and no other outlets.
-fn compact_block(texts: &Texts, style: Style, tz: Tz, n: usize, e: &Entry<'_>) -> String {
+fn compact_block(texts: &Texts, style: Style, tz: Tz, e: &Entry<'_>) -> String {
     let a = e.article;
     let mut s = format!(
-        "{n}. <a href=\"{}\">{}</a>\n",
+        "<a href=\"{}\">{}</a>\n",
         escape(&a.url.replace(['\n', '\r'], "")),
         escape(&shorten(&a.title, 110))
     );
@@ -172,14 +173,7 @@ fn compact_block(texts: &Texts, style: Style, tz: Tz, n: usize, e: &Entry<'_>) -
     s
 }
 
-fn entry_block(
-    texts: &Texts,
-    names: &dyn Names,
-    style: Style,
-    tz: Tz,
-    n: usize,
-    e: &Entry<'_>,
-) -> String {
+fn entry_block(texts: &Texts, names: &dyn Names, style: Style, tz: Tz, e: &Entry<'_>) -> String {
     let a = e.article;
     let (title_max, quote_max) = if style.low_bandwidth {
         (120, 140)
@@ -187,7 +181,7 @@ fn entry_block(
         (300, 350)
     };
     let mut s = format!(
-        "{n}. <a href=\"{}\">{}</a>\n",
+        "<a href=\"{}\">{}</a>\n",
         escape(&a.url.replace(['\n', '\r'], "")),
         escape(&shorten(&a.title, title_max))
     );
@@ -269,6 +263,95 @@ pub fn render_digest_as(
     layout: Layout,
     at: DateTime<Tz>,
 ) -> Vec<String> {
+    render_with(
+        selection,
+        texts,
+        names,
+        style,
+        layout,
+        at,
+        &mut Blocks::default(),
+    )
+}
+
+/// The entry blocks one digest run has rendered, so that a story is
+/// rendered once per way of showing it, not once per subscriber. A block
+/// depends on the article, the style, the layout, the reader's time zone,
+/// the other outlets shown with it and the regions that chose it.
+#[derive(Default)]
+pub struct Blocks {
+    rendered: HashMap<BlockKey, Vec<Variant>>,
+}
+
+/// One rendering of an article: the outlets and regions it was shown
+/// with, and its text.
+struct Variant {
+    also: Vec<String>,
+    regions: Vec<String>,
+    text: String,
+}
+
+#[derive(PartialEq, Eq, Hash)]
+struct BlockKey {
+    article: i64,
+    lang: Lang,
+    low_bandwidth: bool,
+    compact: bool,
+    tz: Tz,
+}
+
+impl Blocks {
+    fn block(
+        &mut self,
+        texts: &Texts,
+        names: &dyn Names,
+        style: Style,
+        layout: Layout,
+        tz: Tz,
+        e: &Entry<'_>,
+    ) -> &str {
+        let key = BlockKey {
+            article: e.article.id,
+            lang: style.lang,
+            low_bandwidth: style.low_bandwidth,
+            compact: layout.compact,
+            tz,
+        };
+        let variants = self.rendered.entry(key).or_default();
+        let found = variants.iter().position(|v| {
+            v.also.iter().map(String::as_str).eq(e.also.iter().copied())
+                && v.regions == e.reasons.regions
+        });
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let text = if layout.compact {
+                    compact_block(texts, style, tz, e)
+                } else {
+                    entry_block(texts, names, style, tz, e)
+                };
+                variants.push(Variant {
+                    also: e.also.iter().map(|o| o.to_string()).collect(),
+                    regions: e.reasons.regions.clone(),
+                    text,
+                });
+                variants.len() - 1
+            }
+        };
+        &variants[i].text
+    }
+}
+
+/// [`render_digest_as`], reusing the blocks a run has already rendered.
+pub fn render_with(
+    selection: &Selection<'_>,
+    texts: &Texts,
+    names: &dyn Names,
+    style: Style,
+    layout: Layout,
+    at: DateTime<Tz>,
+    blocks_done: &mut Blocks,
+) -> Vec<String> {
     if selection.is_empty() {
         return Vec::new();
     }
@@ -302,11 +385,8 @@ pub fn render_digest_as(
             } else {
                 String::new()
             };
-            block.push_str(&if layout.compact {
-                compact_block(texts, style, at.timezone(), n, e)
-            } else {
-                entry_block(texts, names, style, at.timezone(), n, e)
-            });
+            block.push_str(&format!("{n}. "));
+            block.push_str(blocks_done.block(texts, names, style, layout, at.timezone(), e));
             if i + 1 == group.entries.len() && group.more > 0 && group.topic != "followed" {
                 let more = texts.fmt(
                     style.lang,
@@ -332,21 +412,26 @@ pub fn pack(header: &str, blocks: Vec<String>, footer: &str) -> Vec<String> {
 pub fn pack_pages(header: &str, blocks: Vec<String>, footer: &str, per_page: usize) -> Vec<String> {
     let mut messages = Vec::new();
     let mut current = format!("{header}\n");
+    // The length of `current` in UTF-16 units, kept as it grows.
+    let mut current_units = units(&current);
     let mut in_page = 0;
     for block in blocks {
-        let block = clip(&block, MAX_MESSAGE - 2);
-        if (units(&current) + 1 + units(&block) > MAX_MESSAGE || in_page >= per_page.max(1))
+        let block = clip(block, MAX_MESSAGE - 2);
+        let block_units = units(&block);
+        if (current_units + 1 + block_units > MAX_MESSAGE || in_page >= per_page.max(1))
             && !current.trim().is_empty()
         {
             messages.push(current.trim_end().to_string());
             current = String::new();
+            current_units = 0;
             in_page = 0;
         }
         in_page += 1;
         current.push('\n');
         current.push_str(&block);
+        current_units += 1 + block_units;
     }
-    if units(&current) + 1 + units(footer) > MAX_MESSAGE {
+    if current_units + 1 + units(footer) > MAX_MESSAGE {
         messages.push(current.trim_end().to_string());
         current = String::new();
     }
@@ -358,9 +443,9 @@ pub fn pack_pages(header: &str, blocks: Vec<String>, footer: &str, per_page: usi
 
 /// A block that alone is too long loses lines from its end (never a tag
 /// cut in half: blocks are built from whole lines).
-fn clip(block: &str, max: usize) -> String {
-    if units(block) <= max {
-        return block.to_string();
+fn clip(block: String, max: usize) -> String {
+    if units(&block) <= max {
+        return block;
     }
     let mut out = String::new();
     for line in block.lines() {
@@ -439,5 +524,85 @@ mod tests {
         for i in 0..100 {
             assert!(all.contains(&format!("\n{i}. ")), "entry {i} kept whole");
         }
+    }
+
+    /// A run renders each story once per way of showing it; what it
+    /// reuses reads exactly as a fresh rendering, whatever the numbering,
+    /// the regions that chose the story or the style.
+    #[test]
+    fn reused_blocks_read_as_fresh_ones() {
+        use crate::digest::select::{Filters, Index};
+        use crate::store::Candidate;
+        let texts = Texts::embedded();
+        let names = crate::summarize::Knowledge::embedded();
+        let now = 1_764_000_000;
+        let candidates: Vec<Candidate> = (0..12)
+            .rev()
+            .map(|i| Candidate {
+                id: i + 1,
+                story_id: if i % 4 == 3 { i } else { i + 1 },
+                source_id: Some(i % 3 + 1),
+                source_name: format!("Outlet {}", i % 3),
+                official: i % 5 == 0,
+                url: format!("https://outlet.kz/{i}"),
+                title: format!("Новость {i} <о реформе>"),
+                language: "ru".into(),
+                ingested_at: now - 3600,
+                published_at: Some(now - 7200 + i),
+                topics: vec![(
+                    ["education", "healthcare", "local_government"][i as usize % 3].into(),
+                    0.5 + i as f32 / 100.0,
+                    true,
+                )],
+                regions: vec![["almaty", "astana"][i as usize % 2].into()],
+                people: vec![],
+                quote: (i % 2 == 0)
+                    .then(|| ("Сделаем к осени".into(), Some("Ерлан Кошанов".into()))),
+                key_sentence: Some(format!("Главное в новости {i}.")),
+            })
+            .collect();
+        let index = Index::new(&candidates, &HashMap::new(), now, 48 * 3600);
+        let at = crate::digest::schedule::local(crate::digest::schedule::DEFAULT_TZ, now);
+        let mut shared = Blocks::default();
+        let filters = [
+            Filters::default(),
+            Filters {
+                regions: vec!["almaty".into()],
+                ..Filters::default()
+            },
+            Filters {
+                topics: vec!["healthcare".into()],
+                after_id: 4,
+                ..Filters::default()
+            },
+        ];
+        let mut compared = 0;
+        for f in &filters {
+            let selection = index.select(f, 2);
+            assert!(!selection.is_empty());
+            for low_bandwidth in [false, true] {
+                for lang in [Lang::Ru, Lang::Kk] {
+                    for compact in [false, true] {
+                        let style = Style {
+                            lang,
+                            low_bandwidth,
+                            instant: false,
+                        };
+                        let layout = Layout {
+                            compact,
+                            per_page: 3,
+                        };
+                        let fresh = render_digest_as(&selection, &texts, &names, style, layout, at);
+                        let reused =
+                            render_with(&selection, &texts, &names, style, layout, at, &mut shared);
+                        assert_eq!(fresh, reused);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 24);
+        // Rendered once per article and way of showing it, not per digest.
+        assert!(shared.rendered.len() <= 12 * 8);
     }
 }

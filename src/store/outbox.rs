@@ -120,17 +120,19 @@ pub(super) fn body_id(
         return Ok(*id);
     }
     let hash = hex(&Sha256::digest(text.as_bytes()));
-    let id = match tx
-        .prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
-        .query_row([&hash], |r| r.get(0))
-        .optional()?
-    {
+    // New texts are the rule: insert first, look up only when it is stored.
+    let inserted: Option<i64> = tx
+        .prepare_cached(
+            "INSERT INTO message_bodies (hash, text) VALUES (?1, ?2)
+             ON CONFLICT (hash) DO NOTHING RETURNING id",
+        )?
+        .query_row(params![hash, &**text], |r| r.get(0))
+        .optional()?;
+    let id = match inserted {
         Some(id) => id,
-        None => {
-            tx.prepare_cached("INSERT INTO message_bodies (hash, text) VALUES (?1, ?2)")?
-                .execute(params![hash, &**text])?;
-            tx.last_insert_rowid()
-        }
+        None => tx
+            .prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
+            .query_row([&hash], |r| r.get(0))?,
     };
     bodies.insert(key, (text.clone(), id));
     Ok(id)
@@ -255,30 +257,33 @@ fn hold_pages(
     let Some(label) = d.more.as_deref().filter(|_| d.parts.len() > 1) else {
         return Ok((d.parts.len(), None));
     };
-    let mut ids = Vec::with_capacity(d.parts.len() - 1);
-    for (page, text) in d.parts.iter().enumerate().skip(1) {
+    // Last page first, so that each page is written with the button that
+    // sends the one after it.
+    let mut next: Option<i64> = None;
+    for (page, text) in d.parts.iter().enumerate().skip(1).rev() {
         let body = body_id(tx, text, bodies)?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO digest_pages (chat_id, batch, page, body_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![d.chat_id, &*d.batch, page as i64, body, now])?;
-        let id: i64 = tx
+        let keyboard = next.map(|id| super::pages::more_keyboard(label, id));
+        let id: Option<i64> = tx
             .prepare_cached(
-                "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
+                "INSERT INTO digest_pages (chat_id, batch, page, body_id, created_at, keyboard)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (chat_id, batch, page) DO NOTHING RETURNING id",
             )?
-            .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?;
-        ids.push(id);
+            .query_row(
+                params![d.chat_id, &*d.batch, page as i64, body, now, keyboard],
+                |r| r.get(0),
+            )
+            .optional()?;
+        next = Some(match id {
+            Some(id) => id,
+            None => tx
+                .prepare_cached(
+                    "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
+                )?
+                .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?,
+        });
     }
-    // Each page's button sends the next one.
-    for pair in ids.windows(2) {
-        tx.prepare_cached("UPDATE digest_pages SET keyboard = ?2 WHERE id = ?1")?
-            .execute(params![
-                pair[0],
-                super::pages::more_keyboard(label, pair[1])
-            ])?;
-    }
-    Ok((1, Some(super::pages::more_keyboard(label, ids[0]))))
+    Ok((1, next.map(|id| super::pages::more_keyboard(label, id))))
 }
 
 impl Store {
