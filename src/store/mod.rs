@@ -6,9 +6,10 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
+use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::text::stem;
@@ -73,10 +74,14 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// digest run) neither waits for the writer nor makes it wait, and a
 /// handler's read does not queue behind a batch being written.
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// The writer's connection, handed over in turn: a long run of short
+    /// transactions (a digest run queuing 100,000) lets a handler's write
+    /// in between its transactions instead of winning the lock again and
+    /// again.
+    conn: FairMutex<Connection>,
     /// Read-only connections to the same file (none in memory: there the
     /// writer's connection is the only view of the database).
-    readers: Vec<Mutex<Connection>>,
+    readers: Vec<FairMutex<Connection>>,
     /// The database file (`None` in memory), for the writer lock.
     path: Option<PathBuf>,
     /// Held by the one process that polls and sends ([`Store::claim_writer`]).
@@ -150,7 +155,7 @@ impl Store {
         let mut store = Store::init(Connection::open(path)?)?;
         store.path = Some(path.to_path_buf());
         for _ in 0..READERS {
-            store.readers.push(Mutex::new(open_reader(path)?));
+            store.readers.push(FairMutex::new(open_reader(path)?));
         }
         Ok(store)
     }
@@ -176,7 +181,7 @@ impl Store {
         // cycle instead ([`Store::checkpoint`]) and this is only the bound.
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         let store = Store {
-            conn: Mutex::new(conn),
+            conn: FairMutex::new(conn),
             readers: Vec::new(),
             path: None,
             writer: Mutex::new(None),
@@ -186,10 +191,10 @@ impl Store {
         Ok(store)
     }
 
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> FairMutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (every
-        // write is a transaction), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        // write is a transaction), and the lock is not poisoned by it.
+        self.conn.lock()
     }
 
     /// Runs store work on tokio's blocking threads, so an async task never
@@ -210,14 +215,9 @@ impl Store {
     /// A connection for reads that need not see an uncommitted write: a
     /// free reader, else the least busy guess; the writer's connection when
     /// there are no readers (in memory).
-    pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
-        use std::sync::TryLockError;
-        for r in &self.readers {
-            match r.try_lock() {
-                Ok(guard) => return guard,
-                Err(TryLockError::Poisoned(e)) => return e.into_inner(),
-                Err(TryLockError::WouldBlock) => {}
-            }
+    pub(crate) fn read(&self) -> FairMutexGuard<'_, Connection> {
+        if let Some(guard) = self.readers.iter().find_map(|r| r.try_lock()) {
+            return guard;
         }
         if self.readers.is_empty() {
             return self.conn();
@@ -225,7 +225,7 @@ impl Store {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let i = NEXT.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        self.readers[i].lock().unwrap_or_else(|e| e.into_inner())
+        self.readers[i].lock()
     }
 
     fn migrate(&self) -> Result<()> {
