@@ -330,21 +330,8 @@ fn is_server_error(description: &str) -> bool {
 pub fn split_text(text: &str) -> Vec<String> {
     // Telegram counted more than we did: aim well below the limit.
     let target = MAX_MESSAGE / 2;
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    for line in text.split('\n') {
-        let line_units = line.encode_utf16().count();
-        if !current.is_empty() && current.encode_utf16().count() + line_units + 1 > target {
-            parts.push(current.trim().to_string());
-            current = String::new();
-        }
-        current.push_str(line);
-        current.push('\n');
-    }
-    if !current.trim().is_empty() {
-        parts.push(current.trim().to_string());
-    }
-    parts.retain(|p| !p.is_empty());
+    let parts =
+        crate::digest::render::fill(text.split('\n').map(str::to_string), target, usize::MAX);
     if parts.len() < 2 {
         // One enormous line: cut it by characters (plain text by then).
         let chars: Vec<char> = text.chars().collect();

@@ -410,34 +410,67 @@ pub fn pack(header: &str, blocks: Vec<String>, footer: &str) -> Vec<String> {
 
 /// [`pack`] with at most `per_page` blocks in one message.
 pub fn pack_pages(header: &str, blocks: Vec<String>, footer: &str, per_page: usize) -> Vec<String> {
-    let mut messages = Vec::new();
-    let mut current = format!("{header}\n");
-    // The length of `current` in UTF-16 units, kept as it grows.
-    let mut current_units = units(&current);
-    let mut in_page = 0;
-    for block in blocks {
-        let block = clip(block, MAX_MESSAGE - 2);
-        let block_units = units(&block);
-        if (current_units + 1 + block_units > MAX_MESSAGE || in_page >= per_page.max(1))
-            && !current.trim().is_empty()
-        {
-            messages.push(current.trim_end().to_string());
-            current = String::new();
-            current_units = 0;
-            in_page = 0;
+    let mut blocks = blocks
+        .into_iter()
+        .map(|block| clip(block, MAX_MESSAGE - 2))
+        .peekable();
+    // The header goes with the first block, a blank line between them.
+    let first = match blocks.next() {
+        Some(block) => format!("{header}\n\n{block}"),
+        None => header.to_string(),
+    };
+    let mut messages = fill(std::iter::once(first).chain(blocks), MAX_MESSAGE, per_page);
+    if !footer.is_empty() {
+        match messages.last_mut() {
+            Some(last) if units(last) + 2 + units(footer) <= MAX_MESSAGE => {
+                last.push_str("\n\n");
+                last.push_str(footer);
+            }
+            _ => messages.push(footer.to_string()),
         }
-        in_page += 1;
-        current.push('\n');
-        current.push_str(&block);
-        current_units += 1 + block_units;
     }
-    if current_units + 1 + units(footer) > MAX_MESSAGE {
-        messages.push(current.trim_end().to_string());
-        current = String::new();
+    if messages.is_empty() {
+        messages.push(String::new());
     }
-    current.push('\n');
-    current.push_str(footer);
-    messages.push(current.trim().to_string());
+    messages
+}
+
+/// Joins pieces, a newline between them, into messages of at most `limit`
+/// UTF-16 units and `per_message` pieces, each message trimmed. A piece is
+/// never cut: one longer than the limit is a message of its own. The one
+/// splitter of digests, lists and messages Telegram found too long.
+pub fn fill(
+    pieces: impl IntoIterator<Item = String>,
+    limit: usize,
+    per_message: usize,
+) -> Vec<String> {
+    let mut messages = Vec::new();
+    let mut current = String::new();
+    // The length of `current` in UTF-16 units, kept as it grows.
+    let mut current_units = 0;
+    let mut in_message = 0;
+    for piece in pieces {
+        let piece_units = units(&piece);
+        if in_message > 0
+            && (current_units + 1 + piece_units > limit || in_message >= per_message.max(1))
+        {
+            messages.push(current.trim().to_string());
+            current.clear();
+            current_units = 0;
+            in_message = 0;
+        }
+        if in_message > 0 {
+            current.push('\n');
+            current_units += 1;
+        }
+        current.push_str(&piece);
+        current_units += piece_units;
+        in_message += 1;
+    }
+    if in_message > 0 {
+        messages.push(current.trim().to_string());
+    }
+    messages.retain(|m| !m.is_empty());
     messages
 }
 
@@ -524,6 +557,23 @@ mod tests {
         for i in 0..100 {
             assert!(all.contains(&format!("\n{i}. ")), "entry {i} kept whole");
         }
+    }
+
+    /// Pieces are kept whole and in order, a long one alone, never more
+    /// than asked in one message.
+    #[test]
+    fn fill_keeps_every_piece_whole() {
+        let pieces: Vec<String> = ["один", "два", &"ж".repeat(30), "три", "четыре", "пять"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let messages = fill(pieces.clone(), 12, 2);
+        assert_eq!(
+            messages,
+            vec!["один\nдва", &"ж".repeat(30), "три\nчетыре", "пять"]
+        );
+        assert_eq!(messages.join("\n"), pieces.join("\n"));
+        assert!(fill(Vec::<String>::new(), 12, 2).is_empty());
     }
 
     /// A run renders each story once per way of showing it; what it
