@@ -43,6 +43,16 @@ pub struct LangLexicon {
     /// Roles that describe the person spoken of before ("эксперт").
     #[serde(default)]
     pub descriptive_roles: Vec<String>,
+    /// Folded stems of common nouns for a person ("медсестр", "жительниц",
+    /// "мұғалім"): in the nominative, a sentence subject a pronoun after it
+    /// may point at.
+    #[serde(default)]
+    pub person_nouns: Vec<String>,
+    /// Words that open a subordinate or reported part of a sentence ("что",
+    /// "словам", "каждый"): a role or noun after one of them is not the
+    /// sentence's subject.
+    #[serde(default)]
+    pub subordinate_words: Vec<String>,
     #[serde(default, rename = "officeholder")]
     pub officeholders: Vec<Officeholder>,
 }
@@ -132,6 +142,8 @@ mod tests {
         assert!(lx.ru.roles.iter().any(|v| v == "аким"));
         assert!(lx.ru.gender_verbs.iter().any(|v| v == "посети"));
         assert!(lx.kk.roles.iter().any(|v| v == "әкім"));
+        assert!(lx.ru.person_nouns.iter().any(|v| v == "медсестр"));
+        assert!(lx.kk.person_nouns.iter().any(|v| v == "мұғалім"));
         assert_eq!(
             lx.officeholder_name("президент", "KZ", false, false),
             "Касым-Жомарт Токаев"

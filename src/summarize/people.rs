@@ -208,6 +208,18 @@ pub enum RefKind {
     Pronoun {
         female: Option<bool>,
     },
+    /// A common noun for a person in the nominative ("медсестра пункта",
+    /// "ауыл тұрғыны"): never a speaker itself, but what a pronoun after
+    /// it may mean. `female` when the noun tells ("учительница").
+    Noun {
+        phrase: String,
+        female: Option<bool>,
+        /// Its lexicon stem ("дәрігер").
+        stem: String,
+        /// The person the noun is linked to: the name right after it
+        /// ("бас дәрігері Әсел Жұмабаева"), or the last so named before.
+        person: Option<usize>,
+    },
 }
 
 /// A referring expression at a place in the article.
@@ -243,6 +255,14 @@ pub struct People {
     /// The whole phrase of each role mention, by (paragraph, start):
     /// "глава области", "аким Мактааральского района", "облыс әкімі".
     role_phrases: HashMap<(usize, usize), String>,
+    /// Person mentions that open a sentence, by (paragraph, start).
+    sentence_initial: std::collections::HashSet<(usize, usize)>,
+    /// Where each paragraph's sentences start.
+    sentences: Vec<Vec<usize>>,
+    /// Role and noun mentions inside a subordinate or reported part of
+    /// their sentence ("…, что каждый фермер …", "По его словам, житель
+    /// …"): never the subject a later pronoun means.
+    subordinate: std::collections::HashSet<(usize, usize)>,
 }
 
 /// The words of a role mention with its complement: the genitive words
@@ -453,6 +473,36 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// A common noun for a person in the nominative singular (the lexicon's
+/// `person_nouns`): its stem and `Some(gender)` when it is one ("медсестра" → female,
+/// "врач" → either, "тұрғыны" → either), `None` otherwise.
+fn person_noun(folded: &str) -> Option<(String, Option<bool>)> {
+    let lx = Lexicon::shared();
+    if is_kazakh_word(folded) {
+        let stem = lx
+            .kk
+            .person_nouns
+            .iter()
+            .find(|n| folded.starts_with(n.as_str()))?;
+        let rest = &folded[stem.len()..];
+        return matches!(rest, "" | "і" | "ы" | "сі" | "сы").then(|| (stem.clone(), None));
+    }
+    let stem = lx
+        .ru
+        .person_nouns
+        .iter()
+        .filter(|n| folded.starts_with(n.as_str()))
+        .max_by_key(|n| n.len())?;
+    if folded[stem.len()..].chars().count() > 2 {
+        return None;
+    }
+    let info = crate::text::morph::analyse(folded)?;
+    if !info.nominative || info.name || info.surname {
+        return None;
+    }
+    Some((stem.clone(), info.feminine_noun.then_some(true)))
 }
 
 /// Where a role is linked to a person: (paragraph, byte offset, person).
@@ -1334,6 +1384,20 @@ impl People {
                         nominative: matches!(f.as_str(), "он" | "она" | "ол"),
                         quoted: false,
                     });
+                } else if let Some((stem, female)) = person_noun(f) {
+                    others.push(Ref {
+                        para: pi,
+                        start: t.start,
+                        end: t.end,
+                        kind: RefKind::Noun {
+                            phrase: role_phrase(para, &toks, &folded, k, kazakh),
+                            female,
+                            stem,
+                            person: None,
+                        },
+                        nominative: true,
+                        quoted: false,
+                    });
                 }
                 k += 1;
             }
@@ -1347,6 +1411,12 @@ impl People {
             main: None,
             latin,
             role_phrases,
+            sentence_initial: Default::default(),
+            sentences: paras
+                .iter()
+                .map(|p| super::text::sentence_starts(p))
+                .collect(),
+            subordinate: Default::default(),
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1690,6 +1760,71 @@ impl People {
             people.refs.extend(extra);
         }
         people.refs.sort_by_key(|r| (r.para, r.start));
+        // a common noun right before a name is that person's ("бас
+        // дәрігері Әсел Жұмабаева"); the same noun later, with no name, is
+        // the last person so named
+        let mut noun_link: HashMap<String, usize> = HashMap::new();
+        for j in 0..people.refs.len() {
+            let (para, end) = (people.refs[j].para, people.refs[j].end);
+            let next_person = people.refs.get(j + 1).and_then(|n| match n.kind {
+                RefKind::Person(i)
+                    if n.para == para
+                        && paras[para]
+                            .get(end..n.start)
+                            .is_some_and(|g| g.trim().is_empty()) =>
+                {
+                    Some(i)
+                }
+                _ => None,
+            });
+            if let RefKind::Noun { stem, person, .. } = &mut people.refs[j].kind {
+                match next_person {
+                    Some(i) => {
+                        *person = Some(i);
+                        noun_link.insert(stem.clone(), i);
+                    }
+                    None => *person = noun_link.get(stem.as_str()).copied(),
+                }
+            }
+        }
+        let lx = Lexicon::shared();
+        people.subordinate = people
+            .refs
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    RefKind::Noun { .. } | RefKind::Role { person: None, .. }
+                )
+            })
+            .filter(|r| {
+                let st = &people.sentences[r.para];
+                let s0 = st[..st.partition_point(|&x| x <= r.start)]
+                    .last()
+                    .copied()
+                    .unwrap_or(0);
+                let before = paras[r.para].get(s0..r.start).unwrap_or("");
+                tokens(before).iter().any(|t| {
+                    let f = fold(t.text);
+                    lx.ru
+                        .subordinate_words
+                        .iter()
+                        .chain(&lx.kk.subordinate_words)
+                        .any(|w| *w == f)
+                })
+            })
+            .map(|r| (r.para, r.start))
+            .collect();
+        people.sentence_initial = people
+            .refs
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::Person(_)))
+            .filter(|r| {
+                let before = paras[r.para][..r.start].trim_end();
+                before.is_empty() || before.ends_with(['.', '!', '?'])
+            })
+            .map(|r| (r.para, r.start))
+            .collect();
         people
     }
 
@@ -1789,6 +1924,111 @@ impl People {
         })
     }
 
+    /// Who a pronoun at (`para`, `pos`) stands for: the subject of the
+    /// sentences before it, agreeing in gender. A named person (or a role
+    /// linked to one) is that person; a role or a common noun no one is
+    /// named for ("Ей ответил первый заместитель акима города", "Слово
+    /// взяла медсестра пункта") is the person whose name opens the next
+    /// sentence, when the article names them there for the first time
+    /// ("— сказала она. Айгуль Серикова работает …"), else the noun phrase
+    /// itself. Someone named later is never the antecedent otherwise.
+    pub fn pronoun_target(&self, para: usize, pos: usize, female: Option<bool>) -> Option<Speaker> {
+        let fits = |i: usize| {
+            let p = &self.persons[i];
+            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
+        };
+        let hi = self
+            .refs
+            .partition_point(|r| (r.para, r.start) < (para, pos));
+        for (idx, r) in self.refs[..hi].iter().enumerate().rev().take(MAX_LOOKBACK) {
+            if r.quoted {
+                continue;
+            }
+            if r.para != para && r.para + 1 != para {
+                break;
+            }
+            let unnamed = match &r.kind {
+                RefKind::Role {
+                    role,
+                    person: None,
+                    president: false,
+                } if r.nominative && !Lexicon::shared().is_descriptive(role) => Some((
+                    self.role_phrases
+                        .get(&(r.para, r.start))
+                        .cloned()
+                        .unwrap_or_else(|| role.clone()),
+                    None,
+                )),
+                RefKind::Noun {
+                    phrase,
+                    female: f,
+                    person: None,
+                    ..
+                } if r.nominative => Some((phrase.clone(), *f)),
+                RefKind::Noun {
+                    person: Some(i), ..
+                } if r.nominative => {
+                    if fits(*i) {
+                        return Some(Speaker::Person(*i));
+                    }
+                    None
+                }
+                RefKind::Person(_) | RefKind::Role { .. } if r.nominative => break,
+                _ => None,
+            };
+            let Some((phrase, noun_female)) = unnamed else {
+                continue;
+            };
+            if self.subordinate.contains(&(r.para, r.start)) {
+                continue;
+            }
+            // the subject comes first in its sentence: an unnamed noun after
+            // another candidate is an object ("Бас дәрігер ауылдарда
+            // фельдшер жетіспейтінін айтты")
+            let s0 = self.sentences.get(r.para).map_or(0, |st| {
+                st[..st.partition_point(|&x| x <= r.start)]
+                    .last()
+                    .copied()
+                    .unwrap_or(0)
+            });
+            let earlier = self.refs[..idx]
+                .iter()
+                .rev()
+                .take_while(|x| x.para == r.para && x.start >= s0)
+                .any(|x| {
+                    !x.quoted
+                        && x.nominative
+                        && matches!(
+                            x.kind,
+                            RefKind::Person(_) | RefKind::Role { .. } | RefKind::Noun { .. }
+                        )
+                });
+            if earlier {
+                continue;
+            }
+            if female.is_some() && noun_female.is_some() && female != noun_female {
+                continue;
+            }
+            // the name that opens the next sentence, new to the article
+            let next = self.refs[hi..]
+                .iter()
+                .take_while(|x| x.para == para)
+                .find(|x| matches!(x.kind, RefKind::Person(_)));
+            if let Some(x) = next
+                && let RefKind::Person(i) = x.kind
+                && self.sentence_initial.contains(&(x.para, x.start))
+                && fits(i)
+                && !self.refs[..hi]
+                    .iter()
+                    .any(|y| matches!(y.kind, RefKind::Person(j) if j == i))
+            {
+                return Some(Speaker::Person(i));
+            }
+            return Some(Speaker::Other(phrase));
+        }
+        self.antecedent(para, pos, female).map(Speaker::Person)
+    }
+
     /// The body most recently named before (`para`, `pos`) other than the
     /// generic "ведомство".
     fn previous_body(&self, para: usize, pos: usize) -> Option<String> {
@@ -1862,9 +2102,8 @@ impl People {
                     .cloned()
                     .unwrap_or_else(|| role.clone()),
             )),
-            RefKind::Pronoun { female: f } => self
-                .antecedent(r.para, r.start, f.or(female))
-                .map(Speaker::Person),
+            RefKind::Pronoun { female: f } => self.pronoun_target(r.para, r.start, f.or(female)),
+            RefKind::Noun { .. } => None,
             RefKind::Body(b) => Some(Speaker::Other(self.body_name(b, r.para, r.start))),
         }
     }
@@ -1906,6 +2145,26 @@ impl People {
             all.sort_by_key(|x| x.0);
         }
         all
+    }
+
+    /// The subject pronoun of an attribution clause when it comes first,
+    /// right after the verb ("— отметил он, обратившись к акиму …", "–
+    /// деді ол облыс әкіміне …"): resolved. People named after it are
+    /// objects or another clause, not the speaker.
+    pub fn leading_pronoun(
+        &self,
+        para: usize,
+        start: usize,
+        end: usize,
+        female: Option<bool>,
+    ) -> Option<Speaker> {
+        let r = self.refs_in(para, start, end).next()?;
+        match r.kind {
+            RefKind::Pronoun { female: f } if r.nominative => {
+                self.pronoun_target(r.para, r.start, f.or(female))
+            }
+            _ => None,
+        }
     }
 
     /// References in a clause in document order, resolved.
