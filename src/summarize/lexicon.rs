@@ -53,6 +53,19 @@ pub struct LangLexicon {
     /// sentence's subject.
     #[serde(default)]
     pub subordinate_words: Vec<String>,
+    /// Case endings a surname with no Russian suffix takes ("Туск" →
+    /// Туска, Туску, Туском): a capitalised word that is a known surname
+    /// plus one of them is that person.
+    #[serde(default)]
+    pub surname_case_endings: Vec<String>,
+    /// The same for adjectival surnames in -ий/-ый ("Кродзицкий" →
+    /// Кродзицкого, Кродзицкому).
+    #[serde(default)]
+    pub adjectival_surname_endings: Vec<String>,
+    /// Folded stems of verbs of asking ("спроси"): the person asked is the
+    /// one who answers next ("Журналисты спросили Мерца … — ответил он").
+    #[serde(default)]
+    pub question_verbs: Vec<String>,
     #[serde(default, rename = "officeholder")]
     pub officeholders: Vec<Officeholder>,
 }
@@ -94,6 +107,17 @@ impl Lexicon {
             })
         });
         &L
+    }
+
+    /// The folded surnames of the officeholders the data knows, in any
+    /// language (the last word of each name).
+    pub fn officeholder_surnames(&self) -> impl Iterator<Item = String> + '_ {
+        self.ru
+            .officeholders
+            .iter()
+            .chain(&self.kk.officeholders)
+            .filter_map(|o| o.name.split_whitespace().last())
+            .map(super::text::fold)
     }
 
     /// Is `role` (a role stem) descriptive in either language?

@@ -263,6 +263,9 @@ pub struct People {
     /// their sentence ("…, что каждый фермер …", "По его словам, житель
     /// …"): never the subject a later pronoun means.
     subordinate: std::collections::HashSet<(usize, usize)>,
+    /// Person mentions that are asked a question ("Журналисты спросили
+    /// Мерца"): the one who answers next, though not in the nominative.
+    addressed: std::collections::HashSet<(usize, usize)>,
 }
 
 /// The words of a role mention with its complement: the genitive words
@@ -623,6 +626,7 @@ fn female_verb(folded: &str) -> bool {
             .iter()
             .any(|e| folded.ends_with(e))
         && !folded.ends_with("села")
+        || n >= 7 && folded.ends_with("лась")
     {
         return true;
     }
@@ -737,6 +741,132 @@ pub(crate) fn not_name(folded: &str) -> bool {
         || NOT_NAME_STEMS.iter().any(|n| folded.starts_with(n))
 }
 
+/// Is `word` its nominative `lemma` plus a case ending a surname with no
+/// Russian suffix takes ("Стуббом" = "Стубб" + "ом"; not "Мелони" →
+/// "Мелонь")?
+fn case_ending_of(word: &str, lemma: &str) -> bool {
+    word.strip_prefix(lemma).is_some_and(|e| {
+        Lexicon::shared()
+            .ru
+            .surname_case_endings
+            .iter()
+            .any(|x| x == e)
+    })
+}
+
+/// Does `word` end in a case ending a surname with no Russian suffix takes
+/// after a consonant ("Стуббом", "Туску"; not "Мелони")?
+fn oblique_looking(word: &str) -> bool {
+    let f = fold(word);
+    Lexicon::shared().ru.surname_case_endings.iter().any(|e| {
+        f.strip_suffix(e.as_str()).is_some_and(|b| {
+            b.chars().count() >= 3
+                && b.chars()
+                    .last()
+                    .is_some_and(|c| !"аеёиоуыэюяйь".contains(c))
+        })
+    })
+}
+
+/// A surname alone with no Russian suffix, in a person's context
+/// ("заявил Туск", "Эрдоган пообещал", "По словам Климчака"), or the
+/// surname of an officeholder the data knows, in any case: its nominative
+/// and the case ending read off it ("Макрона" → "Макрон", "а").
+fn foreign_surname(
+    para: &str,
+    toks: &[Tok],
+    folded: &[String],
+    k: usize,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    let t = toks[k];
+    let f = &folded[k];
+    if !starts_upper(t.text)
+        || all_upper(t.text)
+        || t.text.chars().count() < 4
+        || !t
+            .text
+            .chars()
+            .all(|c| matches!(c, '\u{0400}'..='\u{04FF}' | '-'))
+        || is_kazakh_word(f)
+        || not_name(f)
+        || is_place(t.text)
+    {
+        return None;
+    }
+    let info = crate::text::morph::analyse(t.text).unwrap_or_default();
+    if info.place || info.name && !info.surname || info.patronymic {
+        return None;
+    }
+    let lx = Lexicon::shared();
+    let endings = &lx.ru.surname_case_endings;
+    // (nominative, ending) readings of the word
+    let split = |w: &str| -> Vec<(String, String)> {
+        let mut out = vec![(w.to_string(), String::new())];
+        for e in endings {
+            if let Some(b) = w.strip_suffix(e.as_str())
+                && b.chars().count() >= 3
+                && b.chars()
+                    .last()
+                    .is_some_and(|c| !"аеёиоуыэюяйь".contains(c))
+            {
+                out.push((b.to_string(), e.clone()));
+            }
+        }
+        out
+    };
+    let cap = |b: &str| {
+        let mut c = b.chars();
+        c.next()
+            .map(|x| x.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    // an officeholder the data knows
+    for sur in lx.officeholder_surnames() {
+        if let Some((b, e)) = split(f).into_iter().find(|(b, _)| *b == sur) {
+            return Some((cap(&b), e));
+        }
+    }
+    let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
+    let past_verb = |w: &str| {
+        w.chars().count() >= 4
+            && (w.ends_with('л') || w.ends_with("ла") || w.ends_with("лся") || w.ends_with("лась"))
+    };
+    // after a speech verb: the subject, or the one spoken to
+    // ("заявил Туск", "сказал Эрдогану")
+    if k > 0 && adjacent(k - 1, k) && gendered_verb(&folded[k - 1]) && past_verb(&folded[k - 1]) {
+        let r = split(f);
+        let (b, e) = r
+            .iter()
+            .find(|(_, e)| matches!(e.as_str(), "у" | "ю" | "ом" | "ем"))
+            .unwrap_or(&r[0]);
+        return Some((cap(b), e.clone()));
+    }
+    if info.known && !info.surname {
+        return None;
+    }
+    // before a past-tense verb, opening its clause ("Туск добавил")
+    let opens = k == 0 || para[toks[k - 1].end..t.start].contains(['.', ',', '!', '?', '—', '–']);
+    if opens
+        && toks.get(k + 1).is_some_and(|n| {
+            adjacent(k, k + 1)
+                && !starts_upper(n.text)
+                && past_verb(&folded[k + 1])
+                && (gendered_verb(&folded[k + 1]) || folded[k + 1].ends_with("ся"))
+        })
+    {
+        return Some((t.text.to_string(), String::new()));
+    }
+    // "По словам Климчака": a genitive
+    if k >= 2 && folded[k - 2] == "по" && folded[k - 1] == "словам" {
+        let r = split(f);
+        if let Some((b, e)) = r.iter().find(|(_, e)| matches!(e.as_str(), "а" | "я")) {
+            return Some((cap(b), e.clone()));
+        }
+    }
+    None
+}
+
 /// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
 /// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
 /// counts only in a person's context: after a role or a descriptive word,
@@ -776,11 +906,34 @@ fn weak_pair(
     {
         return None;
     }
+    let dict_first_name =
+        |w: &str| !kazakh && crate::text::morph::analyse(w).is_some_and(|i| i.name && !i.surname);
+    // after a role, an oblique-looking word before a capitalised pair is the
+    // role's complement ("мэр Хатая Лютфю Саваш", "мэр Газиантепа Фатма
+    // Шахин"), even one no dictionary knows
+    let complement_after_role = |j: usize| {
+        !kazakh
+            && j >= 1
+            && is_role(&folded[j - 1]).is_some()
+            && para[toks[j - 1].end..toks[j].start].trim().is_empty()
+            && folded[j].ends_with(['а', 'я', 'ы', 'и'])
+            && toks.get(j + 2).is_some_and(|n| {
+                starts_upper(n.text) && para[toks[j + 1].end..n.start].trim().is_empty()
+            })
+    };
+    if complement_after_role(k - 1) {
+        return None;
+    }
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
     {
         if not_name(&folded[k + 1]) || is_place(n.text) {
+            return None;
+        }
+        // "Реджеп Тайип Эрдоган", "Кузница Анджей Кродзицкий": after a
+        // dictionary first name the name goes on to the next word
+        if dict_first_name(first.text) || dict_first_name(last.text) {
             return None;
         }
         // "губернатор Техаса Грег Эбботт", "мэр Остина Кирк Уотсон": a word
@@ -810,7 +963,10 @@ fn weak_pair(
         && !(is_role(&folded[k - 2]).is_some()
             || is_place(toks[k - 2].text)
             || not_name(&folded[k - 2])
-            || !kazakh && oblique_word(toks[k - 2].text))
+            || !kazakh && oblique_word(toks[k - 2].text)
+            || complement_after_role(k - 2)
+            || dict_first_name(first.text)
+            || dict_first_name(toks[k - 2].text))
     {
         return None;
     }
@@ -859,8 +1015,7 @@ fn weak_pair(
     if !kazakh
         && oblique_name_lemma(first.text).is_some()
         && let Some(l) = crate::text::morph::analyse(last.text).and_then(|i| i.lemma)
-        && l.chars().count() + 3 >= base.chars().count()
-        && l.chars().take(3).eq(base.chars().take(3))
+        && case_ending_of(&base, &l)
     {
         base = l;
     }
@@ -1011,6 +1166,12 @@ impl People {
                 } else {
                     None
                 };
+                let lone = lone.or_else(|| {
+                    (strong.is_none() && weak.is_none() && !kazakh && !next_capital)
+                        .then(|| foreign_surname(para, &toks, &folded, k, is_place))
+                        .flatten()
+                        .map(|(b, r)| (b, r, false))
+                });
                 let is_lone = lone.is_some();
                 if let Some((base, rest, weak)) = strong.or(weak).or(lone) {
                     let fixed = weak || is_lone || fold(&base).ends_with("енко");
@@ -1054,11 +1215,25 @@ impl People {
                         {
                             start = p.start;
                             first = Some(p.text.to_string());
+                            // "Реджеп Тайип Эрдоган": a dictionary first name
+                            // before the first name is part of it
+                            if weak
+                                && !kazakh
+                                && k > 1
+                                && starts_upper(toks[k - 2].text)
+                                && para[toks[k - 2].end..p.start].trim().is_empty()
+                                && crate::text::morph::analyse(toks[k - 2].text)
+                                    .is_some_and(|i| i.name && !i.surname && i.name_nominative)
+                            {
+                                start = toks[k - 2].start;
+                                first = Some(format!("{} {}", toks[k - 2].text, p.text));
+                            }
                             // "с президентом Александром Стуббом": a foreign
                             // surname has no suffix to read its case from; the
                             // first name's dictionary reading gives it
                             if weak
                                 && !kazakh
+                                && oblique_looking(t.text)
                                 && let Some(lemma) = oblique_name_lemma(p.text)
                             {
                                 first = Some(lemma);
@@ -1417,6 +1592,7 @@ impl People {
                 .map(|p| super::text::sentence_starts(p))
                 .collect(),
             subordinate: Default::default(),
+            addressed: Default::default(),
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1457,6 +1633,15 @@ impl People {
             } else {
                 match rest {
                     "ой" | "ою" => 2,
+                    // "Фатма Шахин … согласилась": a foreign woman's
+                    // surname keeps no feminine ending
+                    "" if r.female_hint == Some(true)
+                        && r.first
+                            .as_deref()
+                            .is_some_and(|f| f.ends_with(['а', 'я']) || female_first_name(f)) =>
+                    {
+                        1
+                    }
                     "" | "ым" | "е" => -2,
                     "а" => {
                         if r.first
@@ -1533,10 +1718,18 @@ impl People {
             .iter()
             .map(|r| (r.key.clone(), r.surname_base.clone()))
             .collect();
-        for p in people.persons.iter_mut() {
+        // a woman's surname seen only without a feminine ending ("Фатма
+        // Шахин") is written so
+        let mut feminine_form = vec![false; people.persons.len()];
+        for (r, &pi) in raws.iter().zip(&raw_person) {
+            if matches!(r.rest.as_str(), "а" | "a" | "ой" | "ою" | "у") || kazakh {
+                feminine_form[pi] = true;
+            }
+        }
+        for (pi, p) in people.persons.iter_mut().enumerate() {
             let female = p.female_votes > 0;
             let base = bases.get(&p.key).cloned().unwrap_or_default();
-            let surname = if female && !p.fixed {
+            let surname = if female && !p.fixed && feminine_form[pi] {
                 let a = if base.chars().last().is_some_and(|c| c.is_ascii()) {
                     "a"
                 } else {
@@ -1707,17 +1900,39 @@ impl People {
             .persons
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.fixed && p.first.is_some() && p.key.chars().count() >= 4)
+            .filter(|(_, p)| {
+                p.fixed
+                    && (p.first.is_some() || !kazakh && p.mentions > 0)
+                    && p.key.chars().count() >= 4
+            })
             .map(|(i, p)| (p.key.clone(), i))
             .take(64)
             .collect();
-        let by_fixed_surname = |w: &str| -> Option<usize> {
+        let lx = Lexicon::shared();
+        // (person, in the nominative)
+        let by_fixed_surname = |w: &str| -> Option<(usize, bool)> {
             fixed_keys.iter().find_map(|(k, i)| {
+                if !kazakh {
+                    // Russian: "Туска", "Туском"; "Кродзицкого"
+                    if let Some(rest) = w.strip_prefix(k.as_str())
+                        && (rest.is_empty() || lx.ru.surname_case_endings.iter().any(|e| e == rest))
+                    {
+                        return Some((*i, rest.is_empty()));
+                    }
+                    let stem = k.strip_suffix("ий").or_else(|| k.strip_suffix("ый"))?;
+                    let rest = w.strip_prefix(stem)?;
+                    return lx
+                        .ru
+                        .adjectival_surname_endings
+                        .iter()
+                        .any(|e| e == rest)
+                        .then_some((*i, rest == "ий" || rest == "ый"));
+                }
                 let rest = w.strip_prefix(k.as_str())?;
                 (rest.is_empty()
                     || KK_NAME_CASES.contains(&rest)
                     || super::kazakh::is_suffix_chain(rest))
-                .then_some(*i)
+                .then_some((*i, true))
             })
         };
         if !by_first.is_empty() || !fixed_keys.is_empty() {
@@ -1731,13 +1946,13 @@ impl People {
                         continue;
                     }
                     let ft = fold(t.text);
-                    if let Some(i) = by_fixed_surname(&ft) {
+                    if let Some((i, nominative)) = by_fixed_surname(&ft) {
                         extra.push(Ref {
                             para: pi,
                             start: t.start,
                             end: t.end,
                             kind: RefKind::Person(i),
-                            nominative: true,
+                            nominative,
                             quoted: false,
                         });
                         continue;
@@ -1811,6 +2026,32 @@ impl People {
                         .iter()
                         .chain(&lx.kk.subordinate_words)
                         .any(|w| *w == f)
+                })
+            })
+            .map(|r| (r.para, r.start))
+            .collect();
+        people.addressed = people
+            .refs
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::Person(_)) && !r.nominative)
+            .filter(|r| {
+                let para = paras[r.para];
+                let mut lo = r.start.saturating_sub(60);
+                while !para.is_char_boundary(lo) {
+                    lo += 1;
+                }
+                let before = para.get(lo..r.start).unwrap_or("");
+                let before = before
+                    .rsplit(['.', '!', '?', ':', ';', '«', '»', '"'])
+                    .next()
+                    .unwrap_or(before);
+                let toks = tokens(before);
+                toks.iter().rev().take(2).any(|t| {
+                    let f = fold(t.text);
+                    lx.ru
+                        .question_verbs
+                        .iter()
+                        .any(|v| f.starts_with(v.as_str()))
                 })
             })
             .map(|r| (r.para, r.start))
@@ -1910,7 +2151,7 @@ impl People {
                 _ => None,
             };
             if let Some(i) = person.filter(|&i| fits(i)) {
-                if r.nominative {
+                if r.nominative || self.addressed.contains(&(r.para, r.start)) {
                     return Some(i);
                 }
                 if fallback.is_none() {
@@ -1973,7 +2214,11 @@ impl People {
                     }
                     None
                 }
-                RefKind::Person(_) | RefKind::Role { .. } if r.nominative => break,
+                RefKind::Person(_) | RefKind::Role { .. }
+                    if r.nominative || self.addressed.contains(&(r.para, r.start)) =>
+                {
+                    break;
+                }
                 _ => None,
             };
             let Some((phrase, noun_female)) = unnamed else {
@@ -2327,6 +2572,62 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("Қасым-Жомарт Тоқаев".to_string())
         );
+    }
+
+    #[test]
+    fn foreign_names_in_oblique_cases_are_one_person() {
+        let paras = [
+            "Эрдоган пообещал мэрам полномочия",
+            "Президент Турции Реджеп Тайип Эрдоган встретился с мэрами. Мэр Хатая Лютфю Саваш заявил Эрдогану, что строителей мало.",
+            "С Савашем согласилась мэр Газиантепа Фатма Шахин.",
+            "Войт гмины Кузница Анджей Кродзицкий пожаловался Туску на дороги. По словам Климчака, деньги есть.",
+            "Журналисты спросили Кродзицкого о сроках.",
+        ];
+        let p = People::find(&paras, false);
+        let names = p.names();
+        for n in [
+            "Реджеп Тайип Эрдоган",
+            "Лютфю Саваш",
+            "Фатма Шахин",
+            "Анджей Кродзицкий",
+        ] {
+            assert!(names.iter().any(|x| x == n), "{n}: {names:?}");
+        }
+        for bad in [
+            "Хатая Лютфю",
+            "Кузница Анджей",
+            "Реджеп Тайип",
+            "Фатма Шахина",
+        ] {
+            assert!(!names.iter().any(|x| x == bad), "{bad}: {names:?}");
+        }
+        // every form of one surname is one person
+        let of = |pi: usize, w: &str| {
+            let at = paras[pi].find(w).unwrap_or(0);
+            p.refs
+                .iter()
+                .find(|r| r.para == pi && r.start == at)
+                .and_then(|r| match r.kind {
+                    RefKind::Person(i) => Some((p.persons[i].name.clone(), r.nominative)),
+                    _ => None,
+                })
+        };
+        assert_eq!(
+            of(1, "Эрдогану"),
+            Some(("Реджеп Тайип Эрдоган".into(), false))
+        );
+        assert_eq!(of(2, "Савашем"), Some(("Лютфю Саваш".into(), false)));
+        assert_eq!(
+            of(4, "Кродзицкого"),
+            Some(("Анджей Кродзицкий".into(), false))
+        );
+        // a known officeholder's surname alone, in the genitive
+        let m = [
+            "Макрон пообещал фермерам защиту",
+            "Президент Франции встретился с фермерами. По словам Макрона, «соглашение не подпишут».",
+        ];
+        let p = People::find(&m, false);
+        assert_eq!(p.names(), vec!["Макрон".to_string()]);
     }
 
     #[test]

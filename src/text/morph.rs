@@ -29,6 +29,8 @@ pub struct WordInfo {
     pub surname_only: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
+    /// Some dictionary reading is a place name, in any case ("Париж").
+    pub place: bool,
     /// A place name in an oblique case, and no name reading: "Польши",
     /// "Франции", "Германии" (a genitive place is never part of a name).
     pub place_oblique: bool,
@@ -143,6 +145,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
             info.female_name |= nom_sing && has("femn");
         }
         info.patronymic |= has("Patr");
+        info.place |= has("Geox");
         if has("Geox") && !has("nomn") {
             geox_oblique = true;
         }
