@@ -17,162 +17,8 @@ fn president_name(kazakh: bool, latin: bool) -> String {
     Lexicon::shared().officeholder_name("президент", "KZ", kazakh, latin)
 }
 
-/// Russian case endings after a surname suffix (-ов/-ев/-ин).
-const RU_SURNAME_ENDINGS: &[&str] = &["", "а", "у", "ым", "е", "ой", "ою", "ых", "ы", "ыми"];
-
-/// Capitalised words that are never a first name before a surname.
-const NOT_FIRST_NAMES: &[&str] = &[
-    "также",
-    "как",
-    "по",
-    "в",
-    "во",
-    "на",
-    "об",
-    "о",
-    "это",
-    "однако",
-    "кроме",
-    "при",
-    "для",
-    "он",
-    "она",
-    "они",
-    "так",
-    "и",
-    "а",
-    "но",
-    "с",
-    "со",
-    "к",
-    "у",
-    "от",
-    "из",
-    "за",
-    "после",
-    "тогда",
-    "теперь",
-    "сегодня",
-    "вчера",
-    "еще",
-    "ещё",
-    "уже",
-    "именно",
-    "напомним",
-    "между",
-    "где",
-    "когда",
-    "что",
-    "если",
-    "ранее",
-    "позже",
-    "затем",
-    "мажилиса",
-    "сената",
-    "парламента",
-    "казахстана",
-    "республики",
-    "астаны",
-    "алматы",
-    "министр",
-    "аким",
-    "депутат",
-    "спикер",
-    "президент",
-    "глава",
-    "председатель",
-    "сенатор",
-    "премьер-министр",
-    "мемлекет",
-    "бұл",
-    "ал",
-    "және",
-    "сондай-ақ",
-    "осы",
-    "алайда",
-    "министрі",
-    "әкімі",
-    "депутаты",
-    "төрағасы",
-    "басшысы",
-    "нацбанк",
-    "минфин",
-    "минздрав",
-    "минпросвещения",
-    "минсельхоз",
-    "минэнерго",
-    "минтруда",
-    "ақорда",
-    "акорда",
-];
-
-/// The "глава" forms (so that "главный" is not a role).
-const GLAVA: &[&str] = &["глава", "главы", "главе", "главу", "главой"];
-
-/// Bodies that speak for themselves, with their nominative form.
-const BODIES: &[(&str, &str)] = &[
-    ("пресс-служб", "пресс-служба"),
-    ("служб", "служба"),
-    ("министерств", "министерство"),
-    ("акимат", "акимат"),
-    ("ведомств", "ведомство"),
-    ("управлени", "управление"),
-    ("департамент", "департамент"),
-    ("комитет", "комитет"),
-    ("прокуратур", "прокуратура"),
-    ("минздрав", "Минздрав"),
-    ("минфин", "Минфин"),
-    ("минпросвещени", "Минпросвещения"),
-    ("минсельхоз", "Минсельхоз"),
-    ("минтруд", "Минтруда"),
-    ("минэнерго", "Минэнерго"),
-    ("минцифр", "Минцифры"),
-    ("мвд", "МВД"),
-    ("дчс", "ДЧС"),
-    ("акорд", "Акорда"),
-    ("ақорда", "Ақорда"),
-    ("баспасөз", "баспасөз қызметі"),
-    ("министрлі", "министрлік"),
-    ("әкімдік", "әкімдік"),
-];
-
 /// How many references back a pronoun or a body looks (keeps huge inputs linear).
 const MAX_LOOKBACK: usize = 300;
-
-/// Words that end a body's name in Russian.
-const BODY_STOP: &[&str] = &[
-    "что",
-    "который",
-    "которая",
-    "которое",
-    "которые",
-    "в",
-    "во",
-    "на",
-    "с",
-    "со",
-    "для",
-    "о",
-    "об",
-    "из",
-    "к",
-    "при",
-    "за",
-    "от",
-    "до",
-    "после",
-    "уже",
-    "также",
-    "не",
-    "же",
-    "ли",
-    "это",
-    "этом",
-    "том",
-    "как",
-    "а",
-    "но",
-];
 
 fn is_kazakh_word(w: &str) -> bool {
     w.chars().any(super::text::is_kazakh_letter)
@@ -272,38 +118,7 @@ pub struct People {
 /// after a Russian role ("председатель районной избирательной комиссии"),
 /// the words before a Kazakh one ("аудан әкімі", "Ішкі істер министрі").
 fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bool) -> String {
-    const STOP: &[&str] = &[
-        "в",
-        "во",
-        "на",
-        "с",
-        "со",
-        "по",
-        "и",
-        "а",
-        "но",
-        "что",
-        "к",
-        "у",
-        "о",
-        "об",
-        "из",
-        "за",
-        "от",
-        "для",
-        "при",
-        "до",
-        "после",
-        "перед",
-        "как",
-        "он",
-        "она",
-        "они",
-        "также",
-    ];
-    const GENITIVE: &[&str] = &[
-        "ого", "его", "ой", "ей", "ых", "их", "а", "я", "ы", "и", "ов", "ев", "ства", "ции",
-    ];
+    let lx = Lexicon::shared();
     let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
     let (mut lo, mut hi) = (k, k);
     if kazakh && (is_kazakh_word(&folded[k]) || folded[k].ends_with(['і', 'ы'])) {
@@ -313,7 +128,7 @@ fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bo
                 || ["ды", "ді", "ты", "ті", "ған", "ген", "қан", "кен", "п"]
                     .iter()
                     .any(|e| w.ends_with(e));
-            if verb_like || STOP.contains(&w.as_str()) || w == "ол" || w == "деп" {
+            if verb_like || lx.has(|l| &l.role_phrase_stop, w) || w == "ол" || w == "деп" {
                 break;
             }
             lo -= 1;
@@ -321,8 +136,8 @@ fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bo
     } else {
         while hi + 1 < toks.len() && hi - k < 4 && adjacent(hi, hi + 1) {
             let w = &folded[hi + 1];
-            if STOP.contains(&w.as_str())
-                || !GENITIVE.iter().any(|e| w.ends_with(e))
+            if lx.has(|l| &l.role_phrase_stop, w)
+                || !lx.both(|l| &l.genitive_endings).any(|e| w.ends_with(e))
                 || super::quotes::is_verb(w)
                 || toks[hi + 1].text.chars().count() < 3
             {
@@ -465,7 +280,7 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
         ) {
             let rest: String = lower[i + 1..].iter().collect();
             let base: String = chars[..=i].iter().collect();
-            if RU_SURNAME_ENDINGS.contains(&rest.as_str())
+            if Lexicon::shared().has(|l| &l.surname_endings, &rest)
                 || kazakh::is_suffix_chain(&rest)
                 || rest
                     .strip_prefix('а')
@@ -521,7 +336,7 @@ fn is_role(folded: &str) -> Option<&'static str> {
     {
         return None;
     }
-    if GLAVA.contains(&folded) {
+    if Lexicon::shared().has(|l| &l.glava_forms, folded) {
         return Some("глава");
     }
     let lx = Lexicon::shared();
@@ -538,28 +353,8 @@ fn is_role(folded: &str) -> Option<&'static str> {
 }
 
 fn body_of(folded: &str) -> Option<&'static str> {
-    BODIES
-        .iter()
-        .find(|(stem, _)| folded.starts_with(stem))
-        .map(|(_, n)| *n)
+    Lexicon::shared().body_of(folded)
 }
-
-const FOREIGN_AFTER_PRESIDENT: &[&str] = &[
-    "компании",
-    "фонда",
-    "федерации",
-    "ассоциации",
-    "банка",
-    "клуба",
-    "университета",
-    "академии",
-    "палаты",
-    "союза",
-    "холдинга",
-    "корпорации",
-    "общества",
-    "лиги",
-];
 
 /// A word the dictionary knows in no nominative singular and not as a first
 /// name ("Техаса", "Польши"): a genitive complement, never part of a name.
@@ -577,20 +372,10 @@ fn oblique_name_lemma(word: &str) -> Option<String> {
 /// "финский", "французского", "турецкий": a country's adjective other than
 /// Kazakhstan's, before "президент" or "лидер".
 fn foreign_adjective(folded: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "ский",
-        "ского",
-        "скому",
-        "ским",
-        "ском",
-        "цкий",
-        "цкого",
-        "цкому",
-        "цким",
-        "цком",
-    ];
     folded.chars().count() > 5
-        && ENDINGS.iter().any(|e| folded.ends_with(e))
+        && Lexicon::shared()
+            .both(|l| &l.foreign_adjective_endings)
+            .any(|e| folded.ends_with(e))
         && !folded.starts_with("казахстан")
         && !folded.starts_with("қазақстан")
         && !folded.starts_with("президентск")
@@ -658,87 +443,13 @@ pub fn caption_name(para: &str) -> Option<&str> {
     }
 }
 
-/// Prepositions and conjunctions that put a capitalised pair in a place,
-/// not a person's name.
-const PLACE_PREPOSITIONS: &[&str] = &[
-    "в", "во", "на", "из", "к", "у", "по", "о", "об", "с", "со", "до", "от", "под", "за", "над",
-    "и", "а",
-];
-
-/// Nouns after which a capitalised word names a place ("области Абай").
-const PLACE_NOUNS: &[&str] = &[
-    "области",
-    "область",
-    "облысы",
-    "облысының",
-    "района",
-    "район",
-    "ауданы",
-    "города",
-    "город",
-    "қаласы",
-    "села",
-    "село",
-    "ауылы",
-    "аула",
-    "округа",
-    "поселка",
-];
-
-/// Capitalised words that start place or organisation names, never a person.
-const NOT_NAME_STEMS: &[&str] = &[
-    "казахстан",
-    "қазақстан",
-    "республик",
-    "астан",
-    "алмат",
-    "шымкент",
-    "област",
-    "облыс",
-    "район",
-    "аудан",
-    "министерств",
-    "агентств",
-    "департамент",
-    "правительств",
-    "үкімет",
-    "парламент",
-    "мажилис",
-    "мәжіліс",
-    "сенат",
-    "академи",
-    "университет",
-    "ао",
-    "тоо",
-    "нацбанк",
-    "акорда",
-    "ақорда",
-    "kaz",
-    "qaz",
-    "кнб",
-    "мвд",
-    "центр",
-    "фонд",
-    "банк",
-    "курултай",
-    "құрылтай",
-    "послани",
-    "жолдау",
-    "конституци",
-    "ата",
-];
-
-/// Kazakh case endings stripped from a name without a Russian suffix.
-const KK_NAME_CASES: &[&str] = &[
-    "ның", "нің", "дың", "дің", "тың", "тің", "ға", "ге", "қа", "ке", "ны", "ні", "ды", "ді", "ты",
-    "ті", "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
-];
-
 pub(crate) fn not_name(folded: &str) -> bool {
-    NOT_FIRST_NAMES.contains(&folded)
+    Lexicon::shared().has(|l| &l.not_first_names, folded)
         || is_role(folded).is_some()
         || body_of(folded).is_some()
-        || NOT_NAME_STEMS.iter().any(|n| folded.starts_with(n))
+        || Lexicon::shared()
+            .both(|l| &l.not_name_stems)
+            .any(|n| folded.starts_with(n))
 }
 
 /// Is `word` its nominative `lemma` plus a case ending a surname with no
@@ -895,14 +606,13 @@ fn weak_pair(
         return None;
     }
     // adjectives ("Настоящего Справедливого Казахстана") are no names
-    const ADJ: &[&str] = &[
-        "ого", "его", "ому", "ему", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ых",
-        "их", "ым", "ую", "юю",
-    ];
-    if ADJ
-        .iter()
+    let lx = Lexicon::shared();
+    if lx
+        .both(|l| &l.adjective_endings)
         .any(|e| folded[k - 1].ends_with(e) && folded[k - 1].chars().count() > 5)
-        && ADJ.iter().any(|e| folded[k].ends_with(e))
+        && lx
+            .both(|l| &l.adjective_endings)
+            .any(|e| folded[k].ends_with(e))
     {
         return None;
     }
@@ -945,7 +655,7 @@ fn weak_pair(
     }
     // "области Абай Берик Уали": after a place noun the first capitalised
     // word is the place's name
-    let place_noun = |w: &str| PLACE_NOUNS.contains(&w);
+    let place_noun = |w: &str| Lexicon::shared().has(|l| &l.place_nouns, w);
     if k >= 2
         && place_noun(&folded[k - 2])
         && toks
@@ -987,7 +697,7 @@ fn weak_pair(
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase)
-            && !PLACE_PREPOSITIONS.contains(&prev.as_str())
+            && !Lexicon::shared().has(|l| &l.place_prepositions, prev)
         {
             context = true;
         }
@@ -1020,7 +730,7 @@ fn weak_pair(
         base = l;
     }
     if kazakh {
-        for c in KK_NAME_CASES {
+        for c in Lexicon::shared().both(|l| &l.name_cases) {
             if let Some(b) = base.strip_suffix(c)
                 && b.chars().count() >= 4
             {
@@ -1113,7 +823,7 @@ impl People {
                     starts_upper(n.text)
                         && para[t.end..n.start].trim().is_empty()
                         && analyze_surname(n.text).is_some()
-                        && !NOT_FIRST_NAMES.contains(&folded[k + 1].as_str())
+                        && !Lexicon::shared().has(|l| &l.not_first_names, &folded[k + 1])
                 });
                 if before_surname
                     && starts_upper(t.text)
@@ -1136,7 +846,7 @@ impl People {
                 };
                 let strong = analyze_surname(t.text)
                     .filter(|_| {
-                        !NOT_FIRST_NAMES.contains(&f.as_str())
+                        !Lexicon::shared().has(|l| &l.not_first_names, f)
                             && body_of(f).is_none()
                             && !is_place(t.text)
                             && !first_name_before_capital()
@@ -1208,7 +918,7 @@ impl People {
                         } else if between.trim().is_empty()
                             && starts_upper(p.text)
                             && p.text.chars().count() >= 3
-                            && !NOT_FIRST_NAMES.contains(&pf.as_str())
+                            && !Lexicon::shared().has(|l| &l.not_first_names, pf)
                             && is_role(pf).is_none()
                             && body_of(pf).is_none()
                             && !p.text.chars().any(|c| c.is_ascii_digit())
@@ -1406,7 +1116,7 @@ impl People {
                                 && !next.starts_with("қасым")
                                 && !next.starts_with("токаев")
                                 && !next.starts_with("тоқаев"))
-                                || FOREIGN_AFTER_PRESIDENT.contains(&next))
+                                || Lexicon::shared().has(|l| &l.foreign_after_president, next))
                     }) || k > 0
                         && (foreign_adjective(&folded[k - 1])
                             // "Франция президенті": a country before, in Kazakh
@@ -1484,9 +1194,9 @@ impl People {
                         }
                         start_b = toks[i].start;
                         let mut phrase = para[start_b..head_end].to_string();
-                        for c in KK_NAME_CASES
-                            .iter()
-                            .chain(["нда", "нде", "на", "не", "да", "де"].iter())
+                        for c in Lexicon::shared()
+                            .both(|l| &l.name_cases)
+                            .chain(["нда", "нде", "на", "не", "да", "де"])
                         {
                             if let Some(x) = phrase.strip_suffix(c)
                                 && (x.ends_with('і') || x.ends_with('ы'))
@@ -1516,7 +1226,9 @@ impl People {
                                 break;
                             }
                             let w = &folded[j];
-                            if super::quotes::is_verb(w) || BODY_STOP.contains(&w.as_str()) {
+                            if super::quotes::is_verb(w)
+                                || Lexicon::shared().has(|l| &l.body_stop, w)
+                            {
                                 break;
                             }
                             // a person's name ends it ("… области Динара Утегенова")
@@ -1930,7 +1642,7 @@ impl People {
                 }
                 let rest = w.strip_prefix(k.as_str())?;
                 (rest.is_empty()
-                    || KK_NAME_CASES.contains(&rest)
+                    || Lexicon::shared().has(|l| &l.name_cases, rest)
                     || super::kazakh::is_suffix_chain(rest))
                 .then_some((*i, true))
             })
