@@ -16,9 +16,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::SummarizeError;
-use super::kazakh;
 use super::text::fold;
 use crate::text::Lang;
+use crate::text::kazakh;
 
 const TOPICS_TOML: &str = include_str!("../../data/topics.toml");
 const REGIONS_TOML: &str = include_str!("../../data/regions.toml");

@@ -12,7 +12,6 @@ use chrono::{DateTime, FixedOffset};
 use crate::text::Lang;
 
 pub mod eval;
-pub mod kazakh;
 pub mod knowledge;
 pub mod lexicon;
 pub mod people;

@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::kazakh;
 use super::lexicon::Lexicon;
 use super::text::{Tok, fold, tokens};
+use crate::text::kazakh;
 
 /// The President of Kazakhstan, the last resort for "президент", "глава
 /// государства", "Мемлекет басшысы" in an article that names no other
@@ -1643,7 +1643,7 @@ impl People {
                 let rest = w.strip_prefix(k.as_str())?;
                 (rest.is_empty()
                     || Lexicon::shared().has(|l| &l.name_cases, rest)
-                    || super::kazakh::is_suffix_chain(rest))
+                    || kazakh::is_suffix_chain(rest))
                 .then_some((*i, true))
             })
         };
