@@ -105,6 +105,8 @@ pub struct People {
     sentence_initial: std::collections::HashSet<(usize, usize)>,
     /// Where each paragraph's sentences start.
     sentences: Vec<Vec<usize>>,
+    /// Where each person is first named, (paragraph, start).
+    first_mention: Vec<(usize, usize)>,
     /// Role and noun mentions inside a subordinate or reported part of
     /// their sentence ("…, что каждый фермер …", "По его словам, житель
     /// …"): never the subject a later pronoun means.
@@ -815,6 +817,7 @@ impl People {
                 continue;
             }
             let mut k = 0;
+            super::work::tick(toks.len());
             while k < toks.len() {
                 let t = toks[k];
                 let f = &folded[k];
@@ -1305,6 +1308,7 @@ impl People {
                 .collect(),
             subordinate: Default::default(),
             addressed: Default::default(),
+            first_mention: Vec::new(),
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut raw_person: Vec<usize> = Vec::with_capacity(raws.len());
@@ -1768,6 +1772,15 @@ impl People {
             })
             .map(|r| (r.para, r.start))
             .collect();
+        people.first_mention = vec![(usize::MAX, usize::MAX); people.persons.len()];
+        for r in &people.refs {
+            if let RefKind::Person(i) = r.kind
+                && let Some(f) = people.first_mention.get_mut(i)
+                && (r.para, r.start) < *f
+            {
+                *f = (r.para, r.start);
+            }
+        }
         people.sentence_initial = people
             .refs
             .iter()
@@ -1836,6 +1849,7 @@ impl People {
         self.refs[lo..]
             .iter()
             .take_while(move |r| r.para == para && r.start < end)
+            .inspect(|_| super::work::tick(1))
             .filter(move |r| r.end <= end)
     }
 
@@ -1851,6 +1865,7 @@ impl People {
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
         for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
+            super::work::tick(1);
             if r.quoted {
                 continue;
             }
@@ -1894,6 +1909,7 @@ impl People {
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
         for (idx, r) in self.refs[..hi].iter().enumerate().rev().take(MAX_LOOKBACK) {
+            super::work::tick(1);
             if r.quoted {
                 continue;
             }
@@ -1975,9 +1991,7 @@ impl People {
                 && let RefKind::Person(i) = x.kind
                 && self.sentence_initial.contains(&(x.para, x.start))
                 && fits(i)
-                && !self.refs[..hi]
-                    .iter()
-                    .any(|y| matches!(y.kind, RefKind::Person(j) if j == i))
+                && self.first_mention.get(i).is_some_and(|&f| f >= (para, pos))
             {
                 return Some(Speaker::Person(i));
             }
@@ -1996,6 +2010,7 @@ impl People {
             .iter()
             .rev()
             .take(MAX_LOOKBACK)
+            .inspect(|_| super::work::tick(1))
             .find_map(|r| match &r.kind {
                 RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
                 _ => None,
@@ -2024,6 +2039,7 @@ impl People {
             .partition_point(|r| (r.para, r.start) < (para, pos));
         let mut best = b.to_string();
         for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
+            super::work::tick(1);
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
                 if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
