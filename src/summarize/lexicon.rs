@@ -144,6 +144,9 @@ pub struct LangLexicon {
 pub struct Lexicon {
     pub ru: LangLexicon,
     pub kk: LangLexicon,
+    /// The folded surnames of the officeholders the data knows, in any
+    /// language (the last word of each name).
+    pub officeholder_surnames: Vec<String>,
 }
 
 fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
@@ -156,9 +159,18 @@ fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
 impl Lexicon {
     /// Parses the two files' texts.
     pub fn from_strs(ru: &str, kk: &str) -> Result<Lexicon, SummarizeError> {
+        let (ru, kk) = (parse("lexicon/ru.toml", ru)?, parse("lexicon/kk.toml", kk)?);
+        let officeholder_surnames = ru
+            .officeholders
+            .iter()
+            .chain(&kk.officeholders)
+            .filter_map(|o| o.name.split_whitespace().last())
+            .map(super::text::fold)
+            .collect();
         Ok(Lexicon {
-            ru: parse("lexicon/ru.toml", ru)?,
-            kk: parse("lexicon/kk.toml", kk)?,
+            ru,
+            kk,
+            officeholder_surnames,
         })
     }
 
@@ -199,17 +211,6 @@ impl Lexicon {
             .chain(&self.kk.bodies)
             .find(|b| folded.starts_with(b.stem.as_str()))
             .map(|b| b.name.as_str())
-    }
-
-    /// The folded surnames of the officeholders the data knows, in any
-    /// language (the last word of each name).
-    pub fn officeholder_surnames(&self) -> impl Iterator<Item = String> + '_ {
-        self.ru
-            .officeholders
-            .iter()
-            .chain(&self.kk.officeholders)
-            .filter_map(|o| o.name.split_whitespace().last())
-            .map(super::text::fold)
     }
 
     /// Is `role` (a role stem) descriptive in either language?

@@ -535,10 +535,12 @@ fn foreign_surname(
             .unwrap_or_default()
     };
     // an officeholder the data knows
-    for sur in lx.officeholder_surnames() {
-        if let Some((b, e)) = split(f).into_iter().find(|(b, _)| *b == sur) {
-            return Some((cap(&b), e));
-        }
+    let readings = split(f);
+    if let Some((b, e)) = readings
+        .iter()
+        .find(|(b, _)| lx.officeholder_surnames.iter().any(|s| s == b))
+    {
+        return Some((cap(b), e.clone()));
     }
     let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
     let past_verb = |w: &str| {
@@ -1302,10 +1304,7 @@ impl People {
             latin,
             role_phrases,
             sentence_initial: Default::default(),
-            sentences: paras
-                .iter()
-                .map(|p| super::text::sentence_starts(p))
-                .collect(),
+            sentences: Vec::new(),
             subordinate: Default::default(),
             addressed: Default::default(),
             first_mention: Vec::new(),
@@ -1716,6 +1715,18 @@ impl People {
                     }
                     None => *person = noun_link.get(stem.as_str()).copied(),
                 }
+            }
+        }
+        // sentence starts, in the paragraphs where a pronoun may mean an
+        // unnamed role or noun
+        people.sentences = vec![Vec::new(); paras.len()];
+        for r in &people.refs {
+            if matches!(
+                r.kind,
+                RefKind::Noun { .. } | RefKind::Role { person: None, .. }
+            ) && people.sentences[r.para].is_empty()
+            {
+                people.sentences[r.para] = super::text::sentence_starts(paras[r.para]);
             }
         }
         let lx = Lexicon::shared();
