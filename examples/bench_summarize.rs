@@ -10,7 +10,12 @@
 //! 0. Whether the Russian morphology is on, and its load time.
 //! 1. Plain-text articles per second: the dev set (`tests/data/summarize`
 //!    by default) summarised over and over for a few seconds.
-//! 2. HTML-to-summary articles per second: the gzipped pages of
+//! 2. Adversarial inputs, timed (the lib tests hold their work linear by
+//!    counting steps; the wall-clock time is printed here): a megabyte
+//!    with an unclosed quote and no full stop, 5,000 quotes in one
+//!    paragraph, 4,000 distinct people with quotes and pronouns in one
+//!    paragraph and in 4,000.
+//! 3. HTML-to-summary articles per second: the gzipped pages of
 //!    `../shared/bench/extraction/scrapinghub/html/` through
 //!    `ingest::extract::extract` and `summarize`.
 
@@ -138,6 +143,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
+    // 2. adversarial inputs
+    for (what, text) in adversarial() {
+        let t = Instant::now();
+        let s = summarize(
+            &ArticleInput {
+                title: "Т",
+                text: &text,
+                ..Default::default()
+            },
+            &kb,
+        );
+        println!(
+            "adversarial: {what} ({:.1} MB): {:.2} s, {} quotes, {} people",
+            text.len() as f64 / 1e6,
+            t.elapsed().as_secs_f64(),
+            s.quotes.len(),
+            s.people.len()
+        );
+    }
+
     // 1b. long real pages (English): the ground-truth bodies of the HTML
     // bench, a check that long and foreign text stays fast
     let gt_path = html_dir.parent().map(|p| p.join("ground-truth.json"));
@@ -177,7 +202,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    // 2. HTML pages
+    // 3. HTML pages
     let mut pages: Vec<String> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&html_dir) {
         let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -233,4 +258,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Inputs built to make a careless rule quadratic.
+fn adversarial() -> Vec<(&'static str, String)> {
+    let letters: Vec<char> = "абвгдежзиклмнпрст".chars().collect();
+    let name = |mut i: usize| {
+        let mut s = String::from("Бек");
+        for _ in 0..4 {
+            s.push(letters[i % letters.len()]);
+            i /= letters.len();
+        }
+        s.push_str("ов");
+        s
+    };
+    let mut one = String::new();
+    let mut many = String::new();
+    for i in 0..4000 {
+        let line = format!(
+            "Аким района Ерлан {0} сказал: «Мы построим дорогу к селу {0} в этом году, — отметил он, — и школу». В пресс-службе сообщили, что «работы по графику {0} идут», — сказала она. ",
+            name(i)
+        );
+        one.push_str(&line);
+        many.push_str(&line);
+        many.push('\n');
+    }
+    vec![
+        (
+            "unclosed quote, no full stop",
+            "слово «цитата без конца ".repeat(40_000),
+        ),
+        (
+            "5,000 quotes in one paragraph",
+            "Ерлан Кошанов сказал: «Мы будем работать дальше и лучше», — отметил он. "
+                .repeat(5_000),
+        ),
+        ("4,000 people in one paragraph", one),
+        ("4,000 people in 4,000 paragraphs", many),
+    ]
 }

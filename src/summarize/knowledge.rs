@@ -16,9 +16,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::SummarizeError;
-use super::kazakh;
 use super::text::fold;
 use crate::text::Lang;
+use crate::text::kazakh;
 
 const TOPICS_TOML: &str = include_str!("../../data/topics.toml");
 const REGIONS_TOML: &str = include_str!("../../data/regions.toml");
@@ -199,10 +199,6 @@ fn compile_keyword(kw: &str, kazakh_list: bool) -> Option<Vec<Pat>> {
 /// Snowball stems of a word's likely case forms: Snowball does not stem
 /// every form of a proper noun alike ("астана" → аста, "астане" → астан).
 fn case_stems(w: &str) -> Vec<String> {
-    const ENDINGS: &[&str] = &[
-        "", "а", "у", "е", "ом", "ой", "ы", "и", "ам", "ах", "ами", "ов", "ей", "ую", "ая", "ое",
-        "ые", "ых", "ым",
-    ];
     let mut bases = vec![w.to_string()];
     let mut chars = w.chars();
     if chars.next_back().is_some_and(|c| "аяоеыийуь".contains(c)) {
@@ -212,7 +208,7 @@ fn case_stems(w: &str) -> Vec<String> {
     let own = ru_stem(w);
     out.push(own.clone());
     for b in &bases {
-        for e in ENDINGS {
+        for e in super::lexicon::Lexicon::shared().both(|l| &l.case_form_endings) {
             let st = ru_stem(&format!("{b}{e}"));
             // only stems that keep the word's own stem (no over-matching)
             if st.chars().count() >= own.chars().count()

@@ -27,6 +27,15 @@ pub struct Officeholder {
     pub title: Option<String>,
 }
 
+/// A body that speaks for itself ("— сообщили в управлении").
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Body {
+    /// A word starting with it names the body.
+    pub stem: String,
+    /// The body's name in the nominative.
+    pub name: String,
+}
+
 /// One language's word lists.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LangLexicon {
@@ -43,6 +52,89 @@ pub struct LangLexicon {
     /// Roles that describe the person spoken of before ("эксперт").
     #[serde(default)]
     pub descriptive_roles: Vec<String>,
+    /// Folded stems of common nouns for a person ("медсестр", "жительниц",
+    /// "мұғалім"): in the nominative, a sentence subject a pronoun after it
+    /// may point at.
+    #[serde(default)]
+    pub person_nouns: Vec<String>,
+    /// Words that open a subordinate or reported part of a sentence ("что",
+    /// "словам", "каждый"): a role or noun after one of them is not the
+    /// sentence's subject.
+    #[serde(default)]
+    pub subordinate_words: Vec<String>,
+    /// Case endings a surname with no Russian suffix takes ("Туск" →
+    /// Туска, Туску, Туском): a capitalised word that is a known surname
+    /// plus one of them is that person.
+    #[serde(default)]
+    pub surname_case_endings: Vec<String>,
+    /// The same for adjectival surnames in -ий/-ый ("Кродзицкий" →
+    /// Кродзицкого, Кродзицкому).
+    #[serde(default)]
+    pub adjectival_surname_endings: Vec<String>,
+    /// Folded stems of verbs of asking ("спроси"): the person asked is the
+    /// one who answers next ("Журналисты спросили Мерца … — ответил он").
+    #[serde(default)]
+    pub question_verbs: Vec<String>,
+    /// Words for someone's words ("мысль президента", "Тоқаевтың сөзі"): the speaker is the genitive beside them; stems, a word may go on by four letters.
+    #[serde(default)]
+    pub words_of: Vec<String>,
+    /// Words before a quoted name that make it a name, not speech (programme, party, law …): stems; `=word` exactly.
+    #[serde(default)]
+    pub naming_before: Vec<String>,
+    /// Words after a quoted name that make it a name (mostly Kazakh order): stems.
+    #[serde(default)]
+    pub naming_after: Vec<String>,
+    /// Line openings that mark the end of an article and the start of page chrome.
+    #[serde(default)]
+    pub chrome_markers: Vec<String>,
+    /// Case endings after a Russian surname suffix (-ов/-ев/-ин).
+    #[serde(default)]
+    pub surname_endings: Vec<String>,
+    /// Capitalised words that are never a first name before a surname.
+    #[serde(default)]
+    pub not_first_names: Vec<String>,
+    /// The forms of "глава" that are the role (so that "главный" is not).
+    #[serde(default)]
+    pub glava_forms: Vec<String>,
+    /// Words that end a body's name ("пресс-служба департамента … что").
+    #[serde(default)]
+    pub body_stop: Vec<String>,
+    /// Genitives after "президент" that make it the head of an organisation, not of a state.
+    #[serde(default)]
+    pub foreign_after_president: Vec<String>,
+    /// Prepositions and conjunctions that put a capitalised pair in a place, not a person's name.
+    #[serde(default)]
+    pub place_prepositions: Vec<String>,
+    /// Nouns after which a capitalised word names a place ("области Абай").
+    #[serde(default)]
+    pub place_nouns: Vec<String>,
+    /// Stems of capitalised words that start place or organisation names, never a person.
+    #[serde(default)]
+    pub not_name_stems: Vec<String>,
+    /// Case endings stripped from a name with no Russian suffix, in this order.
+    #[serde(default)]
+    pub name_cases: Vec<String>,
+    /// Openers of boilerplate sentences, never key sentences ("Как сообщает …").
+    #[serde(default)]
+    pub boilerplate: Vec<String>,
+    /// Words that end a role's complement ("председатель районной избирательной комиссии" | "в"); also ends a Kazakh one.
+    #[serde(default)]
+    pub role_phrase_stop: Vec<String>,
+    /// Genitive endings of the words of a Russian role's complement.
+    #[serde(default)]
+    pub genitive_endings: Vec<String>,
+    /// Endings of a country's adjective before "президент" or "лидер" ("финский", "французского").
+    #[serde(default)]
+    pub foreign_adjective_endings: Vec<String>,
+    /// Adjective endings: a capitalised pair that has them is no name ("Настоящего Справедливого …").
+    #[serde(default)]
+    pub adjective_endings: Vec<String>,
+    /// Endings tried on a proper noun to find the Snowball stems of its case forms ("астана" → аста, "астане" → астан).
+    #[serde(default)]
+    pub case_form_endings: Vec<String>,
+    /// Bodies that speak for themselves, by stem, with their name.
+    #[serde(default)]
+    pub bodies: Vec<Body>,
     #[serde(default, rename = "officeholder")]
     pub officeholders: Vec<Officeholder>,
 }
@@ -52,6 +144,9 @@ pub struct LangLexicon {
 pub struct Lexicon {
     pub ru: LangLexicon,
     pub kk: LangLexicon,
+    /// The folded surnames of the officeholders the data knows, in any
+    /// language (the last word of each name).
+    pub officeholder_surnames: Vec<String>,
 }
 
 fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
@@ -64,9 +159,18 @@ fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
 impl Lexicon {
     /// Parses the two files' texts.
     pub fn from_strs(ru: &str, kk: &str) -> Result<Lexicon, SummarizeError> {
+        let (ru, kk) = (parse("lexicon/ru.toml", ru)?, parse("lexicon/kk.toml", kk)?);
+        let officeholder_surnames = ru
+            .officeholders
+            .iter()
+            .chain(&kk.officeholders)
+            .filter_map(|o| o.name.split_whitespace().last())
+            .map(super::text::fold)
+            .collect();
         Ok(Lexicon {
-            ru: parse("lexicon/ru.toml", ru)?,
-            kk: parse("lexicon/kk.toml", kk)?,
+            ru,
+            kk,
+            officeholder_surnames,
         })
     }
 
@@ -84,6 +188,29 @@ impl Lexicon {
             })
         });
         &L
+    }
+
+    /// One list of both languages, Russian first.
+    pub fn both(&self, list: fn(&LangLexicon) -> &Vec<String>) -> impl Iterator<Item = &str> {
+        list(&self.ru)
+            .iter()
+            .chain(list(&self.kk))
+            .map(String::as_str)
+    }
+
+    /// Is `word` in one list of either language?
+    pub fn has(&self, list: fn(&LangLexicon) -> &Vec<String>, word: &str) -> bool {
+        self.both(list).any(|w| w == word)
+    }
+
+    /// The body whose stem starts `folded` (Russian first), by name.
+    pub fn body_of(&self, folded: &str) -> Option<&str> {
+        self.ru
+            .bodies
+            .iter()
+            .chain(&self.kk.bodies)
+            .find(|b| folded.starts_with(b.stem.as_str()))
+            .map(|b| b.name.as_str())
     }
 
     /// Is `role` (a role stem) descriptive in either language?
@@ -132,6 +259,8 @@ mod tests {
         assert!(lx.ru.roles.iter().any(|v| v == "аким"));
         assert!(lx.ru.gender_verbs.iter().any(|v| v == "посети"));
         assert!(lx.kk.roles.iter().any(|v| v == "әкім"));
+        assert!(lx.ru.person_nouns.iter().any(|v| v == "медсестр"));
+        assert!(lx.kk.person_nouns.iter().any(|v| v == "мұғалім"));
         assert_eq!(
             lx.officeholder_name("президент", "KZ", false, false),
             "Касым-Жомарт Токаев"

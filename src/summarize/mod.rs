@@ -12,13 +12,13 @@ use chrono::{DateTime, FixedOffset};
 use crate::text::Lang;
 
 pub mod eval;
-pub mod kazakh;
 pub mod knowledge;
 pub mod lexicon;
 pub mod people;
 pub mod quotes;
 pub mod scoring;
 pub mod text;
+mod work;
 
 pub use crate::model::{Quote, Summary, TopicScore};
 pub use knowledge::Knowledge;
@@ -211,36 +211,45 @@ mod tests {
         assert!(s.quotes.is_empty() && s.topics.is_empty() && s.people.is_empty());
     }
 
+    /// The summary of `text` and the steps it took (`work::tick`).
+    fn summarize_counted(text: &str) -> (Summary, u64) {
+        super::work::counted(|| {
+            summarize(
+                &ArticleInput {
+                    title: "Т",
+                    text,
+                    ..Default::default()
+                },
+                &kb(),
+            )
+        })
+    }
+
+    /// Twice the input may take about twice the steps, not four times.
+    fn assert_linear(small: u64, big: u64, what: &str) {
+        assert!(small > 0, "{what}: no work counted");
+        assert!(
+            big as f64 <= 2.5 * small as f64,
+            "{what}: twice the input took {big} steps against {small}"
+        );
+    }
+
     #[test]
     fn megabyte_without_full_stop() {
-        let big = "слово «цитата без конца ".repeat(40_000);
-        let t = std::time::Instant::now();
-        let s = summarize(
-            &ArticleInput {
-                title: "Т",
-                text: &big,
-                ..Default::default()
-            },
-            &kb(),
-        );
-        assert!(t.elapsed().as_secs() < 20);
+        let (half, w1) = summarize_counted(&"слово «цитата без конца ".repeat(20_000));
+        let (s, w2) = summarize_counted(&"слово «цитата без конца ".repeat(40_000));
+        assert_linear(w1, w2, "an unclosed quote");
+        assert!(half.quotes.len() <= 1);
         assert!(s.quotes.len() <= 1);
     }
 
     #[test]
     fn many_quotes_stay_linear() {
-        let para = "Ерлан Кошанов сказал: «Мы будем работать дальше и лучше», — отметил он. "
-            .repeat(5_000);
-        let t = std::time::Instant::now();
-        let s = summarize(
-            &ArticleInput {
-                title: "Т",
-                text: &para,
-                ..Default::default()
-            },
-            &kb(),
-        );
-        assert!(t.elapsed().as_secs() < 20);
+        let para = "Ерлан Кошанов сказал: «Мы будем работать дальше и лучше», — отметил он. ";
+        let (half, w1) = summarize_counted(&para.repeat(2_500));
+        let (s, w2) = summarize_counted(&para.repeat(5_000));
+        assert_linear(w1, w2, "many quotes");
+        assert!(!half.quotes.is_empty());
         assert!(!s.quotes.is_empty());
     }
 
@@ -258,28 +267,25 @@ mod tests {
             s.push_str("ов");
             s
         };
-        let mut one = String::new();
-        let mut many = String::new();
-        for i in 0..4000 {
-            let line = format!(
-                "Аким района Ерлан {0} сказал: «Мы построим дорогу к селу {0} в этом году, — отметил он, — и школу». В пресс-службе сообщили, что «работы по графику {0} идут», — сказала она. ",
-                name(i)
-            );
-            one.push_str(&line);
-            many.push_str(&line);
-            many.push('\n');
-        }
-        for text in [&one, &many] {
-            let t = std::time::Instant::now();
-            let s = summarize(
-                &ArticleInput {
-                    title: "Т",
-                    text,
-                    ..Default::default()
-                },
-                &kb(),
-            );
-            assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+        let texts = |n: usize| {
+            let mut one = String::new();
+            let mut many = String::new();
+            for i in 0..n {
+                let line = format!(
+                    "Аким района Ерлан {0} сказал: «Мы построим дорогу к селу {0} в этом году, — отметил он, — и школу». В пресс-службе сообщили, что «работы по графику {0} идут», — сказала она. ",
+                    name(i)
+                );
+                one.push_str(&line);
+                many.push_str(&line);
+                many.push('\n');
+            }
+            [one, many]
+        };
+        let (small, big) = (texts(2000), texts(4000));
+        for (k, what) in ["one paragraph", "many paragraphs"].iter().enumerate() {
+            let (_, w1) = summarize_counted(&small[k]);
+            let (s, w2) = summarize_counted(&big[k]);
+            assert_linear(w1, w2, what);
             assert!(s.quotes.len() >= 1000, "{}", s.quotes.len());
             assert!(s.people.len() >= 1000, "{}", s.people.len());
         }

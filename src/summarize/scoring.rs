@@ -219,20 +219,6 @@ fn regions_of(words: &[Words], kb: &Knowledge) -> Vec<String> {
         .collect()
 }
 
-/// Openers of boilerplate sentences ("Как сообщает …").
-const BOILERPLATE: &[&str] = &[
-    "как сообщает",
-    "об этом сообщает",
-    "передает",
-    "передаёт",
-    "напомним",
-    "читайте",
-    "фото:",
-    "источник",
-    "хабарлайды",
-    "хабарлады",
-];
-
 /// Two or three sentences that summarise the article: early, informative
 /// sentences, no boilerplate, no quotations.
 pub fn key_sentences(paras: &[&str]) -> Vec<String> {
@@ -245,7 +231,9 @@ pub fn key_sentences(paras: &[&str]) -> Vec<String> {
             let f = fold(&head);
             let words = s.split_whitespace().count();
             if !(6..=60).contains(&words)
-                || BOILERPLATE.iter().any(|b| f.starts_with(b))
+                || super::lexicon::Lexicon::shared()
+                    .both(|l| &l.boilerplate)
+                    .any(|b| f.starts_with(b))
                 || s.contains("со ссылкой")
             {
                 continue;

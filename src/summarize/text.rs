@@ -240,35 +240,14 @@ pub fn sentences(para: &str) -> Vec<&str> {
     out
 }
 
-/// Lines that mark the end of an article and the start of page chrome.
-const CHROME_MARKERS: &[&str] = &[
-    "другие новости",
-    "читайте также",
-    "читайте нас",
-    "просмотров",
-    "поделиться",
-    "подписывайтесь",
-    "эта новость заархивирована",
-    "самые читаемые",
-    "похожие новости",
-    "новости по теме",
-    "теги:",
-    "тэги:",
-    "басқа жаңалықтар",
-    "тағы оқыңыз",
-    "оқи отырыңыз",
-    "қаралды",
-    "бөлісу",
-    "жазылыңыз",
-    "ұқсас жаңалықтар",
-];
-
 /// True for a line that is page chrome (a menu item, a counter, a heading of
 /// a related-news block) rather than article text.
 pub fn is_chrome_line(line: &str) -> bool {
     let head: String = line.trim().chars().take(40).collect();
     let l = fold(&head);
-    CHROME_MARKERS.iter().any(|m| l.starts_with(m))
+    super::lexicon::Lexicon::shared()
+        .both(|x| &x.chrome_markers)
+        .any(|m| l.starts_with(m))
 }
 
 /// True for a short line with no sentence punctuation: a menu item or a

@@ -181,63 +181,63 @@ fn parse_zone(z: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
+#[derive(Default, serde::Deserialize)]
+struct MonthFile {
+    #[serde(default)]
+    months: Vec<MonthStem>,
+    #[serde(default)]
+    english_months: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct MonthStem {
+    stem: String,
+    month: u32,
+}
+
+struct Months {
+    /// Russian then Kazakh stems, in the files' order.
+    stems: Vec<(String, u32)>,
+    english: Vec<String>,
+}
+
+/// The month words of data/lexicon/{ru,kk,en}.toml (`months`,
+/// `english_months`).
+static MONTHS: std::sync::LazyLock<Months> = std::sync::LazyLock::new(|| {
+    let mut out = Months {
+        stems: Vec::new(),
+        english: Vec::new(),
+    };
+    for (file, text) in [
+        ("ru", include_str!("../../data/lexicon/ru.toml")),
+        ("kk", include_str!("../../data/lexicon/kk.toml")),
+        ("en", include_str!("../../data/lexicon/en.toml")),
+    ] {
+        let f: MonthFile = toml::from_str(text).unwrap_or_else(|e| {
+            log::error!("text: lexicon/{file}.toml is not valid: {e}");
+            MonthFile::default()
+        });
+        out.stems
+            .extend(f.months.into_iter().map(|m| (m.stem, m.month)));
+        out.english.extend(f.english_months);
+    }
+    out
+});
+
 /// Month number of a Russian, Kazakh or English month word in any case and
 /// inflection («ноября», «Август», «тамызда», «қаңтардағы», "Nov").
 pub fn month_number(word: &str) -> Option<u32> {
     let w = word.to_lowercase();
-    const STEMS: &[(&str, u32)] = &[
-        // Russian: nominative and genitive share these stems.
-        ("январ", 1),
-        ("феврал", 2),
-        ("март", 3),
-        ("апрел", 4),
-        ("мая", 5),
-        ("май", 5),
-        ("мае", 5),
-        ("июн", 6),
-        ("июл", 7),
-        ("август", 8),
-        ("сентябр", 9),
-        ("октябр", 10),
-        ("ноябр", 11),
-        ("декабр", 12),
-        // Kazakh, with any case suffix after the stem.
-        ("қаңтар", 1),
-        ("ақпан", 2),
-        ("наурыз", 3),
-        ("сәуір", 4),
-        ("мамыр", 5),
-        ("маусым", 6),
-        ("шілде", 7),
-        ("тамыз", 8),
-        ("қыркүйек", 9),
-        ("қазан", 10),
-        ("қараша", 11),
-        ("желтоқсан", 12),
-    ];
-    for (stem, n) in STEMS {
-        if w.starts_with(stem) {
+    let months = &*MONTHS;
+    for (stem, n) in &months.stems {
+        if w.starts_with(stem.as_str()) {
             // «март» must not swallow «мартен»; Kazakh/Russian suffixes are short.
             if w.chars().count() <= stem.chars().count() + 5 {
                 return Some(*n);
             }
         }
     }
-    const EN: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    for (i, name) in EN.iter().enumerate() {
+    for (i, name) in months.english.iter().enumerate() {
         let n = u32::try_from(i + 1).ok()?;
         if w == *name || (w.len() >= 3 && name.starts_with(&w)) || (w == "sept") {
             return Some(if w == "sept" { 9 } else { n });

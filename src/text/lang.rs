@@ -44,124 +44,37 @@ impl Lang {
 /// How much text is looked at: enough for a stable answer, and fast.
 const SAMPLE_CHARS: usize = 6_000;
 
-const KK_CYR_WORDS: &[&str] = &[
-    "және",
-    "мен",
-    "бен",
-    "пен",
-    "бұл",
-    "деп",
-    "үшін",
-    "жылы",
-    "бойынша",
-    "осы",
-    "та",
-    "те",
-    "да",
-    "де",
-    "ол",
-    "біз",
-    "жоқ",
-    "бар",
-    "болып",
-    "сондай",
-    "еді",
-    "екен",
-    "тиіс",
-    "керек",
-    "қазақстан",
-    "облысы",
-    "ауданы",
-    "жұмыс",
-    "туралы",
-];
-const RU_WORDS: &[&str] = &[
-    "и",
-    "в",
-    "во",
-    "не",
-    "на",
-    "что",
-    "это",
-    "как",
-    "по",
-    "для",
-    "из",
-    "от",
-    "с",
-    "со",
-    "к",
-    "о",
-    "об",
-    "за",
-    "также",
-    "который",
-    "которые",
-    "года",
-    "был",
-    "была",
-    "были",
-    "его",
-];
-const KK_LAT_WORDS: &[&str] = &[
-    "jáne",
-    "jane",
-    "men",
-    "ben",
-    "pen",
-    "bul",
-    "bul",
-    "dep",
-    "úshin",
-    "ushin",
-    "jyly",
-    "boıynsha",
-    "boiynsha",
-    "osy",
-    "bolyp",
-    "qazaqstan",
-    "qazaqstannyń",
-    "bar",
-    "joq",
-    "jumys",
-    "turaly",
-    "degen",
-    "keregin",
-    "kerek",
-    "tıis",
-    "tiis",
-    "oblysy",
-    "aýdany",
-    "memlekettik",
-    "prezıdent",
-    "qala",
-    "qalasy",
-    "jyl",
-    "sondaı",
-    "eken",
-    "edi",
-];
-const EN_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "in", "is", "for", "that", "with", "on", "was", "are", "as", "by",
-    "it", "this", "be", "from", "at", "has", "have", "said", "will", "an", "which",
-];
-
 const KK_CYR: u8 = 1;
 const RU: u8 = 2;
 const KK_LAT: u8 = 4;
 const EN: u8 = 8;
 
-/// Every function word with the languages it belongs to.
-static FUNCTION_WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+#[derive(Default, serde::Deserialize)]
+struct FunctionWords {
+    #[serde(default)]
+    function_words: Vec<String>,
+}
+
+/// Every function word with the languages it belongs to, from the lexicon
+/// files (`function_words` in data/lexicon/{kk,ru,kk_latin,en}.toml).
+static FUNCTION_WORDS: LazyLock<HashMap<String, u8>> = LazyLock::new(|| {
     let mut m = HashMap::new();
-    for (list, flag) in [
-        (KK_CYR_WORDS, KK_CYR),
-        (RU_WORDS, RU),
-        (KK_LAT_WORDS, KK_LAT),
-        (EN_WORDS, EN),
+    for (file, text, flag) in [
+        ("kk", include_str!("../../data/lexicon/kk.toml"), KK_CYR),
+        ("ru", include_str!("../../data/lexicon/ru.toml"), RU),
+        (
+            "kk_latin",
+            include_str!("../../data/lexicon/kk_latin.toml"),
+            KK_LAT,
+        ),
+        ("en", include_str!("../../data/lexicon/en.toml"), EN),
     ] {
-        for w in list {
-            *m.entry(*w).or_insert(0) |= flag;
+        let list: FunctionWords = toml::from_str(text).unwrap_or_else(|e| {
+            log::error!("text: lexicon/{file}.toml is not valid: {e}");
+            FunctionWords::default()
+        });
+        for w in list.function_words {
+            *m.entry(w).or_insert(0) |= flag;
         }
     }
     m

@@ -3,6 +3,7 @@
 
 pub mod cross_script;
 pub mod dates;
+pub mod kazakh;
 pub mod lang;
 pub mod morph;
 pub mod normalize;

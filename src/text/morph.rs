@@ -29,6 +29,8 @@ pub struct WordInfo {
     pub surname_only: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
+    /// Some dictionary reading is a place name, in any case ("Париж").
+    pub place: bool,
     /// A place name in an oblique case, and no name reading: "Польши",
     /// "Франции", "Германии" (a genitive place is never part of a name).
     pub place_oblique: bool,
@@ -37,6 +39,9 @@ pub struct WordInfo {
     pub name_nominative: bool,
     /// Some dictionary reading is in the nominative singular.
     pub nominative: bool,
+    /// A dictionary reading is a feminine common noun in the nominative
+    /// singular ("медсестра", "учительница"; not "врач").
+    pub feminine_noun: bool,
     /// The dictionary form of the best reading, capitalised ("Макрона" →
     /// "Макрон").
     pub lemma: Option<String>,
@@ -128,6 +133,9 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         all_surnames &= has("Surn");
         let nom_sing = has("nomn") && !has("plur");
         info.nominative |= nom_sing;
+        if nom_sing && has("NOUN") && has("femn") && !has("Name") && !has("Surn") {
+            info.feminine_noun = true;
+        }
         if has("Surn") {
             info.name_nominative |= nom_sing;
         }
@@ -137,6 +145,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
             info.female_name |= nom_sing && has("femn");
         }
         info.patronymic |= has("Patr");
+        info.place |= has("Geox");
         if has("Geox") && !has("nomn") {
             geox_oblique = true;
         }
@@ -178,6 +187,10 @@ mod tests {
         }
         let m = analyse("Сергея").unwrap_or_default();
         assert!(m.name && !m.female_name, "{m:?}");
+        let nurse = analyse("медсестра").unwrap_or_default();
+        assert!(nurse.feminine_noun, "{nurse:?}");
+        let doc = analyse("врач").unwrap_or_default();
+        assert!(!doc.feminine_noun, "{doc:?}");
         let t = analyse("Техаса").unwrap_or_default();
         assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();

@@ -2,10 +2,9 @@
 //! «әкім» finds «әкімдерінің».
 //!
 //! Russian goes through the Snowball stemmer (`rust-stemmers`). No
-//! maintained crate stems Kazakh, so a small suffix stripper is written here:
-//! Kazakh is agglutinative and regular, so peeling plural, possessive and case
-//! endings off the end, longest first, gets back to the root well enough for
-//! search. A word is indexed under both stems when they differ, because a
+//! maintained crate stems Kazakh, so `crate::text::kazakh` peels plural,
+//! possessive and case endings off the end (Kazakh is agglutinative and
+//! regular), which gets back to the root well enough for search. A word is indexed under both stems when they differ, because a
 //! Kazakh word need not contain a Kazakh-only letter (мектептерде).
 
 use std::sync::OnceLock;
@@ -17,106 +16,10 @@ fn russian() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::Russian))
 }
 
-/// Kazakh endings, longest first within the order they are peeled.
-const KK_SUFFIXES: &[&str] = &[
-    // case endings
-    "ларының",
-    "лерінің",
-    "дарының",
-    "дерінің",
-    "тарының",
-    "терінің",
-    "ларына",
-    "леріне",
-    "ларында",
-    "лерінде",
-    "ларынан",
-    "лерінен",
-    "дағы",
-    "дегі",
-    "тағы",
-    "тегі",
-    "нда",
-    "нде",
-    "ның",
-    "нің",
-    "дың",
-    "дің",
-    "тың",
-    "тің",
-    "нан",
-    "нен",
-    "дан",
-    "ден",
-    "тан",
-    "тен",
-    "мен",
-    "бен",
-    "пен",
-    "ға",
-    "ге",
-    "қа",
-    "ке",
-    "на",
-    "не",
-    "да",
-    "де",
-    "та",
-    "те",
-    "ны",
-    "ні",
-    "ды",
-    "ді",
-    "ты",
-    "ті",
-    "ша",
-    "ше",
-    "ын",
-    "ін", // possessive
-    "ымыз",
-    "іміз",
-    "ыңыз",
-    "іңіз",
-    "ым",
-    "ім",
-    "ың",
-    "ің",
-    "ы",
-    "і",
-    // plural
-    "лар",
-    "лер",
-    "дар",
-    "дер",
-    "тар",
-    "тер",
-];
-
-const VOWELS: &str = "аәеиоөуұүыіэюяё";
-
-fn vowel_count(s: &str) -> usize {
-    s.chars().filter(|c| VOWELS.contains(*c)).count()
-}
-
 /// Peels Kazakh endings off `word` (lowercase), keeping a root of at least
-/// three letters with a vowel.
+/// three letters with a vowel (the endings: `crate::text::kazakh`).
 pub fn kazakh_stem(word: &str) -> String {
-    let mut stem = word.to_string();
-    loop {
-        let before = stem.len();
-        for suffix in KK_SUFFIXES {
-            if let Some(rest) = stem.strip_suffix(suffix)
-                && rest.chars().count() >= 3
-                && vowel_count(rest) >= 1
-            {
-                stem = rest.to_string();
-                break;
-            }
-        }
-        if stem.len() == before {
-            return stem;
-        }
-    }
+    super::kazakh::stem(word)
 }
 
 /// The Snowball Russian stem of a lowercase word.
