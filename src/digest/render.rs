@@ -368,8 +368,11 @@ pub fn render_with(
     let mut blocks: Vec<String> = Vec::new();
     let mut n = 0;
     for group in &selection.groups {
-        let topic_name = if group.topic == "followed" {
-            texts.t(style.lang, "digest.followed").to_string()
+        let not_a_topic = matches!(group.topic.as_str(), "followed" | "other");
+        let topic_name = if not_a_topic {
+            texts
+                .t(style.lang, &format!("digest.{}", group.topic))
+                .to_string()
         } else {
             names.topic_name(&group.topic, style.lang)
         };
@@ -387,7 +390,7 @@ pub fn render_with(
             };
             block.push_str(&format!("{n}. "));
             block.push_str(blocks_done.block(texts, names, style, layout, at.timezone(), e));
-            if i + 1 == group.entries.len() && group.more > 0 && group.topic != "followed" {
+            if i + 1 == group.entries.len() && group.more > 0 && !not_a_topic {
                 let more = texts.fmt(
                     style.lang,
                     "digest.more",
@@ -582,35 +585,10 @@ mod tests {
     #[test]
     fn reused_blocks_read_as_fresh_ones() {
         use crate::digest::select::{Filters, Index};
-        use crate::store::Candidate;
         let texts = Texts::embedded();
         let names = crate::summarize::Knowledge::embedded();
         let now = 1_764_000_000;
-        let candidates: Vec<Candidate> = (0..12)
-            .rev()
-            .map(|i| Candidate {
-                id: i + 1,
-                story_id: if i % 4 == 3 { i } else { i + 1 },
-                source_id: Some(i % 3 + 1),
-                source_name: format!("Outlet {}", i % 3),
-                official: i % 5 == 0,
-                url: format!("https://outlet.kz/{i}"),
-                title: format!("Новость {i} <о реформе>"),
-                language: "ru".into(),
-                ingested_at: now - 3600,
-                published_at: Some(now - 7200 + i),
-                topics: vec![(
-                    ["education", "healthcare", "local_government"][i as usize % 3].into(),
-                    0.5 + i as f32 / 100.0,
-                    true,
-                )],
-                regions: vec![["almaty", "astana"][i as usize % 2].into()],
-                people: vec![],
-                quote: (i % 2 == 0)
-                    .then(|| ("Сделаем к осени".into(), Some("Ерлан Кошанов".into()))),
-                key_sentence: Some(format!("Главное в новости {i}.")),
-            })
-            .collect();
+        let candidates = candidates(now);
         let index = Index::new(&candidates, &HashMap::new(), now, 48 * 3600);
         let at = crate::digest::schedule::local(crate::digest::schedule::DEFAULT_TZ, now);
         let mut shared = Blocks::default();
@@ -654,5 +632,90 @@ mod tests {
         assert_eq!(compared, 24);
         // Rendered once per article and way of showing it, not per digest.
         assert!(shared.rendered.len() <= 12 * 8);
+    }
+
+    /// Twelve stored articles over three topics and two regions, newest
+    /// first, some of them copies of one story.
+    fn candidates(now: i64) -> Vec<crate::store::Candidate> {
+        use crate::store::Candidate;
+        (0..12)
+            .rev()
+            .map(|i| Candidate {
+                id: i + 1,
+                story_id: if i % 4 == 3 { i } else { i + 1 },
+                source_id: Some(i % 3 + 1),
+                source_name: format!("Outlet {}", i % 3),
+                official: i % 5 == 0,
+                url: format!("https://outlet.kz/{i}"),
+                title: format!("Новость {i} <о реформе>"),
+                language: "ru".into(),
+                ingested_at: now - 3600,
+                published_at: Some(now - 7200 + i),
+                topics: vec![(
+                    ["education", "healthcare", "local_government"][i as usize % 3].into(),
+                    0.5 + i as f32 / 100.0,
+                    true,
+                )],
+                regions: vec![["almaty", "astana"][i as usize % 2].into()],
+                people: vec![],
+                quote: (i % 2 == 0)
+                    .then(|| ("Сделаем к осени".into(), Some("Ерлан Кошанов".into()))),
+                key_sentence: Some(format!("Главное в новости {i}.")),
+            })
+            .collect()
+    }
+
+    /// A story with no topic is "other news", after the topics, unless it
+    /// is followed; it never shows under the followed header unfollowed.
+    #[test]
+    fn a_story_with_no_topic_is_other_news_unless_followed() {
+        use crate::digest::select::{Filters, Index};
+        let texts = Texts::embedded();
+        let names = crate::summarize::Knowledge::embedded();
+        let now = 1_764_000_000;
+        let mut candidates = candidates(now);
+        // Article 9, a story of its own.
+        candidates[3].topics.clear();
+        candidates[3].people = vec!["Ерлан Кошанов".into()];
+        let hits = HashMap::from([("кошанов".to_string(), Vec::new())]);
+        let index = Index::new(&candidates, &hits, now, 48 * 3600);
+        let at = crate::digest::schedule::local(crate::digest::schedule::DEFAULT_TZ, now);
+        let style = Style {
+            lang: Lang::Ru,
+            low_bandwidth: false,
+            instant: false,
+        };
+        let groups = |f: &Filters| -> Vec<String> {
+            index
+                .select(f, 5)
+                .groups
+                .iter()
+                .map(|g| g.topic.clone())
+                .collect()
+        };
+        let plain = groups(&Filters::default());
+        assert_eq!(plain.last().map(String::as_str), Some("other"), "{plain:?}");
+        assert!(!plain.contains(&"followed".to_string()), "{plain:?}");
+        let text = render_digest(
+            &index.select(&Filters::default(), 5),
+            &texts,
+            &names,
+            style,
+            at,
+        )
+        .join("\n");
+        assert!(text.contains("📌 <b>Другие новости</b>"), "{text}");
+        assert!(!text.contains("Вы следите"), "{text}");
+        let following = Filters {
+            follows: vec!["Кошанов".into()],
+            ..Filters::default()
+        };
+        let followed = groups(&following);
+        assert_eq!(
+            followed.first().map(String::as_str),
+            Some("followed"),
+            "{followed:?}"
+        );
+        assert!(!followed.contains(&"other".to_string()), "{followed:?}");
     }
 }

@@ -90,7 +90,7 @@ pub struct Entry<'a> {
     pub reasons: Reasons,
 }
 
-/// Entries under one topic header (or the "followed" header).
+/// Entries under one topic header (or the "followed" or "other" header).
 #[derive(Debug, Clone)]
 pub struct Group<'a> {
     /// A topic id, or `followed`.
@@ -133,6 +133,8 @@ fn has(bits: &Bits, i: usize) -> bool {
 
 /// The "followed" group, which is not a topic.
 const FOLLOWED: u16 = u16::MAX;
+/// Stories with no topic that nobody follows ("other news", shown last).
+const OTHER: u16 = u16::MAX - 1;
 
 struct Story<'a> {
     /// The preferred copy.
@@ -448,7 +450,8 @@ impl<'a> Index<'a> {
                 let followed = follows.iter().any(|(_, b)| has(b, i) || has(b, rep));
                 let (group, topic_score) = match best_topic {
                     Some((t, sc)) => (t, sc.min(1.0)),
-                    None => (FOLLOWED, 0.0),
+                    None if followed => (FOLLOWED, 0.0),
+                    None => (OTHER, 0.0),
                 };
                 let score = self.stories[s].base + topic_score + if followed { 1.0 } else { 0.0 };
                 picks.push((group, score, s));
@@ -475,15 +478,16 @@ impl<'a> Index<'a> {
         groups.sort_by(|a, b| {
             (a.0 != FOLLOWED)
                 .cmp(&(b.0 != FOLLOWED))
+                .then((a.0 == OTHER).cmp(&(b.0 == OTHER)))
                 .then(b.1.total_cmp(&a.1))
         });
         let groups = groups
             .into_iter()
             .map(|(group, _, entries, more)| Group {
-                topic: if group == FOLLOWED {
-                    "followed".to_string()
-                } else {
-                    self.topic_ids[group as usize].to_string()
+                topic: match group {
+                    FOLLOWED => "followed".to_string(),
+                    OTHER => "other".to_string(),
+                    _ => self.topic_ids[group as usize].to_string(),
                 },
                 entries: entries
                     .into_iter()
