@@ -98,12 +98,44 @@ pub fn minhash(text: &str) -> Vec<u8> {
 }
 
 /// The estimated Jaccard similarity of two texts from their signatures.
-pub fn similarity(a: &[u8], b: &[u8]) -> f32 {
-    if a.len() != b.len() || a.is_empty() || a.iter().all(|x| *x == 0xff) {
-        return 0.0;
+#[cfg(test)]
+fn similarity(a: &[u8], b: &[u8]) -> f32 {
+    similar_enough(a, b, 0.0).unwrap_or(0.0)
+}
+
+/// The estimated Jaccard similarity of two texts from their signatures
+/// (the share of equal hashes) when it is at least `min`, else `None`: it stops as soon
+/// as too many hashes differ, so comparing a new article with thousands of
+/// stored ones costs little when (as nearly always) they are unrelated.
+pub fn similar_enough(a: &[u8], b: &[u8], min: f32) -> Option<f32> {
+    if a.len() != b.len() || a.len() < 4 || a.iter().all(|x| *x == 0xff) {
+        return (min <= 0.0).then_some(0.0);
     }
-    let same = a.chunks(4).zip(b.chunks(4)).filter(|(x, y)| x == y).count();
-    same as f32 / (a.len() / 4) as f32
+    let lanes = a.len() / 4;
+    let share = |same: usize| same as f32 / lanes as f32;
+    // The fewest equal hashes that reach `min`, as the share is computed.
+    let mut need = ((min.max(0.0) * lanes as f32).ceil() as usize).min(lanes + 1);
+    while need > 0 && share(need - 1) >= min {
+        need -= 1;
+    }
+    while need <= lanes && share(need) < min {
+        need += 1;
+    }
+    if need > lanes {
+        return None;
+    }
+    // More differing hashes than this and `min` is out of reach.
+    let allowed = lanes - need;
+    let mut differ = 0;
+    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        if x != y {
+            differ += 1;
+            if differ > allowed {
+                return None;
+            }
+        }
+    }
+    Some(share(lanes - differ))
 }
 
 /// Two texts at or above this similarity tell one story.
@@ -144,6 +176,14 @@ mod tests {
         let (a, b, c) = (minhash(original), minhash(&copy), minhash(other));
         assert!(similarity(&a, &b) >= SAME_STORY, "{}", similarity(&a, &b));
         assert!(similarity(&a, &c) < 0.1, "{}", similarity(&a, &c));
+        // The early stop gives the same answer as the whole count.
+        for (x, y) in [(&a, &b), (&a, &c), (&b, &c), (&a, &a)] {
+            let whole = similarity(x, y);
+            for min in [0.0, 0.25, SAME_STORY, 0.9, 1.0] {
+                let want = (whole >= min).then_some(whole);
+                assert_eq!(similar_enough(x, y, min), want, "{whole} at {min}");
+            }
+        }
         assert_eq!(
             similarity(&minhash("two words"), &minhash("two words")),
             0.0

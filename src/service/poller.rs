@@ -620,8 +620,8 @@ impl Poller {
         let mut best: Option<(f32, i64, Option<i64>)> = None;
         self.store
             .scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f| {
-                let sim = dedupe::similarity(minhash, &f.minhash);
-                if sim >= SAME_STORY && best.is_none_or(|(b, _, _)| sim >= b) {
+                let floor = best.map_or(SAME_STORY, |(b, _, _)| b);
+                if let Some(sim) = dedupe::similar_enough(minhash, &f.minhash, floor) {
                     best = Some((sim, f.story_id, f.source_id));
                 }
             })?;
