@@ -118,7 +118,10 @@ async fn sigterm_and_wait(child: &mut tokio::process::Child) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_serves_health_and_stops_cleanly_mid_delivery_then_resumes() {
     let h = Harness::new().await;
-    let fake = FakeTelegram::start(Limits::default()).await.unwrap();
+    // (overall 40/s: a margin for a loaded machine, see `paced_limits`)
+    let fake = FakeTelegram::start(crate::support::paced_limits())
+        .await
+        .unwrap();
     h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
     {
         let store = Store::open(&h.config.database_path).unwrap();
