@@ -57,7 +57,7 @@ static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
         return None;
     }
     // (a damaged dictionary makes the crate panic: keep it contained)
-    std::panic::catch_unwind(|| MorphAnalyzer::from_file(dir)).ok()
+    std::panic::catch_unwind(|| civic_digest_morph::load(dir)).ok()
 });
 
 /// True when the dictionary is loaded.

@@ -118,7 +118,10 @@ async fn sigterm_and_wait(child: &mut tokio::process::Child) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_serves_health_and_stops_cleanly_mid_delivery_then_resumes() {
     let h = Harness::new().await;
-    let fake = FakeTelegram::start(Limits::default()).await.unwrap();
+    // (overall 40/s: a margin for a loaded machine, see `paced_limits`)
+    let fake = FakeTelegram::start(crate::support::paced_limits())
+        .await
+        .unwrap();
     h.serve("/zakon/atom.xml", "zakon_atom.xml", "application/atom+xml");
     {
         let store = Store::open(&h.config.database_path).unwrap();
@@ -628,31 +631,59 @@ async fn sigterm_during_start_up_stops_run_within_two_seconds() {
     let db = h.config.database_path.clone();
     let fake = FakeTelegram::start(Limits::unlimited()).await.unwrap();
     let mut worst = Duration::ZERO;
-    // Densely where the dispatcher starts (150–310 ms after start here;
-    // a signal there used to leave `run` up for good), then later.
-    let delays = std::iter::once(0)
-        .chain((0..14).map(|k| 150 + 12 * k))
-        .chain([500, 800, 1300]);
-    for (i, delay) in delays.enumerate() {
-        // Twice, Telegram answers 502 (teloxide waits 10 s on a 5xx).
-        fake.set_unavailable(i == 16 || i == 17);
+    // Once the dispatcher is polling (first: no earlier run's poll can be
+    // held open yet); densely where the dispatcher starts (150–310 ms
+    // after start here; a signal there used to leave `run` up for good);
+    // then during teloxide's 10 s wait after a 502 to getMe. The first
+    // and the last on the fake's events, not a clock.
+    enum When {
+        After(u64),
+        InTheWaitAfterA502,
+        Polling,
+    }
+    let moments = [When::Polling, When::After(0)]
+        .into_iter()
+        .chain((0..14).map(|k| When::After(150 + 12 * k)))
+        .chain([When::InTheWaitAfterA502]);
+    for when in moments {
+        fake.set_unavailable(matches!(when, When::InTheWaitAfterA502));
+        let bad_gateway = fake.stats().bad_gateway;
         let mut child = run_on(&db, &fake, TOKEN).spawn().unwrap();
-        tokio::time::sleep(Duration::from_millis(delay)).await;
+        let delay = match when {
+            When::After(ms) => {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                format!("{ms} ms after start")
+            }
+            When::InTheWaitAfterA502 => {
+                let answered = fake
+                    .wait_for_stats(Duration::from_secs(20), |s| s.bad_gateway > bad_gateway)
+                    .await;
+                assert!(answered, "no 502 answered: {}", run_log(&db));
+                "in the wait after a 502".to_string()
+            }
+            When::Polling => {
+                let polling = fake
+                    .wait_until(Duration::from_secs(20), |tg| tg.polling())
+                    .await;
+                assert!(polling, "the dispatcher never polled: {}", run_log(&db));
+                "once polling".to_string()
+            }
+        };
         let stopped = sigterm_timed(&mut child, Duration::from_secs(15)).await;
         let Some((took, _)) = stopped else {
             panic!(
-                "SIGTERM {delay} ms after start: still running after 15 s: {}",
+                "SIGTERM {delay}: still running after 15 s: {}",
                 run_log(&db)
             );
         };
         eprintln!(
-            "service: SIGTERM {delay} ms after start: exit after {:.2} s",
+            "service: SIGTERM {delay}: exit after {:.2} s",
             took.as_secs_f64()
         );
         worst = worst.max(took);
         assert!(
             took < Duration::from_secs(2),
-            "SIGTERM {delay} ms after start: exit after {took:?}: {}",
+            "SIGTERM {delay}: exit after {took:?}: {}",
             run_log(&db)
         );
     }

@@ -510,8 +510,14 @@ fn qazaq24_dle_page_with_br_text_and_card_related_block() {
 
 #[test]
 fn random_tag_soup_never_panics() {
-    // A small xorshift generator: the same soup on every run.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    // A small xorshift generator: the same soup on every run, another one
+    // with `CIVIC_TEST_SEED=…` (printed, so a failure can be replayed).
+    let seed = std::env::var("CIVIC_TEST_SEED")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    eprintln!("random_tag_soup_never_panics: CIVIC_TEST_SEED={seed}");
+    let mut state = seed | 1;
     let mut next = move || {
         state ^= state << 13;
         state ^= state >> 7;
