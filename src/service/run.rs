@@ -261,11 +261,12 @@ impl Service {
             let _ = stop_rx.wait_for(|stop| *stop).await;
             log::info!("run: shutting down");
             while !over.load(SeqCst) {
+                // The dispatcher is told at once; its end is awaited where
+                // it was started. Awaiting the token's "done" here could
+                // wait for ever: it only wakes a waiter already listening
+                // when the dispatcher finishes.
                 match token.shutdown() {
-                    Ok(done) => {
-                        done.await;
-                        return;
-                    }
+                    Ok(_done) => return,
                     Err(_idle) => tokio::time::sleep(Duration::from_millis(20)).await,
                 }
             }
