@@ -7,6 +7,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use teloxide::update_listeners::UpdateListener;
 use tokio::sync::{Notify, watch};
 
 use super::metrics::{self, Counters, MetricsState};
@@ -255,20 +256,29 @@ impl Service {
         let token = dispatcher.shutdown_token();
         let dispatching_over = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let over = dispatching_over.clone();
+        // The update listener's own stop, set once it exists: teloxide's
+        // dispatcher can miss its shutdown token's wake-up (one that comes
+        // while it handles an update, or before it first listens), so the
+        // listener is stopped too; its stream then ends and the dispatcher
+        // finishes the updates in hand and returns.
+        let listener_stop: Arc<std::sync::Mutex<Option<teloxide::stop::StopToken>>> =
+            Arc::default();
+        let stop_slot = listener_stop.clone();
         let mut stop_rx = shutdown.clone();
         tasks.spawn(async move {
             use std::sync::atomic::Ordering::SeqCst;
             let _ = stop_rx.wait_for(|stop| *stop).await;
             log::info!("run: shutting down");
             while !over.load(SeqCst) {
-                // The dispatcher is told at once; its end is awaited where
-                // it was started. Awaiting the token's "done" here could
-                // wait for ever: it only wakes a waiter already listening
-                // when the dispatcher finishes.
-                match token.shutdown() {
-                    Ok(_done) => return,
-                    Err(_idle) => tokio::time::sleep(Duration::from_millis(20)).await,
+                let stop = stop_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(stop) = stop {
+                    // Idle (not dispatching yet) is fine: the stopped
+                    // listener ends the dispatching as soon as it starts.
+                    let _ = token.shutdown();
+                    stop.stop();
+                    return;
                 }
+                tokio::time::sleep(Duration::from_millis(20)).await;
             }
         });
         if *shutdown.borrow() {
@@ -276,7 +286,9 @@ impl Service {
         } else {
             match &self.config.webhook_url {
                 None => {
-                    let listener = bot::polling(dispatcher_bot).await;
+                    let mut listener = bot::polling(dispatcher_bot).await;
+                    *listener_stop.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(listener.stop_token());
                     log::info!("run: bot started (long polling)");
                     dispatcher
                         .dispatch_with_listener(listener, bot::listener_errors("getting updates"))
@@ -290,10 +302,12 @@ impl Service {
                     if let Some(secret) = &self.config.webhook_secret {
                         options = options.secret_token(secret.expose().to_string());
                     }
-                    let listener =
+                    let mut listener =
                         teloxide::update_listeners::webhooks::axum(dispatcher_bot, options)
                             .await
                             .map_err(BotError::Telegram)?;
+                    *listener_stop.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(listener.stop_token());
                     log::info!(
                         "run: bot started (webhook on {}, Telegram posts to {url})",
                         self.config.webhook_addr
