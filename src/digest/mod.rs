@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::i18n::Texts;
 use crate::store::{
-    Candidate, DigestCommit, DigestEntry, OutKind, Schedule, Store, StoreError, SubStatus,
+    Candidate, DigestCommit, DigestEntry, OutKind, Pieces, Schedule, Store, StoreError, SubStatus,
     Subscriber,
 };
 use crate::text::Lang;
@@ -25,11 +25,6 @@ pub const LOOKBACK_SECS: i64 = 7 * 24 * 3600;
 pub const MAX_CANDIDATES: usize = 5000;
 /// Articles whose text has a followed phrase, by phrase (lowercase).
 type FollowHits = HashMap<String, Vec<i64>>;
-
-/// Subscribers queued per transaction: few transactions (each one an
-/// fsync of the WAL), each short enough that the sender and the bot are
-/// not held up for long (about 50 ms for 5,000).
-const COMMIT_BATCH: usize = 5000;
 
 /// The counts of one digest run.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -170,33 +165,36 @@ impl Digester<'_> {
         };
         let at = schedule::local(schedule::zone(&sub.timezone), now);
         let layout = layout_of(sub);
-        let parts: Vec<Arc<str>> =
+        let parts: Vec<Pieces> =
             render::render_with(selection, self.texts, self.names, style, layout, at, blocks)
                 .into_iter()
-                .map(Arc::from)
+                .map(render::Composed::into_pieces)
                 .collect();
-        let entries: Vec<DigestEntry> = if parts.is_empty() {
-            Vec::new()
-        } else {
-            selection
-                .entries()
-                .enumerate()
-                .map(|(i, e)| DigestEntry {
+        // The entries as a JSON array, each entry a piece the digests
+        // that share it hold once.
+        let mut entries: Vec<Arc<str>> = vec![blocks.phrase("[").into_text()];
+        if !parts.is_empty() {
+            for (i, e) in selection.entries().enumerate() {
+                let entry = DigestEntry {
                     position: i as i64 + 1,
                     story_id: e.article.story_id,
                     article_id: e.article.id,
                     reasons: serde_json::to_string(&e.reasons).unwrap_or_default(),
-                })
-                .collect()
-        };
+                };
+                if i > 0 {
+                    entries.push(blocks.phrase(",").into_text());
+                }
+                let json = serde_json::to_string(&entry).unwrap_or_else(|_| "null".into());
+                entries.push(blocks.phrase(&json).into_text());
+            }
+        }
+        entries.push(blocks.phrase("]").into_text());
         DigestCommit {
             chat_id: sub.chat_id,
             kind,
             batch: batch.into(),
             parts: parts.into(),
-            entries: serde_json::to_string(&entries)
-                .unwrap_or_else(|_| "[]".into())
-                .into(),
+            entries: entries.into(),
             prev_seen_article_id: sub.seen_article_id,
             seen_article_id: selection.max_article_id,
             silent: is_quiet(sub, now),
@@ -218,11 +216,11 @@ impl Digester<'_> {
     }
 
     /// Builds the digests due at `now` (scheduled ones whose slot has
-    /// passed, instant ones with new articles) and hands each to `sink`.
-    /// Subscribers who follow the same things in the same language get the
-    /// same digest: it is selected and rendered once, and its texts shared.
-    /// Subscribers are taken in order of what they follow, so only one
-    /// digest is held at a time.
+    /// passed, instant ones with new articles) and hands each to `sink`,
+    /// in the order of chat ids (the order they are stored in, so that
+    /// queuing writes each stored page once). Subscribers who follow the
+    /// same things in the same language get the same digest: it is
+    /// selected and rendered once, and its pieces shared.
     pub fn for_each_due(
         &self,
         now: i64,
@@ -230,7 +228,7 @@ impl Digester<'_> {
     ) -> Result<RunReport, StoreError> {
         let max_id = self.store.max_visible_article_id()?;
         let subs = self.store.subscribers_with_status(SubStatus::Active)?;
-        let mut due: Vec<(String, &Subscriber)> = subs
+        let due: Vec<&Subscriber> = subs
             .iter()
             .filter(|s| match s.schedule {
                 Schedule::Instant => s.seen_article_id < max_id,
@@ -238,49 +236,40 @@ impl Digester<'_> {
                     schedule::is_due(other, schedule::zone(&s.timezone), s.last_digest_at, now)
                 }
             })
-            .map(|s| (signature(s, now), s))
             .collect();
         let mut report = RunReport {
             due: due.len(),
             ..Default::default()
         };
-        let Some(after_id) = due.iter().map(|(_, s)| s.seen_article_id).min() else {
+        let Some(after_id) = due.iter().map(|s| s.seen_article_id).min() else {
             return Ok(report);
         };
-        due.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let follows: BTreeSet<String> = due
-            .iter()
-            .flat_map(|(_, s)| s.follows.iter().cloned())
-            .collect();
+        let follows: BTreeSet<String> =
+            due.iter().flat_map(|s| s.follows.iter().cloned()).collect();
         let (candidates, hits) = self.load(after_id, follows, now)?;
         let index = Index::new(&candidates, &hits, now, self.max_age_secs());
-        let mut current: Option<(&str, DigestCommit)> = None;
+        let mut built: HashMap<String, DigestCommit> = HashMap::new();
         let mut blocks = render::Blocks::default();
-        for (key, sub) in &due {
-            let template = match &current {
-                Some((k, t)) if k == key => t.clone(),
-                _ => {
-                    let kind = if sub.schedule == Schedule::Instant {
-                        OutKind::Instant
-                    } else {
-                        OutKind::Digest
-                    };
-                    let selection = index.select(&filters_of(sub), self.cap_for(sub));
-                    let built = self.build_with(
-                        sub,
-                        &selection,
-                        // Unique per subscriber watermark: two runs in one
-                        // second never share a batch (see commit_digests).
-                        &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
-                        kind,
-                        now,
-                        &mut blocks,
-                    );
-                    current = Some((key.as_str(), built.clone()));
-                    built
-                }
-            };
-            let mut commit = template;
+        for sub in due {
+            let template = built.entry(signature(sub, now)).or_insert_with(|| {
+                let kind = if sub.schedule == Schedule::Instant {
+                    OutKind::Instant
+                } else {
+                    OutKind::Digest
+                };
+                let selection = index.select(&filters_of(sub), self.cap_for(sub));
+                self.build_with(
+                    sub,
+                    &selection,
+                    // Unique per subscriber watermark: two runs in one
+                    // second never share a batch (see commit_digests).
+                    &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
+                    kind,
+                    now,
+                    &mut blocks,
+                )
+            });
+            let mut commit = template.clone();
             commit.chat_id = sub.chat_id;
             if commit.parts.is_empty() {
                 report.empty += 1;
@@ -298,16 +287,14 @@ impl Digester<'_> {
         Ok(report)
     }
 
-    /// Queues the digests due at `now`, some thousands of subscribers per
-    /// transaction.
+    /// Queues the digests due at `now`: built first (they are lists of
+    /// shared pieces, small however many there are), then written in
+    /// transactions of some hundreds (see [`Store::commit_digests`]), each
+    /// shared piece stored once for the whole run.
     pub fn run_due(&self, now: i64) -> Result<RunReport, StoreError> {
-        let mut pending = Vec::with_capacity(COMMIT_BATCH);
+        let mut pending = Vec::new();
         let report = self.for_each_due(now, |commit| {
             pending.push(commit);
-            if pending.len() >= COMMIT_BATCH {
-                self.store.commit_digests(&pending, now)?;
-                pending.clear();
-            }
             Ok(())
         })?;
         self.store.commit_digests(&pending, now)?;

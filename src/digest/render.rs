@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, TimeZone};
 use chrono_tz::Tz;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::select::{Entry, Selection};
 use crate::i18n::Texts;
@@ -272,23 +273,118 @@ pub fn render_digest_as(
         at,
         &mut Blocks::default(),
     )
+    .iter()
+    .map(Composed::text)
+    .collect()
+}
+
+/// A piece of a message and its length in UTF-16 units.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    text: Arc<str>,
+    units: usize,
+}
+
+impl Piece {
+    pub fn new(text: impl Into<Arc<str>>) -> Piece {
+        let text = text.into();
+        Piece {
+            units: units(&text),
+            text,
+        }
+    }
+
+    /// The text, to queue.
+    pub fn into_text(self) -> Arc<str> {
+        self.text
+    }
+}
+
+/// A message as the pieces it is made of: a story's block is one piece
+/// that every digest showing it shares (and the store keeps once).
+#[derive(Debug, Clone, Default)]
+pub struct Composed {
+    pieces: Vec<Piece>,
+    units: usize,
+}
+
+impl Composed {
+    fn push(&mut self, piece: &Piece) {
+        self.units += piece.units;
+        self.pieces.push(piece.clone());
+    }
+
+    fn append(&mut self, other: Composed) {
+        self.units += other.units;
+        self.pieces.extend(other.pieces);
+    }
+
+    /// The message's text.
+    pub fn text(&self) -> String {
+        let mut s = String::with_capacity(self.pieces.iter().map(|p| p.text.len()).sum());
+        for p in &self.pieces {
+            s.push_str(&p.text);
+        }
+        s
+    }
+
+    /// The pieces, to queue.
+    pub fn into_pieces(self) -> crate::store::Pieces {
+        self.pieces.into_iter().map(|p| p.text).collect()
+    }
+
+    /// Drops white space at both ends, as `str::trim` would.
+    fn trim(&mut self) {
+        while self
+            .pieces
+            .last()
+            .is_some_and(|p| p.text.trim_end().is_empty())
+        {
+            self.units -= self.pieces.pop().map_or(0, |p| p.units);
+        }
+        while self
+            .pieces
+            .first()
+            .is_some_and(|p| p.text.trim_start().is_empty())
+        {
+            self.units -= self.pieces.remove(0).units;
+        }
+        let ends = [self.pieces.len().checked_sub(1), Some(0)];
+        for (i, at_end) in ends.into_iter().zip([true, false]) {
+            let Some(p) = i.and_then(|i| self.pieces.get_mut(i)) else {
+                continue;
+            };
+            let kept = if at_end {
+                p.text.trim_end()
+            } else {
+                p.text.trim_start()
+            };
+            if kept.len() != p.text.len() {
+                let trimmed = Piece::new(kept);
+                self.units = self.units - p.units + trimmed.units;
+                *p = trimmed;
+            }
+        }
+    }
 }
 
 /// The entry blocks one digest run has rendered, so that a story is
 /// rendered once per way of showing it, not once per subscriber. A block
 /// depends on the article, the style, the layout, the reader's time zone,
-/// the other outlets shown with it and the regions that chose it.
+/// the other outlets shown with it and the regions that chose it. The
+/// short texts around blocks (headers, numbers) are kept once too.
 #[derive(Default)]
 pub struct Blocks {
     rendered: HashMap<BlockKey, Vec<Variant>>,
+    phrases: HashMap<String, Piece>,
 }
 
 /// One rendering of an article: the outlets and regions it was shown
-/// with, and its text.
+/// with, and its text (without its last line break).
 struct Variant {
     also: Vec<String>,
     regions: Vec<String>,
-    text: String,
+    text: Piece,
 }
 
 #[derive(PartialEq, Eq, Hash)]
@@ -309,7 +405,7 @@ impl Blocks {
         layout: Layout,
         tz: Tz,
         e: &Entry<'_>,
-    ) -> &str {
+    ) -> Piece {
         let key = BlockKey {
             article: e.article.id,
             lang: style.lang,
@@ -333,16 +429,27 @@ impl Blocks {
                 variants.push(Variant {
                     also: e.also.iter().map(|o| o.to_string()).collect(),
                     regions: e.reasons.regions.clone(),
-                    text,
+                    text: Piece::new(text.strip_suffix('\n').unwrap_or(&text)),
                 });
                 variants.len() - 1
             }
         };
-        &variants[i].text
+        variants[i].text.clone()
+    }
+
+    /// A short text, kept once however many messages hold it.
+    pub fn phrase(&mut self, text: &str) -> Piece {
+        if let Some(p) = self.phrases.get(text) {
+            return p.clone();
+        }
+        let p = Piece::new(text);
+        self.phrases.insert(text.to_string(), p.clone());
+        p
     }
 }
 
-/// [`render_digest_as`], reusing the blocks a run has already rendered.
+/// [`render_digest_as`], reusing the blocks a run has already rendered,
+/// as the pieces each message is made of.
 pub fn render_with(
     selection: &Selection<'_>,
     texts: &Texts,
@@ -350,8 +457,8 @@ pub fn render_with(
     style: Style,
     layout: Layout,
     at: DateTime<Tz>,
-    blocks_done: &mut Blocks,
-) -> Vec<String> {
+    shared: &mut Blocks,
+) -> Vec<Composed> {
     if selection.is_empty() {
         return Vec::new();
     }
@@ -360,12 +467,13 @@ pub fn render_with(
     } else {
         "digest.header"
     };
-    let header = texts.fmt(
+    let header = shared.phrase(&texts.fmt(
         style.lang,
         header_key,
         &[("date", &escape(&date_line(texts, style.lang, at)))],
-    );
-    let mut blocks: Vec<String> = Vec::new();
+    ));
+    let line_break = shared.phrase("\n");
+    let mut blocks: Vec<Composed> = Vec::new();
     let mut n = 0;
     for group in &selection.groups {
         let not_a_topic = matches!(group.topic.as_str(), "followed" | "other");
@@ -376,33 +484,37 @@ pub fn render_with(
         } else {
             names.topic_name(&group.topic, style.lang)
         };
-        let heading = format!(
+        let heading = shared.phrase(&format!(
             "{} <b>{}</b>\n",
             escape(texts.t(style.lang, &format!("emoji.{}", group.topic))),
             escape(&topic_name)
-        );
+        ));
         for (i, e) in group.entries.iter().enumerate() {
             n += 1;
-            let mut block = if i == 0 {
-                heading.clone()
-            } else {
-                String::new()
-            };
-            block.push_str(&format!("{n}. "));
-            block.push_str(blocks_done.block(texts, names, style, layout, at.timezone(), e));
+            let mut block = Composed::default();
+            if i == 0 {
+                block.push(&heading);
+            }
+            block.push(&shared.phrase(&format!("{n}. ")));
+            block.push(&shared.block(texts, names, style, layout, at.timezone(), e));
+            block.push(&line_break);
             if i + 1 == group.entries.len() && group.more > 0 && !not_a_topic {
                 let more = texts.fmt(
                     style.lang,
                     "digest.more",
                     &[("n", &group.more.to_string()), ("topic", &topic_name)],
                 );
-                block.push_str(&format!("<i>{}</i>\n", escape(&more)));
+                block.push(&Piece::new(format!("<i>{}</i>", escape(&more))));
+                block.push(&line_break);
             }
             blocks.push(block);
         }
     }
-    let footer = format!("<i>{}</i>", escape(texts.t(style.lang, "digest.footer")));
-    pack_pages(&header, blocks, &footer, layout.per_page)
+    let footer = shared.phrase(&format!(
+        "<i>{}</i>",
+        escape(texts.t(style.lang, "digest.footer"))
+    ));
+    pack_composed(header, blocks, Some(footer), layout.per_page)
 }
 
 /// Packs blocks into messages: the header on the first, the footer on the
@@ -413,68 +525,147 @@ pub fn pack(header: &str, blocks: Vec<String>, footer: &str) -> Vec<String> {
 
 /// [`pack`] with at most `per_page` blocks in one message.
 pub fn pack_pages(header: &str, blocks: Vec<String>, footer: &str, per_page: usize) -> Vec<String> {
+    let single = |text: String| {
+        let mut c = Composed::default();
+        c.push(&Piece::new(text));
+        c
+    };
+    let footer = (!footer.is_empty()).then(|| Piece::new(footer));
+    pack_composed(
+        Piece::new(header),
+        blocks.into_iter().map(single).collect(),
+        footer,
+        per_page,
+    )
+    .iter()
+    .map(Composed::text)
+    .collect()
+}
+
+/// [`pack_pages`] on composed blocks.
+fn pack_composed(
+    header: Piece,
+    blocks: Vec<Composed>,
+    footer: Option<Piece>,
+    per_page: usize,
+) -> Vec<Composed> {
     let mut blocks = blocks
         .into_iter()
-        .map(|block| clip(block, MAX_MESSAGE - 2))
+        .map(|block| clip_composed(block, MAX_MESSAGE - 2))
         .peekable();
     // The header goes with the first block, a blank line between them.
-    let first = match blocks.next() {
-        Some(block) => format!("{header}\n\n{block}"),
-        None => header.to_string(),
-    };
-    let mut messages = fill(std::iter::once(first).chain(blocks), MAX_MESSAGE, per_page);
-    if !footer.is_empty() {
-        match messages.last_mut() {
-            Some(last) if units(last) + 2 + units(footer) <= MAX_MESSAGE => {
-                last.push_str("\n\n");
-                last.push_str(footer);
+    let mut first = Composed::default();
+    first.push(&header);
+    if let Some(block) = blocks.next() {
+        first.push(&Piece::new("\n\n"));
+        first.append(block);
+    }
+    let line_break = Piece::new("\n");
+    let groups = fill_by(
+        std::iter::once(first).chain(blocks).map(|b| {
+            let u = b.units;
+            (b, u)
+        }),
+        MAX_MESSAGE,
+        per_page,
+    );
+    let mut messages: Vec<Composed> = groups
+        .into_iter()
+        .map(|group| {
+            let mut message = Composed::default();
+            for (i, block) in group.into_iter().enumerate() {
+                if i > 0 {
+                    message.push(&line_break);
+                }
+                message.append(block);
             }
-            _ => messages.push(footer.to_string()),
+            message.trim();
+            message
+        })
+        .filter(|m| m.units > 0)
+        .collect();
+    if let Some(footer) = footer {
+        match messages.last_mut() {
+            Some(last) if last.units + 2 + footer.units <= MAX_MESSAGE => {
+                last.push(&Piece::new("\n\n"));
+                last.push(&footer);
+            }
+            _ => {
+                let mut alone = Composed::default();
+                alone.push(&footer);
+                messages.push(alone);
+            }
         }
     }
     if messages.is_empty() {
-        messages.push(String::new());
+        messages.push(Composed::default());
     }
     messages
 }
 
+/// Groups pieces, given with their length, into messages of at most
+/// `limit` UTF-16 units (a line break between pieces) and `per_message`
+/// pieces. A piece is never cut: one longer than the limit is a message
+/// of its own. The one splitter of digests, lists and messages Telegram
+/// found too long.
+fn fill_by<T>(
+    pieces: impl IntoIterator<Item = (T, usize)>,
+    limit: usize,
+    per_message: usize,
+) -> Vec<Vec<T>> {
+    let mut groups = Vec::new();
+    let mut current = Vec::new();
+    // The length of the current message in UTF-16 units, kept as it grows.
+    let mut current_units = 0;
+    for (piece, piece_units) in pieces {
+        if !current.is_empty()
+            && (current_units + 1 + piece_units > limit || current.len() >= per_message.max(1))
+        {
+            groups.push(std::mem::take(&mut current));
+            current_units = 0;
+        }
+        if !current.is_empty() {
+            current_units += 1;
+        }
+        current_units += piece_units;
+        current.push(piece);
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    groups
+}
+
 /// Joins pieces, a newline between them, into messages of at most `limit`
-/// UTF-16 units and `per_message` pieces, each message trimmed. A piece is
-/// never cut: one longer than the limit is a message of its own. The one
-/// splitter of digests, lists and messages Telegram found too long.
+/// UTF-16 units and `per_message` pieces, each message trimmed (see
+/// [`fill_by`]).
 pub fn fill(
     pieces: impl IntoIterator<Item = String>,
     limit: usize,
     per_message: usize,
 ) -> Vec<String> {
-    let mut messages = Vec::new();
-    let mut current = String::new();
-    // The length of `current` in UTF-16 units, kept as it grows.
-    let mut current_units = 0;
-    let mut in_message = 0;
-    for piece in pieces {
-        let piece_units = units(&piece);
-        if in_message > 0
-            && (current_units + 1 + piece_units > limit || in_message >= per_message.max(1))
-        {
-            messages.push(current.trim().to_string());
-            current.clear();
-            current_units = 0;
-            in_message = 0;
-        }
-        if in_message > 0 {
-            current.push('\n');
-            current_units += 1;
-        }
-        current.push_str(&piece);
-        current_units += piece_units;
-        in_message += 1;
+    fill_by(
+        pieces.into_iter().map(|p| {
+            let u = units(&p);
+            (p, u)
+        }),
+        limit,
+        per_message,
+    )
+    .into_iter()
+    .map(|group| group.join("\n").trim().to_string())
+    .filter(|m| !m.is_empty())
+    .collect()
+}
+
+/// [`clip`] for a composed block (rare: one story alone past the limit).
+fn clip_composed(block: Composed, max: usize) -> Composed {
+    if block.units <= max {
+        return block;
     }
-    if in_message > 0 {
-        messages.push(current.trim().to_string());
-    }
-    messages.retain(|m| !m.is_empty());
-    messages
+    let mut clipped = Composed::default();
+    clipped.push(&Piece::new(clip(block.text(), max)));
+    clipped
 }
 
 /// A block that alone is too long loses lines from its end (never a tag
@@ -621,8 +812,11 @@ mod tests {
                             per_page: 3,
                         };
                         let fresh = render_digest_as(&selection, &texts, &names, style, layout, at);
-                        let reused =
-                            render_with(&selection, &texts, &names, style, layout, at, &mut shared);
+                        let reused: Vec<String> =
+                            render_with(&selection, &texts, &names, style, layout, at, &mut shared)
+                                .iter()
+                                .map(Composed::text)
+                                .collect();
                         assert_eq!(fresh, reused);
                         compared += 1;
                     }

@@ -405,7 +405,11 @@ impl<'a> Index<'a> {
         let mut reps: HashMap<usize, usize> = HashMap::new();
         // Pick the group and score of each matched story, cheaply.
         let mut seen = vec![false; self.stories.len()];
-        let mut picks: Vec<(u16, f32, usize)> = Vec::new();
+        // (group, best score, chosen (score, story) best first, left out):
+        // each group keeps only its best `cap`, so no long list is sorted.
+        type Picked = (u16, f32, Vec<(f32, usize)>, usize);
+        let mut groups: Vec<Picked> = Vec::new();
+        let cap = cap.max(1);
         for (w, word) in matched.iter().enumerate() {
             let mut word = *word;
             while word != 0 {
@@ -454,32 +458,35 @@ impl<'a> Index<'a> {
                     None => (OTHER, 0.0),
                 };
                 let score = self.stories[s].base + topic_score + if followed { 1.0 } else { 0.0 };
-                picks.push((group, score, s));
-            }
-        }
-        // Best first within each group; groups with followed first, then by
-        // their best story.
-        picks.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        // (group, best score, chosen (score, story), left out)
-        type Picked = (u16, f32, Vec<(f32, usize)>, usize);
-        let mut groups: Vec<Picked> = Vec::new();
-        for (group, score, s) in picks {
-            match groups.last_mut() {
-                Some(g) if g.0 == group => {
-                    if g.2.len() < cap {
-                        g.2.push((score, s));
-                    } else {
+                let g = match groups.iter().position(|g| g.0 == group) {
+                    Some(g) => &mut groups[g],
+                    None => {
+                        groups.push((group, score, Vec::with_capacity(cap.min(8)), 0));
+                        groups.last_mut().expect("just pushed")
+                    }
+                };
+                // After the stories scoring as well: the first matched
+                // (the newest) goes first among equals.
+                let at = g.2.partition_point(|&(other, _)| other >= score);
+                if at < cap {
+                    if g.2.len() == cap {
+                        g.2.pop();
                         g.3 += 1;
                     }
+                    g.2.insert(at, (score, s));
+                    g.1 = g.2[0].0;
+                } else {
+                    g.3 += 1;
                 }
-                _ => groups.push((group, score, vec![(score, s)], 0)),
             }
         }
+        // Groups with followed first, then by their best story, "other" last.
         groups.sort_by(|a, b| {
             (a.0 != FOLLOWED)
                 .cmp(&(b.0 != FOLLOWED))
                 .then((a.0 == OTHER).cmp(&(b.0 == OTHER)))
                 .then(b.1.total_cmp(&a.1))
+                .then(a.0.cmp(&b.0))
         });
         let groups = groups
             .into_iter()
@@ -546,6 +553,91 @@ impl<'a> Index<'a> {
             // list of the others would name the muted one.
             also: if rep.is_some() { &[] } else { &story.also },
             reasons,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sixty articles over three topics, with scores that tie, newest
+    /// first; every fourth a copy of the story before it.
+    fn candidates(now: i64) -> Vec<Candidate> {
+        (0..60i64)
+            .rev()
+            .map(|i| Candidate {
+                id: i + 1,
+                story_id: if i % 4 == 3 { i } else { i + 1 },
+                source_id: Some(i % 3 + 1),
+                source_name: format!("Outlet {}", i % 3),
+                official: i % 5 == 0,
+                url: format!("https://outlet.kz/{i}"),
+                title: format!("Новость {i}"),
+                language: "ru".into(),
+                ingested_at: now - 3600,
+                published_at: Some(now - 7200 + i),
+                topics: vec![(
+                    ["education", "healthcare", "local_government"][i as usize % 3].into(),
+                    0.5 + (i % 4) as f32 / 10.0,
+                    true,
+                )],
+                regions: vec![["almaty", "astana"][i as usize % 2].into()],
+                people: vec![],
+                quote: (i % 2 == 0).then(|| ("Сделаем".into(), None)),
+                key_sentence: None,
+            })
+            .collect()
+    }
+
+    /// A capped group holds the first stories of the whole group, best
+    /// first and the newest first among equals, and counts the rest.
+    #[test]
+    fn a_capped_group_is_the_head_of_the_whole_group() {
+        let now = 1_764_000_000;
+        let candidates = candidates(now);
+        let index = Index::new(&candidates, &HashMap::new(), now, 48 * 3600);
+        for f in [
+            Filters::default(),
+            Filters {
+                topics: vec!["healthcare".into(), "education".into()],
+                after_id: 17,
+                ..Filters::default()
+            },
+            Filters {
+                regions: vec!["astana".into()],
+                ..Filters::default()
+            },
+        ] {
+            let whole = index.select(&f, usize::MAX);
+            for g in &whole.groups {
+                assert_eq!(g.more, 0);
+                for pair in g.entries.windows(2) {
+                    let (a, b) = (&pair[0], &pair[1]);
+                    assert!(
+                        a.reasons.score > b.reasons.score
+                            || (a.reasons.score == b.reasons.score && a.article.id > b.article.id),
+                        "{} then {}",
+                        a.article.id,
+                        b.article.id
+                    );
+                }
+            }
+            for cap in [1, 3, 5] {
+                let capped = index.select(&f, cap);
+                let topics = |s: &Selection<'_>| -> Vec<String> {
+                    s.groups.iter().map(|g| g.topic.clone()).collect()
+                };
+                assert_eq!(topics(&capped), topics(&whole));
+                for (c, w) in capped.groups.iter().zip(&whole.groups) {
+                    let ids = |g: &Group<'_>| -> Vec<i64> {
+                        g.entries.iter().map(|e| e.article.id).collect()
+                    };
+                    let head: Vec<i64> = ids(w).into_iter().take(cap).collect();
+                    assert_eq!(ids(c), head);
+                    assert_eq!(c.more, w.entries.len() - c.entries.len());
+                }
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ pub use crate::model::{
 pub use facets::{Candidate, QuoteRow};
 pub use faults::Fault;
 pub use moderation::{AuditEntry, Role, Stats};
-pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage};
+pub use outbox::{DigestCommit, DigestEntry, NewMessage, OutKind, OutMessage, Pieces};
 pub use pages::{PageTake, more_data};
 pub use subscribers::{ChatKind, Layout, Quiet, Schedule, SubStatus, Subscriber};
 
@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_subscribers_delivery.sql"),
     include_str!("migrations/003_fingerprints.sql"),
     include_str!("migrations/004_preferences_pages.sql"),
+    include_str!("migrations/005_composed_messages.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,12 @@
 //! id. A digest's messages, its entries (for `/why`) and the subscriber's
 //! new watermark are written in one transaction, so a crash either queues
 //! the whole digest or none of it, and never queues it twice.
+//!
+//! A text is kept as the pieces it is made of ([`Pieces`]): a JSON array
+//! of short texts written in place and ids of `message_bodies`, where each
+//! long piece (a story's block, which every digest carrying the story
+//! shares; a broadcast) is stored once. Queuing a digest writes a list of
+//! some tens of bytes, not its whole text; sending puts the text together.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,6 +78,10 @@ pub struct OutMessage {
     pub keyboard: Option<String>,
 }
 
+/// A text as its pieces, in order: the text is their concatenation. A
+/// piece many texts share is one allocation, and is stored once.
+pub type Pieces = Arc<[Arc<str>]>;
+
 /// One subscriber's digest, ready to queue. Texts and entries are shared:
 /// subscribers with the same digest hold the same allocations.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,9 +90,9 @@ pub struct DigestCommit {
     pub kind: OutKind,
     pub batch: Arc<str>,
     /// The messages, in order (none: nothing to send, only the watermark moves).
-    pub parts: Arc<[Arc<str>]>,
+    pub parts: Arc<[Pieces]>,
     /// The digest's entries (a JSON array of [`DigestEntry`]), for `/why`.
-    pub entries: Arc<str>,
+    pub entries: Pieces,
     /// The watermark the digest was built from: it is queued only if the
     /// subscriber is still there (else another run got there first).
     pub prev_seen_article_id: i64,
@@ -105,12 +115,16 @@ pub struct DigestEntry {
     pub reasons: String,
 }
 
-/// Texts already stored in this transaction, by the address of their
-/// shared allocation, so a digest sent to thousands is hashed once. Each
-/// entry holds its text, so no address is reused while the map lives.
+/// Pieces already stored in this run, by the address of their shared
+/// allocation, so a block sent to thousands is hashed once. Each entry
+/// holds its piece, so no address is reused while the map lives.
 pub(super) type Bodies = HashMap<usize, (Arc<str>, i64)>;
 
-pub(super) fn body_id(
+/// Pieces shorter than this (in bytes) are written in place: storing them
+/// once would cost more than it saves.
+const SHARED_PIECE_MIN: usize = 64;
+
+fn body_id(
     tx: &rusqlite::Transaction<'_>,
     text: &Arc<str>,
     bodies: &mut Bodies,
@@ -138,12 +152,70 @@ pub(super) fn body_id(
     Ok(id)
 }
 
-/// Deletes the message texts no message and no digest holds any more.
+/// One element of a stored text: a piece in place, or a stored body.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Stored<'a> {
+    Body(i64),
+    Text(#[serde(borrow)] std::borrow::Cow<'a, str>),
+}
+
+/// Stores a text's long pieces and returns its JSON list (see the module
+/// documentation). Neighbouring short pieces are joined.
+pub(super) fn store_pieces(
+    tx: &rusqlite::Transaction<'_>,
+    pieces: &[Arc<str>],
+    bodies: &mut Bodies,
+) -> rusqlite::Result<String> {
+    let mut list: Vec<Stored<'_>> = Vec::with_capacity(pieces.len());
+    for piece in pieces.iter().filter(|p| !p.is_empty()) {
+        if piece.len() >= SHARED_PIECE_MIN {
+            list.push(Stored::Body(body_id(tx, piece, bodies)?));
+        } else if let Some(Stored::Text(text)) = list.last_mut() {
+            text.to_mut().push_str(piece);
+        } else {
+            list.push(Stored::Text(std::borrow::Cow::Borrowed(piece)));
+        }
+    }
+    serde_json::to_string(&list).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+}
+
+/// Puts a stored text together from its JSON list; `cache` keeps the
+/// bodies already read.
+pub(super) fn read_pieces(
+    conn: &rusqlite::Connection,
+    list: &str,
+    cache: &mut HashMap<i64, String>,
+) -> rusqlite::Result<String> {
+    let list: Vec<Stored<'_>> = serde_json::from_str(list).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })?;
+    let mut text = String::new();
+    for piece in list {
+        match piece {
+            Stored::Text(t) => text.push_str(&t),
+            Stored::Body(id) => {
+                let body = match cache.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                        conn.prepare_cached("SELECT text FROM message_bodies WHERE id = ?1")?
+                            .query_row([id], |r| r.get(0))?,
+                    ),
+                };
+                text.push_str(body);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Deletes the stored pieces no message, page or digest holds any more.
 pub(super) fn drop_unheld_bodies(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<usize> {
     tx.execute(
-        "DELETE FROM message_bodies WHERE id NOT IN (SELECT body_id FROM outbox)
-             AND id NOT IN (SELECT entries_body FROM digests)
-             AND id NOT IN (SELECT body_id FROM digest_pages)",
+        "DELETE FROM message_bodies WHERE id NOT IN (
+             SELECT p.value FROM outbox o, json_each(o.body) p WHERE p.type = 'integer'
+             UNION SELECT p.value FROM digest_pages d, json_each(d.body) p WHERE p.type = 'integer'
+             UNION SELECT p.value FROM digests d, json_each(d.entries) p WHERE p.type = 'integer')",
         [],
     )
 }
@@ -165,9 +237,9 @@ fn insert(
     now: i64,
     bodies: &mut Bodies,
 ) -> rusqlite::Result<usize> {
-    let body = body_id(tx, &m.text, bodies)?;
+    let body = store_pieces(tx, std::slice::from_ref(&m.text), bodies)?;
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at)
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body, disable_preview, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![m.chat_id, m.kind.as_str(), m.batch, m.part, body, m.disable_preview, now])
@@ -204,12 +276,12 @@ fn commit_chunk(
          WHERE chat_id = ?1 AND seen_article_id = ?4",
     )?;
     let mut message = tx.prepare_cached(
-        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at,
+        "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body, disable_preview, created_at,
              silent, keyboard)
          VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
     )?;
     let mut record = tx.prepare_cached(
-        "INSERT OR REPLACE INTO digests (chat_id, batch, entries_body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR REPLACE INTO digests (chat_id, batch, entries, created_at) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for d in digests {
         let moved = watermark.execute(params![
@@ -225,8 +297,8 @@ fn commit_chunk(
         }
         // Paged: the later parts wait for the "more" button.
         let (sent, keyboard) = hold_pages(tx, d, bodies, now)?;
-        for (part, text) in d.parts.iter().enumerate().take(sent) {
-            let body = body_id(tx, text, bodies)?;
+        for (part, pieces) in d.parts.iter().enumerate().take(sent) {
+            let body = store_pieces(tx, pieces, bodies)?;
             message.execute(params![
                 d.chat_id,
                 d.kind.as_str(),
@@ -239,7 +311,7 @@ fn commit_chunk(
             ])?;
         }
         if !d.parts.is_empty() {
-            let entries = body_id(tx, &d.entries, bodies)?;
+            let entries = store_pieces(tx, &d.entries, bodies)?;
             record.execute(params![d.chat_id, &*d.batch, entries, now])?;
         }
     }
@@ -260,12 +332,12 @@ fn hold_pages(
     // Last page first, so that each page is written with the button that
     // sends the one after it.
     let mut next: Option<i64> = None;
-    for (page, text) in d.parts.iter().enumerate().skip(1).rev() {
-        let body = body_id(tx, text, bodies)?;
+    for (page, pieces) in d.parts.iter().enumerate().skip(1).rev() {
+        let body = store_pieces(tx, pieces, bodies)?;
         let keyboard = next.map(|id| super::pages::more_keyboard(label, id));
         let id: Option<i64> = tx
             .prepare_cached(
-                "INSERT INTO digest_pages (chat_id, batch, page, body_id, created_at, keyboard)
+                "INSERT INTO digest_pages (chat_id, batch, page, body, created_at, keyboard)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (chat_id, batch, page) DO NOTHING RETURNING id",
             )?
@@ -314,54 +386,74 @@ impl Store {
 
     /// The entries of the chat's latest digest, in order.
     pub fn last_digest_entries(&self, chat_id: i64) -> Result<Vec<DigestEntry>> {
-        let json: Option<String> = self
-            .read()
+        let conn = self.read();
+        let list: Option<String> = conn
             .query_row(
-                "SELECT b.text FROM digests d JOIN message_bodies b ON b.id = d.entries_body
-                 WHERE d.chat_id = ?1 ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
+                "SELECT entries FROM digests WHERE chat_id = ?1
+                 ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 [chat_id],
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(json
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+        let Some(list) = list else {
+            return Ok(Vec::new());
+        };
+        let json = read_pieces(&conn, &list, &mut HashMap::new())?;
+        Ok(serde_json::from_str(&json).unwrap_or_default())
     }
 
     /// Claims up to `limit` due messages, oldest first, marking them as
-    /// being sent.
+    /// being sent. A message whose text cannot be put together (a stored
+    /// piece is missing) is marked failed, with the reason, and not sent.
     pub fn claim_due(&self, now: i64, limit: usize) -> Result<Vec<OutMessage>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let mut claimed: Vec<OutMessage> = {
-            let mut stmt = tx.prepare(
-                "SELECT o.id, o.chat_id, o.kind, o.batch, o.part, b.text, o.disable_preview, o.attempts,
-                     o.silent, o.keyboard
-                 FROM outbox o JOIN message_bodies b ON b.id = o.body_id
-                 WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
+        let rows: Vec<(OutMessage, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, chat_id, kind, batch, part, body, disable_preview, attempts, silent, keyboard
+                 FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![now, limit as i64], |r| {
-                Ok(OutMessage {
-                    id: r.get(0)?,
-                    chat_id: r.get(1)?,
-                    kind: OutKind::parse(&r.get::<_, String>(2)?),
-                    batch: r.get(3)?,
-                    part: r.get(4)?,
-                    text: r.get(5)?,
-                    disable_preview: r.get(6)?,
-                    attempts: r.get(7)?,
-                    silent: r.get(8)?,
-                    keyboard: r.get(9)?,
-                })
+                Ok((
+                    OutMessage {
+                        id: r.get(0)?,
+                        chat_id: r.get(1)?,
+                        kind: OutKind::parse(&r.get::<_, String>(2)?),
+                        batch: r.get(3)?,
+                        part: r.get(4)?,
+                        text: String::new(),
+                        disable_preview: r.get(6)?,
+                        attempts: r.get(7)?,
+                        silent: r.get(8)?,
+                        keyboard: r.get(9)?,
+                    },
+                    r.get(5)?,
+                ))
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for m in &mut claimed {
-            tx.execute(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?1",
-                [m.id],
-            )?;
-            m.attempts += 1;
+        let mut cache = HashMap::new();
+        let mut claimed = Vec::with_capacity(rows.len());
+        for (mut m, list) in rows {
+            match read_pieces(&tx, &list, &mut cache) {
+                Ok(text) => {
+                    tx.prepare_cached(
+                        "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?1",
+                    )?
+                    .execute([m.id])?;
+                    m.text = text;
+                    m.attempts += 1;
+                    claimed.push(m);
+                }
+                Err(e) => {
+                    log::error!("outbox: message {} cannot be put together: {e}", m.id);
+                    tx.prepare_cached(
+                        "UPDATE outbox SET status = 'failed', last_error = ?2 WHERE id = ?1",
+                    )?
+                    .execute(params![m.id, format!("text lost: {e}")])?;
+                }
+            }
         }
         tx.commit()?;
         Ok(claimed)
@@ -481,12 +573,16 @@ impl Store {
     /// The sent messages of one chat, oldest first: (batch, part, text).
     pub fn sent_messages(&self, chat_id: i64) -> Result<Vec<(String, i64, String)>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT o.batch, o.part, b.text FROM outbox o JOIN message_bodies b ON b.id = o.body_id
-             WHERE o.chat_id = ?1 AND o.status = 'sent' ORDER BY o.id",
-        )?;
-        let rows = stmt.query_map([chat_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<(String, i64, String)> = conn
+            .prepare(
+                "SELECT batch, part, body FROM outbox WHERE chat_id = ?1 AND status = 'sent' ORDER BY id",
+            )?
+            .query_map([chat_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut cache = HashMap::new();
+        rows.into_iter()
+            .map(|(batch, part, list)| Ok((batch, part, read_pieces(&conn, &list, &mut cache)?)))
+            .collect()
     }
 }
 
@@ -494,6 +590,111 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::ChatKind;
+
+    /// A text as pieces.
+    pub(in crate::store) fn pieces(texts: &[&str]) -> Pieces {
+        texts.iter().map(|t| Arc::from(*t)).collect()
+    }
+
+    /// A text long enough to be stored as a shared piece.
+    fn long(what: &str) -> String {
+        format!("{what}: {}", "a line of a story's text. ".repeat(3))
+    }
+
+    #[test]
+    fn a_text_reads_back_as_its_pieces_joined() {
+        let store = Store::open_in_memory().unwrap();
+        let block: Arc<str> = Arc::from(long("«Kept», said the akim"));
+        let text = [
+            Arc::from("1. "),
+            block.clone(),
+            Arc::from("\n"),
+            Arc::from("2. "),
+            block,
+        ];
+        let mut conn = store.conn();
+        let tx = conn.transaction().unwrap();
+        let list = store_pieces(&tx, &text, &mut Bodies::new()).unwrap();
+        // Short neighbours are joined in place; the block is stored once.
+        let ids: i64 = tx
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ids, 1);
+        assert_eq!(list.matches("1. ").count(), 1);
+        assert!(list.contains(r#""\n2. ""#), "{list}");
+        let read = read_pieces(&tx, &list, &mut HashMap::new()).unwrap();
+        assert_eq!(read, text.concat());
+        assert!(read_pieces(&tx, "[999]", &mut HashMap::new()).is_err());
+        assert!(read_pieces(&tx, "not a list", &mut HashMap::new()).is_err());
+    }
+
+    /// Schema 5 keeps texts as pieces: a database of schema 4 keeps its
+    /// queued messages, held pages and digest entries, readable as before.
+    #[test]
+    fn schema_5_keeps_queued_texts_pages_and_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &crate::store::MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO message_bodies (id, hash, text) VALUES
+                     (1, 'h1', 'Дайджест, страница 1'), (2, 'h2', 'страница 2'),
+                     (3, 'h3', '[{"position":1,"story_id":4,"article_id":4,"reasons":"{}"}]');
+                 INSERT INTO outbox (chat_id, kind, batch, part, body_id, created_at)
+                     VALUES (7, 'digest', 'd1', 0, 1, 10);
+                 INSERT INTO digest_pages (id, chat_id, batch, page, body_id, created_at)
+                     VALUES (1, 7, 'd1', 1, 2, 10);
+                 INSERT INTO digests VALUES (7, 'd1', 3, 10);"#,
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 5);
+        let claimed = store.claim_due(20, 10).unwrap();
+        assert_eq!(claimed[0].text, "Дайджест, страница 1");
+        assert_eq!(store.last_digest_entries(7).unwrap()[0].story_id, 4);
+        assert_eq!(
+            store.take_digest_page(7, 1, 20).unwrap(),
+            crate::store::PageTake::Queued
+        );
+        assert_eq!(store.claim_due(20, 10).unwrap()[0].text, "страница 2");
+        // The clean-up still sees what the old rows hold.
+        store.prune_delivered(0).unwrap();
+        let bodies: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(bodies, 3);
+    }
+
+    #[test]
+    fn a_message_whose_text_is_lost_fails_and_the_others_go() {
+        let store = Store::open_in_memory().unwrap();
+        let lost = NewMessage {
+            text: long("a notice").into(),
+            ..msg(1, "n1", 0)
+        };
+        store.enqueue(&[lost, msg(2, "n2", 0)], 0).unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM message_bodies", [])
+            .unwrap();
+        let claimed = store.claim_due(10, 10).unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].chat_id, 2);
+        assert_eq!(store.outbox_counts().unwrap(), (0, 1, 0, 1, 0));
+        let error: String = store
+            .conn()
+            .query_row("SELECT last_error FROM outbox WHERE chat_id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(error.starts_with("text lost"), "{error}");
+    }
 
     fn msg(chat: i64, batch: &str, part: i64) -> NewMessage {
         NewMessage {
@@ -546,17 +747,19 @@ mod tests {
                 .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
                 .unwrap();
         }
-        // Two digests in all, each shared by half the subscribers.
+        // Two digests in all, each shared by half the subscribers; a story
+        // block both hold, and short texts written in place.
+        let shared_story: Arc<str> = Arc::from(long("a story both digests carry"));
         let template = |k: usize| DigestCommit {
             chat_id: 0,
             kind: OutKind::Digest,
             batch: format!("digest-{k}").into(),
             parts: vec![
-                Arc::<str>::from(format!("digest {k}, part 1")),
-                Arc::from("part 2"),
+                pieces(&[&format!("digest {k}\n\n"), &long(&format!("story {k}"))]),
+                vec![Arc::from("2. "), shared_story.clone()].into(),
             ]
             .into(),
-            entries: Arc::from(format!("[{k}]")),
+            entries: pieces(&[&long(&format!("[{k}]"))]),
             prev_seen_article_id: 0,
             seen_article_id: 7,
             silent: false,
@@ -575,9 +778,24 @@ mod tests {
         let bodies: i64 = conn
             .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
             .unwrap();
-        // "digest 0, part 1", "digest 1, part 1", "part 2" (once, though
-        // two templates hold it) and the two entry lists.
+        // "story 0", "story 1", the shared story (once, though two
+        // templates hold it) and the two entry lists.
         assert_eq!(bodies, 5);
+        drop(conn);
+        let texts: Vec<String> = store
+            .claim_due(100, 4)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(
+            texts[..2],
+            [
+                format!("digest 1\n\n{}", long("story 1")),
+                format!("2. {}", long("a story both digests carry"))
+            ]
+        );
+        let conn = store.conn();
         let moved: i64 = conn
             .query_row(
                 "SELECT count(*) FROM subscribers WHERE seen_article_id = 7",
@@ -604,8 +822,8 @@ mod tests {
             chat_id: 5,
             kind: OutKind::Digest,
             batch: "digest-1".into(),
-            parts: vec![Arc::<str>::from("digest-1#0")].into(),
-            entries: serde_json::to_string(&entries).unwrap().into(),
+            parts: vec![pieces(&["digest-1#0"])].into(),
+            entries: pieces(&[&serde_json::to_string(&entries).unwrap()]),
             prev_seen_article_id: 0,
             seen_article_id: 42,
             silent: false,
@@ -628,7 +846,11 @@ mod tests {
         );
         assert_eq!(store.drop_chat_messages(5, "blocked").unwrap(), 2);
         // Retention: settled messages and old digests go, with their texts.
-        store.enqueue(&[msg(6, "keep", 0)], 500).unwrap();
+        let keep = NewMessage {
+            text: long("keep").into(),
+            ..msg(6, "keep", 0)
+        };
+        store.enqueue(&[keep], 500).unwrap();
         assert_eq!(
             store.prune_delivered(1000).unwrap(),
             3,

@@ -26,7 +26,7 @@ pub(super) fn more_keyboard(label: &str, id: i64) -> String {
 }
 
 /// A held page: batch, page, body, keyboard, created, sent.
-type PageRow = (String, i64, i64, Option<String>, i64, Option<i64>);
+type PageRow = (String, i64, String, Option<String>, i64, Option<i64>);
 
 /// What pressing "more" came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,7 @@ impl Store {
         let tx = conn.transaction()?;
         let row: Option<PageRow> = tx
             .query_row(
-                "SELECT batch, page, body_id, keyboard, created_at, sent_at FROM digest_pages
+                "SELECT batch, page, body, keyboard, created_at, sent_at FROM digest_pages
                  WHERE id = ?1 AND chat_id = ?2",
                 params![id, chat_id],
                 |r| {
@@ -84,7 +84,7 @@ impl Store {
             .unwrap_or_else(|| "digest".into());
         // A press is someone reading: the page comes with a notification.
         tx.execute(
-            "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body_id, disable_preview, created_at, keyboard)
+            "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body, disable_preview, created_at, keyboard)
              VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
             params![chat_id, kind, batch, page, body, now, keyboard],
         )?;
@@ -115,13 +115,16 @@ mod tests {
         store
             .ensure_subscriber(5, ChatKind::Private, None, "ru", 0)
             .unwrap();
-        let parts: Vec<Arc<str>> = ["p0", "p1", "p2"].iter().map(|p| Arc::from(*p)).collect();
+        let parts: Vec<crate::store::Pieces> = ["p0", "p1", "p2"]
+            .iter()
+            .map(|p| vec![Arc::<str>::from(*p)].into())
+            .collect();
         let commit = DigestCommit {
             chat_id: 5,
             kind: OutKind::Digest,
             batch: "digest-1".into(),
             parts: parts.into(),
-            entries: "[]".into(),
+            entries: vec![Arc::<str>::from("[]")].into(),
             prev_seen_article_id: 0,
             seen_article_id: 3,
             silent: true,

@@ -759,7 +759,10 @@ mod tests {
             .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            crate::store::MIGRATIONS.len() as i64
+        );
         let private = store.subscriber(1).unwrap().unwrap();
         assert_eq!(private.topics, vec!["education"]);
         assert_eq!(private.follows, vec!["Кошанов"]);
@@ -833,8 +836,11 @@ mod tests {
                 .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
                 .unwrap();
         }
+        // Long enough to be stored once, not written in place.
+        let only_one = format!("only one: {}", "a line of the digest. ".repeat(4));
+        let shared = format!("shared: {}", "a line of the digest. ".repeat(4));
         store
-            .enqueue(&[msg(1, "only one"), msg(1, "shared"), msg(2, "shared")], 0)
+            .enqueue(&[msg(1, &only_one), msg(1, &shared), msg(2, &shared)], 0)
             .unwrap();
         let texts = |store: &Store| -> Vec<String> {
             let conn = store.conn();
@@ -846,8 +852,8 @@ mod tests {
                 .collect::<rusqlite::Result<_>>()
                 .unwrap()
         };
-        assert_eq!(texts(&store), ["only one", "shared"]);
+        assert_eq!(texts(&store), [only_one.clone(), shared.clone()]);
         store.delete_subscriber(1).unwrap();
-        assert_eq!(texts(&store), ["shared"]);
+        assert_eq!(texts(&store), [shared]);
     }
 }
