@@ -39,7 +39,7 @@ pub struct RunReport {
 pub struct Digester<'a> {
     pub store: &'a Store,
     pub texts: &'a Texts,
-    pub names: &'a dyn Names,
+    pub names: &'a (dyn Names + Sync),
     /// Stories per topic before "N more".
     pub cap: usize,
     /// Articles published longer ago go to no digest
@@ -203,6 +203,32 @@ impl Digester<'_> {
         }
     }
 
+    /// The digest a due subscriber gets in a run.
+    fn build_due(
+        &self,
+        sub: &Subscriber,
+        index: &Index<'_>,
+        now: i64,
+        blocks: &mut render::Blocks,
+    ) -> DigestCommit {
+        let kind = if sub.schedule == Schedule::Instant {
+            OutKind::Instant
+        } else {
+            OutKind::Digest
+        };
+        let selection = index.select(&filters_of(sub), self.cap_for(sub));
+        self.build_with(
+            sub,
+            &selection,
+            // Unique per subscriber watermark: two runs in one second
+            // never share a batch (see commit_digests).
+            &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
+            kind,
+            now,
+            blocks,
+        )
+    }
+
     fn max_age_secs(&self) -> i64 {
         i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX)
     }
@@ -220,7 +246,8 @@ impl Digester<'_> {
     /// in the order of chat ids (the order they are stored in, so that
     /// queuing writes each stored page once). Subscribers who follow the
     /// same things in the same language get the same digest: it is
-    /// selected and rendered once, and its pieces shared.
+    /// selected and rendered once, and its pieces shared. Distinct digests
+    /// are built on all cores.
     pub fn for_each_due(
         &self,
         now: i64,
@@ -248,28 +275,43 @@ impl Digester<'_> {
             due.iter().flat_map(|s| s.follows.iter().cloned()).collect();
         let (candidates, hits) = self.load(after_id, follows, now)?;
         let index = Index::new(&candidates, &hits, now, self.max_age_secs());
-        let mut built: HashMap<String, DigestCommit> = HashMap::new();
-        let mut blocks = render::Blocks::default();
-        for sub in due {
-            let template = built.entry(signature(sub, now)).or_insert_with(|| {
-                let kind = if sub.schedule == Schedule::Instant {
-                    OutKind::Instant
-                } else {
-                    OutKind::Digest
-                };
-                let selection = index.select(&filters_of(sub), self.cap_for(sub));
-                self.build_with(
-                    sub,
-                    &selection,
-                    // Unique per subscriber watermark: two runs in one
-                    // second never share a batch (see commit_digests).
-                    &format!("{}-{now}-{}", kind.as_str(), sub.seen_article_id),
-                    kind,
-                    now,
-                    &mut blocks,
-                )
-            });
-            let mut commit = template.clone();
+        // One digest per distinct signature, built on every core (each
+        // thread renders its own blocks; the store keeps each text once
+        // whichever thread made it).
+        let mut slots: HashMap<String, usize> = HashMap::new();
+        let mut distinct: Vec<&Subscriber> = Vec::new();
+        let slot_of: Vec<usize> = due
+            .iter()
+            .map(|sub| {
+                *slots.entry(signature(sub, now)).or_insert_with(|| {
+                    distinct.push(sub);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        drop(slots);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let per_thread = distinct.len().div_ceil(threads).max(1);
+        let built: Vec<DigestCommit> = std::thread::scope(|scope| {
+            let workers: Vec<_> = distinct
+                .chunks(per_thread)
+                .map(|subs| {
+                    let index = &index;
+                    scope.spawn(move || {
+                        let mut blocks = render::Blocks::default();
+                        subs.iter()
+                            .map(|sub| self.build_due(sub, index, now, &mut blocks))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (sub, slot) in due.iter().zip(slot_of) {
+            let mut commit = built[slot].clone();
             commit.chat_id = sub.chat_id;
             if commit.parts.is_empty() {
                 report.empty += 1;
