@@ -376,7 +376,8 @@ impl Composed {
 #[derive(Default)]
 pub struct Blocks {
     rendered: HashMap<BlockKey, Vec<Variant>>,
-    phrases: HashMap<String, Piece>,
+    /// Hashed fast: a run looks up hundreds of thousands of short texts.
+    phrases: HashMap<String, Piece, foldhash::fast::RandomState>,
 }
 
 /// One rendering of an article: the outlets and regions it was shown

@@ -115,10 +115,15 @@ pub struct DigestEntry {
     pub reasons: String,
 }
 
-/// Pieces already stored in this run, by the address of their shared
-/// allocation, so a block sent to thousands is hashed once. Each entry
-/// holds its piece, so no address is reused while the map lives.
-pub(super) type Bodies = HashMap<usize, (Arc<str>, i64)>;
+/// Pieces and lists already stored in this run, by the address of their
+/// shared allocation, so a block sent to thousands is hashed once and a
+/// digest's list made once. Each entry holds what it stands for, so no
+/// address is reused while the maps live.
+#[derive(Default)]
+pub(super) struct Bodies {
+    ids: HashMap<usize, (Arc<str>, i64)>,
+    lists: HashMap<usize, (Pieces, Arc<str>)>,
+}
 
 /// Pieces shorter than this (in bytes) are written in place: storing them
 /// once would cost more than it saves.
@@ -130,25 +135,23 @@ fn body_id(
     bodies: &mut Bodies,
 ) -> rusqlite::Result<i64> {
     let key = Arc::as_ptr(text) as *const u8 as usize;
-    if let Some((_, id)) = bodies.get(&key) {
+    if let Some((_, id)) = bodies.ids.get(&key) {
         return Ok(*id);
     }
     let hash = hex(&Sha256::digest(text.as_bytes()));
     // New texts are the rule: insert first, look up only when it is stored.
-    let inserted: Option<i64> = tx
+    let inserted = tx
         .prepare_cached(
-            "INSERT INTO message_bodies (hash, text) VALUES (?1, ?2)
-             ON CONFLICT (hash) DO NOTHING RETURNING id",
+            "INSERT INTO message_bodies (hash, text) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING",
         )?
-        .query_row(params![hash, &**text], |r| r.get(0))
-        .optional()?;
-    let id = match inserted {
-        Some(id) => id,
-        None => tx
-            .prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
-            .query_row([&hash], |r| r.get(0))?,
+        .execute(params![hash, &**text])?;
+    let id = if inserted == 1 {
+        tx.last_insert_rowid()
+    } else {
+        tx.prepare_cached("SELECT id FROM message_bodies WHERE hash = ?1")?
+            .query_row([&hash], |r| r.get(0))?
     };
-    bodies.insert(key, (text.clone(), id));
+    bodies.ids.insert(key, (text.clone(), id));
     Ok(id)
 }
 
@@ -178,6 +181,21 @@ pub(super) fn store_pieces(
         }
     }
     serde_json::to_string(&list).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+}
+
+/// [`store_pieces`] for a text many digests share: its list is made once.
+fn store_list(
+    tx: &rusqlite::Transaction<'_>,
+    pieces: &Pieces,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<Arc<str>> {
+    let key = Arc::as_ptr(pieces) as *const Arc<str> as usize;
+    if let Some((_, list)) = bodies.lists.get(&key) {
+        return Ok(list.clone());
+    }
+    let list: Arc<str> = store_pieces(tx, pieces, bodies)?.into();
+    bodies.lists.insert(key, (pieces.clone(), list.clone()));
+    Ok(list)
 }
 
 /// Puts a stored text together from its JSON list; `cache` keeps the
@@ -251,7 +269,7 @@ pub(super) fn insert_all(
     messages: &[NewMessage],
     now: i64,
 ) -> rusqlite::Result<usize> {
-    let mut bodies = Bodies::new();
+    let mut bodies = Bodies::default();
     let mut n = 0;
     for m in messages {
         n += insert(tx, m, now, &mut bodies)?;
@@ -298,7 +316,7 @@ fn commit_chunk(
         // Paged: the later parts wait for the "more" button.
         let (sent, keyboard) = hold_pages(tx, d, bodies, now)?;
         for (part, pieces) in d.parts.iter().enumerate().take(sent) {
-            let body = store_pieces(tx, pieces, bodies)?;
+            let body = store_list(tx, pieces, bodies)?;
             message.execute(params![
                 d.chat_id,
                 d.kind.as_str(),
@@ -311,7 +329,7 @@ fn commit_chunk(
             ])?;
         }
         if !d.parts.is_empty() {
-            let entries = store_pieces(tx, &d.entries, bodies)?;
+            let entries = store_list(tx, &d.entries, bodies)?;
             record.execute(params![d.chat_id, &*d.batch, entries, now])?;
         }
     }
@@ -333,26 +351,29 @@ fn hold_pages(
     // sends the one after it.
     let mut next: Option<i64> = None;
     for (page, pieces) in d.parts.iter().enumerate().skip(1).rev() {
-        let body = store_pieces(tx, pieces, bodies)?;
+        let body = store_list(tx, pieces, bodies)?;
         let keyboard = next.map(|id| super::pages::more_keyboard(label, id));
-        let id: Option<i64> = tx
+        let inserted = tx
             .prepare_cached(
                 "INSERT INTO digest_pages (chat_id, batch, page, body, created_at, keyboard)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (chat_id, batch, page) DO NOTHING RETURNING id",
+                 ON CONFLICT (chat_id, batch, page) DO NOTHING",
             )?
-            .query_row(
-                params![d.chat_id, &*d.batch, page as i64, body, now, keyboard],
-                |r| r.get(0),
-            )
-            .optional()?;
-        next = Some(match id {
-            Some(id) => id,
-            None => tx
-                .prepare_cached(
-                    "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
-                )?
-                .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?,
+            .execute(params![
+                d.chat_id,
+                &*d.batch,
+                page as i64,
+                body,
+                now,
+                keyboard
+            ])?;
+        next = Some(if inserted == 1 {
+            tx.last_insert_rowid()
+        } else {
+            tx.prepare_cached(
+                "SELECT id FROM digest_pages WHERE chat_id = ?1 AND batch = ?2 AND page = ?3",
+            )?
+            .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?
         });
     }
     Ok((1, next.map(|id| super::pages::more_keyboard(label, id))))
@@ -374,7 +395,7 @@ impl Store {
     /// stored once. The writer's connection is let go between transactions,
     /// so a handler's write waits for one of them, never for the whole run.
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
-        let mut bodies = Bodies::new();
+        let mut bodies = Bodies::default();
         for chunk in digests.chunks(DIGESTS_PER_TRANSACTION) {
             let mut conn = self.conn();
             let tx = conn.transaction()?;
@@ -514,7 +535,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
         tx.execute("UPDATE outbox SET status = 'dropped', last_error = 'split: message is too long' WHERE id = ?1", [id])?;
-        let mut bodies = Bodies::new();
+        let mut bodies = Bodies::default();
         for (i, text) in parts.iter().enumerate() {
             insert(
                 &tx,
@@ -614,7 +635,7 @@ mod tests {
         ];
         let mut conn = store.conn();
         let tx = conn.transaction().unwrap();
-        let list = store_pieces(&tx, &text, &mut Bodies::new()).unwrap();
+        let list = store_pieces(&tx, &text, &mut Bodies::default()).unwrap();
         // Short neighbours are joined in place; the block is stored once.
         let ids: i64 = tx
             .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
