@@ -126,13 +126,16 @@ pub fn similar_enough(a: &[u8], b: &[u8], min: f32) -> Option<f32> {
     }
     // More differing hashes than this and `min` is out of reach.
     let allowed = lanes - need;
+    let (a, _) = a.as_chunks::<4>();
+    let (b, _) = b.as_chunks::<4>();
     let mut differ = 0;
-    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
-        if x != y {
-            differ += 1;
-            if differ > allowed {
-                return None;
-            }
+    // Sixteen hashes at a time without a branch (the compiler compares them
+    // side by side), then the early stop: a new article meets thousands of
+    // stored fingerprints per poll, nearly all of them unrelated.
+    for (x, y) in a.chunks(16).zip(b.chunks(16)) {
+        differ += x.iter().zip(y).filter(|(x, y)| x != y).count();
+        if differ > allowed {
+            return None;
         }
     }
     Some(share(lanes - differ))

@@ -30,6 +30,8 @@ const STORY_CANDIDATES: usize = 5000;
 /// search index for the lot, instead of one of each per article. Above
 /// the default per-poll cap, so a source's poll is usually one batch.
 const BATCH_ARTICLES: usize = 50;
+/// Pages of search-index merging per idle wake (a few MB, milliseconds).
+const TIDY_PAGES: i64 = 500;
 /// Back-off never waits longer than this.
 const MAX_BACKOFF_SECS: i64 = 24 * 3600;
 /// Sources of different hosts polled at once.
@@ -216,6 +218,9 @@ impl Poller {
     /// Polls until `shutdown` turns true, waking every few seconds to see
     /// which sources are due. One log line per cycle that did anything.
     pub async fn run(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        // The search index has segments to merge (each stored batch adds
+        // one): merged in small steps when a wake finds no source due.
+        let mut untidy = true;
         loop {
             let now = chrono::Utc::now().timestamp();
             // A shutdown stops the cycle at its next wait: a page fetch or
@@ -231,15 +236,31 @@ impl Poller {
                 }
             };
             match cycle {
-                Ok(r) if r.sources > 0 => log::info!(
-                    "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
-                    r.sources,
-                    r.not_modified,
-                    r.new_articles,
-                    r.syndicated,
-                    r.duplicates,
-                    r.errors
-                ),
+                Ok(r) if r.sources > 0 => {
+                    untidy |= r.new_articles + r.syndicated > 0;
+                    log::info!(
+                        "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
+                        r.sources,
+                        r.not_modified,
+                        r.new_articles,
+                        r.syndicated,
+                        r.duplicates,
+                        r.errors
+                    )
+                }
+                Ok(_) if untidy => {
+                    match self
+                        .store
+                        .run_blocking(|s| s.tidy_search_index(TIDY_PAGES))
+                        .await
+                    {
+                        Ok(more) => untidy = more,
+                        Err(e) => {
+                            untidy = false;
+                            log::warn!("poller: merging the search index: {e}");
+                        }
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => log::error!("poller: cycle failed: {e}"),
             }
