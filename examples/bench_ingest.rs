@@ -7,7 +7,8 @@
 //! machine; the medians are compared, of wall-clock time and of the CPU
 //! time the process used (less moved by other jobs on the machine). The
 //! machine's load is printed beside each figure, and the generators' seeds
-//! at the start.
+//! at the start. Also printed: the median of each round's own ratio (its
+//! two polls ran back to back, under the same load).
 //!
 //!     cargo run --release --example bench_ingest -- [NEW] [ARCHIVE] [ROUNDS]
 //!
@@ -303,12 +304,26 @@ fn main() {
             let _ = std::fs::remove_file(&db);
         }
     }
+    // Each round's two polls ran side by side, under the same load: the
+    // median of their ratios moves less with the load than the ratio of
+    // the medians does.
+    let mut paired: Vec<f64> = (0..rounds)
+        .map(|r| times[1][r] / times[0][r].max(1e-9))
+        .collect();
+    let mut paired_cpu: Vec<f64> = (0..rounds)
+        .map(|r| cpu[1][r] / cpu[0][r].max(1e-9))
+        .collect();
+    let (pw, pc) = (median(&mut paired), median(&mut paired_cpu));
     let (e, f) = (median(&mut times[0]), median(&mut times[1]));
     let (ce, cf) = (median(&mut cpu[0]), median(&mut cpu[1]));
     println!(
         "ingest of {new} new articles, median of {rounds} interleaved rounds: empty database {e:.2} s ({ce:.2} CPU-s), database of {archive} articles {f:.2} s ({cf:.2} CPU-s), ratio {:.2}× wall, {:.2}× CPU (target ≤ 1.3×) [{}]",
         f / e.max(1e-9),
         cf / ce.max(1e-9),
+        support::load()
+    );
+    println!(
+        "median of the {rounds} rounds' own ratios: {pw:.2}× wall, {pc:.2}× CPU (target ≤ 1.3×) [{}]",
         support::load()
     );
 }

@@ -735,9 +735,14 @@ fn judge(
     // The most similar at or above SAME_STORY; of equals, the oldest
     // (the fingerprints come newest first).
     let mut best: Option<(f32, i64, Option<i64>)> = None;
-    batch.scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f| {
+    let own = dedupe::lanes(minhash);
+    batch.scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f, lanes| {
         let floor = best.map_or(SAME_STORY, |(b, _, _)| b);
-        if let Some(sim) = dedupe::similar_enough(minhash, &f.minhash, floor) {
+        let sim = match (&own, lanes) {
+            (Some(a), Some(b)) => dedupe::similar_lanes(a, b, floor),
+            _ => dedupe::similar_enough(minhash, &f.minhash, floor),
+        };
+        if let Some(sim) = sim {
             best = Some((sim, f.story_id, f.source_id));
         }
     })?;

@@ -97,6 +97,10 @@ pub struct Store {
 #[derive(Default)]
 struct FingerprintCache {
     rows: VecDeque<Fingerprint>,
+    /// Each row's signature as its 64 hashes side by side ([`Lanes`]),
+    /// `None` for one of another length: comparing a new article with
+    /// thousands of them reads one contiguous block, not a heap blob each.
+    lanes: VecDeque<Option<Lanes>>,
     ingested_at: VecDeque<i64>,
     /// The highest article id read.
     last_id: i64,
@@ -108,6 +112,7 @@ struct FingerprintCache {
 impl FingerprintCache {
     fn push(&mut self, f: Fingerprint, ingested_at: i64) {
         self.last_id = self.last_id.max(f.article_id);
+        self.lanes.push_back(lanes_of(&f.minhash));
         self.rows.push_back(f);
         self.ingested_at.push_back(ingested_at);
     }
@@ -116,9 +121,27 @@ impl FingerprintCache {
     fn trim(&mut self, since: i64, limit: usize) {
         while self.rows.len() > limit || self.ingested_at.front().is_some_and(|&t| t < since) {
             self.rows.pop_front();
+            self.lanes.pop_front();
             self.ingested_at.pop_front();
         }
     }
+}
+
+/// A MinHash signature as stored: 64 hashes of 32 bits, little-endian
+/// (`ingest::dedupe::minhash`).
+pub type Lanes = [u32; 64];
+
+/// The hashes of a stored signature; `None` when it is not 64 of them.
+fn lanes_of(minhash: &[u8]) -> Option<Lanes> {
+    let (chunks, rest) = minhash.as_chunks::<4>();
+    if chunks.len() != 64 || !rest.is_empty() {
+        return None;
+    }
+    let mut lanes = [0u32; 64];
+    for (lane, chunk) in lanes.iter_mut().zip(chunks) {
+        *lane = u32::from_le_bytes(*chunk);
+    }
+    Some(lanes)
 }
 
 /// Read-only connections beside the writer's.
@@ -456,11 +479,11 @@ impl Store {
         &self,
         since: i64,
         limit: usize,
-        visit: impl FnMut(&Fingerprint),
+        mut visit: impl FnMut(&Fingerprint),
     ) -> Result<()> {
         let conn = self.conn();
         let mut cache = self.fingerprints.lock().unwrap_or_else(|e| e.into_inner());
-        scan_fingerprints(&conn, &mut cache, since, limit, visit)
+        scan_fingerprints(&conn, &mut cache, since, limit, |f, _| visit(f))
     }
 
     /// The fingerprints in memory are read again on the next call (their
@@ -680,12 +703,14 @@ impl ArticleBatch<'_> {
         find_by_content_hash(&self.tx, hash)
     }
 
-    /// [`Store::scan_recent_fingerprints`], the batch's own articles included.
+    /// [`Store::scan_recent_fingerprints`], the batch's own articles
+    /// included, each with its signature's hashes side by side (`None`
+    /// for a signature that is not 64 of them).
     pub fn scan_recent_fingerprints(
         &mut self,
         since: i64,
         limit: usize,
-        visit: impl FnMut(&Fingerprint),
+        visit: impl FnMut(&Fingerprint, Option<&Lanes>),
     ) -> Result<()> {
         scan_fingerprints(&self.tx, self.fingerprints, since, limit, visit)
     }
@@ -746,7 +771,7 @@ fn scan_fingerprints(
     cache: &mut FingerprintCache,
     since: i64,
     limit: usize,
-    mut visit: impl FnMut(&Fingerprint),
+    mut visit: impl FnMut(&Fingerprint, Option<&Lanes>),
 ) -> Result<()> {
     let fresh = match cache.loaded {
         Some((s, l)) => since >= s && limit <= l,
@@ -787,11 +812,12 @@ fn scan_fingerprints(
     cache
         .rows
         .iter()
+        .zip(&cache.lanes)
         .zip(&cache.ingested_at)
         .rev()
         .filter(|(_, at)| **at >= since)
         .take(limit)
-        .for_each(|(f, _)| visit(f));
+        .for_each(|((f, lanes), _)| visit(f, lanes.as_ref()));
     Ok(())
 }
 
@@ -1320,7 +1346,10 @@ mod tests {
                 assert!(b.knows_url("https://a.kz/1")?);
                 assert_eq!(b.find_by_content_hash("same")?, vec![(first, None, first)]);
                 let mut seen = Vec::new();
-                b.scan_recent_fingerprints(0, 10, |f| seen.push(f.article_id))?;
+                b.scan_recent_fingerprints(0, 10, |f, lanes| {
+                    assert_eq!(lanes, Some(&[0x0505_0505; 64]));
+                    seen.push(f.article_id)
+                })?;
                 assert_eq!(seen, vec![first]);
                 // Not committed yet: another connection sees nothing.
                 assert_eq!(other.count_articles()?, 0);
@@ -1339,7 +1368,7 @@ mod tests {
         let failed: Result<()> = store.article_batch(|b| {
             b.insert(&with_minhash("https://a.kz/1", 1), 100)?;
             // The fingerprints are read into memory, then rolled back.
-            b.scan_recent_fingerprints(0, 10, |_| {})?;
+            b.scan_recent_fingerprints(0, 10, |_, _| {})?;
             Err(StoreError::NotFound {
                 what: "a reason to stop".into(),
             })
