@@ -12,6 +12,7 @@ use super::Rng;
 
 /// Ten sources and `articles` summarized articles, ingested an hour ago.
 pub fn seed_articles(store: &Store, rng: &mut Rng, articles: usize, now: i64) {
+    println!("seed articles: generator at {:#018x}", rng.0);
     let kb = Knowledge::embedded();
     let topics: Vec<&str> = kb.topic_ids();
     let regions: Vec<&str> = kb.region_ids();
@@ -89,6 +90,7 @@ pub fn seed_subscribers(
     articles: usize,
     last_digest_at: i64,
 ) {
+    println!("seed subscribers: generator at {:#018x}", rng.0);
     let kb = Knowledge::embedded();
     let topics: Vec<&str> = kb.topic_ids();
     let regions: Vec<&str> = kb.region_ids();

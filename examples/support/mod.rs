@@ -40,9 +40,17 @@ pub fn cpu_seconds() -> Option<f64> {
 
 pub mod audience;
 
-/// A small deterministic generator (no rand dependency).
+/// A small deterministic generator (no rand dependency): xorshift64 from
+/// a fixed seed, so every run of a benchmark sees the same inputs.
 pub struct Rng(pub u64);
 impl Rng {
+    /// A generator from `seed`, printed as `seed WHAT: 0x…` so a figure can
+    /// be reproduced (and a change of inputs is seen in the output).
+    pub fn seeded(what: &str, seed: u64) -> Rng {
+        println!("seed {what}: {seed:#018x} (xorshift64, examples/support)");
+        Rng(seed)
+    }
+
     pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;

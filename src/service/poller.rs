@@ -19,13 +19,24 @@ use crate::ingest::feed::{FeedItem, parse_feed};
 use crate::ingest::fetch::{FetchError, Fetched, Fetcher};
 use crate::ingest::listing::article_links;
 use crate::model::{NewArticle, PollSuccess, Source, SourceKind, Validators};
-use crate::store::{Store, StoreError};
+use crate::store::{ArticleBatch, Store, StoreError};
 use crate::text::lang;
 use crate::text::normalize::normalize;
 
 /// How far back a new article is compared for syndicated copies.
 const STORY_WINDOW_SECS: i64 = 7 * 24 * 3600;
 const STORY_CANDIDATES: usize = 5000;
+/// Articles stored in one transaction: one commit and one flush of the
+/// search index for the lot, instead of one of each per article. Above
+/// the default per-poll cap, so a quick source's poll is one batch.
+const BATCH_ARTICLES: usize = 50;
+/// A batch is stored once its first article has waited this long: at the
+/// default 1 s between two pages of a host, an article is in the store
+/// (and a shutdown loses no more than that) a few seconds after it was
+/// read, not at the end of a poll of 30 pages.
+const BATCH_WAIT: Duration = Duration::from_secs(2);
+/// Pages of search-index merging per idle wake (a few MB, milliseconds).
+const TIDY_PAGES: i64 = 500;
 /// Back-off never waits longer than this.
 const MAX_BACKOFF_SECS: i64 = 24 * 3600;
 /// Sources of different hosts polled at once.
@@ -212,12 +223,16 @@ impl Poller {
     /// Polls until `shutdown` turns true, waking every few seconds to see
     /// which sources are due. One log line per cycle that did anything.
     pub async fn run(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        // The search index has segments to merge (each stored batch adds
+        // one): merged in small steps when a wake finds no source due.
+        let mut untidy = true;
         loop {
             let now = chrono::Utc::now().timestamp();
             // A shutdown stops the cycle at its next wait: a page fetch or
-            // the host delay. Each article is stored in its own write and a
-            // source's poll is recorded only when it finished, so what was
-            // not fetched yet is fetched after the restart.
+            // the host delay. A source's articles are stored in batches and
+            // its poll is recorded only when it finished, so what was not
+            // stored yet (the batch in progress too) is fetched again after
+            // the restart.
             let cycle = tokio::select! {
                 r = self.poll_due(now) => r,
                 _ = shutdown.wait_for(|stop| *stop) => {
@@ -226,15 +241,31 @@ impl Poller {
                 }
             };
             match cycle {
-                Ok(r) if r.sources > 0 => log::info!(
-                    "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
-                    r.sources,
-                    r.not_modified,
-                    r.new_articles,
-                    r.syndicated,
-                    r.duplicates,
-                    r.errors
-                ),
+                Ok(r) if r.sources > 0 => {
+                    untidy |= r.new_articles + r.syndicated > 0;
+                    log::info!(
+                        "poller: cycle: {} sources, {} not modified, {} new, {} syndicated, {} duplicates, {} errors",
+                        r.sources,
+                        r.not_modified,
+                        r.new_articles,
+                        r.syndicated,
+                        r.duplicates,
+                        r.errors
+                    )
+                }
+                Ok(_) if untidy => {
+                    match self
+                        .store
+                        .run_blocking(|s| s.tidy_search_index(TIDY_PAGES))
+                        .await
+                    {
+                        Ok(more) => untidy = more,
+                        Err(e) => {
+                            untidy = false;
+                            log::warn!("poller: merging the search index: {e}");
+                        }
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => log::error!("poller: cycle failed: {e}"),
             }
@@ -422,9 +453,12 @@ impl Poller {
         items.sort_by_key(|i| std::cmp::Reverse(i.published_at()));
         let mut complete = true;
         let mut pages = 0;
+        // Articles read and summarized, waiting to be stored together.
+        let mut batch: Vec<NewArticle> = Vec::new();
+        let mut batch_since = std::time::Instant::now();
         for item in items {
             let url = dedupe::canonical_url(item.url());
-            if self.store.knows_url(url.as_str())? {
+            if in_batch(&batch, url.as_str()) || self.store.knows_url(url.as_str())? {
                 report.duplicates += 1;
                 continue;
             }
@@ -436,11 +470,24 @@ impl Poller {
                 }
                 pages += 1;
             }
-            match self.ingest_item(source, item, url, now).await {
-                Ok(Some(true)) => report.syndicated += 1,
-                Ok(Some(false)) => report.new_articles += 1,
+            match self.read_item(source, item, url).await {
+                Ok(Some(article)) => {
+                    if batch.is_empty() {
+                        batch_since = std::time::Instant::now();
+                    }
+                    batch.push(article);
+                    if batch.len() >= BATCH_ARTICLES || batch_since.elapsed() >= BATCH_WAIT {
+                        complete &= self.store_batch(source, &mut batch, now, report)?;
+                    }
+                }
                 Ok(None) => report.duplicates += 1,
-                Err(e @ (PollError::Store(_) | PollError::ParseTimeout { .. })) => return Err(e),
+                Err(e @ PollError::Store(_)) => return Err(e),
+                Err(e @ PollError::ParseTimeout { .. }) => {
+                    // What was read before is kept: the next poll reads
+                    // the feed in full and skips it as stored.
+                    self.store_batch(source, &mut batch, now, report)?;
+                    return Err(e);
+                }
                 Err(e) => {
                     complete = false;
                     report.errors += 1;
@@ -448,6 +495,7 @@ impl Poller {
                 }
             }
         }
+        complete &= self.store_batch(source, &mut batch, now, report)?;
         // Items that failed or were left for later must be seen again: the
         // next poll fetches the feed in full instead of getting a 304.
         let validators = if complete {
@@ -461,14 +509,14 @@ impl Poller {
         })
     }
 
-    /// Stores one item; `Some(syndicated)` when stored, `None` for a duplicate.
-    async fn ingest_item(
+    /// Reads one item into an article ready to store (summarized); `None`
+    /// for a duplicate of a stored article.
+    async fn read_item(
         &self,
         source: &Source,
         item: Item,
         url: Url,
-        now: i64,
-    ) -> Result<Option<bool>, PollError> {
+    ) -> Result<Option<NewArticle>, PollError> {
         let draft = match item {
             Item::Feed(f) if !f.is_teaser() => ArticleDraft {
                 language: lang::detect(&f.text),
@@ -511,15 +559,18 @@ impl Poller {
                 }
             }
         };
-        self.store_draft(source, draft, now)
+        self.prepare_draft(source, draft)
     }
 
-    fn store_draft(
+    /// Normalizes a draft, computes its dedupe keys and summary. Articles
+    /// the store already holds (by canonical URL, or the same text from the
+    /// same outlet) are dropped here, before the summarizer's work; the
+    /// story is found when the batch is stored ([`Poller::store_batch`]).
+    fn prepare_draft(
         &self,
         source: &Source,
         mut draft: ArticleDraft,
-        now: i64,
-    ) -> Result<Option<bool>, PollError> {
+    ) -> Result<Option<NewArticle>, PollError> {
         draft.title = normalize(draft.title.trim());
         draft.text = normalize(&draft.text);
         if draft.text.trim().is_empty() {
@@ -535,17 +586,17 @@ impl Poller {
             return Ok(None);
         }
         let hash = dedupe::content_hash(&draft.text);
-        let minhash = dedupe::minhash(&draft.text);
-        let verdict = self.judge(source, &hash, &minhash, now)?;
-        let Verdict::New {
-            story_id,
-            syndicated,
-        } = verdict
-        else {
+        if self
+            .store
+            .find_by_content_hash(&hash)?
+            .iter()
+            .any(|(_, src, _)| *src == Some(source.id))
+        {
             return Ok(None);
-        };
+        }
+        let minhash = dedupe::minhash(&draft.text);
         let summary = self.summarizer.as_ref().and_then(|f| f(&draft));
-        let article = NewArticle {
+        Ok(Some(NewArticle {
             source_id: Some(source.id),
             url: draft.url.to_string(),
             canonical_url: draft.canonical_url.map(|c| c.to_string()),
@@ -560,13 +611,77 @@ impl Poller {
                 .to_string(),
             content_hash: hash,
             minhash,
-            story_id,
+            story_id: None,
             summary,
-        };
-        Ok(self
-            .store
-            .insert_article(&article, now)?
-            .map(|_| syndicated))
+        }))
+    }
+
+    /// Stores the batch's articles in one transaction, each judged against
+    /// the store and the articles before it in the batch: a duplicate is
+    /// dropped, a copy joins its story. An article the store refuses (a
+    /// constraint) is counted as an error and the others are stored;
+    /// `false` then, so the source's feed is read in full next time. A
+    /// failure of the database stores none of them (the poll is not
+    /// recorded, so they are read again).
+    fn store_batch(
+        &self,
+        source: &Source,
+        batch: &mut Vec<NewArticle>,
+        now: i64,
+        report: &mut IngestReport,
+    ) -> Result<bool, PollError> {
+        if batch.is_empty() {
+            return Ok(true);
+        }
+        let articles = std::mem::take(batch);
+        let outcomes = self.store.article_batch(|tx| {
+            let mut outcomes = Vec::with_capacity(articles.len());
+            for mut article in articles {
+                let known = match &article.canonical_url {
+                    Some(c) => c != &article.url && tx.knows_url(c)?,
+                    None => false,
+                };
+                let verdict = if known {
+                    Verdict::Duplicate
+                } else {
+                    judge(tx, source, &article.content_hash, &article.minhash, now)?
+                };
+                let Verdict::New {
+                    story_id,
+                    syndicated,
+                } = verdict
+                else {
+                    outcomes.push(Stored::Duplicate);
+                    continue;
+                };
+                article.story_id = story_id;
+                outcomes.push(match tx.insert(&article, now) {
+                    Ok(Some(_)) => Stored::New { syndicated },
+                    Ok(None) => Stored::Duplicate,
+                    Err(e) if e.concerns_one_row() => Stored::Refused(article.url, e),
+                    Err(e) => return Err(e),
+                });
+            }
+            Ok(outcomes)
+        })?;
+        let mut complete = true;
+        for outcome in outcomes {
+            match outcome {
+                Stored::New { syndicated: true } => report.syndicated += 1,
+                Stored::New { syndicated: false } => report.new_articles += 1,
+                Stored::Duplicate => report.duplicates += 1,
+                Stored::Refused(url, e) => {
+                    complete = false;
+                    report.errors += 1;
+                    log::warn!(
+                        "poller: source {} ({}): {url}: not stored: {e}",
+                        source.id,
+                        source.name
+                    );
+                }
+            }
+        }
+        Ok(complete)
     }
 
     /// Runs `parse` on a thread of its own and waits at most the parse
@@ -595,47 +710,68 @@ impl Poller {
             }),
         }
     }
+}
 
-    /// Same text from the same outlet is a duplicate; the same or nearly the
-    /// same text from another outlet is a syndicated copy of its story.
-    fn judge(
-        &self,
-        source: &Source,
-        hash: &str,
-        minhash: &[u8],
-        now: i64,
-    ) -> Result<Verdict, PollError> {
-        let same_text = self.store.find_by_content_hash(hash)?;
-        if same_text.iter().any(|(_, src, _)| *src == Some(source.id)) {
-            return Ok(Verdict::Duplicate);
-        }
-        if let Some((_, _, story)) = same_text.first() {
-            return Ok(Verdict::New {
-                story_id: Some(*story),
-                syndicated: true,
-            });
-        }
-        // The most similar at or above SAME_STORY; of equals, the oldest
-        // (the fingerprints come newest first).
-        let mut best: Option<(f32, i64, Option<i64>)> = None;
-        self.store
-            .scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f| {
-                let floor = best.map_or(SAME_STORY, |(b, _, _)| b);
-                if let Some(sim) = dedupe::similar_enough(minhash, &f.minhash, floor) {
-                    best = Some((sim, f.story_id, f.source_id));
-                }
-            })?;
-        Ok(match best {
-            Some((_, story_id, source_id)) => Verdict::New {
-                story_id: Some(story_id),
-                syndicated: source_id != Some(source.id),
-            },
-            None => Verdict::New {
-                story_id: None,
-                syndicated: false,
-            },
-        })
+/// What became of one article of a batch.
+enum Stored {
+    New {
+        syndicated: bool,
+    },
+    Duplicate,
+    /// The store refused this article (the others are stored).
+    Refused(String, StoreError),
+}
+
+/// Same text from the same outlet is a duplicate; the same or nearly the
+/// same text from another outlet is a syndicated copy of its story.
+fn judge(
+    batch: &mut ArticleBatch<'_>,
+    source: &Source,
+    hash: &str,
+    minhash: &[u8],
+    now: i64,
+) -> Result<Verdict, StoreError> {
+    let same_text = batch.find_by_content_hash(hash)?;
+    if same_text.iter().any(|(_, src, _)| *src == Some(source.id)) {
+        return Ok(Verdict::Duplicate);
     }
+    if let Some((_, _, story)) = same_text.first() {
+        return Ok(Verdict::New {
+            story_id: Some(*story),
+            syndicated: true,
+        });
+    }
+    // The most similar at or above SAME_STORY; of equals, the oldest
+    // (the fingerprints come newest first).
+    let mut best: Option<(f32, i64, Option<i64>)> = None;
+    let own = dedupe::lanes(minhash);
+    batch.scan_recent_fingerprints(now - STORY_WINDOW_SECS, STORY_CANDIDATES, |f, lanes| {
+        let floor = best.map_or(SAME_STORY, |(b, _, _)| b);
+        let sim = match (&own, lanes) {
+            (Some(a), Some(b)) => dedupe::similar_lanes(a, b, floor),
+            _ => dedupe::similar_enough(minhash, &f.minhash, floor),
+        };
+        if let Some(sim) = sim {
+            best = Some((sim, f.story_id, f.source_id));
+        }
+    })?;
+    Ok(match best {
+        Some((_, story_id, source_id)) => Verdict::New {
+            story_id: Some(story_id),
+            syndicated: source_id != Some(source.id),
+        },
+        None => Verdict::New {
+            story_id: None,
+            syndicated: false,
+        },
+    })
+}
+
+/// Whether an article of the batch has this URL or canonical URL.
+fn in_batch(batch: &[NewArticle], url: &str) -> bool {
+    batch
+        .iter()
+        .any(|a| a.url == url || a.canonical_url.as_deref() == Some(url))
 }
 
 /// What one successful poll of a source found out.

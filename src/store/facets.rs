@@ -4,17 +4,13 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{Result, Store, StoreError};
 use crate::model::Summary;
 
-pub(super) fn insert_facets(
-    tx: &Transaction<'_>,
-    article_id: i64,
-    s: &Summary,
-) -> rusqlite::Result<()> {
+pub(super) fn insert_facets(tx: &Connection, article_id: i64, s: &Summary) -> rusqlite::Result<()> {
     for t in &s.topics {
         tx.execute(
             "INSERT OR REPLACE INTO article_topics (article_id, topic, score, is_primary) VALUES (?1, ?2, ?3, ?4)",

@@ -672,3 +672,170 @@ async fn a_page_that_takes_too_long_to_read_costs_its_source_a_failure() {
         "the poll waited {took:?}; reading the page takes {full:?}"
     );
 }
+
+/// An RSS feed of teasers at the given paths, the first newest.
+fn feed_of(h: &Harness, paths: &[String]) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2025-11-27T08:00:00+05:00").unwrap();
+    let mut rss = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Gen</title>"#,
+    );
+    for (k, path) in paths.iter().enumerate() {
+        let at = base - chrono::Duration::minutes(k as i64);
+        rss.push_str(&format!(
+            "<item><title>Новость</title><link>{}</link><pubDate>{}</pubDate><description>Коротко…</description></item>",
+            h.site.url(path),
+            at.to_rfc2822()
+        ));
+    }
+    rss.push_str("</channel></rss>");
+    rss
+}
+
+/// Issue 14, item 1: a poll's articles are stored in batches (one
+/// transaction each), and dedupe inside a batch is as strict as against
+/// the store: a second URL with the same text is a duplicate, a tracking
+/// link to an article of the batch is not even fetched, a near copy joins
+/// the story of the article before it in the same batch, and a copy on
+/// another source joins the story of a batch stored before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_stores_its_articles_in_batches_each_once() {
+    let h = Harness::new().await;
+    // More than one batch of articles.
+    let mut paths = serve_articles(&h, 0, 70);
+    let page = |i: u64, extra: &str| {
+        format!(
+            "<html><head><title>Новость {i}</title></head><body><article><h1>Новость {i}</h1>{}{extra}</article></body></html>",
+            generated_text(i)
+        )
+    };
+    // The same text as article 5 under another address.
+    h.site.set("/gen/news/kopiya-5", Route::html(page(5, "")));
+    // Article 60 with a line of its own, after article 60 in the same batch.
+    h.site.set(
+        "/gen/news/dopolnennaya-60",
+        Route::html(page(60, "<p>Материал дополнен комментарием редакции.</p>")),
+    );
+    paths.push("/gen/news/kopiya-5".into());
+    paths.push(format!("{}?utm_source=telegram", paths[7]));
+    paths.push("/gen/news/dopolnennaya-60".into());
+    h.site.set("/gen/feed.xml", Route::rss(feed_of(&h, &paths)));
+    // Another outlet republishing article 3 with a line of its own.
+    h.site.set(
+        "/other/news/perepechatka-3",
+        Route::html(page(3, "<p>Источник: Gen.kz.</p>")),
+    );
+    h.site.set(
+        "/other/feed.xml",
+        Route::rss(feed_of(&h, &["/other/news/perepechatka-3".to_string()])),
+    );
+    let mut h = h;
+    h.config.max_articles_per_poll = 100;
+    let gen_id = h
+        .store
+        .add_source(&feed(&h, "Gen", "/gen/feed.xml"), 0)
+        .unwrap();
+    let other_id = h
+        .store
+        .add_source(&feed(&h, "Other", "/other/feed.xml"), 0)
+        .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+
+    let r = poller
+        .poll_source(&h.store.get_source(gen_id).unwrap(), 1000)
+        .await;
+    assert_eq!(
+        (r.new_articles, r.syndicated, r.duplicates, r.errors),
+        (71, 0, 2, 0),
+        "{r:?}"
+    );
+    assert_eq!(h.store.count_articles().unwrap(), 71);
+    for p in &paths[..70] {
+        assert_eq!(h.site.hits(p), 1, "{p} fetched once");
+    }
+    let all = h.store.latest_articles(200).unwrap();
+    let by_url = |suffix: &str| {
+        all.iter()
+            .find(|a| a.url.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} stored"))
+            .clone()
+    };
+    assert!(!all.iter().any(|a| a.url.ends_with("kopiya-5")));
+    assert_eq!(
+        by_url("dopolnennaya-60").story_id,
+        by_url("statya-nomer-00060").story_id
+    );
+    assert_ne!(
+        by_url("statya-nomer-00061").story_id,
+        by_url("statya-nomer-00060").story_id
+    );
+
+    let r = poller
+        .poll_source(&h.store.get_source(other_id).unwrap(), 1100)
+        .await;
+    assert_eq!((r.new_articles, r.syndicated), (0, 1), "{r:?}");
+    assert_eq!(
+        by_url("statya-nomer-00003").story_id,
+        h.store
+            .latest_articles(1)
+            .unwrap()
+            .first()
+            .map(|a| a.story_id)
+            .unwrap()
+    );
+    // Polled again, nothing is stored twice.
+    let r = poller
+        .poll_source(&h.store.get_source(gen_id).unwrap(), 2000)
+        .await;
+    assert_eq!((r.new_articles, r.syndicated, r.errors), (0, 0, 0), "{r:?}");
+    assert_eq!(h.store.count_articles().unwrap(), 72);
+    assert_eq!(h.store.integrity_check().unwrap(), "ok");
+}
+
+/// Issue 14, item 1: an article the store refuses costs only itself: the
+/// others of its batch are stored, the source is not failed, and the feed
+/// is read in full next time, when the refused one is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_the_store_refuses_loses_no_other() {
+    let h = Harness::new().await;
+    let paths = serve_articles(&h, 0, 5);
+    h.site.set(
+        "/gen/feed.xml",
+        Route::rss(feed_of(&h, &paths)).with_etag("\"gen-v1\""),
+    );
+    let id = h
+        .store
+        .add_source(&feed(&h, "Gen", "/gen/feed.xml"), 0)
+        .unwrap();
+    let db = rusqlite::Connection::open(&h.config.database_path).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse_one BEFORE INSERT ON articles WHEN NEW.title = 'Новость 2'
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+    )
+    .unwrap();
+    let poller = Poller::new(h.store.clone(), &h.config).unwrap();
+    let r = poller
+        .poll_source(&h.store.get_source(id).unwrap(), 1000)
+        .await;
+    assert_eq!((r.new_articles, r.errors), (4, 1), "{r:?}");
+    assert_eq!(r.store_error, None);
+    assert_eq!(h.store.count_articles().unwrap(), 4);
+    let source = h.store.get_source(id).unwrap();
+    assert_eq!(source.error_count, 0, "{source:?}");
+    assert_eq!(source.etag, None, "the feed is read in full next time");
+    assert_eq!(h.store.integrity_check().unwrap(), "ok");
+
+    db.execute_batch("DROP TRIGGER refuse_one").unwrap();
+    let r = poller.poll_source(&source, 2000).await;
+    assert_eq!((r.new_articles, r.duplicates, r.errors), (1, 4, 0), "{r:?}");
+    let titles: Vec<String> = h
+        .store
+        .latest_articles(10)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert_eq!(titles.len(), 5);
+    assert!(titles.contains(&"Новость 2".to_string()), "{titles:?}");
+    assert_eq!(h.site.hits(&paths[2]), 2);
+    assert_eq!(h.site.hits(&paths[0]), 1);
+}
