@@ -1852,6 +1852,13 @@ impl People {
         }
     }
 
+    /// Whether `para[start..end]` names a subject outside any quote: a
+    /// person, a role, a body or a pronoun in the nominative.
+    pub fn has_subject_in(&self, para: usize, start: usize, end: usize) -> bool {
+        self.refs_in(para, start, end)
+            .any(|r| r.nominative && !r.quoted)
+    }
+
     /// The references inside `para[start..end]`, in order.
     fn refs_in(&self, para: usize, start: usize, end: usize) -> impl Iterator<Item = &Ref> {
         let lo = self

@@ -679,8 +679,17 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
 /// много, – отметил аким. – Но к зиме успеем.`, `…, – деді әкім.` The
 /// paragraph opens with the speech and holds no quote marks; a speech verb
 /// starts the clause after the dash. Returns the speech (both parts) and the
-/// clause range.
-fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
+/// clause range. When no dash opens it mid-paragraph either, the speech
+/// starts after the last whole sentence before it whose subject is a person,
+/// a role or a pronoun (`Аким района Болат Жумабеков объехал участки.
+/// Работы много, – отметил он.`): that sentence is the reporter's.
+/// `subject_in(start, end)` says whether `para[start..end]` holds such a
+/// subject. Returns the speech (both parts), where it starts and the clause
+/// range.
+fn unmarked_speech(
+    para: &str,
+    subject_in: &dyn Fn(usize, usize) -> bool,
+) -> Option<(String, usize, usize, usize)> {
     let t = para.trim_start();
     if t.is_empty()
         || t.starts_with(dash)
@@ -698,11 +707,23 @@ fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
     // "Мама двоих детей Айгерим получила место. – Я видела очередь, –
     // рассказала она.": the reporter's sentence, then the speech after a
     // sentence end and a dash
-    let start = speech_start(&para[..cs]);
-    if tokens(&para[start..cs]).len() < 2 || start > joined.len() {
+    let mut start = speech_start(&para[..cs]);
+    if start == 0 {
+        let starts = sentence_starts(para);
+        for w in starts.windows(2) {
+            if w[1] > cs {
+                break;
+            }
+            if subject_in(w[0], w[1]) {
+                start = w[1];
+            }
+        }
+    }
+    if tokens(&para[start..cs]).len() < 2 || start > joined.len() || !joined.is_char_boundary(start)
+    {
         return None;
     }
-    Some((joined[start..].to_string(), cs, ce))
+    Some((joined[start..].to_string(), start, cs, ce))
 }
 
 /// Where speech opened by a dash after a sentence end (`. – `) starts in
@@ -797,21 +818,20 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         }
     }
     // …and those in speech with no opening mark, up to the attribution
-    let unmarked: Vec<Option<(String, usize, usize)>> = paras
+    let unmarked: Vec<Option<(String, usize, usize, usize)>> = paras
         .iter()
         .enumerate()
         .map(|(pi, p)| {
             if pi == 0 || caption_name(p).is_some() {
                 None
             } else {
-                unmarked_speech(p)
+                unmarked_speech(p, &|a, b| people.has_subject_in(pi, a, b))
             }
         })
         .collect();
     for (pi, u) in unmarked.iter().enumerate() {
-        if let Some((_, cs, _)) = u {
-            let start = speech_start(&paras[pi][..*cs]);
-            people.mark_quoted(pi, start, *cs);
+        if let Some((_, start, cs, _)) = u {
+            people.mark_quoted(pi, *start, *cs);
         }
     }
     let people = &*people;
@@ -902,7 +922,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         if consumed[pi] || (pi >= 1 && caption_name(paras[pi - 1]).is_some()) {
             continue;
         }
-        if let Some((joined, cs, ce)) = &unmarked[pi] {
+        if let Some((joined, _, cs, ce)) = &unmarked[pi] {
             let para = paras[pi];
             let speaker = speaker_via(
                 people,
@@ -1272,6 +1292,24 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, "Я видела очередь в приложении");
         assert_eq!(got[0].1.as_deref(), Some("Айгерим Садыкова"));
+        // mid-paragraph: the reporter's sentence names the speaker, the
+        // speech starts after it (a dash inside the speech is no attribution)
+        let mid = [
+            "Заголовок",
+            "В районе начался ремонт. Аким района Болат Жумабеков объехал участки. Работы много, – отметил он. – Но к зиме успеем.",
+        ];
+        let got = speakers(&mid, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Работы много, Но к зиме успеем.");
+        assert_eq!(got[0].1.as_deref(), Some("Болат Жумабеков"));
+        let mid_kk = [
+            "Тақырып",
+            "Жеңіске жеткен Бауыржан Есенов бұрын мектеп директоры болған. Басты мәселе – ауыз су, – деді Бауыржан Есенов. – Құбырды биыл тартамыз.",
+        ];
+        let got = speakers(&mid_kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Басты мәселе – ауыз су, Құбырды биыл тартамыз.");
+        assert_eq!(got[0].1.as_deref(), Some("Бауыржан Есенов"));
         // a dash in the reporter's own sentence is no speech
         let narrative = [
             "Заголовок",
