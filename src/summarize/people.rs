@@ -684,7 +684,21 @@ fn weak_pair(
     {
         return None;
     }
-    if is_place(first.text) || is_place(last.text) {
+    // "Нормандии Арно Руссо", "Фермер Арно Руссо": a place name the
+    // dictionary also reads in the nominative (the indeclinable "Арно") is a
+    // first name before a capitalised word it does not know, unless a role
+    // or a preposition stands right before it ("мэр Осло …", "в Осло …")
+    let indeclinable_first_name = || {
+        !kazakh
+            && k >= 2
+            && is_role(&folded[k - 2]).is_none()
+            && !lx.has(|l| &l.place_prepositions, &folded[k - 2])
+            && !is_place(last.text)
+            && crate::text::morph::analyse(first.text)
+                .is_some_and(|i| i.place && i.nominative && !i.name)
+            && crate::text::morph::analyse(last.text).is_none_or(|i| !i.known || i.surname)
+    };
+    if (is_place(first.text) && !indeclinable_first_name()) || is_place(last.text) {
         return None;
     }
     let sentence_gap = |a: usize, b: usize| {
@@ -1557,6 +1571,7 @@ impl People {
                         .then(|| people.role_phrases.get(&at))
                         .flatten()
                         .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .map(|comp| Lexicon::shared().same_complement(&comp).to_string())
                         .and_then(|comp| {
                             role_link.get("аким").filter(|v| {
                                 v.iter().any(|c| {
@@ -1573,7 +1588,8 @@ impl People {
                     let complement = people
                         .role_phrases
                         .get(&at)
-                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold));
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .map(|comp| Lexicon::shared().same_complement(&comp).to_string());
                     let link_role = if role_link.contains_key(role.as_str()) {
                         role.clone()
                     } else {
@@ -2055,12 +2071,22 @@ impl People {
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
+        // the head's stem ("департаменттің" → "департамент"): an inflected
+        // head named alone is the body named before in full with that head
+        let head_stem = fb
+            .split_whitespace()
+            .next_back()
+            .filter(|_| !fb.contains(' '))
+            .and_then(|w| Lexicon::shared().body_stem(w));
         let mut best = b.to_string();
         for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             super::work::tick(1);
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
-                if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
+                let same_head = head_stem.is_some_and(|st| {
+                    fx.contains(' ') && fx.split_whitespace().any(|w| w.starts_with(st))
+                });
+                if fx.len() > fold(&best).len() && (fx.contains(fb.as_str()) || same_head) {
                     best = x.clone();
                 }
             }

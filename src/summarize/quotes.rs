@@ -710,13 +710,29 @@ fn unmarked_speech(
     let mut start = speech_start(&para[..cs]);
     if start == 0 {
         let starts = sentence_starts(para);
-        for w in starts.windows(2) {
+        let mut subject_at = None;
+        for (k, w) in starts.windows(2).enumerate() {
             if w[1] > cs {
                 break;
             }
             if subject_in(w[0], w[1]) {
-                start = w[1];
+                subject_at = Some(k);
             }
+        }
+        // after the reporter's sentence, one that names no one and speaks
+        // in no first or second person is the reporter's too
+        if let Some(k) = subject_at {
+            let lx = Lexicon::shared();
+            let mut j = k + 1;
+            while j + 1 < starts.len()
+                && starts[j + 1] <= cs
+                && !tokens(&para[starts[j]..starts[j + 1]])
+                    .iter()
+                    .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
+            {
+                j += 1;
+            }
+            start = starts[j];
         }
     }
     if tokens(&para[start..cs]).len() < 2 || start > joined.len() || !joined.is_char_boundary(start)
@@ -1302,6 +1318,17 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, "Работы много, Но к зиме успеем.");
         assert_eq!(got[0].1.as_deref(), Some("Болат Жумабеков"));
+        // a sentence of the reporter's with no subject and no first person
+        // between them is no speech either; one in the first person is
+        let narr = [
+            "Заголовок",
+            "Аким Марат Ахметжанов проверил школу. Здание строили в 1972 году. Окна поменяем, – пояснил он. – Дети придут в теплые классы.",
+            "Аким Марат Ахметжанов проверил школу. Нам здесь учиться еще долго. Окна поменяем, – сказала директор Анна Ким.",
+        ];
+        let got = speakers(&narr, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "Окна поменяем, Дети придут в теплые классы.");
+        assert_eq!(got[1].0, "Нам здесь учиться еще долго. Окна поменяем");
         let mid_kk = [
             "Тақырып",
             "Жеңіске жеткен Бауыржан Есенов бұрын мектеп директоры болған. Басты мәселе – ауыз су, – деді Бауыржан Есенов. – Құбырды биыл тартамыз.",
