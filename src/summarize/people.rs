@@ -638,6 +638,29 @@ fn weak_pair(
     if complement_after_role(k - 1) {
         return None;
     }
+    // "председатель союза фермеров Нормандии Арно Руссо": a genitive run
+    // after a role, even one ending in a place no dictionary knows, is the
+    // role's complement, and the name starts after it
+    let complement_run = |j: usize| {
+        !kazakh
+            && folded[j].ends_with(['а', 'я', 'ы', 'и'])
+            && (j.saturating_sub(4)..j).rev().try_fold(false, |_, i| {
+                if !para[toks[i].end..toks[i + 1].start].trim().is_empty() {
+                    return Err(false);
+                }
+                if is_role(&folded[i]).is_some() {
+                    return Err(true);
+                }
+                if starts_upper(toks[i].text)
+                    || !lx
+                        .both(|l| &l.genitive_endings)
+                        .any(|e| folded[i].ends_with(e))
+                {
+                    return Err(false);
+                }
+                Ok(false)
+            }) == Err(true)
+    };
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
@@ -679,6 +702,7 @@ fn weak_pair(
             || not_name(&folded[k - 2])
             || !kazakh && oblique_word(toks[k - 2].text)
             || complement_after_role(k - 2)
+            || complement_run(k - 2)
             || dict_first_name(first.text)
             || dict_first_name(toks[k - 2].text))
     {
@@ -1606,10 +1630,16 @@ impl People {
                         .filter(|(p, s, _)| *p == r.para && *s == r.start);
                     let before = i.checked_sub(1).and_then(|j| cands.get(j));
                     *person = here.or(before).or(cands.first()).map(|c| c.2);
-                } else if role == "спикер"
+                } else if (role == "спикер"
                     || role == "председател"
                     || role == "басшы"
-                    || role == "төраға"
+                    || role == "төраға")
+                    // "председатель районной избирательной комиссии" names
+                    // an office of its own, not the article's main person
+                    && people
+                        .role_phrases
+                        .get(&at)
+                        .is_none_or(|ph| kazakh || !ph.contains(' '))
                 {
                     *person = main;
                 }

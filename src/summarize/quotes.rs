@@ -647,10 +647,15 @@ fn clean(text: &str) -> String {
 /// Splits quote text around an inner attribution ("…, — сказала X, — …").
 /// Returns the joined text and the clause range (relative to `text`).
 fn split_inner(text: &str) -> Option<(String, usize, usize)> {
+    split_inner_after(text, 0)
+}
+
+/// [`split_inner`] with the attribution dash at or after byte `min`.
+fn split_inner_after(text: &str, min: usize) -> Option<(String, usize, usize)> {
     let cs: Vec<(usize, char)> = text.char_indices().collect();
     for k in 1..cs.len() {
         let (b, c) = cs[k];
-        if !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
+        if b < min || !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
             continue;
         }
         // punctuation then space before the dash
@@ -698,12 +703,18 @@ fn unmarked_speech(
     {
         return None;
     }
-    let (joined, cs, ce) = split_inner(para)?;
-    let clause = tokens(&para[cs..ce]);
-    let verb_first = clause.iter().take(2).any(|w| is_verb(&fold(w.text)));
-    if !verb_first {
-        return None;
-    }
+    // the first dash after punctuation whose clause opens with a speech
+    // verb ("…, – деді ол"), not one that opens the speech itself ("айтты.
+    // – Балаларды …")
+    let mut min = 0;
+    let (joined, cs, ce) = loop {
+        let (joined, cs, ce) = split_inner_after(para, min)?;
+        let clause = tokens(&para[cs..ce]);
+        if clause.iter().take(2).any(|w| is_verb(&fold(w.text))) {
+            break (joined, cs, ce);
+        }
+        min = cs;
+    };
     // "Мама двоих детей Айгерим получила место. – Я видела очередь, –
     // рассказала она.": the reporter's sentence, then the speech after a
     // sentence end and a dash
@@ -1329,6 +1340,13 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].0, "Окна поменяем, Дети придут в теплые классы.");
         assert_eq!(got[1].0, "Нам здесь учиться еще долго. Окна поменяем");
+        let kk_after = [
+            "Тақырып",
+            "Ауылдың тұрғыны Асқар Жұмағалиев жолдың батпаққа айналатынын айтты. – Балаларды мектепке трактормен жеткізген кездер болды. Жол жөнделсе, ауылдан кетпейміз, – деді ол.",
+        ];
+        let got = speakers(&kk_after, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Асқар Жұмағалиев"));
         let mid_kk = [
             "Тақырып",
             "Жеңіске жеткен Бауыржан Есенов бұрын мектеп директоры болған. Басты мәселе – ауыз су, – деді Бауыржан Есенов. – Құбырды биыл тартамыз.",
