@@ -93,6 +93,14 @@ pub struct LangLexicon {
     /// Capitalised words that are never a first name before a surname.
     #[serde(default)]
     pub not_first_names: Vec<String>,
+    /// `word=same`: two complements of a role that name the same office
+    /// ("глава региона" is the "аким области"), folded.
+    #[serde(default)]
+    pub complement_synonyms: Vec<String>,
+    /// Words of the first and second person ("мы", "наш", "біз"): a
+    /// sentence with one is someone's speech, not the reporter's.
+    #[serde(default)]
+    pub speaker_words: Vec<String>,
     /// The forms of "глава" that are the role (so that "главный" is not).
     #[serde(default)]
     pub glava_forms: Vec<String>,
@@ -198,9 +206,31 @@ impl Lexicon {
             .map(String::as_str)
     }
 
+    /// The complement a role's `folded` complement stands for ("региона" →
+    /// "области"); itself when it has no synonym.
+    pub fn same_complement<'a>(&'a self, folded: &'a str) -> &'a str {
+        self.both(|l| &l.complement_synonyms)
+            .find_map(|e| {
+                e.split_once('=')
+                    .filter(|(w, _)| *w == folded)
+                    .map(|(_, s)| s)
+            })
+            .unwrap_or(folded)
+    }
+
     /// Is `word` in one list of either language?
     pub fn has(&self, list: fn(&LangLexicon) -> &Vec<String>, word: &str) -> bool {
         self.both(list).any(|w| w == word)
+    }
+
+    /// The stem of the body that starts `folded` (Russian first).
+    pub fn body_stem(&self, folded: &str) -> Option<&str> {
+        self.ru
+            .bodies
+            .iter()
+            .chain(&self.kk.bodies)
+            .find(|b| folded.starts_with(b.stem.as_str()))
+            .map(|b| b.stem.as_str())
     }
 
     /// The body whose stem starts `folded` (Russian first), by name.

@@ -638,6 +638,29 @@ fn weak_pair(
     if complement_after_role(k - 1) {
         return None;
     }
+    // "председатель союза фермеров Нормандии Арно Руссо": a genitive run
+    // after a role, even one ending in a place no dictionary knows, is the
+    // role's complement, and the name starts after it
+    let complement_run = |j: usize| {
+        !kazakh
+            && folded[j].ends_with(['а', 'я', 'ы', 'и'])
+            && (j.saturating_sub(4)..j).rev().try_fold(false, |_, i| {
+                if !para[toks[i].end..toks[i + 1].start].trim().is_empty() {
+                    return Err(false);
+                }
+                if is_role(&folded[i]).is_some() {
+                    return Err(true);
+                }
+                if starts_upper(toks[i].text)
+                    || !lx
+                        .both(|l| &l.genitive_endings)
+                        .any(|e| folded[i].ends_with(e))
+                {
+                    return Err(false);
+                }
+                Ok(false)
+            }) == Err(true)
+    };
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
@@ -679,12 +702,27 @@ fn weak_pair(
             || not_name(&folded[k - 2])
             || !kazakh && oblique_word(toks[k - 2].text)
             || complement_after_role(k - 2)
+            || complement_run(k - 2)
             || dict_first_name(first.text)
             || dict_first_name(toks[k - 2].text))
     {
         return None;
     }
-    if is_place(first.text) || is_place(last.text) {
+    // "Нормандии Арно Руссо", "Фермер Арно Руссо": a place name the
+    // dictionary also reads in the nominative (the indeclinable "Арно") is a
+    // first name before a capitalised word it does not know, unless a role
+    // or a preposition stands right before it ("мэр Осло …", "в Осло …")
+    let indeclinable_first_name = || {
+        !kazakh
+            && k >= 2
+            && is_role(&folded[k - 2]).is_none()
+            && !lx.has(|l| &l.place_prepositions, &folded[k - 2])
+            && !is_place(last.text)
+            && crate::text::morph::analyse(first.text)
+                .is_some_and(|i| i.place && i.nominative && !i.name)
+            && crate::text::morph::analyse(last.text).is_none_or(|i| !i.known || i.surname)
+    };
+    if (is_place(first.text) && !indeclinable_first_name()) || is_place(last.text) {
         return None;
     }
     let sentence_gap = |a: usize, b: usize| {
@@ -1557,6 +1595,7 @@ impl People {
                         .then(|| people.role_phrases.get(&at))
                         .flatten()
                         .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .map(|comp| Lexicon::shared().same_complement(&comp).to_string())
                         .and_then(|comp| {
                             role_link.get("аким").filter(|v| {
                                 v.iter().any(|c| {
@@ -1573,7 +1612,8 @@ impl People {
                     let complement = people
                         .role_phrases
                         .get(&at)
-                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold));
+                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
+                        .map(|comp| Lexicon::shared().same_complement(&comp).to_string());
                     let link_role = if role_link.contains_key(role.as_str()) {
                         role.clone()
                     } else {
@@ -1590,10 +1630,16 @@ impl People {
                         .filter(|(p, s, _)| *p == r.para && *s == r.start);
                     let before = i.checked_sub(1).and_then(|j| cands.get(j));
                     *person = here.or(before).or(cands.first()).map(|c| c.2);
-                } else if role == "спикер"
+                } else if (role == "спикер"
                     || role == "председател"
                     || role == "басшы"
-                    || role == "төраға"
+                    || role == "төраға")
+                    // "председатель районной избирательной комиссии" names
+                    // an office of its own, not the article's main person
+                    && people
+                        .role_phrases
+                        .get(&at)
+                        .is_none_or(|ph| kazakh || !ph.contains(' '))
                 {
                     *person = main;
                 }
@@ -1852,6 +1898,13 @@ impl People {
         }
     }
 
+    /// Whether `para[start..end]` names a subject outside any quote: a
+    /// person, a role, a body or a pronoun in the nominative.
+    pub fn has_subject_in(&self, para: usize, start: usize, end: usize) -> bool {
+        self.refs_in(para, start, end)
+            .any(|r| r.nominative && !r.quoted)
+    }
+
     /// The references inside `para[start..end]`, in order.
     fn refs_in(&self, para: usize, start: usize, end: usize) -> impl Iterator<Item = &Ref> {
         let lo = self
@@ -2048,12 +2101,22 @@ impl People {
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
+        // the head's stem ("департаменттің" → "департамент"): an inflected
+        // head named alone is the body named before in full with that head
+        let head_stem = fb
+            .split_whitespace()
+            .next_back()
+            .filter(|_| !fb.contains(' '))
+            .and_then(|w| Lexicon::shared().body_stem(w));
         let mut best = b.to_string();
         for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             super::work::tick(1);
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
-                if fx.len() > fold(&best).len() && fx.contains(fb.as_str()) {
+                let same_head = head_stem.is_some_and(|st| {
+                    fx.contains(' ') && fx.split_whitespace().any(|w| w.starts_with(st))
+                });
+                if fx.len() > fold(&best).len() && (fx.contains(fb.as_str()) || same_head) {
                     best = x.clone();
                 }
             }

@@ -647,10 +647,15 @@ fn clean(text: &str) -> String {
 /// Splits quote text around an inner attribution ("…, — сказала X, — …").
 /// Returns the joined text and the clause range (relative to `text`).
 fn split_inner(text: &str) -> Option<(String, usize, usize)> {
+    split_inner_after(text, 0)
+}
+
+/// [`split_inner`] with the attribution dash at or after byte `min`.
+fn split_inner_after(text: &str, min: usize) -> Option<(String, usize, usize)> {
     let cs: Vec<(usize, char)> = text.char_indices().collect();
     for k in 1..cs.len() {
         let (b, c) = cs[k];
-        if !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
+        if b < min || !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
             continue;
         }
         // punctuation then space before the dash
@@ -679,8 +684,17 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
 /// много, – отметил аким. – Но к зиме успеем.`, `…, – деді әкім.` The
 /// paragraph opens with the speech and holds no quote marks; a speech verb
 /// starts the clause after the dash. Returns the speech (both parts) and the
-/// clause range.
-fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
+/// clause range. When no dash opens it mid-paragraph either, the speech
+/// starts after the last whole sentence before it whose subject is a person,
+/// a role or a pronoun (`Аким района Болат Жумабеков объехал участки.
+/// Работы много, – отметил он.`): that sentence is the reporter's.
+/// `subject_in(start, end)` says whether `para[start..end]` holds such a
+/// subject. Returns the speech (both parts), where it starts and the clause
+/// range.
+fn unmarked_speech(
+    para: &str,
+    subject_in: &dyn Fn(usize, usize) -> bool,
+) -> Option<(String, usize, usize, usize)> {
     let t = para.trim_start();
     if t.is_empty()
         || t.starts_with(dash)
@@ -689,20 +703,54 @@ fn unmarked_speech(para: &str) -> Option<(String, usize, usize)> {
     {
         return None;
     }
-    let (joined, cs, ce) = split_inner(para)?;
-    let clause = tokens(&para[cs..ce]);
-    let verb_first = clause.iter().take(2).any(|w| is_verb(&fold(w.text)));
-    if !verb_first {
-        return None;
-    }
+    // the first dash after punctuation whose clause opens with a speech
+    // verb ("…, – деді ол"), not one that opens the speech itself ("айтты.
+    // – Балаларды …")
+    let mut min = 0;
+    let (joined, cs, ce) = loop {
+        let (joined, cs, ce) = split_inner_after(para, min)?;
+        let clause = tokens(&para[cs..ce]);
+        if clause.iter().take(2).any(|w| is_verb(&fold(w.text))) {
+            break (joined, cs, ce);
+        }
+        min = cs;
+    };
     // "Мама двоих детей Айгерим получила место. – Я видела очередь, –
     // рассказала она.": the reporter's sentence, then the speech after a
     // sentence end and a dash
-    let start = speech_start(&para[..cs]);
-    if tokens(&para[start..cs]).len() < 2 || start > joined.len() {
+    let mut start = speech_start(&para[..cs]);
+    if start == 0 {
+        let starts = sentence_starts(para);
+        let mut subject_at = None;
+        for (k, w) in starts.windows(2).enumerate() {
+            if w[1] > cs {
+                break;
+            }
+            if subject_in(w[0], w[1]) {
+                subject_at = Some(k);
+            }
+        }
+        // after the reporter's sentence, one that names no one and speaks
+        // in no first or second person is the reporter's too
+        if let Some(k) = subject_at {
+            let lx = Lexicon::shared();
+            let mut j = k + 1;
+            while j + 1 < starts.len()
+                && starts[j + 1] <= cs
+                && !tokens(&para[starts[j]..starts[j + 1]])
+                    .iter()
+                    .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
+            {
+                j += 1;
+            }
+            start = starts[j];
+        }
+    }
+    if tokens(&para[start..cs]).len() < 2 || start > joined.len() || !joined.is_char_boundary(start)
+    {
         return None;
     }
-    Some((joined[start..].to_string(), cs, ce))
+    Some((joined[start..].to_string(), start, cs, ce))
 }
 
 /// Where speech opened by a dash after a sentence end (`. – `) starts in
@@ -797,21 +845,20 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         }
     }
     // …and those in speech with no opening mark, up to the attribution
-    let unmarked: Vec<Option<(String, usize, usize)>> = paras
+    let unmarked: Vec<Option<(String, usize, usize, usize)>> = paras
         .iter()
         .enumerate()
         .map(|(pi, p)| {
             if pi == 0 || caption_name(p).is_some() {
                 None
             } else {
-                unmarked_speech(p)
+                unmarked_speech(p, &|a, b| people.has_subject_in(pi, a, b))
             }
         })
         .collect();
     for (pi, u) in unmarked.iter().enumerate() {
-        if let Some((_, cs, _)) = u {
-            let start = speech_start(&paras[pi][..*cs]);
-            people.mark_quoted(pi, start, *cs);
+        if let Some((_, start, cs, _)) = u {
+            people.mark_quoted(pi, *start, *cs);
         }
     }
     let people = &*people;
@@ -902,7 +949,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         if consumed[pi] || (pi >= 1 && caption_name(paras[pi - 1]).is_some()) {
             continue;
         }
-        if let Some((joined, cs, ce)) = &unmarked[pi] {
+        if let Some((joined, _, cs, ce)) = &unmarked[pi] {
             let para = paras[pi];
             let speaker = speaker_via(
                 people,
@@ -1272,6 +1319,42 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, "Я видела очередь в приложении");
         assert_eq!(got[0].1.as_deref(), Some("Айгерим Садыкова"));
+        // mid-paragraph: the reporter's sentence names the speaker, the
+        // speech starts after it (a dash inside the speech is no attribution)
+        let mid = [
+            "Заголовок",
+            "В районе начался ремонт. Аким района Болат Жумабеков объехал участки. Работы много, – отметил он. – Но к зиме успеем.",
+        ];
+        let got = speakers(&mid, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Работы много, Но к зиме успеем.");
+        assert_eq!(got[0].1.as_deref(), Some("Болат Жумабеков"));
+        // a sentence of the reporter's with no subject and no first person
+        // between them is no speech either; one in the first person is
+        let narr = [
+            "Заголовок",
+            "Аким Марат Ахметжанов проверил школу. Здание строили в 1972 году. Окна поменяем, – пояснил он. – Дети придут в теплые классы.",
+            "Аким Марат Ахметжанов проверил школу. Нам здесь учиться еще долго. Окна поменяем, – сказала директор Анна Ким.",
+        ];
+        let got = speakers(&narr, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "Окна поменяем, Дети придут в теплые классы.");
+        assert_eq!(got[1].0, "Нам здесь учиться еще долго. Окна поменяем");
+        let kk_after = [
+            "Тақырып",
+            "Ауылдың тұрғыны Асқар Жұмағалиев жолдың батпаққа айналатынын айтты. – Балаларды мектепке трактормен жеткізген кездер болды. Жол жөнделсе, ауылдан кетпейміз, – деді ол.",
+        ];
+        let got = speakers(&kk_after, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Асқар Жұмағалиев"));
+        let mid_kk = [
+            "Тақырып",
+            "Жеңіске жеткен Бауыржан Есенов бұрын мектеп директоры болған. Басты мәселе – ауыз су, – деді Бауыржан Есенов. – Құбырды биыл тартамыз.",
+        ];
+        let got = speakers(&mid_kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Басты мәселе – ауыз су, Құбырды биыл тартамыз.");
+        assert_eq!(got[0].1.as_deref(), Some("Бауыржан Есенов"));
         // a dash in the reporter's own sentence is no speech
         let narrative = [
             "Заголовок",

@@ -117,8 +117,18 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         let toks = w.tokens();
         let mut hits = vec![0f32; n];
         let mut setting = vec![0f32; n];
-        for m in kb.topics.find(&toks, false, false) {
-            if w.title[m.at] {
+        let found = kb.topics.find(&toks, false, false);
+        // setting words of two topics side by side name an office, who acts
+        // and not what the news is about: "сельских акимов", "аким поселка",
+        // "ауылдық округ әкімі"
+        let office = |m: &Match| {
+            m.setting
+                && found
+                    .iter()
+                    .any(|o| o.setting && o.entry != m.entry && o.at.abs_diff(m.at) <= 2)
+        };
+        for m in &found {
+            if w.title[m.at] || office(m) {
                 continue;
             }
             if m.setting {

@@ -181,38 +181,74 @@ fn gold_development_set_stays_above_its_floors() {
     check_floors("dev", &dev.all, &DEV_FLOORS);
 }
 
-#[test]
-fn gold_validation_set_stays_above_its_floors() {
+/// Evaluates one held-back set, skipped when it is not there.
+fn check_held_back(folder: &str, floors: &Floors) {
     use civic_digest::eval::evaluate_dir;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("tests/data/summarize/validation");
+    let dir = root.join("tests/data/summarize").join(folder);
     if !dir.is_dir() {
-        eprintln!("skipped: no validation set at {}", dir.display());
+        eprintln!("skipped: no held-back set at {}", dir.display());
         return;
     }
     let val = evaluate_dir(&dir, &root.join("../shared"), &Knowledge::embedded())
         .unwrap_or_else(|e| panic!("{e}"));
-    check_floors("validation", &val.all, &VALIDATION_FLOORS);
+    check_floors(folder, &val.all, floors);
 }
 
-/// The development set reaches quote P 0.996 / R 0.981, speakers 0.946,
-/// topic micro-F1 0.852, primary 0.879 (107 articles).
+#[test]
+fn gold_validation_set_stays_above_its_floors() {
+    check_held_back("validation", &VALIDATION_FLOORS);
+}
+
+#[test]
+fn gold_validation2_set_stays_above_its_floors() {
+    check_held_back("validation2", &VALIDATION2_FLOORS);
+}
+
+#[test]
+fn gold_validation3_set_stays_above_its_floors() {
+    check_held_back("validation3", &VALIDATION3_FLOORS);
+}
+
+/// The development set reaches quote P 1.000 / R 0.997, speakers 0.955,
+/// topic micro-F1 0.847, primary 0.916 (119 articles).
 const DEV_FLOORS: Floors = Floors {
     quote_p: 0.98,
-    quote_r: 0.96,
-    speaker: 0.92,
+    quote_r: 0.97,
+    speaker: 0.93,
     topic_f1: 0.83,
-    primary: 0.85,
+    primary: 0.89,
 };
 
-/// The held-back validation set is not tuned on. Its floors sit a little
-/// under what it reached when it was first run, after the rules changed
-/// (36 articles: quote P 1.000 / R 0.992, speakers 0.750, topic micro-F1
-/// 0.750, primary 0.724), so a regression fails.
+/// The held-back sets are not tuned on. Their floors sit a little under
+/// what they reach now, so a regression fails. validation (36 articles):
+/// quote P 1.000 / R 0.992, speakers 0.765, topic micro-F1 0.817, primary
+/// 0.759.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
     quote_r: 0.96,
-    speaker: 0.72,
-    topic_f1: 0.72,
-    primary: 0.69,
+    speaker: 0.74,
+    topic_f1: 0.79,
+    primary: 0.73,
+};
+
+/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.864,
+/// topic micro-F1 0.809, primary 0.771.
+const VALIDATION2_FLOORS: Floors = Floors {
+    quote_p: 0.97,
+    quote_r: 0.94,
+    speaker: 0.84,
+    topic_f1: 0.78,
+    primary: 0.74,
+};
+
+/// validation3 (21 articles, written before this round's rule changes):
+/// quote P 0.960 / R 0.980, speakers 0.896, topic micro-F1 0.846, primary
+/// 0.952.
+const VALIDATION3_FLOORS: Floors = Floors {
+    quote_p: 0.93,
+    quote_r: 0.95,
+    speaker: 0.87,
+    topic_f1: 0.82,
+    primary: 0.90,
 };
