@@ -174,7 +174,8 @@ fn starts_upper(s: &str) -> bool {
 }
 
 fn all_upper(s: &str) -> bool {
-    s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
+    // A lower-case letter answers most words at their second letter.
+    !s.chars().any(char::is_lowercase) && s.chars().filter(|c| c.is_alphabetic()).count() >= 2
 }
 
 fn title_case(s: &str) -> String {

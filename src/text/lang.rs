@@ -172,7 +172,7 @@ pub fn detect(text: &str) -> Lang {
         if seen > SAMPLE_CHARS {
             break;
         }
-        if c.is_alphabetic() {
+        if super::is_word_char(c) && !c.is_ascii_digit() {
             if is_cyrillic(c) {
                 cyr += 1;
             } else if c.is_ascii_alphabetic() {

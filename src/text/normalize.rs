@@ -124,7 +124,7 @@ fn fix_lookalikes(text: &str) -> String {
         }
     };
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if super::is_word_char(c) {
             start.get_or_insert(i);
         } else {
             if let Some(s) = start.take() {
