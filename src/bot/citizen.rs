@@ -75,7 +75,7 @@ async fn start(ctx: &Ctx) -> HandlerResult {
     if resumed {
         ctx.deps
             .store
-            .set_subscriber_status(ctx.chat_id, SubStatus::Active, now())?;
+            .call(|db| db.set_subscriber_status(ctx.chat_id, SubStatus::Active, now()))?;
     }
     let mut greeting = ctx.t("bot.start.greeting");
     if resumed {
@@ -131,17 +131,17 @@ fn set_language(ctx: &Ctx, lang: Lang) -> Result<(), BotError> {
     if ctx.private {
         ctx.deps
             .store
-            .set_user_language(ctx.user_id, lang.code(), now)?;
+            .call(|db| db.set_user_language(ctx.user_id, lang.code(), now))?;
         if ctx.existing_subscriber()?.is_some() {
             ctx.deps
                 .store
-                .set_subscriber_language(ctx.chat_id, lang.code(), now)?;
+                .call(|db| db.set_subscriber_language(ctx.chat_id, lang.code(), now))?;
         }
     } else {
         ctx.subscriber()?;
         ctx.deps
             .store
-            .set_subscriber_language(ctx.chat_id, lang.code(), now)?;
+            .call(|db| db.set_subscriber_language(ctx.chat_id, lang.code(), now))?;
     }
     Ok(())
 }
@@ -330,7 +330,9 @@ async fn subscribe(ctx: &Ctx, args: &str) -> HandlerResult {
     let mut lines = Vec::new();
     let sub = ctx.subscriber()?;
     if !r.ids.is_empty() {
-        ctx.deps.store.add_topics(ctx.chat_id, &r.ids)?;
+        ctx.deps
+            .store
+            .call(|db| db.add_topics(ctx.chat_id, &r.ids))?;
         lines.push(ctx.fmt(
             "bot.subscribe.done",
             &[("topics", &topic_names(ctx, &r.ids))],
@@ -357,7 +359,9 @@ async fn unsubscribe(ctx: &Ctx, args: &str) -> HandlerResult {
     }
     if is_all(args) {
         if ctx.existing_subscriber()?.is_some() {
-            ctx.deps.store.remove_topics(ctx.chat_id, None)?;
+            ctx.deps
+                .store
+                .call(|db| db.remove_topics(ctx.chat_id, None))?;
         }
         ctx.say(ctx.t("bot.unsubscribe.all")).await?;
         return Ok(());
@@ -367,7 +371,9 @@ async fn unsubscribe(ctx: &Ctx, args: &str) -> HandlerResult {
     let sub = ctx.existing_subscriber()?;
     if !r.ids.is_empty() {
         if sub.is_some() {
-            ctx.deps.store.remove_topics(ctx.chat_id, Some(&r.ids))?;
+            ctx.deps
+                .store
+                .call(|db| db.remove_topics(ctx.chat_id, Some(&r.ids)))?;
         }
         lines.push(ctx.fmt(
             "bot.unsubscribe.done",
@@ -397,14 +403,18 @@ async fn regions(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     }
     if is_all(args) {
-        ctx.deps.store.remove_regions(ctx.chat_id, None)?;
+        ctx.deps
+            .store
+            .call(|db| db.remove_regions(ctx.chat_id, None))?;
         ctx.say(ctx.t("bot.regions.cleared")).await?;
         return Ok(());
     }
     let r = resolve_regions(ctx, args);
     let mut lines = Vec::new();
     if !r.ids.is_empty() {
-        ctx.deps.store.add_regions(ctx.chat_id, &r.ids)?;
+        ctx.deps
+            .store
+            .call(|db| db.add_regions(ctx.chat_id, &r.ids))?;
         lines.push(ctx.fmt(
             "bot.regions.done",
             &[("regions", &region_names(ctx, &r.ids))],
@@ -433,7 +443,11 @@ async fn follow(ctx: &Ctx, args: &str) -> HandlerResult {
     }
     ctx.subscriber()?;
     let cap = ctx.deps.follow_cap;
-    if ctx.deps.store.add_follow(ctx.chat_id, &phrase, cap)? {
+    if ctx
+        .deps
+        .store
+        .call(|db| db.add_follow(ctx.chat_id, &phrase, cap))?
+    {
         ctx.say(ctx.fmt("bot.follow.done", &[("phrase", &esc(&phrase))]))
             .await?;
     } else {
@@ -455,7 +469,11 @@ async fn unfollow(ctx: &Ctx, args: &str) -> HandlerResult {
         .existing_subscriber()?
         .and_then(|s| s.follows.into_iter().find(|f| f.to_lowercase() == wanted))
         .unwrap_or_else(|| phrase.clone());
-    let key = if ctx.deps.store.remove_follow(ctx.chat_id, &stored)? {
+    let key = if ctx
+        .deps
+        .store
+        .call(|db| db.remove_follow(ctx.chat_id, &stored))?
+    {
         "bot.unfollow.done"
     } else {
         "bot.unfollow.missing"
@@ -491,7 +509,9 @@ async fn schedule(ctx: &Ctx, args: &str) -> HandlerResult {
             return Ok(());
         }
     };
-    ctx.deps.store.set_schedule(ctx.chat_id, s, now())?;
+    ctx.deps
+        .store
+        .call(|db| db.set_schedule(ctx.chat_id, s, now()))?;
     ctx.say(ctx.fmt(
         "bot.schedule.done",
         &[
@@ -586,7 +606,10 @@ async fn latest(ctx: &Ctx, args: &str) -> HandlerResult {
         Some(sub) => (sub.topics, sub.regions),
         None => (Vec::new(), Vec::new()),
     };
-    let articles = ctx.deps.store.latest_stories(&topics, &regions, LIST_LEN)?;
+    let articles = ctx
+        .deps
+        .store
+        .call(|db| db.latest_stories(&topics, &regions, LIST_LEN))?;
     let mut parts = if articles.is_empty() {
         vec![ctx.t("bot.latest.none")]
     } else {
@@ -606,7 +629,7 @@ async fn latest_on(ctx: &Ctx, topic: &str) -> HandlerResult {
     let articles = ctx
         .deps
         .store
-        .latest_stories(&[topic.to_string()], &[], LIST_LEN)?;
+        .call(|db| db.latest_stories(&[topic.to_string()], &[], LIST_LEN))?;
     let name = topic_names(ctx, &[topic.to_string()]);
     if articles.is_empty() {
         ctx.say(ctx.fmt("bot.latest.none_on", &[("topic", &name)]))
@@ -649,10 +672,10 @@ async fn articles_language_notice(ctx: &Ctx) -> HandlerResult {
         return Ok(());
     }
     let key = format!("notice.articles_language.{}", ctx.chat_id);
-    if ctx.deps.store.kv_get(&key)?.is_some() {
+    if ctx.deps.store.call(|db| db.kv_get(&key))?.is_some() {
         return Ok(());
     }
-    ctx.deps.store.kv_set(&key, "1")?;
+    ctx.deps.store.call(|db| db.kv_set(&key, "1"))?;
     ctx.say(ctx.t("bot.articles_language")).await?;
     Ok(())
 }
@@ -672,14 +695,22 @@ async fn search(ctx: &Ctx, args: &str) -> HandlerResult {
     };
     let hits = match &topics {
         Some(topics) => {
-            let on_all = ctx.deps.store.latest_stories_on_all(topics, LIST_LEN)?;
+            let on_all = ctx
+                .deps
+                .store
+                .call(|db| db.latest_stories_on_all(topics, LIST_LEN))?;
             if on_all.is_empty() {
-                ctx.deps.store.latest_stories(topics, &[], LIST_LEN)?
+                ctx.deps
+                    .store
+                    .call(|db| db.latest_stories(topics, &[], LIST_LEN))?
             } else {
                 on_all
             }
         }
-        None => ctx.deps.store.search_articles(args, LIST_LEN)?,
+        None => ctx
+            .deps
+            .store
+            .call(|db| db.search_articles(args, LIST_LEN))?,
     };
     if hits.is_empty() {
         ctx.say(ctx.fmt("bot.search.none", &[("query", &esc(args))]))
@@ -701,7 +732,7 @@ async fn quotes(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     }
     // Any case and inflection of the name matches ("кошанова" → Кошанов).
-    let rows = ctx.deps.store.quotes_by(&person, LIST_LEN)?;
+    let rows = ctx.deps.store.call(|db| db.quotes_by(&person, LIST_LEN))?;
     if rows.is_empty() {
         ctx.say(ctx.fmt("bot.quotes.none", &[("person", &esc(&person))]))
             .await?;
@@ -717,7 +748,10 @@ async fn why(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(ctx.t("bot.why.usage")).await?;
         return Ok(());
     };
-    let entries = ctx.deps.store.last_digest_entries(ctx.chat_id)?;
+    let entries = ctx
+        .deps
+        .store
+        .call(|db| db.last_digest_entries(ctx.chat_id))?;
     if entries.is_empty() {
         ctx.say(ctx.t("bot.why.no_digest")).await?;
         return Ok(());
@@ -730,7 +764,7 @@ async fn why(ctx: &Ctx, args: &str) -> HandlerResult {
         .await?;
         return Ok(());
     };
-    let article = ctx.deps.store.get_article(entry.article_id)?;
+    let article = ctx.deps.store.call(|db| db.get_article(entry.article_id))?;
     let reasons: Reasons = serde_json::from_str(&entry.reasons).unwrap_or_default();
     let text = {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
@@ -765,7 +799,7 @@ async fn stop(ctx: &Ctx) -> HandlerResult {
     if ctx.existing_subscriber()?.is_some() {
         ctx.deps
             .store
-            .set_subscriber_status(ctx.chat_id, SubStatus::Paused, now())?;
+            .call(|db| db.set_subscriber_status(ctx.chat_id, SubStatus::Paused, now()))?;
     }
     ctx.say(ctx.t("bot.stop.done")).await?;
     Ok(())
@@ -811,7 +845,7 @@ pub(crate) async fn on_button(
                 return Ok(Some(ctx.t("bot.callback_invalid")));
             };
             ctx.subscriber()?;
-            let on = ctx.deps.store.toggle_topic(ctx.chat_id, id)?;
+            let on = ctx.deps.store.call(|db| db.toggle_topic(ctx.chat_id, id))?;
             let sub = ctx.subscriber()?;
             edit_keyboard(ctx, message, topic_keyboard(ctx, &sub.topics)).await;
             Ok(Some(format!("{} {name}", if on { "✅" } else { "▫️" })))
@@ -825,14 +859,19 @@ pub(crate) async fn on_button(
                 return Ok(Some(ctx.t("bot.callback_invalid")));
             };
             ctx.subscriber()?;
-            let on = ctx.deps.store.toggle_region(ctx.chat_id, id)?;
+            let on = ctx
+                .deps
+                .store
+                .call(|db| db.toggle_region(ctx.chat_id, id))?;
             let sub = ctx.subscriber()?;
             edit_keyboard(ctx, message, region_keyboard(ctx, &sub.regions)).await;
             Ok(Some(format!("{} {name}", if on { "✅" } else { "▫️" })))
         }
         Callback::AllRegions => {
             ctx.subscriber()?;
-            ctx.deps.store.remove_regions(ctx.chat_id, None)?;
+            ctx.deps
+                .store
+                .call(|db| db.remove_regions(ctx.chat_id, None))?;
             edit_keyboard(ctx, message, region_keyboard(ctx, &[])).await;
             Ok(Some(ctx.t("bot.regions.cleared")))
         }
@@ -844,9 +883,11 @@ pub(crate) async fn on_button(
             ))
         }
         Callback::DeleteMe { confirm: true } => {
-            ctx.deps.store.delete_subscriber(ctx.chat_id)?;
+            ctx.deps
+                .store
+                .call(|db| db.delete_subscriber(ctx.chat_id))?;
             if ctx.private {
-                ctx.deps.store.erase_user(ctx.user_id)?;
+                ctx.deps.store.call(|db| db.erase_user(ctx.user_id))?;
             }
             log::info!("bot: chat {} erased its data", ctx.chat_id);
             edit_text(ctx, message, ctx.t("bot.delete.done")).await;

@@ -73,18 +73,20 @@ impl Ctx {
         } else {
             ChatKind::Group
         };
-        Ok(self.deps.store.ensure_subscriber(
-            self.chat_id,
-            kind,
-            self.chat_title.as_deref(),
-            self.lang.code(),
-            now(),
-        )?)
+        Ok(self.deps.store.call(|db| {
+            db.ensure_subscriber(
+                self.chat_id,
+                kind,
+                self.chat_title.as_deref(),
+                self.lang.code(),
+                now(),
+            )
+        })?)
     }
 
     /// This chat's subscription if there is one.
     pub fn existing_subscriber(&self) -> Result<Option<Subscriber>, BotError> {
-        Ok(self.deps.store.subscriber(self.chat_id)?)
+        Ok(self.deps.store.call(|db| db.subscriber(self.chat_id))?)
     }
 
     /// May this user change the chat's settings? Anyone in a private chat;
@@ -108,7 +110,7 @@ impl Ctx {
         if let Err(e) = self
             .deps
             .store
-            .audit(self.user_id, action, target, detail, allowed, now())
+            .call(|db| db.audit(self.user_id, action, target, detail, allowed, now()))
         {
             log::error!("bot: audit {action} by {}: {e}", self.user_id);
         }

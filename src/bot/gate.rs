@@ -36,7 +36,7 @@ fn chat_lang(
     if private {
         return user_lang;
     }
-    match deps.store.subscriber(chat_id) {
+    match deps.store.call(|db| db.subscriber(chat_id)) {
         Ok(Some(sub)) => Lang::from_code(&sub.language).unwrap_or(user_lang),
         _ => user_lang,
     }
@@ -72,7 +72,7 @@ pub(crate) async fn on_message(bot: BotT, msg: Message, me: Me, deps: BotDeps) -
     let user_id = user_id_of(user);
     let stored = deps
         .store
-        .touch_user(user_id, Some(&user.full_name()), None, now())?;
+        .call(|db| db.touch_user(user_id, Some(&user.full_name()), None, now()))?;
     if stored.banned {
         log::debug!("bot: ignoring banned user {user_id}");
         return Ok(());
@@ -184,7 +184,7 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
     let user_id = user_id_of(&q.from);
     // Read first, write nothing yet: a button of a chat that erased its
     // data must not bring any of it back.
-    let known = deps.store.user(user_id)?;
+    let known = deps.store.call(|db| db.user(user_id))?;
     if known.as_ref().is_some_and(|u| u.banned) {
         return Ok(());
     }
@@ -207,7 +207,7 @@ pub(crate) async fn on_callback(bot: BotT, q: CallbackQuery, deps: BotDeps) -> H
     }
     let stored = deps
         .store
-        .touch_user(user_id, Some(&q.from.full_name()), None, now())?;
+        .call(|db| db.touch_user(user_id, Some(&q.from.full_name()), None, now()))?;
     let lang = chat_lang(&deps, chat_id, private, stored.language.as_deref(), &q.from);
     match deps.flood.check(user_id, Instant::now()) {
         Verdict::Allow => {}
@@ -316,7 +316,7 @@ fn erased(
     user_known: bool,
     cb: &Callback,
 ) -> Result<bool, BotError> {
-    if deps.store.subscriber(chat_id)?.is_some() {
+    if deps.store.call(|db| db.subscriber(chat_id))?.is_some() {
         return Ok(false);
     }
     Ok(!(private && user_known && matches!(cb, Callback::Language(_))))
@@ -325,13 +325,13 @@ fn erased(
 /// The bot was blocked, kicked or let back in.
 pub(crate) async fn on_my_chat_member(upd: ChatMemberUpdated, deps: BotDeps) -> HandlerResult {
     let chat_id = upd.chat.id.0;
-    let Some(sub) = deps.store.subscriber(chat_id)? else {
+    let Some(sub) = deps.store.call(|db| db.subscriber(chat_id))? else {
         return Ok(());
     };
     if !upd.new_chat_member.is_present() && sub.status != SubStatus::Blocked {
         log::info!("bot: chat {chat_id} removed or blocked the bot; subscription kept");
         deps.store
-            .set_subscriber_status(chat_id, SubStatus::Blocked, now())?;
+            .call(|db| db.set_subscriber_status(chat_id, SubStatus::Blocked, now()))?;
     }
     Ok(())
 }

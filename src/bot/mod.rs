@@ -124,17 +124,18 @@ impl BotDeps {
             .iter()
             .filter_map(|id| i64::try_from(*id).ok())
             .collect();
-        for u in self.store.staff()? {
+        for u in self.store.call(|db| db.staff())? {
             if u.role == Role::Owner && !owners.contains(&u.user_id) {
                 log::warn!(
                     "bot: user {} is no longer in MODERATOR_IDS; no longer an owner",
                     u.user_id
                 );
-                self.store.set_role(u.user_id, Role::User, now)?;
+                self.store
+                    .call(|db| db.set_role(u.user_id, Role::User, now))?;
             }
         }
         for id in owners {
-            self.store.set_role(id, Role::Owner, now)?;
+            self.store.call(|db| db.set_role(id, Role::Owner, now))?;
         }
         Ok(())
     }
@@ -149,7 +150,10 @@ impl BotDeps {
         {
             return Ok(Role::Owner);
         }
-        Ok(self.store.user(user_id)?.map_or(Role::User, |u| u.role))
+        Ok(self
+            .store
+            .call(|db| db.user(user_id))?
+            .map_or(Role::User, |u| u.role))
     }
 }
 
@@ -271,7 +275,7 @@ pub async fn set_commands(bot: &BotT, deps: &BotDeps) -> usize {
             note(&format!("in {}", lang.code()), &e.into());
         }
     }
-    match deps.store.staff() {
+    match deps.store.call(|db| db.staff()) {
         Ok(staff) => {
             for u in staff {
                 if let Err(e) = set_staff_commands(bot, deps, u.user_id).await {
@@ -295,7 +299,7 @@ pub(crate) async fn set_staff_commands(bot: &BotT, deps: &BotDeps, user_id: i64)
     };
     let chosen = deps
         .store
-        .user(user_id)?
+        .call(|db| db.user(user_id))?
         .and_then(|u| u.language)
         .and_then(|l| Lang::from_code(&l));
     for lang in [Lang::Ru, Lang::Kk, Lang::En] {

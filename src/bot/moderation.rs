@@ -24,7 +24,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
     let args = inv.args.as_str();
     match inv.cmd {
         Cmd::Sources => {
-            let list = ctx.deps.store.list_sources()?;
+            let list = ctx.deps.store.call(|db| db.list_sources())?;
             if list.is_empty() {
                 ctx.say(ctx.t("bot.sources.empty")).await?;
                 return Ok(());
@@ -43,7 +43,10 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
         Cmd::Broadcast => broadcast(ctx, args).await,
         Cmd::Stats => {
             let now = now();
-            let stats = ctx.deps.store.stats(views::local_midnight(now))?;
+            let stats = ctx
+                .deps
+                .store
+                .call(|db| db.stats(views::local_midnight(now)))?;
             let parts = {
                 let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
                 views::stats(&ctx.deps.texts, &kb, ctx.lang, &stats)
@@ -52,7 +55,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
         }
         Cmd::Ban | Cmd::Unban => ban(ctx, inv.cmd == Cmd::Ban, args).await,
         Cmd::Mods => {
-            let staff = ctx.deps.store.staff()?;
+            let staff = ctx.deps.store.call(|db| db.staff())?;
             let lines: Vec<String> = staff
                 .iter()
                 .map(|u| {
@@ -90,7 +93,7 @@ pub(crate) async fn run(ctx: &Ctx, inv: Invocation) -> HandlerResult {
                     }
                 }
             };
-            let entries = ctx.deps.store.recent_audit(n)?;
+            let entries = ctx.deps.store.call(|db| db.recent_audit(n))?;
             ctx.say_all(views::audit(&ctx.deps.texts, ctx.lang, &entries))
                 .await
         }
@@ -112,7 +115,12 @@ async fn add_source(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.refuse("bot.addsource.usage", &[]).await?;
         return Ok(());
     };
-    if ctx.deps.store.find_source_by_url(valid.as_str())?.is_some() {
+    if ctx
+        .deps
+        .store
+        .call(|db| db.find_source_by_url(valid.as_str()))?
+        .is_some()
+    {
         ctx.refuse("bot.addsource.exists", &[("url", &esc(valid.as_str()))])
             .await?;
         return Ok(());
@@ -132,7 +140,7 @@ async fn add_source(ctx: &Ctx, args: &str) -> HandlerResult {
             return Ok(());
         }
     };
-    match ctx.deps.store.add_source(&found, now()) {
+    match ctx.deps.store.call(|db| db.add_source(&found, now())) {
         Ok(id) => {
             ctx.audit(
                 "source_added",
@@ -190,13 +198,15 @@ async fn source_action(ctx: &Ctx, cmd: Cmd, args: &str) -> HandlerResult {
         return Ok(());
     };
     let result = match cmd {
-        Cmd::PauseSource => {
-            ctx.deps
-                .store
-                .set_source_paused(id, true, Some("paused by a moderator"))
-        }
-        Cmd::ResumeSource => ctx.deps.store.set_source_paused(id, false, None),
-        _ => ctx.deps.store.remove_source(id),
+        Cmd::PauseSource => ctx
+            .deps
+            .store
+            .call(|db| db.set_source_paused(id, true, Some("paused by a moderator"))),
+        Cmd::ResumeSource => ctx
+            .deps
+            .store
+            .call(|db| db.set_source_paused(id, false, None)),
+        _ => ctx.deps.store.call(|db| db.remove_source(id)),
     };
     let key = match (result, cmd) {
         (Err(StoreError::NotFound { .. }), _) => "bot.source.not_found",
@@ -218,12 +228,14 @@ async fn hide(ctx: &Ctx, hidden: bool, args: &str) -> HandlerResult {
         ctx.refuse("bot.hide.usage", &[]).await?;
         return Ok(());
     }
-    let Some(id) = ctx.deps.store.find_article(args)? else {
+    let Some(id) = ctx.deps.store.call(|db| db.find_article(args))? else {
         ctx.refuse("bot.article.not_found", &[("article", &esc(args))])
             .await?;
         return Ok(());
     };
-    ctx.deps.store.set_article_hidden(id, hidden)?;
+    ctx.deps
+        .store
+        .call(|db| db.set_article_hidden(id, hidden))?;
     let key = if hidden {
         "bot.hide.done"
     } else {
@@ -241,7 +253,7 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.refuse("bot.retopic.usage", &[]).await?;
         return Ok(());
     }
-    let Some(id) = ctx.deps.store.find_article(reference)? else {
+    let Some(id) = ctx.deps.store.call(|db| db.find_article(reference))? else {
         ctx.refuse("bot.article.not_found", &[("article", &esc(reference))])
             .await?;
         return Ok(());
@@ -267,7 +279,7 @@ async fn retopic(ctx: &Ctx, args: &str) -> HandlerResult {
             .await?;
         return Ok(());
     }
-    ctx.deps.store.correct_topics(id, &topics)?;
+    ctx.deps.store.call(|db| db.correct_topics(id, &topics))?;
     ctx.say(ctx.fmt(
         "bot.retopic.done",
         &[("id", &id.to_string()), ("topics", &names.join(", "))],
@@ -332,10 +344,10 @@ async fn add_keywords(ctx: &Ctx, args: &str) -> HandlerResult {
             .await?;
         return Ok(());
     }
-    let added =
-        ctx.deps
-            .store
-            .add_topic_keywords(&topic, lang.code(), &keywords, ctx.user_id, now())?;
+    let added = ctx
+        .deps
+        .store
+        .call(|db| db.add_topic_keywords(&topic, lang.code(), &keywords, ctx.user_id, now()))?;
     {
         let mut kb = ctx.deps.kb.write().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = kb.add_topic_keywords(&topic, lang, &keywords) {
@@ -358,11 +370,11 @@ async fn add_keywords(ctx: &Ctx, args: &str) -> HandlerResult {
 
 /// Active subscribers a broadcast goes to: banned users' chats left out.
 fn recipients(ctx: &Ctx) -> Result<Vec<i64>, BotError> {
-    let banned = ctx.deps.store.banned_user_ids()?;
+    let banned = ctx.deps.store.call(|db| db.banned_user_ids())?;
     Ok(ctx
         .deps
         .store
-        .subscribers_with_status(SubStatus::Active)?
+        .call(|db| db.subscribers_with_status(SubStatus::Active))?
         .into_iter()
         .map(|s| s.chat_id)
         .filter(|c| !banned.contains(c))
@@ -392,7 +404,10 @@ async fn broadcast(ctx: &Ctx, text: &str) -> HandlerResult {
         .await?;
         return Ok(());
     }
-    let id = ctx.deps.store.create_broadcast(ctx.user_id, text, now())?;
+    let id = ctx
+        .deps
+        .store
+        .call(|db| db.create_broadcast(ctx.user_id, text, now()))?;
     let count = recipients(ctx)?.len();
     let preview = format!(
         "{}\n\n{}",
@@ -416,7 +431,7 @@ pub(crate) async fn on_broadcast_button(
     confirm: bool,
 ) -> Result<Option<String>, BotError> {
     let target = format!("broadcast {id}");
-    let (_author, text, _status) = match ctx.deps.store.broadcast(id) {
+    let (_author, text, _status) = match ctx.deps.store.call(|db| db.broadcast(id)) {
         Ok(b) => b,
         Err(StoreError::NotFound { .. }) => {
             ctx.audit("broadcast", Some(&target), Some("no such broadcast"), false);
@@ -424,7 +439,12 @@ pub(crate) async fn on_broadcast_button(
         }
         Err(e) => return Err(e.into()),
     };
-    if !confirm && !ctx.deps.store.settle_broadcast(id, "cancelled")? {
+    if !confirm
+        && !ctx
+            .deps
+            .store
+            .call(|db| db.settle_broadcast(id, "cancelled"))?
+    {
         return Ok(Some(ctx.t("bot.broadcast.already")));
     }
     let result_text = if confirm {
@@ -443,7 +463,11 @@ pub(crate) async fn on_broadcast_button(
             .collect();
         // Confirmed and queued at once: a crash cannot leave it confirmed
         // with no messages.
-        let Some(queued) = ctx.deps.store.queue_broadcast(id, &messages, now())? else {
+        let Some(queued) = ctx
+            .deps
+            .store
+            .call(|db| db.queue_broadcast(id, &messages, now()))?
+        else {
             return Ok(Some(ctx.t("bot.broadcast.already")));
         };
         ctx.deps.wake_sender.notify_one();
@@ -484,7 +508,7 @@ pub(crate) async fn on_article_button(
         return Ok(None);
     };
     let target = format!("article {id}");
-    let article = match ctx.deps.store.get_article(*id) {
+    let article = match ctx.deps.store.call(|db| db.get_article(*id)) {
         Ok(a) => a,
         Err(StoreError::NotFound { .. }) => {
             ctx.audit(cb.action(), Some(&target), Some("no such article"), false);
@@ -495,7 +519,7 @@ pub(crate) async fn on_article_button(
     let title = esc(&crate::digest::render::shorten(&article.title, 120));
     match cb {
         Callback::HideArticle(_) => {
-            ctx.deps.store.set_article_hidden(*id, true)?;
+            ctx.deps.store.call(|db| db.set_article_hidden(*id, true))?;
             ctx.audit("hide", Some(&target), None, true);
             ctx.say(ctx.fmt("bot.moderate.hidden", &[("title", &title)]))
                 .await?;
@@ -531,7 +555,7 @@ pub(crate) async fn on_article_button(
                 on.push(topic.clone());
                 true
             };
-            ctx.deps.store.correct_topics(*id, &on)?;
+            ctx.deps.store.call(|db| db.correct_topics(*id, &on))?;
             ctx.audit("retopic", Some(&target), Some(&on.join(",")), true);
             let markup = {
                 let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
@@ -555,7 +579,7 @@ fn article_topic_ids(ctx: &Ctx, id: i64) -> Result<Vec<String>, BotError> {
     Ok(ctx
         .deps
         .store
-        .article_topics(id)?
+        .call(|db| db.article_topics(id))?
         .into_iter()
         .map(|(t, _, _)| t)
         .collect())
@@ -584,7 +608,9 @@ async fn ban(ctx: &Ctx, banned: bool, args: &str) -> HandlerResult {
     }
     // A banned user gets nothing: their digests stop too, and what was
     // waiting for them is dropped; unbanning resumes what the ban paused.
-    ctx.deps.store.set_user_ban(target, banned, now)?;
+    ctx.deps
+        .store
+        .call(|db| db.set_user_ban(target, banned, now))?;
     let key = if banned {
         "bot.ban.done"
     } else {
@@ -606,7 +632,7 @@ async fn set_moderator(ctx: &Ctx, add: bool, args: &str) -> HandlerResult {
         return Ok(());
     }
     let role = if add { Role::Moderator } else { Role::User };
-    ctx.deps.store.set_role(target, role, now())?;
+    ctx.deps.store.call(|db| db.set_role(target, role, now()))?;
     if let Err(e) = super::set_staff_commands(&ctx.bot, &ctx.deps, target).await {
         log::warn!("bot: menu of {target}: {e}");
     }

@@ -106,11 +106,13 @@ async fn mute(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.say(text).await?;
         return Ok(());
     }
-    let sources = ctx.deps.store.list_sources()?;
+    let sources = ctx.deps.store.call(|db| db.list_sources())?;
     match find_source(&sources, &typed) {
         Ok(source) => {
             ctx.subscriber()?;
-            ctx.deps.store.mute_source(ctx.chat_id, source.id)?;
+            ctx.deps
+                .store
+                .call(|db| db.mute_source(ctx.chat_id, source.id))?;
             ctx.say(ctx.fmt("bot.mute.done", &[("source", &esc(&source.name))]))
                 .await?;
         }
@@ -137,7 +139,9 @@ async fn unmute(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     };
     if is_all(&typed) {
-        ctx.deps.store.unmute_source(ctx.chat_id, None)?;
+        ctx.deps
+            .store
+            .call(|db| db.unmute_source(ctx.chat_id, None))?;
         ctx.say(ctx.t("bot.unmute.all")).await?;
         return Ok(());
     }
@@ -155,13 +159,15 @@ async fn unmute(ctx: &Ctx, args: &str) -> HandlerResult {
     let sources: Vec<Source> = ctx
         .deps
         .store
-        .list_sources()?
+        .call(|db| db.list_sources())?
         .into_iter()
         .filter(|s| sub.muted.iter().any(|m| m.source_id == s.id))
         .collect();
     match find_source(&sources, &typed) {
         Ok(source) => {
-            ctx.deps.store.unmute_source(ctx.chat_id, Some(source.id))?;
+            ctx.deps
+                .store
+                .call(|db| db.unmute_source(ctx.chat_id, Some(source.id)))?;
             ctx.say(ctx.fmt("bot.unmute.done", &[("source", &esc(&source.name))]))
                 .await?;
         }
@@ -201,7 +207,7 @@ async fn exclude(ctx: &Ctx, args: &str) -> HandlerResult {
     if !ctx
         .deps
         .store
-        .add_exclude(ctx.chat_id, &phrase, EXCLUDE_CAP)?
+        .call(|db| db.add_exclude(ctx.chat_id, &phrase, EXCLUDE_CAP))?
     {
         ctx.say(ctx.fmt("bot.exclude.cap", &[("max", &EXCLUDE_CAP.to_string())]))
             .await?;
@@ -224,11 +230,18 @@ async fn include(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     }
     if is_all(&phrase) {
-        ctx.deps.store.remove_exclude(ctx.chat_id, None)?;
+        ctx.deps
+            .store
+            .call(|db| db.remove_exclude(ctx.chat_id, None))?;
         ctx.say(ctx.t("bot.include.all")).await?;
         return Ok(());
     }
-    let key = if ctx.deps.store.remove_exclude(ctx.chat_id, Some(&phrase))? > 0 {
+    let key = if ctx
+        .deps
+        .store
+        .call(|db| db.remove_exclude(ctx.chat_id, Some(&phrase)))?
+        > 0
+    {
         "bot.include.done"
     } else {
         "bot.include.missing"
@@ -273,7 +286,9 @@ async fn quiet(ctx: &Ctx, args: &str) -> HandlerResult {
     }
     if is_off(args) {
         if ctx.existing_subscriber()?.is_some() {
-            ctx.deps.store.set_quiet(ctx.chat_id, None, now())?;
+            ctx.deps
+                .store
+                .call(|db| db.set_quiet(ctx.chat_id, None, now()))?;
         }
         ctx.say(ctx.t("bot.quiet.off")).await?;
         return Ok(());
@@ -284,7 +299,9 @@ async fn quiet(ctx: &Ctx, args: &str) -> HandlerResult {
         return Ok(());
     };
     let sub = ctx.subscriber()?;
-    ctx.deps.store.set_quiet(ctx.chat_id, Some(q), now())?;
+    ctx.deps
+        .store
+        .call(|db| db.set_quiet(ctx.chat_id, Some(q), now()))?;
     ctx.say(ctx.fmt(
         "bot.quiet.done",
         &[("range", &quiet_range(ctx, q, &sub.timezone))],
@@ -316,7 +333,9 @@ pub(crate) async fn on_button(
     match cb {
         Callback::Layout(layout) => {
             ctx.subscriber()?;
-            ctx.deps.store.set_layout(ctx.chat_id, *layout, now())?;
+            ctx.deps
+                .store
+                .call(|db| db.set_layout(ctx.chat_id, *layout, now()))?;
             set_keyboard(
                 ctx,
                 message,
@@ -326,7 +345,11 @@ pub(crate) async fn on_button(
             Ok(Some(ctx.t(&format!("bot.layout.set_{}", layout.as_str()))))
         }
         Callback::MorePage(id) => {
-            match ctx.deps.store.take_digest_page(ctx.chat_id, *id, now())? {
+            match ctx
+                .deps
+                .store
+                .call(|db| db.take_digest_page(ctx.chat_id, *id, now()))?
+            {
                 PageTake::Queued => {
                     ctx.deps.wake_sender.notify_one();
                     // The button has done its work: it leaves the message.
@@ -422,13 +445,9 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
     };
     let rest: Vec<&str> = words.iter().skip(1).copied().collect();
     if rest.is_empty() {
-        let sub = ctx.deps.store.bind_channel(
-            chat_id,
-            Some(&title),
-            ctx.lang.code(),
-            ctx.user_id,
-            now(),
-        )?;
+        let sub = ctx.deps.store.call(|db| {
+            db.bind_channel(chat_id, Some(&title), ctx.lang.code(), ctx.user_id, now())
+        })?;
         log::info!(
             "bot: moderator {} bound channel {name} ({chat_id})",
             ctx.user_id
@@ -450,7 +469,7 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
     let Some(sub) = ctx
         .deps
         .store
-        .subscriber(chat_id)?
+        .call(|db| db.subscriber(chat_id))?
         .filter(|s| s.chat_kind == ChatKind::Channel)
     else {
         ctx.refuse("bot.channel.not_bound", &[("channel", &esc(&name))])
@@ -484,17 +503,17 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
                 return Ok(());
             }
             if topics {
-                store.remove_topics(chat_id, None)?;
-                store.add_topics(chat_id, &ids)?;
+                store.call(|db| db.remove_topics(chat_id, None))?;
+                store.call(|db| db.add_topics(chat_id, &ids))?;
             } else {
-                store.remove_regions(chat_id, None)?;
-                store.add_regions(chat_id, &ids)?;
+                store.call(|db| db.remove_regions(chat_id, None))?;
+                store.call(|db| db.add_regions(chat_id, &ids))?;
             }
             true
         }
         "schedule" | "расписание" | "кесте" => match views::parse_schedule(&value) {
             Ok(s) => {
-                store.set_schedule(chat_id, s, now)?;
+                store.call(|db| db.set_schedule(chat_id, s, now))?;
                 true
             }
             Err(_) => false,
@@ -502,7 +521,7 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
         "layout" | "вид" | "түрі" => {
             match crate::store::Layout::parse(&value.to_lowercase()) {
                 Some(l) => {
-                    store.set_layout(chat_id, l, now)?;
+                    store.call(|db| db.set_layout(chat_id, l, now))?;
                     true
                 }
                 None => false,
@@ -511,7 +530,7 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
         "language" | "язык" | "тіл" => {
             match crate::text::Lang::from_code(&value.to_lowercase()) {
                 Some(l) => {
-                    store.set_subscriber_language(chat_id, l.code(), now)?;
+                    store.call(|db| db.set_subscriber_language(chat_id, l.code(), now))?;
                     true
                 }
                 None => false,
@@ -523,7 +542,7 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
         ctx.refuse("bot.channel.usage", &[]).await?;
         return Ok(());
     }
-    let sub = store.subscriber(chat_id)?.unwrap_or(sub);
+    let sub = store.call(|db| db.subscriber(chat_id))?.unwrap_or(sub);
     let text = {
         let kb = ctx.deps.kb.read().unwrap_or_else(|e| e.into_inner());
         views::settings(&ctx.deps.texts, &kb, ctx.lang, &sub)
@@ -537,7 +556,7 @@ pub(crate) async fn channel(ctx: &Ctx, args: &str) -> HandlerResult {
 }
 
 async fn unbind(ctx: &Ctx, name: &str) -> HandlerResult {
-    let bound = ctx.deps.store.channels()?;
+    let bound = ctx.deps.store.call(|db| db.channels())?;
     let id = match ctx
         .bot
         .get_chat(Recipient::ChannelUsername(name.to_string()))
@@ -555,7 +574,7 @@ async fn unbind(ctx: &Ctx, name: &str) -> HandlerResult {
             .await?;
         return Ok(());
     };
-    ctx.deps.store.delete_subscriber(id)?;
+    ctx.deps.store.call(|db| db.delete_subscriber(id))?;
     log::info!(
         "bot: moderator {} unbound channel {name} ({id})",
         ctx.user_id
@@ -566,7 +585,7 @@ async fn unbind(ctx: &Ctx, name: &str) -> HandlerResult {
 }
 
 async fn list_channels(ctx: &Ctx) -> HandlerResult {
-    let bound = ctx.deps.store.channels()?;
+    let bound = ctx.deps.store.call(|db| db.channels())?;
     let mut text = ctx.t("bot.channel.usage");
     if !bound.is_empty() {
         let lines: Vec<String> = bound

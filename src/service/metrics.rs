@@ -44,7 +44,7 @@ pub async fn serve(
             axum::routing::get(move || {
                 let store = health_store.clone();
                 async move {
-                    match store.schema_version() {
+                    match store.call(|db| db.schema_version()) {
                         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
                         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n"))
                             .into_response(),
@@ -94,14 +94,14 @@ fn metric(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(&str
 
 /// The Prometheus text exposition.
 pub fn render(state: &MetricsState) -> Result<String, crate::store::StoreError> {
-    let sources = state.store.list_sources()?;
+    let sources = state.store.call(|db| db.list_sources())?;
     let paused = sources.iter().filter(|s| s.paused).count() as f64;
     let failing = sources
         .iter()
         .filter(|s| !s.paused && s.error_count > 0)
         .count() as f64;
     let up = sources.len() as f64 - paused - failing;
-    let (pending, sending, sent, failed, dropped) = state.store.outbox_counts()?;
+    let (pending, sending, sent, failed, dropped) = state.store.call(|db| db.outbox_counts())?;
     let (ingest, last_poll) = (state.ingest)();
     let c = &state.counters;
     let mut out = String::new();
@@ -121,7 +121,7 @@ pub fn render(state: &MetricsState) -> Result<String, crate::store::StoreError> 
         "civic_articles_stored",
         "gauge",
         "Articles in the database.",
-        &[("", state.store.count_articles()? as f64)],
+        &[("", state.store.call(|db| db.count_articles())? as f64)],
     );
     metric(
         &mut out,

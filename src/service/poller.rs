@@ -207,7 +207,7 @@ impl Poller {
     pub async fn poll_all(&self, now: i64) -> Result<IngestReport, PollError> {
         let sources: Vec<Source> = self
             .store
-            .list_sources()?
+            .call(|db| db.list_sources())?
             .into_iter()
             .filter(|s| !s.paused)
             .collect();
@@ -216,7 +216,7 @@ impl Poller {
 
     /// Polls the sources whose next poll time has come.
     pub async fn poll_due(&self, now: i64) -> Result<IngestReport, PollError> {
-        let sources = self.store.due_sources(now)?;
+        let sources = self.store.call(|db| db.due_sources(now))?;
         Ok(self.poll_sources(sources, now).await)
     }
 
@@ -308,7 +308,7 @@ impl Poller {
         // The articles of this cycle go from the log into the file in one
         // go, not a checkpoint every few articles.
         if total.new_articles + total.syndicated > 0
-            && let Err(e) = self.store.checkpoint()
+            && let Err(e) = self.store.call(|db| db.checkpoint())
         {
             log::warn!("poller: checkpoint after the cycle: {e}");
         }
@@ -332,7 +332,10 @@ impl Poller {
                     validators: polled.validators,
                     next_poll_at: next,
                 };
-                if let Err(e) = self.store.record_poll_success(source.id, &ok, now) {
+                if let Err(e) = self
+                    .store
+                    .call(|db| db.record_poll_success(source.id, &ok, now))
+                {
                     log::error!("poller: source {} ({}): {e}", source.id, source.name);
                 }
                 if source.error_count >= RECOVERY_AFTER {
@@ -383,9 +386,9 @@ impl Poller {
                         source.name
                     );
                 }
-                if let Err(e) =
-                    self.store
-                        .record_poll_failure(source.id, &message, now + wait, pause, now)
+                if let Err(e) = self
+                    .store
+                    .call(|db| db.record_poll_failure(source.id, &message, now + wait, pause, now))
                 {
                     log::error!("poller: source {} ({}): {e}", source.id, source.name);
                 }
@@ -458,7 +461,7 @@ impl Poller {
         let mut batch_since = std::time::Instant::now();
         for item in items {
             let url = dedupe::canonical_url(item.url());
-            if in_batch(&batch, url.as_str()) || self.store.knows_url(url.as_str())? {
+            if in_batch(&batch, url.as_str()) || self.store.call(|db| db.knows_url(url.as_str()))? {
                 report.duplicates += 1;
                 continue;
             }
@@ -581,14 +584,14 @@ impl Poller {
         }
         if let Some(c) = &draft.canonical_url
             && c != &draft.url
-            && self.store.knows_url(c.as_str())?
+            && self.store.call(|db| db.knows_url(c.as_str()))?
         {
             return Ok(None);
         }
         let hash = dedupe::content_hash(&draft.text);
         if self
             .store
-            .find_by_content_hash(&hash)?
+            .call(|db| db.find_by_content_hash(&hash))?
             .iter()
             .any(|(_, src, _)| *src == Some(source.id))
         {
@@ -634,35 +637,37 @@ impl Poller {
             return Ok(true);
         }
         let articles = std::mem::take(batch);
-        let outcomes = self.store.article_batch(|tx| {
-            let mut outcomes = Vec::with_capacity(articles.len());
-            for mut article in articles {
-                let known = match &article.canonical_url {
-                    Some(c) => c != &article.url && tx.knows_url(c)?,
-                    None => false,
-                };
-                let verdict = if known {
-                    Verdict::Duplicate
-                } else {
-                    judge(tx, source, &article.content_hash, &article.minhash, now)?
-                };
-                let Verdict::New {
-                    story_id,
-                    syndicated,
-                } = verdict
-                else {
-                    outcomes.push(Stored::Duplicate);
-                    continue;
-                };
-                article.story_id = story_id;
-                outcomes.push(match tx.insert(&article, now) {
-                    Ok(Some(_)) => Stored::New { syndicated },
-                    Ok(None) => Stored::Duplicate,
-                    Err(e) if e.concerns_one_row() => Stored::Refused(article.url, e),
-                    Err(e) => return Err(e),
-                });
-            }
-            Ok(outcomes)
+        let outcomes = self.store.call(|db| {
+            db.article_batch(|tx| {
+                let mut outcomes = Vec::with_capacity(articles.len());
+                for mut article in articles {
+                    let known = match &article.canonical_url {
+                        Some(c) => c != &article.url && tx.knows_url(c)?,
+                        None => false,
+                    };
+                    let verdict = if known {
+                        Verdict::Duplicate
+                    } else {
+                        judge(tx, source, &article.content_hash, &article.minhash, now)?
+                    };
+                    let Verdict::New {
+                        story_id,
+                        syndicated,
+                    } = verdict
+                    else {
+                        outcomes.push(Stored::Duplicate);
+                        continue;
+                    };
+                    article.story_id = story_id;
+                    outcomes.push(match tx.insert(&article, now) {
+                        Ok(Some(_)) => Stored::New { syndicated },
+                        Ok(None) => Stored::Duplicate,
+                        Err(e) if e.concerns_one_row() => Stored::Refused(article.url, e),
+                        Err(e) => return Err(e),
+                    });
+                }
+                Ok(outcomes)
+            })
         })?;
         let mut complete = true;
         for outcome in outcomes {

@@ -73,7 +73,7 @@ impl Service {
         }
         let store = Arc::new(Store::open(&config.database_path)?);
         // One process polls and sends; a second `run` would send twice.
-        store.claim_writer().map_err(|e| match e {
+        store.call(|db| db.claim_writer()).map_err(|e| match e {
             StoreError::Locked(held) => ServiceError::AlreadyRunning(held.to_string()),
             other => ServiceError::Store(other),
         })?;
@@ -108,7 +108,7 @@ impl Service {
 
     /// Queues a notice to every owner and moderator.
     fn notify_staff(&self, key: &str, args: &[(&str, &str)]) {
-        let staff = match self.store.staff() {
+        let staff = match self.store.call(|db| db.staff()) {
             Ok(s) => s,
             Err(e) => return log::error!("run: cannot list moderators: {e}"),
         };
@@ -132,7 +132,7 @@ impl Service {
                 }
             })
             .collect();
-        match self.store.enqueue(&messages, now) {
+        match self.store.call(|db| db.enqueue(&messages, now)) {
             Ok(_) => self.wake_sender.notify_one(),
             Err(e) => log::error!("run: cannot queue a notice for moderators: {e}"),
         }
@@ -350,7 +350,7 @@ impl Service {
             let result = tokio::task::spawn_blocking(move || {
                 if prune {
                     let before = now - i64::from(service.config.retention_days) * 86_400;
-                    match service.store.prune_delivered(before) {
+                    match service.store.call(|db| db.prune_delivered(before)) {
                         Ok(n) if n > 0 => {
                             log::info!("digest: retention: forgot {n} delivered messages")
                         }

@@ -237,6 +237,24 @@ impl Store {
             .map_err(|e| StoreError::Background(e.to_string()))?
     }
 
+    /// Runs store work from async code without holding up the runtime: on
+    /// a multi-thread runtime the calling worker hands its other tasks to
+    /// another thread for the length of the call (`block_in_place`), so a
+    /// handler waiting for SQLite, or for the writer's connection while a
+    /// digest run queues, never stalls the dispatcher's and the sender's
+    /// other tasks. Unlike [`Store::run_blocking`] the work may borrow.
+    /// Outside a multi-thread runtime (a plain thread, a single-thread
+    /// test runtime) it simply runs.
+    pub fn call<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        match Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| f(self))
+            }
+            _ => f(self),
+        }
+    }
+
     /// A connection for reads that need not see an uncommitted write: a
     /// free reader, else the least busy guess; the writer's connection when
     /// there are no readers (in memory).
@@ -971,6 +989,45 @@ mod tests {
             matches!(failed, Err(StoreError::Background(_))),
             "{failed:?}"
         );
+    }
+
+    /// A task waiting in [`Store::call`] for the writer's connection (held
+    /// here by another thread, as a digest run holds it) leaves the one
+    /// runtime worker to the other tasks.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_call_waiting_for_the_writer_leaves_the_worker_free() {
+        let store = std::sync::Arc::new(Store::open_in_memory().unwrap());
+        let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let _conn = store.conn();
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+            })
+        };
+        held_rx.recv().unwrap();
+        let (waiting_tx, waiting_rx) = tokio::sync::oneshot::channel();
+        let waiter = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                waiting_tx.send(()).unwrap();
+                store.call(|s| s.kv_set("k", "v"))
+            })
+        };
+        waiting_rx.await.unwrap();
+        // The waiter is now inside the call, on the only worker. (Waited
+        // for on this thread, not with a tokio timer: a blocked worker
+        // would not drive one.)
+        let (ran_tx, ran_rx) = std::sync::mpsc::channel();
+        tokio::spawn(async move { ran_tx.send(7).unwrap() });
+        let ran = ran_rx.recv_timeout(std::time::Duration::from_secs(20));
+        release_tx.send(()).unwrap();
+        holder.join().unwrap();
+        assert_eq!(ran, Ok(7), "another task ran while the call waited");
+        waiter.await.unwrap().unwrap();
+        assert_eq!(store.kv_get("k").unwrap().as_deref(), Some("v"));
     }
 
     fn source(url: &str) -> NewSource {

@@ -450,3 +450,74 @@ fn a_loop_is_found_and_shown_with_its_files() {
     g.get_mut("text").map(|m| m.remove("ingest"));
     assert!(loops(&g).is_empty());
 }
+
+/// The store's calls that async code may make directly: the rest go
+/// through `Store::call` or `Store::run_blocking`, so no handler, poller
+/// or sender waits for SQLite on a runtime worker.
+const OFF_RUNTIME: &[&str] = &["call", "run_blocking", "clone"];
+
+/// `store.<method>(` calls in a file's code (tests left out, a call
+/// across lines included) other than those of [`OFF_RUNTIME`], each with
+/// its line.
+fn direct_store_calls(code: &str) -> Vec<(usize, String)> {
+    let code = code.split("#[cfg(test)]").next().unwrap_or("");
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("store") {
+        if code[..at].chars().last().is_some_and(word) {
+            continue;
+        }
+        let Some(rest) = code[at + "store".len()..].trim_start().strip_prefix('.') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let method: String = rest.chars().take_while(|&c| word(c)).collect();
+        let called = rest[method.len()..].trim_start().starts_with('(');
+        if !method.is_empty() && called && !OFF_RUNTIME.contains(&method.as_str()) {
+            found.push((code[..at].matches('\n').count() + 1, method));
+        }
+    }
+    found
+}
+
+#[test]
+fn async_code_reaches_the_store_off_the_runtime() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = read_sources(&root.join("bot"));
+    for f in ["poller.rs", "run.rs", "metrics.rs"] {
+        files.extend(
+            read_sources(&root.join("service"))
+                .into_iter()
+                .filter(|(p, _)| p.ends_with(f)),
+        );
+    }
+    assert!(files.len() > 10, "read only {} files", files.len());
+    let direct: Vec<String> = files
+        .iter()
+        .flat_map(|(p, code)| {
+            direct_store_calls(code)
+                .into_iter()
+                .map(move |(line, m)| format!("{}:{line}: store.{m}(…)", p.display()))
+        })
+        .collect();
+    assert!(
+        direct.is_empty(),
+        "store calls on a runtime worker (wrap them in store.call(|db| …)):\n{}",
+        direct.join("\n")
+    );
+}
+
+#[test]
+fn a_direct_store_call_is_seen() {
+    let code = code_only(
+        "let a = ctx.deps.store.call(|db| db.subscriber(1))?;\n\
+         let b = self.store.user(2)?; let c = restore.x(); let d = store.clone();\n\
+         let e = ctx\n    .store\n    .staff()?;\n\
+         // store.staff() in a comment\n\
+         #[cfg(test)]\nmod tests { fn t() { store.kv_get(\"k\"); } }",
+    );
+    assert_eq!(
+        direct_store_calls(&code),
+        [(2, "user".to_string()), (4, "staff".to_string())]
+    );
+}
