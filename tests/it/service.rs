@@ -60,12 +60,25 @@ async fn demo_prints_a_digest_with_a_quote_and_its_speaker() {
     );
 }
 
+/// A port for a child process to listen on. It is let go before the child
+/// binds it, so it comes from below the kernel's ephemeral range (32768 and
+/// up on Linux): the servers other tests start on port 0, and every
+/// outgoing connection, take theirs from that range and cannot take it in
+/// between. Each call tries the next port, from a start that differs per
+/// test process.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    const LOW: u16 = 20_000;
+    const SPAN: u16 = 12_000;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = (std::process::id() % u32::from(SPAN)) as u16;
+    for _ in 0..SPAN {
+        let port = LOW + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % SPAN;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {LOW}..{}", LOW + SPAN);
 }
 
 fn start_run(h: &Harness, fake: &FakeTelegram, metrics: u16) -> tokio::process::Child {
