@@ -348,8 +348,11 @@ fn is_role(folded: &str) -> Option<&'static str> {
         .iter()
         .chain(&lx.kk.roles)
         .find(|r| {
+            // ("председатель", "председателя"; not "председательство")
             folded.strip_prefix(r.as_str()).is_some_and(|rest| {
-                rest.chars().count() <= 7 && !rest.starts_with('ь') || rest.is_empty()
+                rest.chars().count() <= 7 && !rest.starts_with('ь')
+                    || rest.is_empty()
+                    || rest == "ь"
             })
         })
         .map(String::as_str)
@@ -693,12 +696,14 @@ fn weak_pair(
         return None;
     }
     let after_place_name = k >= 3 && place_noun(&folded[k - 3]);
-    // inside a longer capitalised run the name starts after roles and places
+    // inside a longer capitalised run the name starts after roles, places
+    // and acronyms ("глава профсоюза FNSEA Арно Руссо")
     if k >= 2
         && !after_place_name
         && starts_upper(toks[k - 2].text)
         && para[toks[k - 2].end..first.start].trim().is_empty()
         && !(is_role(&folded[k - 2]).is_some()
+            || all_upper(toks[k - 2].text)
             || is_place(toks[k - 2].text)
             || not_name(&folded[k - 2])
             || !kazakh && oblique_word(toks[k - 2].text)
@@ -2491,6 +2496,21 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("облыс әкімі".to_string())
         );
+    }
+
+    #[test]
+    fn a_name_after_a_chairman_or_an_acronym_starts_after_them() {
+        // "председатель" in the nominative is a role too, and an acronym
+        // ends the complement of one; neither word is part of the name
+        let paras = [
+            "Т",
+            "Протест возглавил председатель союза фермеров Бретани Арно Лефевр.",
+            "Глава профсоюза FNSEA Арно Руссо остался недоволен итогами.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert!(names.contains(&"Арно Лефевр".to_string()), "{names:?}");
+        assert!(names.contains(&"Арно Руссо".to_string()), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("FNSEA")), "{names:?}");
     }
 
     #[test]

@@ -210,19 +210,19 @@ fn gold_validation3_set_stays_above_its_floors() {
     check_held_back("validation3", &VALIDATION3_FLOORS);
 }
 
-/// The development set reaches quote P 1.000 / R 0.997, speakers 0.955,
-/// topic micro-F1 0.847, primary 0.916 (119 articles).
+/// The development set reaches quote P 1.000 / R 0.997, speakers 0.969,
+/// topic micro-F1 0.853, primary 0.908 (120 articles).
 const DEV_FLOORS: Floors = Floors {
     quote_p: 0.98,
     quote_r: 0.97,
-    speaker: 0.93,
+    speaker: 0.95,
     topic_f1: 0.83,
     primary: 0.89,
 };
 
 /// The held-back sets are not tuned on. Their floors sit a little under
 /// what they reach now, so a regression fails. validation (36 articles):
-/// quote P 1.000 / R 0.992, speakers 0.765, topic micro-F1 0.817, primary
+/// quote P 1.000 / R 1.000, speakers 0.774, topic micro-F1 0.817, primary
 /// 0.759.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
@@ -232,7 +232,7 @@ const VALIDATION_FLOORS: Floors = Floors {
     primary: 0.73,
 };
 
-/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.864,
+/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.854,
 /// topic micro-F1 0.809, primary 0.771.
 const VALIDATION2_FLOORS: Floors = Floors {
     quote_p: 0.97,
@@ -243,7 +243,7 @@ const VALIDATION2_FLOORS: Floors = Floors {
 };
 
 /// validation3 (21 articles, written before this round's rule changes):
-/// quote P 0.960 / R 0.980, speakers 0.896, topic micro-F1 0.846, primary
+/// quote P 0.960 / R 0.980, speakers 0.917, topic micro-F1 0.846, primary
 /// 0.952.
 const VALIDATION3_FLOORS: Floors = Floors {
     quote_p: 0.93,
