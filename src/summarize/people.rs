@@ -1207,6 +1207,17 @@ impl People {
                     k += 1;
                     continue;
                 }
+                // "департамент басшысы", "комитет төрағасы": in Kazakh a
+                // body right before a role is whose role it is, and the
+                // role is the one who speaks
+                let body_of_role = (kazakh || is_kazakh_word(f))
+                    && toks.get(k + 1).is_some_and(|n| {
+                        para[t.end..n.start].trim().is_empty() && is_role(&folded[k + 1]).is_some()
+                    });
+                if body_of_role {
+                    k += 1;
+                    continue;
+                }
                 if let Some(b) =
                     body_of(f).filter(|b| *b != "баспасөз қызметі" || next.starts_with("қызмет"))
                 {

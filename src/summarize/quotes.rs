@@ -1364,6 +1364,21 @@ mod tests {
     }
 
     #[test]
+    fn a_kazakh_body_before_a_role_is_whose_role_it_is() {
+        // "…, – деді департамент басшысы": the head of the department, named earlier,
+        // speaks, not the department
+        let paras = [
+            "Тақырып",
+            "Бұл туралы облыстық жер қатынастары департаменті хабарлады.",
+            "Департамент басшысы Серік Досымов жаңа тәртіпті түсіндірді.",
+            "\"Өтінішті енді үйден шықпай беруге болады\", – деді департамент басшысы.",
+        ];
+        let got = speakers(&paras, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Серік Досымов"));
+    }
+
+    #[test]
     fn unbalanced_marks_do_not_panic() {
         let paras = [
             "Т",

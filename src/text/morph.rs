@@ -146,7 +146,9 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
         info.patronymic |= has("Patr");
         info.place |= has("Geox");
-        if has("Geox") && !has("nomn") {
+        // (a place in the plural is all but unheard of: "Досымов" is the
+        // surname, not the genitive plural of the village Досым)
+        if has("Geox") && !has("nomn") && !has("plur") {
             geox_oblique = true;
         }
     }
@@ -195,6 +197,8 @@ mod tests {
         assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();
         assert!(s.surname && !s.place_oblique, "{s:?}");
+        let d = analyse("Досымов").unwrap_or_default();
+        assert!(!d.place_oblique, "{d:?}");
         assert!(analyse("Qazaq").is_none());
         // the crate's unfinished readers are never reached
         for w in ["А", "Б", "Алма-Ата", "Н.", "ООН", "Кызыл-Орда"] {
