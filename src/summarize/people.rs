@@ -975,10 +975,14 @@ impl People {
                             start = p.start;
                             first = Some(p.text.to_string());
                             // "Реджеп Тайип Эрдоган": a dictionary first name
-                            // before the first name is part of it
+                            // before the first name is part of it, unless a
+                            // place noun makes it the place's name ("области
+                            // Абай Берик Уали")
                             if weak
                                 && !kazakh
                                 && k > 1
+                                && !(k > 2
+                                    && Lexicon::shared().has(|l| &l.place_nouns, &folded[k - 3]))
                                 && starts_upper(toks[k - 2].text)
                                 && para[toks[k - 2].end..p.start].trim().is_empty()
                                 && crate::text::morph::analyse(toks[k - 2].text)
@@ -2507,6 +2511,17 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("облыс әкімі".to_string())
         );
+    }
+
+    #[test]
+    fn a_region_named_after_a_person_is_no_first_name() {
+        // the Abai region bears a first name the dictionary knows
+        let paras = [
+            "Т",
+            "Аким области Абай Нурлан Уали вручил сертификаты молодым учителям.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert_eq!(names, ["Нурлан Уали"]);
     }
 
     #[test]
