@@ -169,6 +169,14 @@ struct RawName {
     speaking: bool,
 }
 
+/// The first letter upper-cased ("министерство" → "Министерство").
+fn title_case_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|x| x.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -532,12 +540,7 @@ fn foreign_surname(
         }
         out
     };
-    let cap = |b: &str| {
-        let mut c = b.chars();
-        c.next()
-            .map(|x| x.to_uppercase().chain(c).collect::<String>())
-            .unwrap_or_default()
-    };
+    let cap = title_case_first;
     // an officeholder the data knows
     let readings = split(f);
     if let Some((b, e)) = readings
@@ -584,6 +587,39 @@ fn foreign_surname(
         }
     }
     None
+}
+
+/// After a comma inside a Russian body's name, the rest of an enumeration
+/// of genitives up to the clause's end ("Министерство цифрового развития,
+/// инноваций и аэрокосмической промышленности"): lower-case genitive
+/// words joined by «и», no verb, from `j` on.
+fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -> bool {
+    let lx = Lexicon::shared();
+    let mut joined = false;
+    let mut m = j;
+    while m < toks.len() {
+        let w = &folded[m];
+        if w == "и" && m > j {
+            joined = true;
+        } else if !toks[m].text.chars().next().is_some_and(char::is_lowercase)
+            || super::quotes::is_verb(w)
+            || lx.has(|l| &l.body_stop, w)
+            || !(lx
+                .ru
+                .genitive_endings
+                .iter()
+                .any(|e| w.ends_with(e.as_str()))
+                || crate::text::morph::analyse(toks[m].text)
+                    .is_some_and(|i| i.known && !i.nominative))
+        {
+            return false;
+        }
+        match toks.get(m + 1) {
+            Some(n) if para[toks[m].end..n.start].trim().is_empty() => m += 1,
+            _ => break,
+        }
+    }
+    joined && folded[m] != "и"
 }
 
 /// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
@@ -1271,7 +1307,12 @@ impl People {
                         }
                         name = phrase;
                     } else {
-                        let mut head = b.to_string();
+                        // as the text writes it: "Министерство …" is a name
+                        let mut head = if starts_upper(t.text) {
+                            title_case_first(b)
+                        } else {
+                            b.to_string()
+                        };
                         // a capitalised adjective before it ("Пограничной службе")
                         if k > 0
                             && starts_upper(toks[k - 1].text)
@@ -1286,7 +1327,10 @@ impl People {
                         }
                         while j < toks.len() && j <= k + 10 {
                             let between = &para[toks[j - 1].end..toks[j].start];
-                            if !between.trim().is_empty() {
+                            let gap = between.trim();
+                            let enumeration =
+                                gap == "," && genitive_enumeration(para, &toks, &folded, j);
+                            if !gap.is_empty() && !enumeration {
                                 break;
                             }
                             let w = &folded[j];

@@ -1364,6 +1364,21 @@ mod tests {
     }
 
     #[test]
+    fn a_body_named_with_an_enumeration_keeps_its_whole_name() {
+        let paras = [
+            "Заголовок",
+            "Новые правила вступят в силу с марта, сообщает Министерство экологии, геологии и природных ресурсов.",
+            "\"Штрафы за вырубку вырастут вдвое\", – сообщили в министерстве.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("Министерство экологии, геологии и природных ресурсов")
+        );
+    }
+
+    #[test]
     fn a_kazakh_body_before_a_role_is_whose_role_it_is() {
         // "…, – деді департамент басшысы": the head of the department, named earlier,
         // speaks, not the department
