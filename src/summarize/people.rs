@@ -1109,9 +1109,17 @@ impl People {
                         k
                     };
                     let back = name_first_tok.saturating_sub(8);
+                    // (never past another name: "Президент Узбекистана Шавкат
+                    // Мирзиёев встретился с Касым-Жомартом Токаевым")
+                    let other_name_at = |j: usize| {
+                        raws[..idx].iter().any(|o| {
+                            o.para == pi && o.start <= toks[j].start && toks[j].end <= o.end
+                        })
+                    };
                     for j in (back..name_first_tok).rev() {
                         if para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start]
                             .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"', '('])
+                            || other_name_at(j)
                         {
                             break;
                         }
@@ -1638,6 +1646,53 @@ impl People {
                 }
             }
         }
+        // "Өзбекстан басшысы", "глава Узбекистана": the head of a country
+        // the text names is whoever it names holding a role there, whatever
+        // the role ("Өзбекстан Президенті Шавкат Мирзиёев"); no one when two
+        // people do
+        let country_holder = |role: &str, at: (usize, usize)| -> Option<usize> {
+            if !matches!(role, "басшы" | "глава") {
+                return None;
+            }
+            let place = people
+                .role_phrases
+                .get(&at)?
+                .split_whitespace()
+                .find(|w| starts_upper(w) && is_role(&fold(w)).is_none())?;
+            let key: String = fold(place).chars().take(6).collect();
+            if key.chars().count() < 4 {
+                return None;
+            }
+            let mut found = None;
+            for &(pi, start, p) in role_link.values().flatten() {
+                let toks = tokens(paras[pi]);
+                let Some(i) = toks.iter().position(|t| t.start == start) else {
+                    continue;
+                };
+                let beside = [i.checked_sub(1), Some(i + 1)];
+                let there = beside
+                    .iter()
+                    .flatten()
+                    .filter_map(|&j| toks.get(j))
+                    .any(|t| starts_upper(t.text) && fold(t.text).starts_with(key.as_str()));
+                if there {
+                    if found.is_some_and(|f| f != p) {
+                        return None;
+                    }
+                    found = Some(p);
+                }
+            }
+            found
+        };
+        let holders: HashMap<(usize, usize), usize> = others
+            .iter()
+            .filter_map(|r| match &r.kind {
+                RefKind::Role { role, .. } => {
+                    country_holder(role, (r.para, r.start)).map(|h| ((r.para, r.start), h))
+                }
+                _ => None,
+            })
+            .collect();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -1646,7 +1701,10 @@ impl People {
                 president,
             } = &mut r.kind
             {
-                if *president && !kz_president_named && !foreign_presidents.is_empty() {
+                if let Some(&holder) = holders.get(&at) {
+                    *president = false;
+                    *person = Some(holder);
+                } else if *president && !kz_president_named && !foreign_presidents.is_empty() {
                     *president = false;
                     *person = nearest(&foreign_presidents, at);
                 } else if *president {

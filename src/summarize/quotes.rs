@@ -1364,6 +1364,26 @@ mod tests {
     }
 
     #[test]
+    fn the_head_of_a_country_is_whoever_holds_a_role_there() {
+        let ru = [
+            "Заголовок",
+            "Президент Узбекистана Шавкат Мирзиёев встретился в Астане с Касым-Жомартом Токаевым.",
+            "«Вода должна нас объединять, а не разделять», – сказал глава Узбекистана.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Шавкат Мирзиёев"));
+        let kk = [
+            "Тақырып",
+            "Мемлекет басшысы Қасым-Жомарт Тоқаев Өзбекстан Президенті Шавкат Мирзиёевпен кездесті.",
+            "«Су – екі халықтың ортақ байлығы», – деді Өзбекстан басшысы.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Шавкат Мирзиёев"));
+    }
+
+    #[test]
     fn a_body_named_with_an_enumeration_keeps_its_whole_name() {
         let paras = [
             "Заголовок",
