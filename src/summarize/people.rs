@@ -1258,10 +1258,17 @@ impl People {
                 // "департамент басшысы", "комитет төрағасы": in Kazakh a
                 // body right before a role is whose role it is, and the
                 // role is the one who speaks
-                let body_of_role = (kazakh || is_kazakh_word(f))
-                    && toks.get(k + 1).is_some_and(|n| {
+                let body_of_role = if kazakh || is_kazakh_word(f) {
+                    toks.get(k + 1).is_some_and(|n| {
                         para[t.end..n.start].trim().is_empty() && is_role(&folded[k + 1]).is_some()
-                    });
+                    })
+                } else {
+                    // "глава ассоциации …": in Russian a body right after a
+                    // role is the role's complement
+                    k > 0
+                        && para[toks[k - 1].end..t.start].trim().is_empty()
+                        && is_role(&folded[k - 1]).is_some()
+                };
                 if body_of_role {
                     k += 1;
                     continue;
@@ -1344,14 +1351,20 @@ impl People {
                             let w = &folded[j];
                             if super::quotes::is_verb(w)
                                 || Lexicon::shared().has(|l| &l.body_stop, w)
+                                || crate::text::morph::analyse(toks[j].text)
+                                    .is_some_and(|i| i.verb_only)
                             {
                                 break;
                             }
-                            // a person's name ends it ("… области Динара Утегенова")
+                            // a person's name ends it ("… области Динара
+                            // Утегенова", "… Дакоты Джон Миллер")
                             let name_here = starts_upper(toks[j].text)
                                 && (analyze_surname(toks[j].text).is_some()
                                     || toks.get(j + 1).is_some_and(|n| {
-                                        starts_upper(n.text) && analyze_surname(n.text).is_some()
+                                        starts_upper(n.text)
+                                            && (analyze_surname(n.text).is_some()
+                                                || crate::text::morph::analyse(toks[j].text)
+                                                    .is_some_and(|i| i.name && !i.surname))
                                     }));
                             if name_here {
                                 break;

@@ -1364,6 +1364,33 @@ mod tests {
     }
 
     #[test]
+    fn an_association_speaks_and_its_head_is_a_person() {
+        let body = [
+            "Заголовок",
+            "Ассоциация фермеров Бретани потребовала отсрочки. \"Кредиты за технику нам уже не выплатить\", — говорится в заявлении ассоциации.",
+        ];
+        let got = speakers(&body, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Ассоциация фермеров Бретани"));
+        let head = [
+            "Заголовок",
+            "Глава ассоциации производителей кукурузы Айовы Грег Паркер заявил, что цены упали. – Мы храним урожай второй год, – сказал Паркер.",
+        ];
+        let got = speakers(&head, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Грег Паркер"));
+        // the association after a role is whose role it is
+        let role = [
+            "Заголовок",
+            "Глава ассоциации фермеров Бретани Арно Лефевр встретился с министром.",
+            "«Мы ждем решения до весны», – сказал глава ассоциации.",
+        ];
+        let got = speakers(&role, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Арно Лефевр"));
+    }
+
+    #[test]
     fn the_head_of_a_country_is_whoever_holds_a_role_there() {
         let ru = [
             "Заголовок",

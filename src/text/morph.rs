@@ -27,6 +27,9 @@ pub struct WordInfo {
     /// Every dictionary reading is a surname ("Уотсон"; not "Роза", not
     /// "Глава").
     pub surname_only: bool,
+    /// Every dictionary reading is a finite verb ("потребовала"; not
+    /// "села", also a noun).
+    pub verb_only: bool,
     /// Some dictionary reading is a patronymic.
     pub patronymic: bool,
     /// Some dictionary reading is a place name, in any case ("Париж").
@@ -115,6 +118,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
     let mut info = WordInfo::default();
     let mut geox_oblique = false;
     let mut all_surnames = true;
+    let mut all_verbs = true;
     for (i, p) in parsed.iter().enumerate() {
         let lex = &p.lex;
         let known = lex.is_known();
@@ -131,6 +135,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
         info.known = true;
         all_surnames &= has("Surn");
+        all_verbs &= has("VERB");
         let nom_sing = has("nomn") && !has("plur");
         info.nominative |= nom_sing;
         if nom_sing && has("NOUN") && has("femn") && !has("Name") && !has("Surn") {
@@ -154,6 +159,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
     }
     info.place_oblique = geox_oblique && !info.name && !info.surname;
     info.surname_only = info.known && all_surnames;
+    info.verb_only = info.known && all_verbs;
     info
 }
 
@@ -197,6 +203,8 @@ mod tests {
         assert!(t.known && !t.nominative, "{t:?}");
         let s = analyse("Жумабеков").unwrap_or_default();
         assert!(s.surname && !s.place_oblique, "{s:?}");
+        assert!(analyse("потребовала").unwrap_or_default().verb_only);
+        assert!(!analyse("села").unwrap_or_default().verb_only);
         let d = analyse("Досымов").unwrap_or_default();
         assert!(!d.place_oblique, "{d:?}");
         assert!(analyse("Qazaq").is_none());

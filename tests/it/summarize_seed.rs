@@ -210,19 +210,19 @@ fn gold_validation3_set_stays_above_its_floors() {
     check_held_back("validation3", &VALIDATION3_FLOORS);
 }
 
-/// The development set reaches quote P 1.000 / R 0.997, speakers 0.986,
+/// The development set reaches quote P 1.000 / R 0.997, speakers 0.990,
 /// topic micro-F1 0.853, primary 0.908 (120 articles).
 const DEV_FLOORS: Floors = Floors {
     quote_p: 0.98,
     quote_r: 0.97,
-    speaker: 0.95,
+    speaker: 0.96,
     topic_f1: 0.83,
     primary: 0.89,
 };
 
 /// The held-back sets are not tuned on. Their floors sit a little under
 /// what they reach now, so a regression fails. validation (36 articles):
-/// quote P 1.000 / R 1.000, speakers 0.782, topic micro-F1 0.817, primary
+/// quote P 1.000 / R 1.000, speakers 0.797, topic micro-F1 0.817, primary
 /// 0.759.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
@@ -232,7 +232,7 @@ const VALIDATION_FLOORS: Floors = Floors {
     primary: 0.73,
 };
 
-/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.854,
+/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.864,
 /// topic micro-F1 0.809, primary 0.771.
 const VALIDATION2_FLOORS: Floors = Floors {
     quote_p: 0.97,
