@@ -1663,8 +1663,40 @@ impl People {
         // the text names is whoever it names holding a role there, whatever
         // the role ("Өзбекстан Президенті Шавкат Мирзиёев"); no one when two
         // people do
+        let heads = |role: &str| matches!(role, "басшы" | "глава");
+        // the capitalised words right beside each role link, by their first
+        // four letters, with the person linked: read once, each paragraph
+        // tokenised once, and only when some head-of role needs them
+        let mut beside_links: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        if others
+            .iter()
+            .any(|r| matches!(&r.kind, RefKind::Role { role, .. } if heads(role)))
+        {
+            let toks_of: Vec<Vec<Tok>> = paras.iter().map(|p| tokens(p)).collect();
+            let mut seen = std::collections::HashSet::new();
+            for &(pi, start, p) in role_link.values().flatten() {
+                let toks = &toks_of[pi];
+                let Ok(i) = toks.binary_search_by_key(&start, |t| t.start) else {
+                    continue;
+                };
+                for t in [i.checked_sub(1), Some(i + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| toks.get(j))
+                    .filter(|t| starts_upper(t.text))
+                {
+                    let word = fold(t.text);
+                    if seen.insert((word.clone(), p)) {
+                        beside_links
+                            .entry(word.chars().take(4).collect())
+                            .or_default()
+                            .push((word, p));
+                    }
+                }
+            }
+        }
         let country_holder = |role: &str, at: (usize, usize)| -> Option<usize> {
-            if !matches!(role, "басшы" | "глава") {
+            if !heads(role) {
                 return None;
             }
             let place = people
@@ -1676,23 +1708,14 @@ impl People {
             if key.chars().count() < 4 {
                 return None;
             }
+            let short: String = key.chars().take(4).collect();
             let mut found = None;
-            for &(pi, start, p) in role_link.values().flatten() {
-                let toks = tokens(paras[pi]);
-                let Some(i) = toks.iter().position(|t| t.start == start) else {
-                    continue;
-                };
-                let beside = [i.checked_sub(1), Some(i + 1)];
-                let there = beside
-                    .iter()
-                    .flatten()
-                    .filter_map(|&j| toks.get(j))
-                    .any(|t| starts_upper(t.text) && fold(t.text).starts_with(key.as_str()));
-                if there {
-                    if found.is_some_and(|f| f != p) {
+            for (word, p) in beside_links.get(&short)? {
+                if word.starts_with(key.as_str()) {
+                    if found.is_some_and(|f| f != *p) {
                         return None;
                     }
-                    found = Some(p);
+                    found = Some(*p);
                 }
             }
             found
