@@ -127,11 +127,24 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
                     .iter()
                     .any(|o| o.setting && o.entry != m.entry && o.at.abs_diff(m.at) <= 2)
         };
+        // a setting word beside another topic's own words says where, not
+        // what ("ауылдық әкім сайлауы", "сельская школа"): it does not make
+        // its topic one of the article's, though it still weighs in choosing
+        // the primary topic among them
+        let qualifier = |m: &Match| {
+            m.setting
+                && found
+                    .iter()
+                    .any(|o| !o.setting && o.entry != m.entry && o.at.abs_diff(m.at) <= 2)
+        };
+        let mut qualifying = vec![0f32; n];
         for m in &found {
             if w.title[m.at] || office(m) {
                 continue;
             }
-            if m.setting {
+            if qualifier(m) {
+                qualifying[m.entry] += m.weight;
+            } else if m.setting {
                 setting[m.entry] += m.weight;
             } else {
                 hits[m.entry] += m.weight;
@@ -141,7 +154,7 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         // lead, elsewhere only beside the topic's own words
         let lead = pi <= 1;
         for e in 0..n {
-            let all = hits[e] + setting[e];
+            let all = hits[e] + setting[e] + qualifying[e];
             if all > 0.0 {
                 full[e] += paragraph_score(all, pi == 0);
             }
@@ -354,5 +367,21 @@ mod tests {
             "Подрядчик обещает закончить работы к осени.",
         ]);
         assert!(got.contains(&"rural_development".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn a_village_word_qualifying_another_topic_is_not_a_topic() {
+        // "ауылдық әкім сайлауы": rural akims' elections are elections
+        let got = ids(&[
+            "Қостанай облысында ауылдық әкім сайлауы өтті",
+            "Облыстың 12 ауылдық округінде ауылдық әкім сайлауы өтті, сайлау комиссиясы нәтижелерін жариялады.",
+            "Сайлаушылардың жартысынан көбі дауыс берді, кандидаттар ауылдың жолы мен суы туралы айтты.",
+        ]);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some("local_elections"),
+            "{got:?}"
+        );
+        assert!(!got.contains(&"rural_development".to_string()), "{got:?}");
     }
 }

@@ -216,7 +216,7 @@ fn gold_validation4_set_stays_above_its_floors() {
 }
 
 /// The development set reaches quote P 1.000 / R 0.997, speakers 0.990,
-/// topic micro-F1 0.853, primary 0.908 (120 articles).
+/// topic micro-F1 0.859, primary 0.917 (120 articles).
 const DEV_FLOORS: Floors = Floors {
     quote_p: 0.98,
     quote_r: 0.97,
@@ -227,7 +227,7 @@ const DEV_FLOORS: Floors = Floors {
 
 /// The held-back sets are not tuned on. Their floors sit a little under
 /// what they reach now, so a regression fails. validation (36 articles):
-/// quote P 1.000 / R 1.000, speakers 0.797, topic micro-F1 0.817, primary
+/// quote P 1.000 / R 1.000, speakers 0.797, topic micro-F1 0.814, primary
 /// 0.759.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
@@ -248,7 +248,7 @@ const VALIDATION2_FLOORS: Floors = Floors {
 };
 
 /// validation3 (21 articles, written before this round's rule changes):
-/// quote P 0.960 / R 0.980, speakers 0.917, topic micro-F1 0.846, primary
+/// quote P 0.960 / R 0.980, speakers 0.917, topic micro-F1 0.863, primary
 /// 0.952.
 const VALIDATION3_FLOORS: Floors = Floors {
     quote_p: 0.93,
