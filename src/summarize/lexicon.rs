@@ -116,6 +116,10 @@ pub struct LangLexicon {
     /// Nouns after which a capitalised word names a place ("области Абай").
     #[serde(default)]
     pub place_nouns: Vec<String>,
+    /// Role stems that mean the head of whatever follows (Russian) or
+    /// precedes (Kazakh) them: "глава Узбекистана", "Өзбекстан басшысы".
+    #[serde(default)]
+    pub head_roles: Vec<String>,
     /// Stems of capitalised words that start place or organisation names, never a person.
     #[serde(default)]
     pub not_name_stems: Vec<String>,

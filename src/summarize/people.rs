@@ -1111,10 +1111,14 @@ impl People {
                     let back = name_first_tok.saturating_sub(8);
                     // (never past another name: "Президент Узбекистана Шавкат
                     // Мирзиёев встретился с Касым-Жомартом Токаевым")
+                    // (names are found in text order: only the last few can
+                    // lie in the window)
                     let other_name_at = |j: usize| {
-                        raws[..idx].iter().any(|o| {
-                            o.para == pi && o.start <= toks[j].start && toks[j].end <= o.end
-                        })
+                        raws[..idx]
+                            .iter()
+                            .rev()
+                            .take_while(|o| o.para == pi && o.end > toks[back].start)
+                            .any(|o| o.start <= toks[j].start && toks[j].end <= o.end)
                     };
                     for j in (back..name_first_tok).rev() {
                         if para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start]
@@ -1663,7 +1667,7 @@ impl People {
         // the text names is whoever it names holding a role there, whatever
         // the role ("Өзбекстан Президенті Шавкат Мирзиёев"); no one when two
         // people do
-        let heads = |role: &str| matches!(role, "басшы" | "глава");
+        let heads = |role: &str| Lexicon::shared().has(|l| &l.head_roles, role);
         // the capitalised words right beside each role link, by their first
         // four letters, with the person linked: read once, each paragraph
         // tokenised once, and only when some head-of role needs them
