@@ -2656,6 +2656,17 @@ mod tests {
     }
 
     #[test]
+    fn a_prime_minister_read_back_from_latin_letters_is_a_role() {
+        // "Premer-ministrı Donald Tusk" in Cyrillic has no soft sign
+        let paras = [
+            "Т",
+            "Чехия Премер-министрі Петр Фиала Сеймде жаңа жоспарды таныстырды.",
+        ];
+        let names = People::find(&paras, true).names();
+        assert_eq!(names, ["Петр Фиала"]);
+    }
+
+    #[test]
     fn a_region_named_after_a_person_is_no_first_name() {
         // the Abai region bears a first name the dictionary knows
         let paras = [
