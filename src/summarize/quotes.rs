@@ -705,12 +705,15 @@ fn unmarked_speech(
     }
     // the first dash after punctuation whose clause opens with a speech
     // verb ("…, – деді ол"), not one that opens the speech itself ("айтты.
-    // – Балаларды …")
+    // – Балаларды …"); an attribution goes on in lower case, so a dash
+    // before a capital opens speech ("…по аулам. – Люди спрашивают …, Я
+    // обещаю …, – сказала она.")
     let mut min = 0;
     let (joined, cs, ce) = loop {
         let (joined, cs, ce) = split_inner_after(para, min)?;
         let clause = tokens(&para[cs..ce]);
-        if clause.iter().take(2).any(|w| is_verb(&fold(w.text))) {
+        let capital = para[cs..].chars().next().is_some_and(char::is_uppercase);
+        if !capital && clause.iter().take(2).any(|w| is_verb(&fold(w.text))) {
             break (joined, cs, ce);
         }
         min = cs;
@@ -1408,6 +1411,21 @@ mod tests {
         let got = speakers(&kk, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Шавкат Мирзиёев"));
+    }
+
+    #[test]
+    fn a_dash_before_a_capital_opens_speech_of_two_sentences() {
+        let paras = [
+            "Заголовок",
+            "Фермер Ерлан Сапаров показал высохшее поле. – Люди спрашивают про канал третий год. Я прошу только отремонтировать его, – сказал он.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].0,
+            "Люди спрашивают про канал третий год. Я прошу только отремонтировать его"
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Ерлан Сапаров"));
     }
 
     #[test]
