@@ -363,16 +363,6 @@ mod tests {
     }
 
     #[test]
-    fn the_2018_h_is_read_as_kha() {
-        // one letter for х and the rare һ: х is the one news words need
-        let mut t = Translit::for_text("Aýyl ákimi jańa mektep salynatynyn aıtty");
-        assert_eq!(
-            t.to_cyrillic("dep habarlady basqarmasy"),
-            "деп хабарлады басқармасы"
-        );
-    }
-
-    #[test]
     fn latin_2021_alphabet() {
         let mut t = Translit::for_text("Oblys äkımı jaña mektep saldy");
         assert_eq!(t.alphabet, Alpha::Latin2021);
