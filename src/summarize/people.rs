@@ -1109,10 +1109,10 @@ impl People {
                         k
                     };
                     let back = name_first_tok.saturating_sub(8);
-                    // (never past another name: "Президент Узбекистана Шавкат
-                    // Мирзиёев встретился с Касым-Жомартом Токаевым")
-                    // (names are found in text order: only the last few can
-                    // lie in the window)
+                    // never past another name ("Президент Узбекистана Шавкат
+                    // Мирзиёев встретился с Касым-Жомартом Токаевым"); names
+                    // are found in text order, so only the last few can lie
+                    // in the window
                     let other_name_at = |j: usize| {
                         raws[..idx]
                             .iter()
@@ -1259,27 +1259,27 @@ impl People {
                     k += 1;
                     continue;
                 }
-                // "департамент басшысы", "комитет төрағасы": in Kazakh a
-                // body right before a role is whose role it is, and the
-                // role is the one who speaks
-                let body_of_role = if kazakh || is_kazakh_word(f) {
-                    toks.get(k + 1).is_some_and(|n| {
-                        para[t.end..n.start].trim().is_empty() && is_role(&folded[k + 1]).is_some()
-                    })
-                } else {
-                    // "глава ассоциации …": in Russian a body right after a
-                    // role is the role's complement
-                    k > 0
-                        && para[toks[k - 1].end..t.start].trim().is_empty()
-                        && is_role(&folded[k - 1]).is_some()
-                };
-                if body_of_role {
-                    k += 1;
-                    continue;
-                }
                 if let Some(b) =
                     body_of(f).filter(|b| *b != "баспасөз қызметі" || next.starts_with("қызмет"))
                 {
+                    // a body beside a role is whose role it is: Kazakh
+                    // "департамент басшысы", "комитет төрағасы" (the role
+                    // speaks), Russian "глава ассоциации …" (the role's
+                    // complement)
+                    let beside_role = if kazakh || is_kazakh_word(f) {
+                        toks.get(k + 1).is_some_and(|n| {
+                            para[t.end..n.start].trim().is_empty()
+                                && is_role(&folded[k + 1]).is_some()
+                        })
+                    } else {
+                        k > 0
+                            && para[toks[k - 1].end..t.start].trim().is_empty()
+                            && is_role(&folded[k - 1]).is_some()
+                    };
+                    if beside_role {
+                        k += 1;
+                        continue;
+                    }
                     // the body's noun phrase. Russian: the head in the
                     // nominative and what follows it up to the end of the
                     // clause ("пресс-служба Департамента Агентства по …");
