@@ -1444,6 +1444,21 @@ mod tests {
     }
 
     #[test]
+    fn a_kazakh_administration_speaks_for_itself() {
+        let paras = [
+            "Тақырып",
+            "«Жаңа емхана қаңтарда ашылады», деп хабарлады облыстық денсаулық сақтау басқармасы.",
+            "Ашылуға облыс әкімінің орынбасары Ерлан Сейітов қатысты.",
+        ];
+        let got = speakers(&paras, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("облыстық денсаулық сақтау басқармасы")
+        );
+    }
+
+    #[test]
     fn a_kazakh_body_before_a_role_is_whose_role_it_is() {
         // "…, – деді департамент басшысы": the head of the department, named earlier,
         // speaks, not the department

@@ -8,7 +8,7 @@
 //! what the analysis returns maps back to the article's own spelling.
 //! The tables are data: `data/lexicon/kk_latin.toml`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -19,17 +19,21 @@ const TABLE_TOML: &str = include_str!("../../data/lexicon/kk_latin.toml");
 struct AlphabetFile {
     i_like: String,
     #[serde(default)]
-    digraphs: HashMap<String, String>,
-    letters: HashMap<String, String>,
+    digraphs: BTreeMap<String, String>,
+    letters: BTreeMap<String, String>,
     #[serde(default)]
-    also: HashMap<String, String>,
+    also: BTreeMap<String, String>,
+    /// Cyrillic letter → the Latin letter that writes it back, where two
+    /// letters of the alphabet write it.
+    #[serde(default)]
+    back: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
 struct TableFile {
     marks_2018: String,
     vowels: String,
-    homoglyphs: HashMap<String, String>,
+    homoglyphs: BTreeMap<String, String>,
     alphabet: HashMap<String, AlphabetFile>,
 }
 
@@ -58,7 +62,7 @@ fn first_char(s: &str) -> Option<char> {
     s.chars().next()
 }
 
-fn compile(a: &AlphabetFile) -> Alphabet {
+fn compile(name: &str, a: &AlphabetFile) -> Result<Alphabet, String> {
     let mut out = Alphabet {
         i_like: first_char(&a.i_like).unwrap_or('i'),
         ..Alphabet::default()
@@ -75,15 +79,32 @@ fn compile(a: &AlphabetFile) -> Alphabet {
         }
     }
     out.digraphs.sort_by_key(|a| a.0);
-    // the back table: digraphs, then the letters (never `also`)
+    // the back table: digraphs and letters (never `also`); a Cyrillic
+    // letter two of them write needs the file's choice
     for (k, v) in a.digraphs.iter().chain(&a.letters) {
         let mut vs = v.chars();
-        if let (Some(c), None) = (vs.next(), vs.next()) {
-            out.back.entry(c).or_insert_with(|| k.clone());
+        let (Some(c), None) = (vs.next(), vs.next()) else {
+            continue;
+        };
+        match out.back.get(&c) {
+            Some(had) if had != k && !a.back.contains_key(v) => {
+                return Err(format!(
+                    "alphabet {name}: both {had:?} and {k:?} write {v:?}; say which writes it back in `back`"
+                ));
+            }
+            Some(_) => {}
+            None => {
+                out.back.insert(c, k.clone());
+            }
+        }
+    }
+    for (k, v) in &a.back {
+        if let Some(c) = first_char(k) {
+            out.back.insert(c, v.clone());
         }
     }
     out.back.insert('й', out.i_like.to_string());
-    out
+    Ok(out)
 }
 
 impl Tables {
@@ -93,8 +114,8 @@ impl Tables {
         let get = |name: &str| {
             f.alphabet
                 .get(name)
-                .map(compile)
                 .ok_or_else(|| format!("alphabet {name} missing"))
+                .and_then(|a| compile(name, a))
         };
         let mut homoglyphs = HashMap::new();
         for (k, v) in &f.homoglyphs {
@@ -360,6 +381,45 @@ mod tests {
             "Ауыл әкімі жаңа мектеп салынатынын айтты, - дейді ол."
         );
         assert_eq!(t.to_cyrillic("Іshki ister mınıstri"), "Ішкі істер министрі");
+    }
+
+    #[test]
+    fn the_2018_h_is_read_as_kha() {
+        // one letter for х and the rare һ: х is the one news words need
+        let mut t = Translit::for_text("Aýyl ákimi jańa mektep salynatynyn aıtty");
+        assert_eq!(
+            t.to_cyrillic("dep habarlady basqarmasy"),
+            "деп хабарлады басқармасы"
+        );
+    }
+
+    #[test]
+    fn a_name_goes_back_the_same_way_every_time() {
+        // «х» has two 2018 letters ("h", "x"); each build of the tables
+        // reads its maps in a new order, and the name must not change
+        for _ in 0..32 {
+            let t = Tables::from_toml(TABLE_TOML).expect("tables");
+            let back: std::collections::BTreeMap<_, _> = t.a2018.back.iter().collect();
+            assert_eq!(back.get(&'х').map(|s| s.as_str()), Some("h"));
+            assert_eq!(back.len(), t.a2018.back.len());
+        }
+        let t = Translit::for_text("Aýyl ákimi jańa mektep salynatynyn aıtty");
+        assert_eq!(t.to_original("Хасенова"), "Hasenova");
+    }
+
+    #[test]
+    fn two_letters_for_one_need_the_file_to_choose() {
+        let one = |back: &str| {
+            format!(
+                "marks_2018 = \"á\"\nvowels = \"a\"\nhomoglyphs = {{}}\n\
+                 [alphabet.2018]\ni_like = \"ı\"\nletters = {{ \"h\" = \"х\", \"x\" = \"х\" }}\n{back}\n\
+                 [alphabet.2021]\ni_like = \"i\"\nletters = {{ \"h\" = \"х\" }}\n"
+            )
+        };
+        let err = Tables::from_toml(&one("")).expect_err("ambiguous");
+        assert!(err.contains("2018") && err.contains("back"), "{err}");
+        let t = Tables::from_toml(&one("back = { \"х\" = \"x\" }")).expect("chosen");
+        assert_eq!(t.a2018.back.get(&'х').map(|s| s.as_str()), Some("x"));
     }
 
     #[test]
