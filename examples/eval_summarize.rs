@@ -1,7 +1,9 @@
 //! Evaluates the summarizer on gold-annotated articles.
 //!
-//! `cargo run --release --example eval_summarize -- [DIR] [--verbose] [--explain ID [--json]]`
-//! (default DIR `tests/data/summarize`). Each `*.json` file directly in DIR
+//! `cargo run --release --example eval_summarize -- [DIR] [--verbose] [--explain ID [--json]] [--data DATA]`
+//! (default DIR `tests/data/summarize`; `--data` reads `topics.toml` and
+//! `regions.toml` from DATA instead of the built-in ones, to try a keyword
+//! change without a rebuild). Each `*.json` file directly in DIR
 //! holds one article with its gold quotes, topics and regions; `text_file`
 //! paths are resolved against `CARGO_MANIFEST_DIR/../shared`. The figures are
 //! printed for the whole set and per language (`ru`, `kk`, `kk-Latn`).
@@ -37,15 +39,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .position(|a| a == "--explain")
         .and_then(|i| args.get(i + 1))
         .cloned();
+    let data = args
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let dir = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--explain"))
+        .find(|(i, a)| {
+            !a.starts_with('-')
+                && (*i == 0 || !matches!(args[i - 1].as_str(), "--explain" | "--data"))
+        })
         .map(|(_, a)| a)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/summarize"));
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let kb = Knowledge::embedded();
+    let kb = match &data {
+        Some(d) => Knowledge::load(d)?,
+        None => Knowledge::embedded(),
+    };
 
     let dev = evaluate_dir(&dir, &shared, &kb)?;
     if verbose {

@@ -366,6 +366,21 @@ fn is_role(folded: &str) -> Option<&'static str> {
         .map(String::as_str)
 }
 
+/// A role word in the nominative: Kazakh «әкім», «әкімі» (his akim), not
+/// «әкімді», «әкімнің», «әкімге»; Russian by the dictionary («министр»,
+/// «глава», not «министрами», «акима»).
+fn nominative_role(f: &str) -> bool {
+    if is_kazakh_word(f) {
+        let r = is_role(f).unwrap_or("");
+        let rest = f.strip_prefix(r).unwrap_or("");
+        matches!(rest, "" | "і" | "ы" | "сі" | "сы")
+    } else if let Some(i) = crate::text::morph::analyse(f) {
+        i.nominative
+    } else {
+        !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
+    }
+}
+
 fn body_of(folded: &str) -> Option<&'static str> {
     Lexicon::shared().body_of(folded)
 }
@@ -589,6 +604,78 @@ fn foreign_surname(
     None
 }
 
+/// "– ответили в Высшем совете магистратуры", "В Национальном банке
+/// пояснили": what an impersonal speech verb (plural past, no subject) says
+/// «в» a capitalised noun phrase is said by a body, whatever its name. The
+/// phrase is up to three words ending in a noun in the prepositional case,
+/// then the genitives after it; it is named in the nominative. Returns the
+/// next token, the phrase's end and its name.
+fn impersonal_body(
+    para: &str,
+    toks: &[Tok],
+    folded: &[String],
+    k: usize,
+    is_place: &dyn Fn(&str) -> bool,
+) -> Option<(usize, usize, String)> {
+    let adjacent = |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
+    if k == 0
+        || !matches!(folded[k - 1].as_str(), "в" | "во")
+        || !adjacent(k - 1, k)
+        || !starts_upper(toks[k].text)
+        || all_upper(toks[k].text)
+    {
+        return None;
+    }
+    let impersonal = |w: &str| super::quotes::is_verb(w) && w.ends_with("ли");
+    let verb_before = k >= 2 && adjacent(k - 2, k - 1) && impersonal(&folded[k - 2]);
+    let opens_sentence = k == 1
+        || para[toks[k - 2].end..toks[k - 1].start]
+            .trim()
+            .ends_with(['.', '!', '?', '—', '–', '»']);
+    if !verb_before && !opens_sentence {
+        return None;
+    }
+    let (last, head) = (k..(k + 3).min(toks.len()))
+        .take_while(|&i| i == k || adjacent(i - 1, i))
+        .find_map(|i| {
+            let words: Vec<&str> = toks[k..=i].iter().map(|t| t.text).collect();
+            crate::text::morph::nominative_of_prepositional(&words).map(|n| (i, n))
+        })?;
+    if (k..=last).any(|i| {
+        is_place(toks[i].text) || body_of(&folded[i]).is_some() || is_role(&folded[i]).is_some()
+    }) {
+        return None;
+    }
+    // the genitives after it ("… совете магистратуры")
+    let lx = Lexicon::shared();
+    let mut end = last;
+    while end + 1 < toks.len() && end - last < 6 && adjacent(end, end + 1) {
+        let w = &folded[end + 1];
+        let info = crate::text::morph::analyse(toks[end + 1].text);
+        if super::quotes::is_verb(w)
+            || lx.has(|l| &l.body_stop, w)
+            || info.as_ref().is_some_and(|i| i.verb_only)
+            || !(lx
+                .ru
+                .genitive_endings
+                .iter()
+                .any(|e| w.ends_with(e.as_str()))
+                || info.is_some_and(|i| i.known && !i.nominative))
+        {
+            break;
+        }
+        end += 1;
+    }
+    let verb_after = toks
+        .get(end + 1)
+        .is_some_and(|_| adjacent(end, end + 1) && impersonal(&folded[end + 1]));
+    if !verb_before && !verb_after {
+        return None;
+    }
+    let name = format!("{}{}", head.join(" "), &para[toks[last].end..toks[end].end]);
+    Some((end + 1, toks[end].end, name))
+}
+
 /// After a comma inside a Russian body's name, the rest of an enumeration
 /// of genitives up to the clause's end ("Министерство цифрового развития,
 /// инноваций и аэрокосмической промышленности"): lower-case genitive
@@ -701,11 +788,17 @@ fn weak_pair(
                 Ok(false)
             }) == Err(true)
     };
+    // right after a role: the role's holder, in the role's case
+    let after_role = k >= 2
+        && is_role(&folded[k - 2]).is_some()
+        && para[toks[k - 2].end..first.start].trim().is_empty();
     if let Some(n) = toks.get(k + 1)
         && starts_upper(n.text)
         && para[last.end..n.start].trim().is_empty()
     {
-        if not_name(&folded[k + 1]) || is_place(n.text) {
+        // (a place right after a pair named by a role is where it goes:
+        // "облысының әкімі Дархан Сатыбалды Сарыағаш ауданына барды")
+        if not_name(&folded[k + 1]) || is_place(n.text) && !after_role {
             return None;
         }
         // "Реджеп Тайип Эрдоган", "Кузница Анджей Кродзицкий": after a
@@ -764,7 +857,11 @@ fn weak_pair(
                 .is_some_and(|i| i.place && i.nominative && !i.name)
             && crate::text::morph::analyse(last.text).is_none_or(|i| !i.known || i.surname)
     };
-    if (is_place(first.text) && !indeclinable_first_name()) || is_place(last.text) {
+    // (a Kazakh role's holder is a person whatever the gazetteer says:
+    // "облыс әкімі Дархан Сатыбалды", not the village Дархан)
+    let kazakh_holder = kazakh && after_role;
+    if (is_place(first.text) && !indeclinable_first_name() && !kazakh_holder) || is_place(last.text)
+    {
         return None;
     }
     let sentence_gap = |a: usize, b: usize| {
@@ -903,6 +1000,21 @@ impl People {
             while k < toks.len() {
                 let t = toks[k];
                 let f = &folded[k];
+                if !kazakh
+                    && let Some((next, end, name)) =
+                        impersonal_body(para, &toks, &folded, k, is_place)
+                {
+                    others.push(Ref {
+                        para: pi,
+                        start: t.start,
+                        end,
+                        kind: RefKind::Body(name),
+                        nominative: false,
+                        quoted: false,
+                    });
+                    k = next;
+                    continue;
+                }
                 // "Мадина Серикбаева": a surname-like first name before a surname
                 let before_surname = toks.get(k + 1).is_some_and(|n| {
                     starts_upper(n.text)
@@ -1128,11 +1240,20 @@ impl People {
                             break;
                         }
                         if let Some(r) = is_role(&folded[j]) {
-                            let phrase = para[toks[j].start..start]
-                                .trim()
-                                .trim_end_matches([',', '-', '–', '—'])
-                                .trim();
-                            links.push((pi, toks[j].start, r.to_string(), idx, clip(phrase)));
+                            // the title: Russian from the role to the name
+                            // ("аким Жанааркинского района"), Kazakh the
+                            // words before the role with it ("Түркістан
+                            // облысының әкімі")
+                            let phrase = if kazakh {
+                                role_phrase(para, &toks, &folded, j, kazakh)
+                            } else {
+                                para[toks[j].start..start]
+                                    .trim()
+                                    .trim_end_matches([',', '-', '–', '—'])
+                                    .trim()
+                                    .to_string()
+                            };
+                            links.push((pi, toks[j].start, r.to_string(), idx, clip(&phrase)));
                             break;
                         }
                     }
@@ -1153,20 +1274,6 @@ impl People {
                 // roles, the President, bodies, pronouns
                 let next = folded.get(k + 1).map(String::as_str).unwrap_or("");
                 let next_tok = toks.get(k + 1);
-                let nominative_role = |f: &str| {
-                    if is_kazakh_word(f) {
-                        // әкім, әкімі (his akim); not әкімді, әкімнің, әкімге
-                        let r = is_role(f).unwrap_or("");
-                        let rest = f.strip_prefix(r).unwrap_or("");
-                        matches!(rest, "" | "і" | "ы" | "сі" | "сы")
-                    } else if let Some(i) = crate::text::morph::analyse(f) {
-                        // the dictionary: "министр", "глава", not
-                        // "министрами", "акима", "министры"
-                        i.nominative
-                    } else {
-                        !f.ends_with(['а', 'у', 'ы', 'е', 'ю']) || f == "глава"
-                    }
-                };
                 if (f == "глава" || f == "главы" || f == "главой" || f == "главе" || f == "главу")
                     && next.starts_with("государств")
                 {
@@ -1643,19 +1750,24 @@ impl People {
             here.or(before).or(cands.first()).map(|c| c.2)
         };
         // the links of each role by the words of the linked person's title
-        // after its first ("аким Жанааркинского района" → "жанааркинского",
-        // "района"), built once: "аким района" looks its akims up here
+        // besides the role ("аким Жанараркинского района" → "жанааркинского",
+        // "района"; Kazakh by their stems: "Түркістан облысының әкімі" →
+        // "түркістан", "облыс"), built once: "аким района", "облыс әкімі"
+        // look their akims up here
         let mut by_complement: HashMap<(String, String), Vec<RoleLink>> = HashMap::new();
         for (role, cands) in &role_link {
             for c in cands {
                 let Some(title) = people.persons[c.2].role.as_deref() else {
                     continue;
                 };
-                let mut words: Vec<String> = fold(title)
-                    .split_whitespace()
-                    .skip(1)
-                    .map(String::from)
-                    .collect();
+                let folded_title = fold(title);
+                let title_words: Vec<&str> = folded_title.split_whitespace().collect();
+                let mut words: Vec<String> = if kazakh {
+                    let n = title_words.len().saturating_sub(1);
+                    title_words[..n].iter().map(|w| kazakh::stem(w)).collect()
+                } else {
+                    title_words.iter().skip(1).map(|w| w.to_string()).collect()
+                };
                 words.sort();
                 words.dedup();
                 for w in words {
@@ -1770,13 +1882,19 @@ impl People {
                             })
                         })
                 }) {
-                    // "аким района": the akims whose own title has "района",
-                    // when the text names any (not the akim of a village)
-                    let complement = people
-                        .role_phrases
-                        .get(&at)
-                        .and_then(|ph| ph.split_whitespace().nth(1).map(fold))
-                        .map(|comp| Lexicon::shared().same_complement(&comp).to_string());
+                    // "аким района", "облыс әкімі": the akims whose own
+                    // title has "района", "облыс", when the text names any
+                    // (not the akim of a village)
+                    let complement = people.role_phrases.get(&at).and_then(|ph| {
+                        let words: Vec<String> = ph.split_whitespace().map(fold).collect();
+                        if kazakh {
+                            let n = words.len().checked_sub(2)?;
+                            Some(kazakh::stem(&words[n]))
+                        } else {
+                            let comp = words.get(1)?;
+                            Some(Lexicon::shared().same_complement(comp).to_string())
+                        }
+                    });
                     let link_role = if role_link.contains_key(role.as_str()) {
                         role.clone()
                     } else {
@@ -2337,16 +2455,21 @@ impl People {
         female: Option<bool>,
     ) -> Vec<(usize, Speaker)> {
         let mut named = Vec::new();
+        let mut oblique = Vec::new();
         let mut other = Vec::new();
         for r in self.refs_in(para, start, end) {
             if let Some(s) = self.resolve(r, female) {
-                if matches!(r.kind, RefKind::Person(_)) {
-                    named.push((r.start, s));
-                } else {
-                    other.push((r.start, s));
+                match r.kind {
+                    RefKind::Person(_) if r.nominative => named.push((r.start, s)),
+                    // "— обратился к Тасбулатову фермер Бахытжан Оспанов":
+                    // one spoken to or about names the speaker only when
+                    // no one is named in the nominative
+                    RefKind::Person(_) => oblique.push((r.start, s)),
+                    _ => other.push((r.start, s)),
                 }
             }
         }
+        named.append(&mut oblique);
         // keep document order but let names precede roles and pronouns
         // only when asked through `speaker_in`
         let mut all: Vec<(usize, Speaker)> =

@@ -1474,6 +1474,34 @@ mod tests {
     }
 
     #[test]
+    fn a_kazakh_akim_is_found_by_the_place_of_his_title() {
+        // "облыс әкімі" is the regional akim named first, not the district
+        // akim named last; his surname ends in "-ды" like an accusative, and
+        // a village shares his first name
+        let paras = [
+            "Тақырып",
+            "Жамбыл облысының әкімі Дархан Бекжанды Талас ауданына барып, жаңа су құбырын көрді.",
+            "Аудан әкімі Ерболат Сейітов жұмыс кестесін таныстырды. Облыс әкімі аудан басшысына мерзімді қысқартуды тапсырды.",
+            "«Құбыр қыркүйекке дейін тартылуы керек», – деді облыс әкімі.",
+        ];
+        let got = speakers(&paras, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Дархан Бекжанды"));
+    }
+
+    #[test]
+    fn the_one_spoken_to_is_not_the_speaker() {
+        let paras = [
+            "Т",
+            "Аким района Нурлан Абенов ответил на вопросы жителей.",
+            "\"Запишите сроки в протокол\", - обратился к Абенову местный фермер Серик Жаксылыков.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Серик Жаксылыков"));
+    }
+
+    #[test]
     fn unbalanced_marks_do_not_panic() {
         let paras = [
             "Т",
@@ -1648,6 +1676,27 @@ mod tests {
             q[0].1.as_deref(),
             Some("пресс-служба акимата Кызылординской области")
         );
+    }
+
+    #[test]
+    fn an_impersonal_verb_in_a_named_body_is_that_body() {
+        if !crate::text::morph::available() {
+            eprintln!("skipped: no dictionary");
+            return;
+        }
+        let paras = [
+            "Т",
+            "Глава правительства Ирина Вольская поручила ускорить выплаты фермерам.",
+            "\"Заявки рассматриваются в порядке очереди\", – ответили в Национальном банке.",
+            "В Счетной палате пояснили: «Проверка закончится в марте».",
+            "\"Дороги откроют к полудню\", – сообщили в Астане.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 3, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Национальный банк"));
+        assert_eq!(q[1].1.as_deref(), Some("Счетная палата"));
+        // a place is no body: the city speaks for no one
+        assert_ne!(q[2].1.as_deref(), Some("Астана"));
     }
 
     #[test]

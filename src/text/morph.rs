@@ -163,6 +163,108 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
     info
 }
 
+/// A noun phrase the preposition «в» governs, in the nominative: «Высшем
+/// совете» → «Высший совет» (the adjectives agree with the noun, the last
+/// word), each word capitalised as written. `None` when the analyser is off,
+/// a word is not Cyrillic, or the last word has no prepositional reading as
+/// a noun (or an adjective before it none agreeing with that noun).
+pub fn nominative_of_prepositional(words: &[&str]) -> Option<Vec<String>> {
+    let m = MORPH.as_ref()?;
+    let (noun, adjectives) = words.split_last()?;
+    if !words
+        .iter()
+        .all(|w| w.chars().count() >= 2 && w.chars().all(|c| matches!(c, '\u{0400}'..='\u{04FF}')))
+    {
+        return None;
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let grammemes = |lex: &Lex| -> Vec<String> {
+            lex.get_tag(m)
+                .string
+                .split([',', ' '])
+                .map(String::from)
+                .collect()
+        };
+        let prepositional = |g: &[String], pos: &str| {
+            g.iter().any(|x| x == pos) && g.iter().any(|x| x == "loct" || x == "loc2")
+        };
+        // the form of the word's lexeme in the nominative with the same
+        // number (and gender), the one that keeps most of the word's
+        // beginning ("высшем" → "высший", not "высочайший")
+        let nominative = |orig: &str, lex: &Lex, keep: &[&str]| -> Option<String> {
+            let lower = orig.to_lowercase();
+            let shared = |w: &str| {
+                w.chars()
+                    .zip(lower.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            };
+            let mut best: Option<(usize, String)> = None;
+            for f in lex.iter_lexeme(m) {
+                let g = grammemes(&f);
+                let has = |x: &str| g.iter().any(|y| y == x);
+                if has("nomn") && keep.iter().all(|x| has(x)) {
+                    let w = f.get_word().to_string();
+                    let n = shared(&w);
+                    if best.as_ref().is_none_or(|(b, _)| n > *b) {
+                        best = Some((n, w));
+                    }
+                }
+            }
+            let mut w = best?.1;
+            if !orig.contains(['ё', 'Ё']) {
+                w = w.replace('ё', "е");
+            }
+            Some(if orig.chars().next().is_some_and(char::is_uppercase) {
+                capitalise_first(&w)
+            } else {
+                w
+            })
+        };
+        // each reading of the noun in turn ("банке": the bank, or the jar),
+        // until the adjectives agree with it
+        let readings = |w: &str, pos: &str| -> Vec<Lex> {
+            m.parse(w)
+                .into_iter()
+                .filter(|p| p.lex.is_known() && prepositional(&grammemes(&p.lex), pos))
+                .map(|p| p.lex)
+                .collect()
+        };
+        let adjective_readings: Vec<Vec<Lex>> =
+            adjectives.iter().map(|a| readings(a, "ADJF")).collect();
+        let out = readings(noun, "NOUN").into_iter().find_map(|head| {
+            let g = grammemes(&head);
+            // what an adjective agrees in: the noun's number, and in the
+            // singular its gender
+            let number = ["sing", "plur"]
+                .into_iter()
+                .find(|x| g.iter().any(|y| y == x))?;
+            let agreement = ["plur", "masc", "femn", "neut"]
+                .into_iter()
+                .find(|x| g.iter().any(|y| y == x))?;
+            let mut out = Vec::with_capacity(words.len());
+            for (a, rs) in adjectives.iter().zip(&adjective_readings) {
+                let lex = rs
+                    .iter()
+                    .find(|l| grammemes(l).iter().any(|y| y == agreement))?;
+                out.push(nominative(a, lex, &[agreement])?);
+            }
+            out.push(nominative(noun, &head, &[number])?);
+            Some(out)
+        })?;
+        Some(out)
+    }))
+    .ok()
+    .flatten()
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut cs = s.chars();
+    cs.next()
+        .map(|f| f.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +310,19 @@ mod tests {
         let d = analyse("Досымов").unwrap_or_default();
         assert!(!d.place_oblique, "{d:?}");
         assert!(analyse("Qazaq").is_none());
+        let np = |ws: &[&str]| nominative_of_prepositional(ws).map(|v| v.join(" "));
+        assert_eq!(np(&["Высшем", "совете"]).as_deref(), Some("Высший совет"));
+        assert_eq!(np(&["Белом", "доме"]).as_deref(), Some("Белый дом"));
+        assert_eq!(np(&["Кремле"]).as_deref(), Some("Кремль"));
+        assert_eq!(
+            np(&["Национальном", "банке"]).as_deref(),
+            Some("Национальный банк")
+        );
+        assert_eq!(
+            np(&["Счетной", "палате"]).as_deref(),
+            Some("Счетная палата")
+        );
+        assert_eq!(np(&["быстро"]), None);
         // the crate's unfinished readers are never reached
         for w in ["А", "Б", "Алма-Ата", "Н.", "ООН", "Кызыл-Орда"] {
             let _ = analyse(w);

@@ -215,8 +215,10 @@ fn gold_validation4_set_stays_above_its_floors() {
     check_held_back("validation4", &VALIDATION4_FLOORS);
 }
 
-/// The development set reaches quote P 1.000 / R 1.000, speakers 0.981,
-/// topic micro-F1 0.852, primary 0.914 (128 articles).
+/// The development set reaches quote P 1.000 / R 0.976, speakers 0.978,
+/// topic micro-F1 0.846, primary 0.901 (152 articles; the 24 of set 8 had
+/// quote R 0.857 and speakers 0.907 when they came, before any rule was
+/// made for them).
 const DEV_FLOORS: Floors = Floors {
     quote_p: 0.98,
     quote_r: 0.97,
@@ -228,11 +230,11 @@ const DEV_FLOORS: Floors = Floors {
 /// The held-back sets are not tuned on. Their floors sit a little under
 /// what they reach now, so a regression fails. validation (36 articles):
 /// quote P 1.000 / R 1.000, speakers 0.812, topic micro-F1 0.814, primary
-/// 0.759.
+/// 0.793.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
     quote_r: 0.96,
-    speaker: 0.74,
+    speaker: 0.78,
     topic_f1: 0.79,
     primary: 0.73,
 };
@@ -249,7 +251,7 @@ const VALIDATION2_FLOORS: Floors = Floors {
 
 /// validation3 (21 articles, written before this round's rule changes):
 /// quote P 0.960 / R 0.980, speakers 0.917, topic micro-F1 0.863, primary
-/// 0.952.
+/// 1.000.
 const VALIDATION3_FLOORS: Floors = Floors {
     quote_p: 0.93,
     quote_r: 0.95,
@@ -260,7 +262,7 @@ const VALIDATION3_FLOORS: Floors = Floors {
 
 /// validation4 (20 articles, written blind to the rules while the last
 /// changes of its round were made): quote P 1.000 / R 0.968, speakers
-/// 0.836, topic micro-F1 0.885, primary 1.000.
+/// 0.836, topic micro-F1 0.902, primary 1.000.
 const VALIDATION4_FLOORS: Floors = Floors {
     quote_p: 0.97,
     quote_r: 0.94,
