@@ -138,6 +138,19 @@ fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bo
     } else {
         while hi + 1 < toks.len() && hi - k < 4 && adjacent(hi, hi + 1) {
             let w = &folded[hi + 1];
+            // the name of a place after its noun, whatever its ending
+            // ("жительница села Акбулак")
+            if hi > k
+                && lx.has(|l| &l.place_nouns, &folded[hi])
+                && starts_upper(toks[hi + 1].text)
+                && analyze_surname(toks[hi + 1].text).is_none()
+                && !toks
+                    .get(hi + 2)
+                    .is_some_and(|n| adjacent(hi + 1, hi + 2) && starts_upper(n.text))
+            {
+                hi += 1;
+                break;
+            }
             if lx.has(|l| &l.role_phrase_stop, w)
                 || !lx.both(|l| &l.genitive_endings).any(|e| w.ends_with(e))
                 || super::quotes::is_verb(w)
@@ -2434,6 +2447,20 @@ impl People {
             RefKind::Noun { .. } => None,
             RefKind::Body(b) => Some(Speaker::Other(self.body_name(b, r.para, r.start))),
         }
+    }
+
+    /// A common noun for a person in the nominative in `para[start..end]`
+    /// that no one is named for ("— сказала жительница села Мукры"): its
+    /// phrase, the speaker when the text gives no one else.
+    pub fn unnamed_noun_in(&self, para: usize, start: usize, end: usize) -> Option<Speaker> {
+        self.refs_in(para, start, end).find_map(|r| match &r.kind {
+            RefKind::Noun {
+                phrase,
+                person: None,
+                ..
+            } if r.nominative => Some(Speaker::Other(phrase.clone())),
+            _ => None,
+        })
     }
 
     /// The speaker named in `para[start..end]` (an attribution clause): a

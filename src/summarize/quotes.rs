@@ -488,7 +488,8 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
         return (
             people
                 .antecedent(c.para, c.start, female)
-                .map(Speaker::Person),
+                .map(Speaker::Person)
+                .or_else(|| people.unnamed_noun_in(c.para, c.start, c.end)),
             None,
         );
     }
@@ -1487,6 +1488,18 @@ mod tests {
         let got = speakers(&paras, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Дархан Бекжанды"));
+    }
+
+    #[test]
+    fn an_unnamed_resident_speaks_as_the_text_calls_her() {
+        let paras = [
+            "Т",
+            "Жители села Акбулак пожаловались на дорогу.",
+            "\"Весной к нам не доезжает даже скорая\", - сказала жительница села Акбулак.",
+        ];
+        let got = speakers(&paras, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("жительница села Акбулак"));
     }
 
     #[test]
