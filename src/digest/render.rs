@@ -375,10 +375,22 @@ impl Composed {
 /// short texts around blocks (headers, numbers) are kept once too.
 #[derive(Default)]
 pub struct Blocks {
-    rendered: HashMap<BlockKey, Vec<Variant>>,
+    rendered: HashMap<BlockKey, Vec<Variant>, Fast>,
     /// Hashed fast: a run looks up hundreds of thousands of short texts.
-    phrases: HashMap<String, Piece, foldhash::fast::RandomState>,
+    phrases: HashMap<String, Piece, Fast>,
+    /// What every digest of a language has, made once per run: the header
+    /// (by kind and local date), each group's heading and name, the footer
+    /// and the entry numbers.
+    headers: HashMap<(bool, Lang, chrono::NaiveDate), Piece, Fast>,
+    headings: HashMap<Lang, Headings, Fast>,
+    footers: HashMap<Lang, Piece, Fast>,
+    numbers: Vec<Piece>,
 }
+
+type Fast = foldhash::fast::RandomState;
+
+/// Each group's heading and name, by group, in one language.
+type Headings = HashMap<String, (Piece, Arc<str>), Fast>;
 
 /// One rendering of an article: the outlets and regions it was shown
 /// with, and its text (without its last line break).
@@ -438,6 +450,78 @@ impl Blocks {
         variants[i].text.clone()
     }
 
+    /// The header of a digest of this style at `at`.
+    fn header(&mut self, texts: &Texts, style: Style, at: DateTime<Tz>) -> Piece {
+        let key = (style.instant, style.lang, at.date_naive());
+        if let Some(p) = self.headers.get(&key) {
+            return p.clone();
+        }
+        let header_key = if style.instant {
+            "digest.header_instant"
+        } else {
+            "digest.header"
+        };
+        let header = self.phrase(&texts.fmt(
+            style.lang,
+            header_key,
+            &[("date", &escape(&date_line(texts, style.lang, at)))],
+        ));
+        self.headers.insert(key, header.clone());
+        header
+    }
+
+    /// The heading of a group (a topic, or "followed", "other") and its
+    /// name, in `lang`.
+    fn heading(
+        &mut self,
+        texts: &Texts,
+        names: &dyn Names,
+        lang: Lang,
+        topic: &str,
+    ) -> (Piece, Arc<str>) {
+        if let Some(found) = self.headings.get(&lang).and_then(|h| h.get(topic)) {
+            return found.clone();
+        }
+        let topic_name = if matches!(topic, "followed" | "other") {
+            texts.t(lang, &format!("digest.{topic}")).to_string()
+        } else {
+            names.topic_name(topic, lang)
+        };
+        let heading = self.phrase(&format!(
+            "{} <b>{}</b>\n",
+            escape(texts.t(lang, &format!("emoji.{topic}"))),
+            escape(&topic_name)
+        ));
+        let made = (heading, Arc::from(topic_name));
+        self.headings
+            .entry(lang)
+            .or_default()
+            .insert(topic.to_string(), made.clone());
+        made
+    }
+
+    /// The footer of a digest in `lang`.
+    fn footer(&mut self, texts: &Texts, lang: Lang) -> Piece {
+        if let Some(p) = self.footers.get(&lang) {
+            return p.clone();
+        }
+        let footer = self.phrase(&format!(
+            "<i>{}</i>",
+            escape(texts.t(lang, "digest.footer"))
+        ));
+        self.footers.insert(lang, footer.clone());
+        footer
+    }
+
+    /// «N. » before the N-th entry.
+    fn number(&mut self, n: usize) -> Piece {
+        while self.numbers.len() < n {
+            let next = self.phrase(&format!("{}. ", self.numbers.len() + 1));
+            self.numbers.push(next);
+        }
+        self.numbers[n - 1].clone()
+    }
+
     /// A short text, kept once however many messages hold it.
     pub fn phrase(&mut self, text: &str) -> Piece {
         if let Some(p) = self.phrases.get(text) {
@@ -463,47 +547,27 @@ pub fn render_with(
     if selection.is_empty() {
         return Vec::new();
     }
-    let header_key = if style.instant {
-        "digest.header_instant"
-    } else {
-        "digest.header"
-    };
-    let header = shared.phrase(&texts.fmt(
-        style.lang,
-        header_key,
-        &[("date", &escape(&date_line(texts, style.lang, at)))],
-    ));
+    let header = shared.header(texts, style, at);
     let line_break = shared.phrase("\n");
     let mut blocks: Vec<Composed> = Vec::new();
     let mut n = 0;
     for group in &selection.groups {
         let not_a_topic = matches!(group.topic.as_str(), "followed" | "other");
-        let topic_name = if not_a_topic {
-            texts
-                .t(style.lang, &format!("digest.{}", group.topic))
-                .to_string()
-        } else {
-            names.topic_name(&group.topic, style.lang)
-        };
-        let heading = shared.phrase(&format!(
-            "{} <b>{}</b>\n",
-            escape(texts.t(style.lang, &format!("emoji.{}", group.topic))),
-            escape(&topic_name)
-        ));
+        let (heading, topic_name) = shared.heading(texts, names, style.lang, &group.topic);
         for (i, e) in group.entries.iter().enumerate() {
             n += 1;
             let mut block = Composed::default();
             if i == 0 {
                 block.push(&heading);
             }
-            block.push(&shared.phrase(&format!("{n}. ")));
+            block.push(&shared.number(n));
             block.push(&shared.block(texts, names, style, layout, at.timezone(), e));
             block.push(&line_break);
             if i + 1 == group.entries.len() && group.more > 0 && !not_a_topic {
                 let more = texts.fmt(
                     style.lang,
                     "digest.more",
-                    &[("n", &group.more.to_string()), ("topic", &topic_name)],
+                    &[("n", &group.more.to_string()), ("topic", &*topic_name)],
                 );
                 block.push(&Piece::new(format!("<i>{}</i>", escape(&more))));
                 block.push(&line_break);
@@ -511,10 +575,7 @@ pub fn render_with(
             blocks.push(block);
         }
     }
-    let footer = shared.phrase(&format!(
-        "<i>{}</i>",
-        escape(texts.t(style.lang, "digest.footer"))
-    ));
+    let footer = shared.footer(texts, style.lang);
     pack_composed(header, blocks, Some(footer), layout.per_page)
 }
 
