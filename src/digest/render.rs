@@ -382,15 +382,17 @@ pub struct Blocks {
     /// (by kind and local date), each group's heading and name, the footer
     /// and the entry numbers.
     headers: HashMap<(bool, Lang, chrono::NaiveDate), Piece, Fast>,
-    headings: HashMap<Lang, Headings, Fast>,
+    headings: HashMap<Lang, ByGroup<(Piece, Arc<str>)>, Fast>,
+    /// «N more» under a group, by language and N.
+    mores: HashMap<(Lang, usize), ByGroup<Piece>, Fast>,
     footers: HashMap<Lang, Piece, Fast>,
     numbers: Vec<Piece>,
 }
 
 type Fast = foldhash::fast::RandomState;
 
-/// Each group's heading and name, by group, in one language.
-type Headings = HashMap<String, (Piece, Arc<str>), Fast>;
+/// By group (a topic id, "followed", "other").
+type ByGroup<T> = HashMap<String, T, Fast>;
 
 /// One rendering of an article: the outlets and regions it was shown
 /// with, and its text (without its last line break).
@@ -500,6 +502,31 @@ impl Blocks {
         made
     }
 
+    /// «N more — /latest topic» under a group that left `n` stories out.
+    fn more_line(
+        &mut self,
+        texts: &Texts,
+        lang: Lang,
+        topic: &str,
+        topic_name: &str,
+        n: usize,
+    ) -> Piece {
+        if let Some(p) = self.mores.get(&(lang, n)).and_then(|m| m.get(topic)) {
+            return p.clone();
+        }
+        let more = texts.fmt(
+            lang,
+            "digest.more",
+            &[("n", &n.to_string()), ("topic", topic_name)],
+        );
+        let line = self.phrase(&format!("<i>{}</i>", escape(&more)));
+        self.mores
+            .entry((lang, n))
+            .or_default()
+            .insert(topic.to_string(), line.clone());
+        line
+    }
+
     /// The footer of a digest in `lang`.
     fn footer(&mut self, texts: &Texts, lang: Lang) -> Piece {
         if let Some(p) = self.footers.get(&lang) {
@@ -564,12 +591,9 @@ pub fn render_with(
             block.push(&shared.block(texts, names, style, layout, at.timezone(), e));
             block.push(&line_break);
             if i + 1 == group.entries.len() && group.more > 0 && !not_a_topic {
-                let more = texts.fmt(
-                    style.lang,
-                    "digest.more",
-                    &[("n", &group.more.to_string()), ("topic", &*topic_name)],
-                );
-                block.push(&Piece::new(format!("<i>{}</i>", escape(&more))));
+                let more =
+                    shared.more_line(texts, style.lang, &group.topic, &topic_name, group.more);
+                block.push(&more);
                 block.push(&line_break);
             }
             blocks.push(block);
@@ -888,6 +912,33 @@ mod tests {
         assert_eq!(compared, 24);
         // Rendered once per article and way of showing it, not per digest.
         assert!(shared.rendered.len() <= 12 * 8);
+        // A digest rendered again holds no text of its own, its «N more»
+        // lines included: the store keeps each piece once by its address.
+        let selection = index.select(&filters[0], 2);
+        let style = Style {
+            lang: Lang::Ru,
+            low_bandwidth: false,
+            instant: false,
+        };
+        let layout = Layout::default();
+        let [first, again] = [(), ()]
+            .map(|_| render_with(&selection, &texts, &names, style, layout, at, &mut shared));
+        assert!(first.iter().any(|m| m.text().contains("/latest")));
+        let pieces = |ms: &[Composed]| -> Vec<Arc<str>> {
+            ms.iter()
+                .flat_map(|m| m.pieces.iter().map(|p| p.text.clone()))
+                .collect()
+        };
+        let (first, again) = (pieces(&first), pieces(&again));
+        assert_eq!(first.len(), again.len());
+        // (Short pieces are written in place, not kept by address.)
+        let own: Vec<&Arc<str>> = first
+            .iter()
+            .zip(&again)
+            .filter(|(a, b)| a.len() >= 64 && !Arc::ptr_eq(a, b))
+            .map(|(a, _)| a)
+            .collect();
+        assert!(own.is_empty(), "{own:?}");
     }
 
     /// Twelve stored articles over three topics and two regions, newest
