@@ -71,6 +71,57 @@ pub fn layout_of(sub: &Subscriber) -> Layout {
     }
 }
 
+/// The entries one digest run has written as JSON, by what they hold, so
+/// that an entry many digests share (the same story at the same place,
+/// chosen for the same reasons) is serialized once and held once.
+#[derive(Default)]
+struct EntryTexts {
+    by_hash: HashMap<u64, Vec<EntryText>, foldhash::fast::RandomState>,
+    hasher: foldhash::fast::FixedState,
+}
+
+/// An entry's position, article, story and reasons, and its JSON.
+type EntryText = (i64, i64, i64, select::Reasons, Arc<str>);
+
+impl EntryTexts {
+    /// The JSON of the entry at `position` (a [`DigestEntry`]).
+    fn text(&mut self, position: i64, e: &select::Entry<'_>) -> Arc<str> {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let r = &e.reasons;
+        let mut h = self.hasher.build_hasher();
+        (position, e.article.id, e.article.story_id).hash(&mut h);
+        (&r.topics, &r.follows, &r.regions, r.official, r.quote).hash(&mut h);
+        r.score.to_bits().hash(&mut h);
+        let same = self.by_hash.entry(h.finish()).or_default();
+        if let Some((.., text)) = same.iter().find(|(p, a, s, reasons, _)| {
+            *p == position
+                && *a == e.article.id
+                && *s == e.article.story_id
+                && reasons.score.to_bits() == r.score.to_bits()
+                && reasons == r
+        }) {
+            return text.clone();
+        }
+        let entry = DigestEntry {
+            position,
+            story_id: e.article.story_id,
+            article_id: e.article.id,
+            reasons: serde_json::to_string(r).unwrap_or_default(),
+        };
+        let text: Arc<str> = serde_json::to_string(&entry)
+            .unwrap_or_else(|_| "null".into())
+            .into();
+        same.push((
+            position,
+            e.article.id,
+            e.article.story_id,
+            r.clone(),
+            text.clone(),
+        ));
+        text
+    }
+}
+
 /// The default of `MAX_ARTICLE_AGE_HOURS`: two days.
 pub const DEFAULT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(48 * 3600);
 
@@ -144,10 +195,13 @@ impl Digester<'_> {
         now: i64,
     ) -> DigestCommit {
         let mut blocks = render::Blocks::default();
-        self.build_with(sub, selection, batch, kind, now, &mut blocks)
+        let mut entries = EntryTexts::default();
+        self.build_with(sub, selection, batch, kind, now, &mut blocks, &mut entries)
     }
 
-    /// [`Digester::build`], reusing the entry blocks of the run.
+    /// [`Digester::build`], reusing the entry blocks and entry texts of
+    /// the run.
+    #[allow(clippy::too_many_arguments)]
     fn build_with(
         &self,
         sub: &Subscriber,
@@ -156,6 +210,7 @@ impl Digester<'_> {
         kind: OutKind,
         now: i64,
         blocks: &mut render::Blocks,
+        entry_texts: &mut EntryTexts,
     ) -> DigestCommit {
         let lang = Lang::from_code(&sub.language).unwrap_or_default();
         let style = Style {
@@ -174,18 +229,12 @@ impl Digester<'_> {
         // that share it hold once.
         let mut entries: Vec<Arc<str>> = vec![blocks.phrase("[").into_text()];
         if !parts.is_empty() {
+            let comma = blocks.phrase(",").into_text();
             for (i, e) in selection.entries().enumerate() {
-                let entry = DigestEntry {
-                    position: i as i64 + 1,
-                    story_id: e.article.story_id,
-                    article_id: e.article.id,
-                    reasons: serde_json::to_string(&e.reasons).unwrap_or_default(),
-                };
                 if i > 0 {
-                    entries.push(blocks.phrase(",").into_text());
+                    entries.push(comma.clone());
                 }
-                let json = serde_json::to_string(&entry).unwrap_or_else(|_| "null".into());
-                entries.push(blocks.phrase(&json).into_text());
+                entries.push(entry_texts.text(i as i64 + 1, e));
             }
         }
         entries.push(blocks.phrase("]").into_text());
@@ -210,6 +259,7 @@ impl Digester<'_> {
         index: &Index<'_>,
         now: i64,
         blocks: &mut render::Blocks,
+        entry_texts: &mut EntryTexts,
     ) -> DigestCommit {
         let kind = if sub.schedule == Schedule::Instant {
             OutKind::Instant
@@ -226,6 +276,7 @@ impl Digester<'_> {
             kind,
             now,
             blocks,
+            entry_texts,
         )
     }
 
@@ -299,8 +350,11 @@ impl Digester<'_> {
                     let index = &index;
                     scope.spawn(move || {
                         let mut blocks = render::Blocks::default();
+                        let mut entry_texts = EntryTexts::default();
                         subs.iter()
-                            .map(|sub| self.build_due(sub, index, now, &mut blocks))
+                            .map(|sub| {
+                                self.build_due(sub, index, now, &mut blocks, &mut entry_texts)
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -412,5 +466,80 @@ impl Digester<'_> {
             })
             .collect();
         Ok((messages, rows))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Candidate;
+    use select::{Entry, Reasons};
+
+    fn candidate(id: i64) -> Candidate {
+        Candidate {
+            id,
+            story_id: id,
+            source_id: Some(1),
+            source_name: "Outlet".into(),
+            official: false,
+            url: format!("https://outlet.kz/{id}"),
+            title: format!("Новость {id}"),
+            language: "ru".into(),
+            ingested_at: 0,
+            published_at: None,
+            topics: vec![],
+            regions: vec![],
+            people: vec![],
+            quote: None,
+            key_sentence: None,
+        }
+    }
+
+    /// An entry's text is its JSON as `/why` reads it; the same entry in
+    /// another digest is the same text, held once; any difference in what
+    /// it holds is another text.
+    #[test]
+    fn entry_texts_are_their_json_and_shared_when_the_same() {
+        let (a, b) = (candidate(7), candidate(8));
+        let reasons = Reasons {
+            topics: vec!["education".into()],
+            follows: vec!["Кошанов \"Е.\"".into()],
+            regions: vec!["almaty".into()],
+            official: true,
+            quote: false,
+            score: 1.25,
+        };
+        let entry = |c, reasons: &Reasons| Entry {
+            article: c,
+            also: &[],
+            reasons: reasons.clone(),
+        };
+        let mut texts = EntryTexts::default();
+        let first = texts.text(1, &entry(&a, &reasons));
+        let expected = serde_json::to_string(&DigestEntry {
+            position: 1,
+            story_id: 7,
+            article_id: 7,
+            reasons: serde_json::to_string(&reasons).unwrap(),
+        })
+        .unwrap();
+        assert_eq!(&*first, expected);
+        let read: DigestEntry = serde_json::from_str(&first).unwrap();
+        assert_eq!(read.article_id, 7);
+        assert!(Arc::ptr_eq(&first, &texts.text(1, &entry(&a, &reasons))));
+        let mut other_score = reasons.clone();
+        other_score.score = 1.5;
+        let mut other_region = reasons.clone();
+        other_region.regions = vec!["astana".into()];
+        let others = [
+            texts.text(2, &entry(&a, &reasons)),
+            texts.text(1, &entry(&b, &reasons)),
+            texts.text(1, &entry(&a, &other_score)),
+            texts.text(1, &entry(&a, &other_region)),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(**other, *first, "entry {i}");
+        }
+        assert!(others[3].contains("astana"));
     }
 }

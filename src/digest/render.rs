@@ -375,10 +375,24 @@ impl Composed {
 /// short texts around blocks (headers, numbers) are kept once too.
 #[derive(Default)]
 pub struct Blocks {
-    rendered: HashMap<BlockKey, Vec<Variant>>,
+    rendered: HashMap<BlockKey, Vec<Variant>, Fast>,
     /// Hashed fast: a run looks up hundreds of thousands of short texts.
-    phrases: HashMap<String, Piece, foldhash::fast::RandomState>,
+    phrases: HashMap<String, Piece, Fast>,
+    /// What every digest of a language has, made once per run: the header
+    /// (by kind and local date), each group's heading and name, the footer
+    /// and the entry numbers.
+    headers: HashMap<(bool, Lang, chrono::NaiveDate), Piece, Fast>,
+    headings: HashMap<Lang, ByGroup<(Piece, Arc<str>)>, Fast>,
+    /// «N more» under a group, by language and N.
+    mores: HashMap<(Lang, usize), ByGroup<Piece>, Fast>,
+    footers: HashMap<Lang, Piece, Fast>,
+    numbers: Vec<Piece>,
 }
+
+type Fast = foldhash::fast::RandomState;
+
+/// By group (a topic id, "followed", "other").
+type ByGroup<T> = HashMap<String, T, Fast>;
 
 /// One rendering of an article: the outlets and regions it was shown
 /// with, and its text (without its last line break).
@@ -438,6 +452,103 @@ impl Blocks {
         variants[i].text.clone()
     }
 
+    /// The header of a digest of this style at `at`.
+    fn header(&mut self, texts: &Texts, style: Style, at: DateTime<Tz>) -> Piece {
+        let key = (style.instant, style.lang, at.date_naive());
+        if let Some(p) = self.headers.get(&key) {
+            return p.clone();
+        }
+        let header_key = if style.instant {
+            "digest.header_instant"
+        } else {
+            "digest.header"
+        };
+        let header = self.phrase(&texts.fmt(
+            style.lang,
+            header_key,
+            &[("date", &escape(&date_line(texts, style.lang, at)))],
+        ));
+        self.headers.insert(key, header.clone());
+        header
+    }
+
+    /// The heading of a group (a topic, or "followed", "other") and its
+    /// name, in `lang`.
+    fn heading(
+        &mut self,
+        texts: &Texts,
+        names: &dyn Names,
+        lang: Lang,
+        topic: &str,
+    ) -> (Piece, Arc<str>) {
+        if let Some(found) = self.headings.get(&lang).and_then(|h| h.get(topic)) {
+            return found.clone();
+        }
+        let topic_name = if matches!(topic, "followed" | "other") {
+            texts.t(lang, &format!("digest.{topic}")).to_string()
+        } else {
+            names.topic_name(topic, lang)
+        };
+        let heading = self.phrase(&format!(
+            "{} <b>{}</b>\n",
+            escape(texts.t(lang, &format!("emoji.{topic}"))),
+            escape(&topic_name)
+        ));
+        let made = (heading, Arc::from(topic_name));
+        self.headings
+            .entry(lang)
+            .or_default()
+            .insert(topic.to_string(), made.clone());
+        made
+    }
+
+    /// «N more — /latest topic» under a group that left `n` stories out.
+    fn more_line(
+        &mut self,
+        texts: &Texts,
+        lang: Lang,
+        topic: &str,
+        topic_name: &str,
+        n: usize,
+    ) -> Piece {
+        if let Some(p) = self.mores.get(&(lang, n)).and_then(|m| m.get(topic)) {
+            return p.clone();
+        }
+        let more = texts.fmt(
+            lang,
+            "digest.more",
+            &[("n", &n.to_string()), ("topic", topic_name)],
+        );
+        let line = self.phrase(&format!("<i>{}</i>", escape(&more)));
+        self.mores
+            .entry((lang, n))
+            .or_default()
+            .insert(topic.to_string(), line.clone());
+        line
+    }
+
+    /// The footer of a digest in `lang`.
+    fn footer(&mut self, texts: &Texts, lang: Lang) -> Piece {
+        if let Some(p) = self.footers.get(&lang) {
+            return p.clone();
+        }
+        let footer = self.phrase(&format!(
+            "<i>{}</i>",
+            escape(texts.t(lang, "digest.footer"))
+        ));
+        self.footers.insert(lang, footer.clone());
+        footer
+    }
+
+    /// «N. » before the N-th entry.
+    fn number(&mut self, n: usize) -> Piece {
+        while self.numbers.len() < n {
+            let next = self.phrase(&format!("{}. ", self.numbers.len() + 1));
+            self.numbers.push(next);
+        }
+        self.numbers[n - 1].clone()
+    }
+
     /// A short text, kept once however many messages hold it.
     pub fn phrase(&mut self, text: &str) -> Piece {
         if let Some(p) = self.phrases.get(text) {
@@ -463,58 +574,32 @@ pub fn render_with(
     if selection.is_empty() {
         return Vec::new();
     }
-    let header_key = if style.instant {
-        "digest.header_instant"
-    } else {
-        "digest.header"
-    };
-    let header = shared.phrase(&texts.fmt(
-        style.lang,
-        header_key,
-        &[("date", &escape(&date_line(texts, style.lang, at)))],
-    ));
+    let header = shared.header(texts, style, at);
     let line_break = shared.phrase("\n");
     let mut blocks: Vec<Composed> = Vec::new();
     let mut n = 0;
     for group in &selection.groups {
         let not_a_topic = matches!(group.topic.as_str(), "followed" | "other");
-        let topic_name = if not_a_topic {
-            texts
-                .t(style.lang, &format!("digest.{}", group.topic))
-                .to_string()
-        } else {
-            names.topic_name(&group.topic, style.lang)
-        };
-        let heading = shared.phrase(&format!(
-            "{} <b>{}</b>\n",
-            escape(texts.t(style.lang, &format!("emoji.{}", group.topic))),
-            escape(&topic_name)
-        ));
+        let (heading, topic_name) = shared.heading(texts, names, style.lang, &group.topic);
         for (i, e) in group.entries.iter().enumerate() {
             n += 1;
             let mut block = Composed::default();
             if i == 0 {
                 block.push(&heading);
             }
-            block.push(&shared.phrase(&format!("{n}. ")));
+            block.push(&shared.number(n));
             block.push(&shared.block(texts, names, style, layout, at.timezone(), e));
             block.push(&line_break);
             if i + 1 == group.entries.len() && group.more > 0 && !not_a_topic {
-                let more = texts.fmt(
-                    style.lang,
-                    "digest.more",
-                    &[("n", &group.more.to_string()), ("topic", &topic_name)],
-                );
-                block.push(&Piece::new(format!("<i>{}</i>", escape(&more))));
+                let more =
+                    shared.more_line(texts, style.lang, &group.topic, &topic_name, group.more);
+                block.push(&more);
                 block.push(&line_break);
             }
             blocks.push(block);
         }
     }
-    let footer = shared.phrase(&format!(
-        "<i>{}</i>",
-        escape(texts.t(style.lang, "digest.footer"))
-    ));
+    let footer = shared.footer(texts, style.lang);
     pack_composed(header, blocks, Some(footer), layout.per_page)
 }
 
@@ -827,6 +912,33 @@ mod tests {
         assert_eq!(compared, 24);
         // Rendered once per article and way of showing it, not per digest.
         assert!(shared.rendered.len() <= 12 * 8);
+        // A digest rendered again holds no text of its own, its «N more»
+        // lines included: the store keeps each piece once by its address.
+        let selection = index.select(&filters[0], 2);
+        let style = Style {
+            lang: Lang::Ru,
+            low_bandwidth: false,
+            instant: false,
+        };
+        let layout = Layout::default();
+        let [first, again] = [(), ()]
+            .map(|_| render_with(&selection, &texts, &names, style, layout, at, &mut shared));
+        assert!(first.iter().any(|m| m.text().contains("/latest")));
+        let pieces = |ms: &[Composed]| -> Vec<Arc<str>> {
+            ms.iter()
+                .flat_map(|m| m.pieces.iter().map(|p| p.text.clone()))
+                .collect()
+        };
+        let (first, again) = (pieces(&first), pieces(&again));
+        assert_eq!(first.len(), again.len());
+        // (Short pieces are written in place, not kept by address.)
+        let own: Vec<&Arc<str>> = first
+            .iter()
+            .zip(&again)
+            .filter(|(a, b)| a.len() >= 64 && !Arc::ptr_eq(a, b))
+            .map(|(a, _)| a)
+            .collect();
+        assert!(own.is_empty(), "{own:?}");
     }
 
     /// Twelve stored articles over three topics and two regions, newest

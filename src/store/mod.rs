@@ -198,6 +198,13 @@ impl Store {
         // article touches (URL, text hash, search terms) stay in memory as
         // the archive grows past the default's reach.
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Statement journals (a multi-row INSERT, an INSERT OR REPLACE)
+        // and temporary indexes in memory: a file for them was created,
+        // written and closed again in every transaction of a digest run.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // The statements a digest run writes with (see `outbox`) stay
+        // prepared beside everything else the writer runs.
+        conn.set_prepared_statement_cache_capacity(64);
         // Each stored article is a transaction of its own. SQLite's default
         // copies the log back into the file every 1,000 pages, which in a
         // large archive means writing back the same scattered index pages
@@ -1075,6 +1082,12 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        // Statement journals stay in memory (2: MEMORY).
+        let temp: i64 = store
+            .conn()
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(temp, 2);
     }
 
     #[test]

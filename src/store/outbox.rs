@@ -11,6 +11,7 @@
 //! some tens of bytes, not its whole text; sending puts the text together.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
@@ -121,8 +122,8 @@ pub struct DigestEntry {
 /// address is reused while the maps live.
 #[derive(Default)]
 pub(super) struct Bodies {
-    ids: HashMap<usize, (Arc<str>, i64)>,
-    lists: HashMap<usize, (Pieces, Arc<str>)>,
+    ids: HashMap<usize, (Arc<str>, i64), foldhash::fast::RandomState>,
+    lists: HashMap<usize, (Pieces, Arc<str>), foldhash::fast::RandomState>,
 }
 
 /// Pieces shorter than this (in bytes) are written in place: storing them
@@ -164,23 +165,45 @@ enum Stored<'a> {
 }
 
 /// Stores a text's long pieces and returns its JSON list (see the module
-/// documentation). Neighbouring short pieces are joined.
+/// documentation). Neighbouring short pieces are joined. The list is
+/// written as it goes (as [`Stored`] elements would be serialized): a run
+/// writes one for every distinct message.
 pub(super) fn store_pieces(
     tx: &rusqlite::Transaction<'_>,
     pieces: &[Arc<str>],
     bodies: &mut Bodies,
 ) -> rusqlite::Result<String> {
-    let mut list: Vec<Stored<'_>> = Vec::with_capacity(pieces.len());
+    fn push_text(list: &mut Vec<u8>, text: &mut String) -> rusqlite::Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        if list.len() > 1 {
+            list.push(b',');
+        }
+        serde_json::to_writer(&mut *list, text.as_str())
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+        text.clear();
+        Ok(())
+    }
+    let mut list: Vec<u8> = Vec::with_capacity(16 * pieces.len() + 2);
+    list.push(b'[');
+    let mut text = String::new();
     for piece in pieces.iter().filter(|p| !p.is_empty()) {
         if piece.len() >= SHARED_PIECE_MIN {
-            list.push(Stored::Body(body_id(tx, piece, bodies)?));
-        } else if let Some(Stored::Text(text)) = list.last_mut() {
-            text.to_mut().push_str(piece);
+            let id = body_id(tx, piece, bodies)?;
+            push_text(&mut list, &mut text)?;
+            if list.len() > 1 {
+                list.push(b',');
+            }
+            // Writing to a Vec cannot fail.
+            let _ = write!(list, "{id}");
         } else {
-            list.push(Stored::Text(std::borrow::Cow::Borrowed(piece)));
+            text.push_str(piece);
         }
     }
-    serde_json::to_string(&list).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+    push_text(&mut list, &mut text)?;
+    list.push(b']');
+    String::from_utf8(list).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
 }
 
 /// [`store_pieces`] for a text many digests share: its list is made once.
@@ -281,9 +304,182 @@ pub(super) fn insert_all(
 /// writer's time each.
 const DIGESTS_PER_TRANSACTION: usize = 500;
 
+/// Rows one statement writes when digests are queued: a statement per row
+/// cost more than the row (binding, opening and closing a cursor on the
+/// table and each of its indexes), while a statement's parameters stay
+/// far below SQLite's limit (32,766).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// `rows` cut into statements: of [`ROWS_PER_STATEMENT`] rows, then the
+/// rest in powers of two, so that however a transaction ends its
+/// statements are among a few prepared ones.
+fn statements<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = if rest.len() >= ROWS_PER_STATEMENT {
+            ROWS_PER_STATEMENT
+        } else {
+            1 << rest.len().ilog2()
+        };
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Some(head)
+    })
+}
+
+/// `head`, `rows` copies of `row` separated by commas, then `tail`.
+fn rows_sql(head: &str, row: &str, rows: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * (row.len() + 1) + tail.len());
+    sql.push_str(head);
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(row);
+    }
+    sql.push_str(tail);
+    sql
+}
+
+/// Moves the watermark of each digest's subscriber, some hundred per
+/// statement, where it is still the one the digest was built from, and
+/// returns those digests in order (the others were queued by a concurrent
+/// run, say /digest and the scheduler). `None`, moving nothing, when a chat
+/// has two digests in `digests`: the second must see the first's move, so
+/// they go one by one.
+fn move_watermarks<'d>(
+    tx: &rusqlite::Transaction<'_>,
+    digests: &'d [DigestCommit],
+    now: i64,
+) -> rusqlite::Result<Option<Vec<&'d DigestCommit>>> {
+    let mut chats = std::collections::HashSet::with_capacity(digests.len());
+    if !digests.iter().all(|d| chats.insert(d.chat_id)) {
+        return Ok(None);
+    }
+    let mut moved = std::collections::HashSet::with_capacity(digests.len());
+    for rows in statements(digests) {
+        let mut stmt = tx.prepare_cached(&rows_sql(
+            "UPDATE subscribers SET seen_article_id = MAX(seen_article_id, v.column2),
+                 last_digest_at = ? FROM (VALUES ",
+            "(?, ?, ?)",
+            rows.len(),
+            ") AS v WHERE subscribers.chat_id = v.column1 AND subscribers.seen_article_id = v.column3
+             RETURNING chat_id",
+        ))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(1 + 3 * rows.len());
+        values.push(&now);
+        for d in rows {
+            values.extend([
+                &d.chat_id as &dyn rusqlite::ToSql,
+                &d.seen_article_id,
+                &d.prev_seen_article_id,
+            ]);
+        }
+        let mut returned = stmt.query(&values[..])?;
+        while let Some(row) = returned.next()? {
+            moved.insert(row.get::<_, i64>(0)?);
+        }
+    }
+    Ok(Some(
+        digests
+            .iter()
+            .filter(|d| moved.contains(&d.chat_id))
+            .collect(),
+    ))
+}
+
+/// One queued message of a digest: chat, kind, batch, part, body
+/// (its list), silent, keyboard.
+type MessageRow<'d> = (
+    i64,
+    &'static str,
+    &'d str,
+    i64,
+    Arc<str>,
+    bool,
+    Option<String>,
+);
+
 /// Writes digests inside a caller's transaction (see
-/// [`Store::commit_digests`]).
+/// [`Store::commit_digests`]): the watermarks in bulk, the held pages one
+/// by one (each page's button names the next one's id), then the messages
+/// and the entries in bulk, each in the order of the digests, so the
+/// messages are sent in that order.
 fn commit_chunk(
+    tx: &rusqlite::Transaction<'_>,
+    digests: &[DigestCommit],
+    now: i64,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<()> {
+    let Some(queued) = move_watermarks(tx, digests, now)? else {
+        return commit_each(tx, digests, now, bodies);
+    };
+    let mut buttons: Option<(Arc<str>, super::pages::MoreButton)> = None;
+    let mut messages: Vec<MessageRow<'_>> = Vec::with_capacity(queued.len());
+    let mut records: Vec<(i64, &str, Arc<str>)> = Vec::with_capacity(queued.len());
+    for d in queued {
+        // Paged: the later parts wait for the "more" button.
+        let (sent, keyboard) = hold_pages(tx, d, bodies, &mut buttons, now)?;
+        for (part, pieces) in d.parts.iter().enumerate().take(sent) {
+            messages.push((
+                d.chat_id,
+                d.kind.as_str(),
+                &*d.batch,
+                part as i64,
+                store_list(tx, pieces, bodies)?,
+                d.silent,
+                keyboard.clone(),
+            ));
+        }
+        if !d.parts.is_empty() {
+            records.push((d.chat_id, &*d.batch, store_list(tx, &d.entries, bodies)?));
+        }
+    }
+    for rows in statements(&messages) {
+        let mut stmt = tx.prepare_cached(&rows_sql(
+            "INSERT OR IGNORE INTO outbox (chat_id, kind, batch, part, body, disable_preview,
+                 created_at, silent, keyboard) VALUES ",
+            "(?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            rows.len(),
+            "",
+        ))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(8 * rows.len());
+        for (chat, kind, batch, part, body, silent, keyboard) in rows {
+            values.extend([
+                chat as &dyn rusqlite::ToSql,
+                kind,
+                batch,
+                part,
+                body,
+                &now,
+                silent,
+                keyboard,
+            ]);
+        }
+        stmt.execute(&values[..])?;
+    }
+    for rows in statements(&records) {
+        let mut stmt = tx.prepare_cached(&rows_sql(
+            "INSERT OR REPLACE INTO digests (chat_id, batch, entries, created_at) VALUES ",
+            "(?, ?, ?, ?)",
+            rows.len(),
+            "",
+        ))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(4 * rows.len());
+        for (chat, batch, entries) in rows {
+            values.extend([chat as &dyn rusqlite::ToSql, batch, entries, &now]);
+        }
+        stmt.execute(&values[..])?;
+    }
+    Ok(())
+}
+
+/// [`commit_chunk`] one digest at a time, each watermark moved before the
+/// next digest is looked at.
+fn commit_each(
     tx: &rusqlite::Transaction<'_>,
     digests: &[DigestCommit],
     now: i64,
@@ -301,6 +497,7 @@ fn commit_chunk(
     let mut record = tx.prepare_cached(
         "INSERT OR REPLACE INTO digests (chat_id, batch, entries, created_at) VALUES (?1, ?2, ?3, ?4)",
     )?;
+    let mut buttons: Option<(Arc<str>, super::pages::MoreButton)> = None;
     for d in digests {
         let moved = watermark.execute(params![
             d.chat_id,
@@ -314,7 +511,7 @@ fn commit_chunk(
             continue;
         }
         // Paged: the later parts wait for the "more" button.
-        let (sent, keyboard) = hold_pages(tx, d, bodies, now)?;
+        let (sent, keyboard) = hold_pages(tx, d, bodies, &mut buttons, now)?;
         for (part, pieces) in d.parts.iter().enumerate().take(sent) {
             let body = store_list(tx, pieces, bodies)?;
             message.execute(params![
@@ -336,15 +533,29 @@ fn commit_chunk(
     Ok(())
 }
 
+/// The "more" button of a paged digest (`None`: it is not paged), kept
+/// from the digest before when the label is the same (one per language).
+fn button_for<'b>(
+    d: &DigestCommit,
+    buttons: &'b mut Option<(Arc<str>, super::pages::MoreButton)>,
+) -> Option<&'b super::pages::MoreButton> {
+    let label = d.more.as_ref().filter(|_| d.parts.len() > 1)?;
+    if buttons.as_ref().is_none_or(|(l, _)| l != label) {
+        *buttons = Some((label.clone(), super::pages::MoreButton::new(label)));
+    }
+    buttons.as_ref().map(|(_, button)| button)
+}
+
 /// Holds the parts after the first of a paged digest in `digest_pages`;
 /// returns how many parts to queue now and the keyboard of the last.
 fn hold_pages(
     tx: &rusqlite::Transaction<'_>,
     d: &DigestCommit,
     bodies: &mut Bodies,
+    buttons: &mut Option<(Arc<str>, super::pages::MoreButton)>,
     now: i64,
 ) -> rusqlite::Result<(usize, Option<String>)> {
-    let Some(label) = d.more.as_deref().filter(|_| d.parts.len() > 1) else {
+    let Some(button) = button_for(d, buttons) else {
         return Ok((d.parts.len(), None));
     };
     // Last page first, so that each page is written with the button that
@@ -352,7 +563,7 @@ fn hold_pages(
     let mut next: Option<i64> = None;
     for (page, pieces) in d.parts.iter().enumerate().skip(1).rev() {
         let body = store_list(tx, pieces, bodies)?;
-        let keyboard = next.map(|id| super::pages::more_keyboard(label, id));
+        let keyboard = next.map(|id| button.keyboard(id));
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO digest_pages (chat_id, batch, page, body, created_at, keyboard)
@@ -376,7 +587,7 @@ fn hold_pages(
             .query_row(params![d.chat_id, &*d.batch, page as i64], |r| r.get(0))?
         });
     }
-    Ok((1, next.map(|id| super::pages::more_keyboard(label, id))))
+    Ok((1, next.map(|id| button.keyboard(id))))
 }
 
 impl Store {
@@ -637,6 +848,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let list = store_pieces(&tx, &text, &mut Bodies::default()).unwrap();
         // Short neighbours are joined in place; the block is stored once.
+        assert_eq!(list, r#"["1. ",1,"\n2. ",1]"#);
         let ids: i64 = tx
             .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
             .unwrap();
@@ -726,6 +938,21 @@ mod tests {
             text: format!("{batch}#{part}").into(),
             disable_preview: true,
         }
+    }
+
+    #[test]
+    fn rows_go_to_few_kinds_of_statement_in_order() {
+        let sizes = |n: usize| -> Vec<usize> {
+            let rows: Vec<usize> = (0..n).collect();
+            let cut: Vec<&[usize]> = statements(&rows).collect();
+            assert_eq!(cut.concat(), rows, "every row once, in order");
+            cut.iter().map(|s| s.len()).collect()
+        };
+        assert!(sizes(0).is_empty());
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(99), [64, 32, 2, 1]);
+        assert_eq!(sizes(100), [100]);
+        assert_eq!(sizes(257), [100, 100, 32, 16, 8, 1]);
     }
 
     #[test]
@@ -825,6 +1052,66 @@ mod tests {
             )
             .unwrap();
         assert_eq!(moved, n as i64);
+    }
+
+    /// Queued in bulk, a digest still goes only where its subscriber's
+    /// watermark is the one it was built from: a chat a concurrent run got
+    /// to first keeps that run's digest while its neighbours in the same
+    /// statement get theirs, and of two digests for one chat built from
+    /// the same mark in one call, only the first goes.
+    #[test]
+    fn bulk_queuing_keeps_the_concurrent_run_guard() {
+        let store = Store::open_in_memory().unwrap();
+        let n = ROWS_PER_STATEMENT as i64 * 2 + 7;
+        for chat in 1..=n {
+            store
+                .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
+                .unwrap();
+        }
+        store
+            .conn()
+            .execute(
+                "UPDATE subscribers SET seen_article_id = 3 WHERE chat_id IN (5, ?1)",
+                [n],
+            )
+            .unwrap();
+        let digest = |chat: i64, batch: &str, prev: i64, seen: i64| DigestCommit {
+            chat_id: chat,
+            kind: OutKind::Digest,
+            batch: batch.into(),
+            parts: vec![pieces(&[&format!("{batch} for {chat}")])].into(),
+            entries: pieces(&[&format!(
+                r#"[{{"position":1,"story_id":{seen},"article_id":{seen},"reasons":"{{}}"}}]"#
+            )]),
+            prev_seen_article_id: prev,
+            seen_article_id: seen,
+            silent: false,
+            more: None,
+        };
+        let digests: Vec<DigestCommit> = (1..=n).map(|c| digest(c, "d1", 0, 9)).collect();
+        store.commit_digests(&digests, 100).unwrap();
+        assert_eq!(store.outbox_counts().unwrap().0, n - 2);
+        for (chat, seen, queued) in [(4, 9, true), (5, 3, false), (6, 9, true), (n, 3, false)] {
+            let sub = store.subscriber(chat).unwrap().unwrap();
+            assert_eq!(sub.seen_article_id, seen, "chat {chat}");
+            assert_eq!(
+                store.last_digest_entries(chat).unwrap().len(),
+                usize::from(queued),
+                "chat {chat}"
+            );
+        }
+        let twice = [digest(1, "d2", 9, 12), digest(1, "d3", 9, 13)];
+        store.commit_digests(&twice, 200).unwrap();
+        assert_eq!(store.subscriber(1).unwrap().unwrap().seen_article_id, 12);
+        assert_eq!(store.last_digest_entries(1).unwrap()[0].article_id, 12);
+        let texts: Vec<String> = store
+            .claim_due(200, 1000)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.chat_id == 1)
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(texts, ["d1 for 1", "d2 for 1"]);
     }
 
     #[test]

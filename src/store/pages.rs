@@ -18,11 +18,39 @@ pub fn more_data(id: i64) -> String {
 }
 
 /// The `reply_markup` JSON of a "more" button.
-pub(super) fn more_keyboard(label: &str, id: i64) -> String {
+#[cfg(test)]
+fn more_keyboard(label: &str, id: i64) -> String {
     serde_json::json!({
         "inline_keyboard": [[{"text": label, "callback_data": more_data(id)}]]
     })
     .to_string()
+}
+
+/// The `reply_markup` JSON of "more" buttons with one label, written as
+/// text around each page's id: a digest run writes one for every held
+/// page, and building a JSON value each time cost more than the page's
+/// row. Reads exactly as a JSON value of the button would be written
+/// (keys in order: `callback_data`, then `text`).
+pub(super) struct MoreButton {
+    tail: String,
+}
+
+impl MoreButton {
+    pub(super) fn new(label: &str) -> MoreButton {
+        let label = serde_json::Value::from(label).to_string();
+        MoreButton {
+            tail: format!("\",\"text\":{label}}}]]}}"),
+        }
+    }
+
+    /// The keyboard of the button that sends page `id`.
+    pub(super) fn keyboard(&self, id: i64) -> String {
+        format!(
+            "{{\"inline_keyboard\":[[{{\"callback_data\":\"{}{}",
+            more_data(id),
+            self.tail
+        )
+    }
 }
 
 /// A held page: batch, page, body, keyboard, created, sent.
@@ -108,6 +136,76 @@ mod tests {
     use super::*;
     use crate::store::{ChatKind, DigestCommit, OutKind};
     use std::sync::Arc;
+
+    #[test]
+    fn a_more_button_reads_as_its_json_value() {
+        for label in ["ещё", "тағы", "more", r#"say "more" \ <b>&</b>"#, "\u{1}\n"] {
+            let button = MoreButton::new(label);
+            for id in [1, 42, i64::MAX] {
+                assert_eq!(button.keyboard(id), more_keyboard(label, id), "{label}");
+            }
+        }
+    }
+
+    /// Paged digests queued together: each page's button sends that
+    /// chat's next page; queued again in the same second (the same
+    /// batch), they keep their pages and nothing is held or queued twice.
+    #[test]
+    fn paged_digests_queued_together_and_again_keep_their_pages() {
+        let store = Store::open_in_memory().unwrap();
+        let commit = |chat: i64, prev: i64| DigestCommit {
+            chat_id: chat,
+            kind: OutKind::Digest,
+            batch: "digest-1".into(),
+            parts: ["p0", "p1", "p2"]
+                .iter()
+                .map(|p| vec![Arc::<str>::from(format!("{p} of {chat}"))].into())
+                .collect::<Vec<crate::store::Pieces>>()
+                .into(),
+            entries: vec![Arc::<str>::from("[]")].into(),
+            prev_seen_article_id: prev,
+            seen_article_id: 3,
+            silent: false,
+            more: Some("ещё".into()),
+        };
+        let page_of = |keyboard: Option<&str>| -> i64 {
+            let kb: serde_json::Value = serde_json::from_str(keyboard.unwrap()).unwrap();
+            let data = kb["inline_keyboard"][0][0]["callback_data"]
+                .as_str()
+                .unwrap();
+            data.strip_prefix("pg:").unwrap().parse().unwrap()
+        };
+        for chat in 1..=3 {
+            store
+                .ensure_subscriber(chat, ChatKind::Private, None, "ru", 0)
+                .unwrap();
+        }
+        let first: Vec<DigestCommit> = (1..=3).map(|c| commit(c, 0)).collect();
+        store.commit_digests(&first, 100).unwrap();
+        let again: Vec<DigestCommit> = (1..=3).map(|c| commit(c, 3)).collect();
+        store.commit_digests(&again, 100).unwrap();
+        let sent = store.claim_due(100, 10).unwrap();
+        assert_eq!(sent.len(), 3, "each first page once");
+        for m in sent {
+            assert_eq!(store.waiting_pages(m.chat_id).unwrap(), 2);
+            assert_eq!(m.text, format!("p0 of {}", m.chat_id));
+            let id = page_of(m.keyboard.as_deref());
+            assert_eq!(
+                store.take_digest_page(m.chat_id, id, 101).unwrap(),
+                PageTake::Queued
+            );
+            let p1 = store.claim_due(101, 10).unwrap();
+            assert_eq!(p1[0].text, format!("p1 of {}", m.chat_id));
+            let id = page_of(p1[0].keyboard.as_deref());
+            assert_eq!(
+                store.take_digest_page(m.chat_id, id, 102).unwrap(),
+                PageTake::Queued
+            );
+            let p2 = store.claim_due(102, 10).unwrap();
+            assert_eq!(p2[0].text, format!("p2 of {}", m.chat_id));
+            assert!(p2[0].keyboard.is_none(), "the last page has no button");
+        }
+    }
 
     #[test]
     fn a_paged_digest_queues_its_first_part_and_each_page_once() {
