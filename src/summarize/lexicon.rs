@@ -126,6 +126,10 @@ pub struct LangLexicon {
     /// Case endings stripped from a name with no Russian suffix, in this order.
     #[serde(default)]
     pub name_cases: Vec<String>,
+    /// Short words frequent in the language (also read by language
+    /// detection): a two-letter word among them is never a name.
+    #[serde(default)]
+    pub function_words: Vec<String>,
     /// Openers of boilerplate sentences, never key sentences ("Как сообщает …").
     #[serde(default)]
     pub boilerplate: Vec<String>,

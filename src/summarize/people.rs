@@ -726,6 +726,24 @@ fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -
 /// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
 /// counts only in a person's context: after a role or a descriptive word,
 /// or before a speech verb.
+/// A two-letter first name before an unsuffixed surname ("Председатель
+/// КНР Си Цзиньпин", "заявил Ли Цян"): capitalised, not all capitals, no
+/// function word, and inside its sentence (a sentence's first word is
+/// more often "Но", "Мы" than a name).
+fn short_first_name(para: &str, toks: &[Tok], folded: &[String], j: usize) -> bool {
+    let t = toks[j];
+    let mut cs = t.text.chars();
+    let (Some(a), Some(b), None) = (cs.next(), cs.next(), cs.next()) else {
+        return false;
+    };
+    a.is_uppercase()
+        && b.is_lowercase()
+        && j > 0
+        && !para[toks[j - 1].end..t.start].contains(['.', '!', '?', '«', '»', '"', '—', '–', ':'])
+        && !Lexicon::shared().has(|l| &l.function_words, &folded[j])
+        && !not_name(&folded[j])
+}
+
 fn weak_pair(
     para: &str,
     toks: &[Tok],
@@ -743,7 +761,10 @@ fn weak_pair(
                 .chars()
                 .all(|c| super::text::is_word_char(c) && !c.is_ascii_digit() || c == '-')
     };
-    if !word(&first) || !word(&last) || !para[first.end..last.start].trim().is_empty() {
+    if !(word(&first) || short_first_name(para, toks, folded, k - 1))
+        || !word(&last)
+        || !para[first.end..last.start].trim().is_empty()
+    {
         return None;
     }
     if not_name(&folded[k - 1]) || not_name(&folded[k]) {
@@ -1127,7 +1148,8 @@ impl People {
                             first = Some(toks[k - 2].text.to_string());
                         } else if between.trim().is_empty()
                             && starts_upper(p.text)
-                            && p.text.chars().count() >= 3
+                            && (p.text.chars().count() >= 3
+                                || short_first_name(para, &toks, &folded, k - 1))
                             && !Lexicon::shared().has(|l| &l.not_first_names, pf)
                             && is_role(pf).is_none()
                             && body_of(pf).is_none()

@@ -1503,6 +1503,26 @@ mod tests {
     }
 
     #[test]
+    fn a_two_letter_first_name_is_part_of_the_name() {
+        let ru = [
+            "Т",
+            "Председатель КНР Си Цзиньпин прибыл в Астану с государственным визитом.",
+            "\"Наши страны связывает добрососедство\", - заявил Си Цзиньпин.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Си Цзиньпин"));
+        let kk = [
+            "Т",
+            "ҚХР Төрағасы Си Цзиньпин Астанаға келді.",
+            "«Біздің елдерді достық байланыстырады», – деді Си Цзиньпин.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Си Цзиньпин"));
+    }
+
+    #[test]
     fn the_one_spoken_to_is_not_the_speaker() {
         let paras = [
             "Т",
