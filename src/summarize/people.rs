@@ -182,14 +182,6 @@ struct RawName {
     speaking: bool,
 }
 
-/// The first letter upper-cased ("министерство" → "Министерство").
-fn title_case_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|x| x.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -568,7 +560,7 @@ fn foreign_surname(
         }
         out
     };
-    let cap = title_case_first;
+    let cap = crate::text::morph::capitalise_first;
     // an officeholder the data knows
     let readings = split(f);
     if let Some((b, e)) = readings
@@ -639,7 +631,7 @@ fn impersonal_body(
     {
         return None;
     }
-    let impersonal = |w: &str| super::quotes::is_verb(w) && w.ends_with("ли");
+    let impersonal = super::quotes::is_impersonal_verb;
     let verb_before = k >= 2 && adjacent(k - 2, k - 1) && impersonal(&folded[k - 2]);
     let opens_sentence = k == 1
         || para[toks[k - 2].end..toks[k - 1].start]
@@ -664,16 +656,10 @@ fn impersonal_body(
     let mut end = last;
     while end + 1 < toks.len() && end - last < 6 && adjacent(end, end + 1) {
         let w = &folded[end + 1];
-        let info = crate::text::morph::analyse(toks[end + 1].text);
         if super::quotes::is_verb(w)
             || lx.has(|l| &l.body_stop, w)
-            || info.as_ref().is_some_and(|i| i.verb_only)
-            || !(lx
-                .ru
-                .genitive_endings
-                .iter()
-                .any(|e| w.ends_with(e.as_str()))
-                || info.is_some_and(|i| i.known && !i.nominative))
+            || crate::text::morph::analyse(toks[end + 1].text).is_some_and(|i| i.verb_only)
+            || !genitive_like(w, toks[end + 1].text)
         {
             break;
         }
@@ -687,6 +673,17 @@ fn impersonal_body(
     }
     let name = format!("{}{}", head.join(" "), &para[toks[last].end..toks[end].end]);
     Some((end + 1, toks[end].end, name))
+}
+
+/// A Russian word that can be a genitive: by its ending, or by the
+/// dictionary (a known word in no nominative).
+fn genitive_like(folded: &str, word: &str) -> bool {
+    Lexicon::shared()
+        .ru
+        .genitive_endings
+        .iter()
+        .any(|e| folded.ends_with(e.as_str()))
+        || crate::text::morph::analyse(word).is_some_and(|i| i.known && !i.nominative)
 }
 
 /// After a comma inside a Russian body's name, the rest of an enumeration
@@ -704,13 +701,7 @@ fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -
         } else if !toks[m].text.chars().next().is_some_and(char::is_lowercase)
             || super::quotes::is_verb(w)
             || lx.has(|l| &l.body_stop, w)
-            || !(lx
-                .ru
-                .genitive_endings
-                .iter()
-                .any(|e| w.ends_with(e.as_str()))
-                || crate::text::morph::analyse(toks[m].text)
-                    .is_some_and(|i| i.known && !i.nominative))
+            || !genitive_like(w, toks[m].text)
         {
             return false;
         }
@@ -1470,7 +1461,7 @@ impl People {
                     } else {
                         // as the text writes it: "Министерство …" is a name
                         let mut head = if starts_upper(t.text) {
-                            title_case_first(b)
+                            crate::text::morph::capitalise_first(b)
                         } else {
                             b.to_string()
                         };

@@ -30,6 +30,17 @@ pub(crate) fn is_verb(folded: &str) -> bool {
             .any(|v| !matches!(v.as_str(), "деп" | "dep") && folded.starts_with(v.as_str()))
 }
 
+/// A Russian speech verb in the plural past, with no subject of its own
+/// ("сообщили", "ответили"): a body speaks.
+pub(crate) fn is_impersonal_verb(folded: &str) -> bool {
+    folded.ends_with("ли")
+        && Lexicon::shared()
+            .ru
+            .speech_verbs
+            .iter()
+            .any(|v| folded.starts_with(v.as_str()))
+}
+
 fn is_open(c: char) -> bool {
     matches!(c, '«' | '“' | '„' | '"')
 }
@@ -442,12 +453,7 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
                     | "сообщается"
                     | "делінген"
                     | "делінеді"
-            ) || (f.ends_with("ли")
-                && Lexicon::shared()
-                    .ru
-                    .speech_verbs
-                    .iter()
-                    .any(|v| f.starts_with(v.as_str())))
+            ) || is_impersonal_verb(&f)
         });
         if impersonal {
             return (

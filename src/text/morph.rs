@@ -178,15 +178,10 @@ pub fn nominative_of_prepositional(words: &[&str]) -> Option<Vec<String>> {
         return None;
     }
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let grammemes = |lex: &Lex| -> Vec<String> {
-            lex.get_tag(m)
-                .string
-                .split([',', ' '])
-                .map(String::from)
-                .collect()
-        };
-        let prepositional = |g: &[String], pos: &str| {
-            g.iter().any(|x| x == pos) && g.iter().any(|x| x == "loct" || x == "loc2")
+        let grammemes =
+            |lex: &Lex| -> Vec<&str> { lex.get_tag(m).string.split([',', ' ']).collect() };
+        let prepositional = |g: &[&str], pos: &str| {
+            g.contains(&pos) && (g.contains(&"loct") || g.contains(&"loc2"))
         };
         // the form of the word's lexeme in the nominative with the same
         // number (and gender), the one that keeps most of the word's
@@ -202,8 +197,7 @@ pub fn nominative_of_prepositional(words: &[&str]) -> Option<Vec<String>> {
             let mut best: Option<(usize, String)> = None;
             for f in lex.iter_lexeme(m) {
                 let g = grammemes(&f);
-                let has = |x: &str| g.iter().any(|y| y == x);
-                if has("nomn") && keep.iter().all(|x| has(x)) {
+                if g.contains(&"nomn") && keep.iter().all(|x| g.contains(x)) {
                     let w = f.get_word().to_string();
                     let n = shared(&w);
                     if best.as_ref().is_none_or(|(b, _)| n > *b) {
@@ -232,33 +226,29 @@ pub fn nominative_of_prepositional(words: &[&str]) -> Option<Vec<String>> {
         };
         let adjective_readings: Vec<Vec<Lex>> =
             adjectives.iter().map(|a| readings(a, "ADJF")).collect();
-        let out = readings(noun, "NOUN").into_iter().find_map(|head| {
+        readings(noun, "NOUN").into_iter().find_map(|head| {
             let g = grammemes(&head);
             // what an adjective agrees in: the noun's number, and in the
             // singular its gender
-            let number = ["sing", "plur"]
-                .into_iter()
-                .find(|x| g.iter().any(|y| y == x))?;
+            let number = ["sing", "plur"].into_iter().find(|x| g.contains(x))?;
             let agreement = ["plur", "masc", "femn", "neut"]
                 .into_iter()
-                .find(|x| g.iter().any(|y| y == x))?;
+                .find(|x| g.contains(x))?;
             let mut out = Vec::with_capacity(words.len());
             for (a, rs) in adjectives.iter().zip(&adjective_readings) {
-                let lex = rs
-                    .iter()
-                    .find(|l| grammemes(l).iter().any(|y| y == agreement))?;
+                let lex = rs.iter().find(|l| grammemes(l).contains(&agreement))?;
                 out.push(nominative(a, lex, &[agreement])?);
             }
             out.push(nominative(noun, &head, &[number])?);
             Some(out)
-        })?;
-        Some(out)
+        })
     }))
     .ok()
     .flatten()
 }
 
-fn capitalise_first(s: &str) -> String {
+/// The first letter upper-cased ("министерство" → "Министерство").
+pub(crate) fn capitalise_first(s: &str) -> String {
     let mut cs = s.chars();
     cs.next()
         .map(|f| f.to_uppercase().chain(cs).collect())
