@@ -155,6 +155,48 @@ pub struct LangLexicon {
     pub officeholders: Vec<Officeholder>,
 }
 
+/// Stems that may start a word, grouped by their first letter, each with
+/// its place in the list it came from: a word is checked only against the
+/// stems that begin as it does, in list order (the summarizer asks these
+/// lists for every capitalised word).
+#[derive(Debug, Clone, Default)]
+pub struct Stems {
+    /// (first letter, the places of the stems that begin with it), sorted
+    /// by letter.
+    by_first: Vec<(char, Vec<(usize, String)>)>,
+}
+
+impl Stems {
+    fn new<'a>(stems: impl Iterator<Item = &'a str>) -> Stems {
+        let mut by_first: Vec<(char, Vec<(usize, String)>)> = Vec::new();
+        for (at, stem) in stems.enumerate() {
+            let Some(first) = stem.chars().next() else {
+                continue;
+            };
+            match by_first.binary_search_by_key(&first, |(c, _)| *c) {
+                Ok(k) => by_first[k].1.push((at, stem.to_string())),
+                Err(k) => by_first.insert(k, (first, vec![(at, stem.to_string())])),
+            }
+        }
+        Stems { by_first }
+    }
+
+    /// The stems `word` starts with, in list order, with their places.
+    pub fn starting<'s>(&'s self, word: &str) -> impl Iterator<Item = (usize, &'s str)> {
+        let group = word.chars().next().and_then(|first| {
+            self.by_first
+                .binary_search_by_key(&first, |(c, _)| *c)
+                .ok()
+                .map(|k| self.by_first[k].1.as_slice())
+        });
+        group
+            .unwrap_or_default()
+            .iter()
+            .filter(move |(_, s)| word.starts_with(s.as_str()))
+            .map(|(at, s)| (*at, s.as_str()))
+    }
+}
+
 /// The Russian and Kazakh lexicons.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
@@ -163,6 +205,16 @@ pub struct Lexicon {
     /// The folded surnames of the officeholders the data knows, in any
     /// language (the last word of each name).
     pub officeholder_surnames: Vec<String>,
+    /// Role stems of both languages, Russian first.
+    pub role_stems: Stems,
+    /// Body stems of both languages, Russian first (places index
+    /// `ru.bodies` then `kk.bodies`).
+    body_stems: Stems,
+    /// `not_name_stems` of both languages.
+    pub not_name_stems: Stems,
+    /// Each language's `person_nouns`.
+    pub ru_person_nouns: Stems,
+    pub kk_person_nouns: Stems,
 }
 
 fn parse(file: &'static str, s: &str) -> Result<LangLexicon, SummarizeError> {
@@ -183,7 +235,15 @@ impl Lexicon {
             .filter_map(|o| o.name.split_whitespace().last())
             .map(super::text::fold)
             .collect();
+        let both = |list: fn(&LangLexicon) -> &Vec<String>| {
+            Stems::new(list(&ru).iter().chain(list(&kk)).map(String::as_str))
+        };
         Ok(Lexicon {
+            role_stems: both(|l| &l.roles),
+            not_name_stems: both(|l| &l.not_name_stems),
+            body_stems: Stems::new(ru.bodies.iter().chain(&kk.bodies).map(|b| b.stem.as_str())),
+            ru_person_nouns: Stems::new(ru.person_nouns.iter().map(String::as_str)),
+            kk_person_nouns: Stems::new(kk.person_nouns.iter().map(String::as_str)),
             ru,
             kk,
             officeholder_surnames,
@@ -233,22 +293,17 @@ impl Lexicon {
 
     /// The stem of the body that starts `folded` (Russian first).
     pub fn body_stem(&self, folded: &str) -> Option<&str> {
-        self.ru
-            .bodies
-            .iter()
-            .chain(&self.kk.bodies)
-            .find(|b| folded.starts_with(b.stem.as_str()))
-            .map(|b| b.stem.as_str())
+        self.body(folded).map(|b| b.stem.as_str())
+    }
+
+    fn body(&self, folded: &str) -> Option<&Body> {
+        let (at, _) = self.body_stems.starting(folded).next()?;
+        self.ru.bodies.iter().chain(&self.kk.bodies).nth(at)
     }
 
     /// The body whose stem starts `folded` (Russian first), by name.
     pub fn body_of(&self, folded: &str) -> Option<&str> {
-        self.ru
-            .bodies
-            .iter()
-            .chain(&self.kk.bodies)
-            .find(|b| folded.starts_with(b.stem.as_str()))
-            .map(|b| b.name.as_str())
+        self.body(folded).map(|b| b.name.as_str())
     }
 
     /// Is `role` (a role stem) descriptive in either language?
@@ -307,6 +362,17 @@ mod tests {
             lx.officeholder_name("президент", "KZ", true, true),
             "Qasym-Jomart Toqaev"
         );
+    }
+
+    #[test]
+    fn stems_give_every_prefix_of_a_word_in_list_order() {
+        let stems = Stems::new(["мин", "аким", "министр", "", "м", "әкім"].into_iter());
+        let of = |w: &str| stems.starting(w).collect::<Vec<_>>();
+        assert_eq!(of("министра"), [(0, "мин"), (2, "министр"), (4, "м")]);
+        assert_eq!(of("акиму"), [(1, "аким")]);
+        assert_eq!(of("әкімі"), [(5, "әкім")]);
+        assert!(of("глава").is_empty());
+        assert!(of("").is_empty());
     }
 
     #[test]

@@ -315,20 +315,14 @@ pub fn analyze_surname(word: &str) -> Option<(String, String)> {
 fn person_noun(folded: &str) -> Option<(String, Option<bool>)> {
     let lx = Lexicon::shared();
     if is_kazakh_word(folded) {
-        let stem = lx
-            .kk
-            .person_nouns
-            .iter()
-            .find(|n| folded.starts_with(n.as_str()))?;
+        let (_, stem) = lx.kk_person_nouns.starting(folded).next()?;
         let rest = &folded[stem.len()..];
-        return matches!(rest, "" | "і" | "ы" | "сі" | "сы").then(|| (stem.clone(), None));
+        return matches!(rest, "" | "і" | "ы" | "сі" | "сы").then(|| (stem.to_string(), None));
     }
-    let stem = lx
-        .ru
-        .person_nouns
-        .iter()
-        .filter(|n| folded.starts_with(n.as_str()))
-        .max_by_key(|n| n.len())?;
+    let (_, stem) = lx
+        .ru_person_nouns
+        .starting(folded)
+        .max_by_key(|(_, n)| n.len())?;
     if folded[stem.len()..].chars().count() > 2 {
         return None;
     }
@@ -336,7 +330,7 @@ fn person_noun(folded: &str) -> Option<(String, Option<bool>)> {
     if !info.nominative || info.name || info.surname {
         return None;
     }
-    Some((stem.clone(), info.feminine_noun.then_some(true)))
+    Some((stem.to_string(), info.feminine_noun.then_some(true)))
 }
 
 /// Where a role is linked to a person: (paragraph, byte offset, person).
@@ -355,20 +349,15 @@ fn is_role(folded: &str) -> Option<&'static str> {
     if Lexicon::shared().has(|l| &l.glava_forms, folded) {
         return Some("глава");
     }
-    let lx = Lexicon::shared();
-    lx.ru
-        .roles
-        .iter()
-        .chain(&lx.kk.roles)
-        .find(|r| {
+    Lexicon::shared()
+        .role_stems
+        .starting(folded)
+        .find(|(_, r)| {
             // ("председатель", "председателя"; not "председательство")
-            folded.strip_prefix(r.as_str()).is_some_and(|rest| {
-                rest.chars().count() <= 7 && !rest.starts_with('ь')
-                    || rest.is_empty()
-                    || rest == "ь"
-            })
+            let rest = &folded[r.len()..];
+            rest.chars().count() <= 7 && !rest.starts_with('ь') || rest.is_empty() || rest == "ь"
         })
-        .map(String::as_str)
+        .map(|(_, r)| r)
 }
 
 /// A role word in the nominative: Kazakh «әкім», «әкімі» (his akim), not
@@ -482,8 +471,10 @@ pub(crate) fn not_name(folded: &str) -> bool {
         || is_role(folded).is_some()
         || body_of(folded).is_some()
         || Lexicon::shared()
-            .both(|l| &l.not_name_stems)
-            .any(|n| folded.starts_with(n))
+            .not_name_stems
+            .starting(folded)
+            .next()
+            .is_some()
 }
 
 /// Is `word` its nominative `lemma` plus a case ending a surname with no
