@@ -75,6 +75,10 @@ pub struct LangLexicon {
     /// one who answers next ("Журналисты спросили Мерца … — ответил он").
     #[serde(default)]
     pub question_verbs: Vec<String>,
+    /// Openings of an interview's byline ("беседовала", "сұхбаттасқан"),
+    /// folded: the person it names asked the questions.
+    #[serde(default)]
+    pub interview_bylines: Vec<String>,
     /// Words for someone's words ("мысль президента", "Тоқаевтың сөзі"): the speaker is the genitive beside them; stems, a word may go on by four letters.
     #[serde(default)]
     pub words_of: Vec<String>,

@@ -829,6 +829,75 @@ fn nested_quotes(
     out
 }
 
+/// An interview: paragraphs opened by a dash with no attribution, a
+/// question (ending in «?») and its answer in turn, at least twice. The
+/// answers are the interviewee's, the person the text names first before
+/// the questions; the questions are the interviewer's when a byline names
+/// one («Беседовала …», «Сұхбаттасқан …»), and no one's quotes otherwise.
+fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
+    let bodies: Vec<Option<&str>> = (0..paras.len())
+        .map(|pi| {
+            let t = paras[pi].trim_start();
+            let rest = t.trim_start_matches(dash);
+            (pi >= 1
+                && !consumed[pi]
+                && t.starts_with(dash)
+                && rest.starts_with(char::is_whitespace))
+            .then(|| rest.trim())
+            .filter(|b| split_inner(b).is_none() && tokens(b).len() >= 2)
+        })
+        .collect();
+    let question = |pi: usize| bodies[pi].is_some_and(|b| b.ends_with('?'));
+    let answer = |pi: usize| bodies[pi].is_some_and(|b| !b.ends_with('?'));
+    let pairs: Vec<usize> = (1..paras.len().saturating_sub(1))
+        .filter(|&pi| question(pi) && answer(pi + 1))
+        .collect();
+    let Some(&first_q) = pairs.first() else {
+        return Vec::new();
+    };
+    if pairs.len() < 2 {
+        return Vec::new();
+    }
+    let interviewee = people
+        .refs
+        .iter()
+        .filter(|r| r.para < first_q)
+        .find_map(|r| match r.kind {
+            super::people::RefKind::Person(i) => Some(i),
+            super::people::RefKind::Role { person, .. } => person,
+            _ => None,
+        });
+    let Some(interviewee) = interviewee else {
+        return Vec::new();
+    };
+    let interviewer = (1..paras.len())
+        .find(|&pi| tokens(paras[pi]).len() <= 6 && super::text::is_interview_byline(paras[pi]))
+        .and_then(|pi| people.speaker_in(pi, 0, paras[pi].len()))
+        .filter(|s| *s != Speaker::Person(interviewee));
+    let mut found = Vec::new();
+    for &q in &pairs {
+        for (pi, speaker) in [
+            (q, interviewer.clone()),
+            (q + 1, Some(Speaker::Person(interviewee))),
+        ] {
+            if consumed[pi] {
+                continue;
+            }
+            if let (Some(body), Some(speaker)) = (bodies[pi], speaker) {
+                found.push(Found {
+                    text: clean(body),
+                    speaker: Some(speaker),
+                    via: None,
+                    role: None,
+                    para: pi,
+                });
+            }
+            consumed[pi] = true;
+        }
+    }
+    found
+}
+
 /// Finds every direct quote of the article. `paras[0]` is the title and is
 /// not searched for quotes.
 pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
@@ -953,6 +1022,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             }
         }
     }
+
+    found.extend(interview(paras, people, &mut consumed));
 
     // speech with no opening mark: "Работы много, – отметил аким. – Но успеем."
     for pi in 1..paras.len() {
@@ -1736,6 +1807,58 @@ mod tests {
         assert_eq!(q[1].1.as_deref(), Some("Счетная палата"));
         // a place is no body: the city speaks for no one
         assert_ne!(q[2].1.as_deref(), Some("Астана"));
+    }
+
+    #[test]
+    fn an_interview_gives_answers_to_the_one_interviewed_and_questions_to_the_byline() {
+        let paras = [
+            "Т",
+            "Весной село Талдыбулак выбрало нового акима. Им стала учительница Гульнара Есенова.",
+            "– Что вы сделаете в первую очередь?",
+            "– Починим водонапорную башню, без нее летом селу не выжить.",
+            "– Хватит ли денег?",
+            "– Часть даст район, остальное соберем на сходе.",
+            "Беседовал Арман Тлеуов",
+        ];
+        let q = speakers(&paras, false);
+        let got: Vec<(&str, Option<&str>)> = q
+            .iter()
+            .map(|(t, s, _)| (t.as_str(), s.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Что вы сделаете в первую очередь?", Some("Арман Тлеуов")),
+                (
+                    "Починим водонапорную башню, без нее летом селу не выжить.",
+                    Some("Гульнара Есенова")
+                ),
+                ("Хватит ли денег?", Some("Арман Тлеуов")),
+                (
+                    "Часть даст район, остальное соберем на сходе.",
+                    Some("Гульнара Есенова")
+                ),
+            ]
+        );
+        // with no byline the questions are no one's quotes
+        let q = speakers(&paras[..6], false);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter()
+                .all(|(_, s, _)| s.as_deref() == Some("Гульнара Есенова")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn one_question_and_answer_is_no_interview() {
+        let paras = [
+            "Т",
+            "Аким района Нурлан Бекетов встретился с жителями.",
+            "– Когда дадут воду?",
+            "– Летом, все трубы уже закуплены.",
+        ];
+        assert!(speakers(&paras, false).is_empty());
     }
 
     #[test]

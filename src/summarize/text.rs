@@ -274,15 +274,37 @@ pub fn article_paragraphs(text: &str) -> Vec<&str> {
         .copied()
         .filter(|p| !is_chrome_line(p))
         .collect();
-    while kept.last().is_some_and(|p| is_short_label(p)) {
+    // a short label at the end is page chrome (tags, a photo credit), but
+    // an interview's byline names who asked the questions
+    while kept
+        .last()
+        .is_some_and(|p| is_short_label(p) && !is_interview_byline(p))
+    {
         kept.pop();
     }
     kept
 }
 
+/// Does `para` open with an interview's byline ("Беседовала Анна Серикова")?
+pub fn is_interview_byline(para: &str) -> bool {
+    let f = fold(para.trim());
+    super::lexicon::Lexicon::shared()
+        .both(|l| &l.interview_bylines)
+        .any(|b| f.starts_with(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interview_byline_at_the_end_is_kept_and_a_tag_line_is_not() {
+        let text =
+            "Село выбрало акима.\n– Что дальше?\n– Работа.\nБеседовала Анна Ли\nТеги: выборы";
+        let kept = article_paragraphs(text);
+        assert_eq!(kept.last(), Some(&"Беседовала Анна Ли"), "{kept:?}");
+        assert!(!article_paragraphs("Село выбрало акима.\nФото автора").contains(&"Фото автора"));
+    }
 
     #[test]
     fn tokens_keep_hyphenated_names() {
