@@ -120,6 +120,18 @@ pub struct LangLexicon {
     /// Nouns after which a capitalised word names a place ("области Абай").
     #[serde(default)]
     pub place_nouns: Vec<String>,
+    /// Role stems of a chamber's speaker ("спикер"): with no one named
+    /// so, the chair ([`chair_roles`](Self::chair_roles)) the text names
+    /// of a chamber ([`chamber_stems`](Self::chamber_stems)).
+    #[serde(default)]
+    pub speaker_roles: Vec<String>,
+    /// Role stems of a chair ("председател", "төраға").
+    #[serde(default)]
+    pub chair_roles: Vec<String>,
+    /// Stems of the words that name a parliament or its chamber in a
+    /// chair's title ("Жогорку Кенеша" → "кенеш"), folded.
+    #[serde(default)]
+    pub chamber_stems: Vec<String>,
     /// Role stems that mean the head of whatever follows (Russian) or
     /// precedes (Kazakh) them: "глава Узбекистана", "Өзбекстан басшысы".
     #[serde(default)]

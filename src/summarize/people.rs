@@ -1853,6 +1853,27 @@ impl People {
             }
             found
         };
+        // "– сказал спикер" with no one named "спикер": the chair the text
+        // names of a parliament's chamber ("Председатель Жогорку Кенеша
+        // …"), the latest before, else the first
+        let lex = Lexicon::shared();
+        let chairs: Vec<RoleLink> = {
+            let mut chairs: Vec<RoleLink> = lex
+                .both(|l| &l.chair_roles)
+                .filter_map(|r| role_link.get(r))
+                .flatten()
+                .filter(|c| {
+                    people.persons[c.2].role.as_deref().is_some_and(|title| {
+                        fold(title)
+                            .split_whitespace()
+                            .any(|w| lex.both(|l| &l.chamber_stems).any(|s| w.starts_with(s)))
+                    })
+                })
+                .copied()
+                .collect();
+            chairs.sort_by_key(|c| (c.0, c.1));
+            chairs
+        };
         let holders: HashMap<(usize, usize), usize> = others
             .iter()
             .filter_map(|r| match &r.kind {
@@ -1928,6 +1949,11 @@ impl People {
                         .filter(|(p, s, _)| *p == r.para && *s == r.start);
                     let before = i.checked_sub(1).and_then(|j| cands.get(j));
                     *person = here.or(before).or(cands.first()).map(|c| c.2);
+                } else if lex.has(|l| &l.speaker_roles, role)
+                    && !role_link.contains_key(role.as_str())
+                    && !chairs.is_empty()
+                {
+                    *person = nearest(&chairs, at);
                 } else if (role == "спикер"
                     || role == "председател"
                     || role == "басшы"
@@ -2691,6 +2717,17 @@ mod tests {
             p.speaker_in(1, 0, kk[1].len()).map(|s| p.name_of(&s)),
             Some("Қасым-Жомарт Тоқаев".to_string())
         );
+    }
+
+    #[test]
+    fn a_neighbours_parliament_is_no_person() {
+        let paras = [
+            "Заголовок",
+            "Законопроект одобрил Жогорку Кенеш, а в Ташкенте его обсудит Олий Мажлис.",
+            "Депутат Верховной Рады Олег Мирошник выступил против.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert_eq!(names, vec!["Олег Мирошник".to_string()]);
     }
 
     #[test]
