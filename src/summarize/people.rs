@@ -704,10 +704,6 @@ fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -
     joined && folded[m] != "и"
 }
 
-/// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
-/// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
-/// counts only in a person's context: after a role or a descriptive word,
-/// or before a speech verb.
 /// A two-letter first name before an unsuffixed surname ("Председатель
 /// КНР Си Цзиньпин", "заявил Ли Цян"): capitalised, not all capitals, no
 /// function word, and inside its sentence (a sentence's first word is
@@ -726,6 +722,10 @@ fn short_first_name(para: &str, toks: &[Tok], folded: &[String], j: usize) -> bo
         && !not_name(&folded[j])
 }
 
+/// A "First Last" pair whose surname has no Russian suffix ("Нурдаулет
+/// Килыбай", "Азамат Бекет", "Виктор Шмидт"), `k` being the surname. It
+/// counts only in a person's context: after a role or a descriptive word,
+/// or before a speech verb.
 fn weak_pair(
     para: &str,
     toks: &[Tok],
