@@ -704,6 +704,24 @@ fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -
     joined && folded[m] != "и"
 }
 
+/// A capitalised word before a surname that cannot be its first name: a
+/// word of another script, or of both ("Telegram-канале Захарова", "цитирует
+/// Алиева Report"; in Russian text: a Kazakh one read in Latin letters may
+/// mix them), or one the dictionary reads as an adverb, adjective or
+/// pronoun and never as a name ("Потом Байден", "Советского Союза").
+fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
+    let script = |w: &str| {
+        (
+            w.chars().any(|c| c.is_ascii_alphabetic()),
+            w.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)),
+        )
+    };
+    let (latin, cyrillic) = script(first);
+    latin && cyrillic
+        || !kazakh && (latin, cyrillic) != script(surname)
+        || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
+}
+
 /// A two-letter first name before an unsuffixed surname ("Председатель
 /// КНР Си Цзиньпин", "заявил Ли Цян"): capitalised, not all capitals, no
 /// function word, and inside its sentence (a sentence's first word is
@@ -745,6 +763,7 @@ fn weak_pair(
     };
     if !(word(&first) || short_first_name(para, toks, folded, k - 1))
         || !word(&last)
+        || no_first_name(first.text, last.text, kazakh)
         || !para[first.end..last.start].trim().is_empty()
     {
         return None;
@@ -1136,6 +1155,7 @@ impl People {
                             && is_role(pf).is_none()
                             && body_of(pf).is_none()
                             && !p.text.chars().any(|c| c.is_ascii_digit())
+                            && !no_first_name(p.text, t.text, kazakh)
                         {
                             start = p.start;
                             first = Some(p.text.to_string());
@@ -2881,6 +2901,25 @@ mod tests {
         assert!(names.contains(&"Арно Лефевр".to_string()), "{names:?}");
         assert!(names.contains(&"Арно Руссо".to_string()), "{names:?}");
         assert!(!names.iter().any(|n| n.contains("FNSEA")), "{names:?}");
+    }
+
+    #[test]
+    fn an_adverb_an_adjective_or_another_script_is_no_first_name() {
+        let paras = [
+            "Т",
+            "На своей странице в Telegram-канале Захарова ответила коллегам из Берлина.",
+            "«Так мы не договаривались», – цитирует Алиева Report.",
+            "Сначала Байден промолчал. Потом Байден сказал, что ничего не обещал.",
+            "В годы Советского Союза он бывал в Москве, – сказал Крис Смит.",
+        ];
+        let names = People::find(&paras, false).names();
+        for fragment in ["Telegram", "Report", "Потом", "Советского", "Союз"] {
+            assert!(
+                !names.iter().any(|n| n.contains(fragment)),
+                "{fragment}: {names:?}"
+            );
+        }
+        assert!(names.contains(&"Крис Смит".to_string()), "{names:?}");
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct WordInfo {
     /// A dictionary reading is a feminine common noun in the nominative
     /// singular ("медсестра", "учительница"; not "врач").
     pub feminine_noun: bool,
+    /// The best dictionary reading is an adverb, an adjective, a pronoun or
+    /// another word that is never a noun ("Потом", "Советского"), and no
+    /// reading is a name.
+    pub not_a_noun: bool,
     /// The dictionary form of the best reading, capitalised ("Макрона" →
     /// "Макрон").
     pub lemma: Option<String>,
@@ -126,6 +130,13 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         let has = |g: &str| tag.split([',', ' ']).any(|x| x == g);
         if i == 0 {
             info.lemma = Some(capitalise(&lex.get_normal_form(m)));
+            info.not_a_noun = known
+                && [
+                    "ADVB", "ADJF", "ADJS", "COMP", "NPRO", "PREP", "CONJ", "PRCL", "NUMR", "PRED",
+                    "INTJ",
+                ]
+                .iter()
+                .any(|pos| has(pos));
         }
         if has("Surn") {
             info.surname = true;
@@ -158,6 +169,7 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
         }
     }
     info.place_oblique = geox_oblique && !info.name && !info.surname;
+    info.not_a_noun &= !info.name && !info.surname && !info.patronymic;
     info.surname_only = info.known && all_surnames;
     info.verb_only = info.known && all_verbs;
     info
