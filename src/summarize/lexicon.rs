@@ -331,6 +331,18 @@ impl Lexicon {
             .any(|r| r == role)
     }
 
+    /// Is `surname` (folded) that of someone the data knows holding `role`
+    /// outside Kazakhstan ("мирзиёев" for "президент")?
+    pub fn holds_role_abroad(&self, role: &str, surname: &str) -> bool {
+        self.ru
+            .officeholders
+            .iter()
+            .chain(&self.kk.officeholders)
+            .filter(|o| o.role == role && o.country != "KZ")
+            .filter_map(|o| o.name.split_whitespace().last())
+            .any(|last| super::text::fold(last) == surname)
+    }
+
     /// The current holder of `role` in `country`, in the article's language
     /// and script; empty when the data has none.
     pub fn officeholder_name(

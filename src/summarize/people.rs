@@ -1780,6 +1780,20 @@ impl People {
                     .collect()
             })
             .unwrap_or_default();
+        // with none linked to the role: a president the data knows abroad,
+        // named in the text ("Шавкат Мирзиёев посетил … – отметил
+        // президент"), if only one is
+        let known_abroad: Option<usize> = {
+            let mut known = people.persons.iter().enumerate().filter(|(_, p)| {
+                !p.president
+                    && p.mentions > 0
+                    && Lexicon::shared().holds_role_abroad("президент", &p.key)
+            });
+            match (known.next(), known.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        };
         let nearest = |cands: &[(usize, usize, usize)], at: (usize, usize)| -> Option<usize> {
             let i = cands.partition_point(|(p, s, _)| (*p, *s) < at);
             let here = cands.get(i).filter(|(p, s, _)| (*p, *s) == at);
@@ -1917,6 +1931,9 @@ impl People {
                 } else if *president && !kz_president_named && !foreign_presidents.is_empty() {
                     *president = false;
                     *person = nearest(&foreign_presidents, at);
+                } else if *president && !kz_president_named && known_abroad.is_some() {
+                    *president = false;
+                    *person = known_abroad;
                 } else if *president {
                     *person = Some(people.president_index());
                 } else if role == "президент" && !foreign_presidents.is_empty() {
@@ -2804,6 +2821,40 @@ mod tests {
         ];
         let p = People::find(&m, false);
         assert_eq!(p.names(), vec!["Макрон".to_string()]);
+    }
+
+    #[test]
+    fn a_president_the_data_knows_abroad_is_the_president_of_his_story() {
+        // no role beside his name: the officeholders in the lexicon say who he is
+        let paras = [
+            "Мирзиёев о соседях",
+            "Шавкат Мирзиёев побывал в Самаркандской области и встретился с фермерами.",
+            "«Воды хватит всем, если беречь ее», – отметил президент.",
+            "Глава государства пообещал новые каналы.",
+        ];
+        let p = People::find(&paras, false);
+        for pi in [2, 3] {
+            assert_eq!(
+                p.speaker_in(pi, 0, paras[pi].len()).map(|s| p.name_of(&s)),
+                Some("Шавкат Мирзиёев".to_string()),
+                "{}",
+                paras[pi]
+            );
+        }
+        // two such presidents: no guess between them
+        let two = [
+            "Встреча в Ташкенте",
+            "Шавкат Мирзиёев и Садыр Жапаров обсудили границу.",
+            "Глава государства отметил итоги года.",
+        ];
+        let p = People::find(&two, false);
+        let head = p.speaker_in(2, 0, two[2].len()).map(|s| p.name_of(&s));
+        assert!(
+            !head
+                .as_deref()
+                .is_some_and(|h| h.contains("Мирзиёев") || h.contains("Жапаров")),
+            "{head:?}"
+        );
     }
 
     #[test]
