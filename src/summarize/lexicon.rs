@@ -167,8 +167,20 @@ pub struct LangLexicon {
     /// Bodies that speak for themselves, by stem, with their name.
     #[serde(default)]
     pub bodies: Vec<Body>,
+    /// Countries of the officeholders, by the stems of their names.
+    #[serde(default)]
+    pub countries: Vec<Country>,
     #[serde(default, rename = "officeholder")]
     pub officeholders: Vec<Officeholder>,
+}
+
+/// A country by the stems of its name and adjective ("франц": Франции,
+/// французский).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Country {
+    /// ISO code, as officeholders give it.
+    pub code: String,
+    pub stems: Vec<String>,
 }
 
 /// Stems that may start a word, grouped by their first letter, each with
@@ -329,6 +341,37 @@ impl Lexicon {
             .iter()
             .chain(&self.kk.descriptive_roles)
             .any(|r| r == role)
+    }
+
+    /// The country a folded word names ("франции", "американский" → FR,
+    /// US): it is one of a country's stems, or starts with one of four
+    /// letters or more.
+    pub fn country_of(&self, word: &str) -> Option<&str> {
+        self.ru
+            .countries
+            .iter()
+            .chain(&self.kk.countries)
+            .find(|c| {
+                c.stems
+                    .iter()
+                    .any(|s| word == s || s.chars().count() >= 4 && word.starts_with(s.as_str()))
+            })
+            .map(|c| c.code.as_str())
+    }
+
+    /// The folded surnames of those the data knows holding `role` in
+    /// `country` (any office there for a head role: "глава", "лидер"; "премьер"
+    /// is the "премьер-министр").
+    pub fn holder_surnames(&self, role: &str, country: &str) -> Vec<String> {
+        let head = self.has(|l| &l.head_roles, role);
+        self.ru
+            .officeholders
+            .iter()
+            .chain(&self.kk.officeholders)
+            .filter(|o| o.country == country && (head || o.role.starts_with(role)))
+            .filter_map(|o| o.name.split_whitespace().last())
+            .map(super::text::fold)
+            .collect()
     }
 
     /// Is `surname` (folded) that of someone the data knows holding `role`

@@ -988,10 +988,26 @@ impl People {
         // (para, role start, role, raw idx, role phrase)
         let mut links: Vec<(usize, usize, String, usize, String)> = Vec::new();
         let mut role_phrases: HashMap<(usize, usize), String> = HashMap::new();
+        // the country a role is of, by the word right beside it ("президент
+        // США", "канцлер Германии", "американский лидер")
+        let mut role_countries: HashMap<(usize, usize), &'static str> = HashMap::new();
 
         for (pi, para) in paras.iter().enumerate() {
             let toks = tokens(para);
             let folded: Vec<String> = toks.iter().map(|t| fold(t.text)).collect();
+            let country_beside = |k: usize| -> Option<&'static str> {
+                let lx = Lexicon::shared();
+                let adjacent =
+                    |a: usize, b: usize| para[toks[a].end..toks[b].start].trim().is_empty();
+                (k + 1 < toks.len() && adjacent(k, k + 1))
+                    .then(|| lx.country_of(&folded[k + 1]))
+                    .flatten()
+                    .or_else(|| {
+                        (k > 0 && adjacent(k - 1, k))
+                            .then(|| lx.country_of(&folded[k - 1]))
+                            .flatten()
+                    })
+            };
             // TV caption
             if let Some(name) = caption_name(para) {
                 let parts = tokens(name);
@@ -1370,6 +1386,9 @@ impl People {
                                 && para[toks[k - 1].end..t.start].trim().is_empty()
                                 && !folded[k - 1].starts_with("қазақстан")
                                 && !folded[k - 1].starts_with("казахстан"));
+                    if let Some(c) = country_beside(k) {
+                        role_countries.insert((pi, t.start), c);
+                    }
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1388,6 +1407,9 @@ impl People {
                 if let Some(r) = is_role(f) {
                     role_phrases
                         .insert((pi, t.start), role_phrase(para, &toks, &folded, k, kazakh));
+                    if let Some(c) = country_beside(k) {
+                        role_countries.insert((pi, t.start), c);
+                    }
                     others.push(Ref {
                         para: pi,
                         start: t.start,
@@ -1917,6 +1939,25 @@ impl People {
                 _ => None,
             })
             .collect();
+        // "президент США" is whoever the officeholder data gives for the
+        // office there, when the text names him ("Трамп"); not ours, whom
+        // the rules below find
+        let data_holders: HashMap<(usize, usize), usize> = others
+            .iter()
+            .filter_map(|r| {
+                let RefKind::Role { role, .. } = &r.kind else {
+                    return None;
+                };
+                let at = (r.para, r.start);
+                let country = *role_countries.get(&at).filter(|c| **c != "KZ")?;
+                let surnames = Lexicon::shared().holder_surnames(role, country);
+                people
+                    .persons
+                    .iter()
+                    .position(|p| p.mentions > 0 && !p.president && surnames.contains(&p.key))
+                    .map(|h| (at, h))
+            })
+            .collect();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -1925,7 +1966,7 @@ impl People {
                 president,
             } = &mut r.kind
             {
-                if let Some(&holder) = holders.get(&at) {
+                if let Some(&holder) = data_holders.get(&at).or(holders.get(&at)) {
                     *president = false;
                     *person = Some(holder);
                 } else if *president && !kz_president_named && !foreign_presidents.is_empty() {
@@ -2855,6 +2896,26 @@ mod tests {
                 .is_some_and(|h| h.contains("Мирзиёев") || h.contains("Жапаров")),
             "{head:?}"
         );
+    }
+
+    #[test]
+    fn the_holder_of_an_office_abroad_is_who_the_data_says_when_named() {
+        // another president named inside the quote is no holder for the US
+        let paras = [
+            "Трамп о переговорах",
+            "«Я ценю слова президента Путина о торговле», – сказал Трамп журналистам.",
+            "«Переговоры идут хорошо», – отметил президент США.",
+            "«Китай нам помогает», – добавил американский лидер.",
+        ];
+        let p = People::find(&paras, false);
+        for pi in [2, 3] {
+            assert_eq!(
+                p.speaker_in(pi, 0, paras[pi].len()).map(|s| p.name_of(&s)),
+                Some("Трамп".to_string()),
+                "{}",
+                paras[pi]
+            );
+        }
     }
 
     #[test]
