@@ -832,8 +832,11 @@ fn weak_pair(
         && para[last.end..n.start].trim().is_empty()
     {
         // (a place right after a pair named by a role is where it goes:
-        // "облысының әкімі Дархан Сатыбалды Сарыағаш ауданына барды")
-        if not_name(&folded[k + 1]) || is_place(n.text) && !after_role {
+        // "облысының әкімі Дархан Сатыбалды Сарыағаш ауданына барды"; in
+        // Kazakh a body too: "министрі Дархан Қыдырәлі Үкімет отырысынан
+        // кейін")
+        if (not_name(&folded[k + 1]) && !(kazakh && after_role)) || is_place(n.text) && !after_role
+        {
             return None;
         }
         // "Реджеп Тайип Эрдоган", "Кузница Анджей Кродзицкий": after a

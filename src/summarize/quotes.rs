@@ -1601,6 +1601,22 @@ mod tests {
     }
 
     #[test]
+    fn a_kazakh_minister_named_before_a_body_is_a_person() {
+        // "Үкімет" right after the name does not make the pair a body's name
+        let paras = [
+            "Тақырып",
+            "Денсаулық сақтау министрі Айдар Сәрсенбай Үкімет отырысынан кейін тілшілерге жаңа емханалар туралы айтты.",
+            "«Биыл аудандарда он екі емхана ашылады», – деді министр.",
+            "«Дәрігерлерге баспана беріледі», – деді Айдар Сәрсенбай.",
+        ];
+        let got = speakers(&paras, true);
+        assert_eq!(got.len(), 2, "{got:?}");
+        for (_, speaker, _) in &got {
+            assert_eq!(speaker.as_deref(), Some("Айдар Сәрсенбай"), "{got:?}");
+        }
+    }
+
+    #[test]
     fn an_unnamed_resident_speaks_as_the_text_calls_her() {
         let paras = [
             "Т",
