@@ -101,6 +101,11 @@ pub struct LangLexicon {
     /// ("глава региона" is the "аким области"), folded.
     #[serde(default)]
     pub complement_synonyms: Vec<String>,
+    /// Titles that name the same office, each by the stems of its words
+    /// ("вице-премьер", "заместител премьер-министр"): a role no one holds
+    /// in the text is the one person it names with another title of the set.
+    #[serde(default)]
+    pub role_synonyms: Vec<Vec<String>>,
     /// Words of the first and second person ("мы", "наш", "біз"): a
     /// sentence with one is someone's speech, not the reporter's.
     #[serde(default)]

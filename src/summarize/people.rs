@@ -722,6 +722,18 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
 }
 
+/// Does the folded `phrase` hold the words of `stems` in a row, each word
+/// starting with its stem ("премьер-министрдің орынбасары" holds
+/// "премьер-министр орынбасар")?
+fn holds_stems(phrase: &str, stems: &str) -> bool {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let stems: Vec<&str> = stems.split_whitespace().collect();
+    !stems.is_empty()
+        && words
+            .windows(stems.len())
+            .any(|w| w.iter().zip(&stems).all(|(w, s)| w.starts_with(s)))
+}
+
 /// A two-letter first name before an unsuffixed surname ("Председатель
 /// КНР Си Цзиньпин", "заявил Ли Цян"): capitalised, not all capitals, no
 /// function word, and inside its sentence (a sentence's first word is
@@ -1961,6 +1973,40 @@ impl People {
                     .map(|h| (at, h))
             })
             .collect();
+        // "– деп айтты Вице-премьер", no one named so: the one person the
+        // text names with another title of that office ("Премьер-министрдің
+        // орынбасары Қанат Бозымбаев")
+        let synonym_holders: HashMap<(usize, usize), usize> = others
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::Role { .. }))
+            .filter_map(|r| {
+                let at = (r.para, r.start);
+                let phrase = fold(
+                    people
+                        .role_phrases
+                        .get(&at)
+                        .map_or(&paras[r.para][r.start..r.end], String::as_str),
+                );
+                let lx = Lexicon::shared();
+                let group = lx
+                    .ru
+                    .role_synonyms
+                    .iter()
+                    .chain(&lx.kk.role_synonyms)
+                    .find(|g| g.iter().any(|e| holds_stems(&phrase, e)))?;
+                let mut holders = people.persons.iter().enumerate().filter(|(_, p)| {
+                    p.mentions > 0
+                        && p.role.as_deref().is_some_and(|title| {
+                            let title = fold(title);
+                            group.iter().any(|e| holds_stems(&title, e))
+                        })
+                });
+                match (holders.next(), holders.next()) {
+                    (Some((i, _)), None) => Some((at, i)),
+                    _ => None,
+                }
+            })
+            .collect();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -2047,6 +2093,8 @@ impl People {
                         .is_none_or(|ph| kazakh || !ph.contains(' '))
                 {
                     *person = main;
+                } else if let Some(&holder) = synonym_holders.get(&at) {
+                    *person = Some(holder);
                 }
             }
             people.refs.push(r);

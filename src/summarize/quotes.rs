@@ -1617,6 +1617,20 @@ mod tests {
     }
 
     #[test]
+    fn a_title_of_the_same_office_finds_its_holder() {
+        // (Russian "Заместитель премьер-министра X" records X's title as
+        // "премьер-министра" alone, so only the Kazakh title finds him yet)
+        let kk = [
+            "Тақырып",
+            "Премьер-министрдің орынбасары Ерлан Сағымбаев су тасқыны жөнінде кеңес өткізді.",
+            "«Бөгеттерді көктемге дейін нығайтамыз», – деді Вице-премьер.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Ерлан Сағымбаев"), "{got:?}");
+    }
+
+    #[test]
     fn an_unnamed_resident_speaks_as_the_text_calls_her() {
         let paras = [
             "Т",
