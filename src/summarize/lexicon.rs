@@ -364,31 +364,31 @@ impl Lexicon {
             .map(|c| c.code.as_str())
     }
 
+    /// The folded surnames of the officeholders `keep` keeps.
+    fn surnames_of(&self, keep: impl Fn(&Officeholder) -> bool) -> impl Iterator<Item = String> {
+        self.ru
+            .officeholders
+            .iter()
+            .chain(&self.kk.officeholders)
+            .filter(move |o| keep(o))
+            .filter_map(|o| o.name.split_whitespace().last())
+            .map(super::text::fold)
+    }
+
     /// The folded surnames of those the data knows holding `role` in
     /// `country` (any office there for a head role: "глава", "лидер"; "премьер"
     /// is the "премьер-министр").
     pub fn holder_surnames(&self, role: &str, country: &str) -> Vec<String> {
         let head = self.has(|l| &l.head_roles, role);
-        self.ru
-            .officeholders
-            .iter()
-            .chain(&self.kk.officeholders)
-            .filter(|o| o.country == country && (head || o.role.starts_with(role)))
-            .filter_map(|o| o.name.split_whitespace().last())
-            .map(super::text::fold)
+        self.surnames_of(|o| o.country == country && (head || o.role.starts_with(role)))
             .collect()
     }
 
     /// Is `surname` (folded) that of someone the data knows holding `role`
     /// outside Kazakhstan ("мирзиёев" for "президент")?
     pub fn holds_role_abroad(&self, role: &str, surname: &str) -> bool {
-        self.ru
-            .officeholders
-            .iter()
-            .chain(&self.kk.officeholders)
-            .filter(|o| o.role == role && o.country != "KZ")
-            .filter_map(|o| o.name.split_whitespace().last())
-            .any(|last| super::text::fold(last) == surname)
+        self.surnames_of(|o| o.role == role && o.country != "KZ")
+            .any(|s| s == surname)
     }
 
     /// The current holder of `role` in `country`, in the article's language
