@@ -775,7 +775,6 @@ fn weak_pair(
     };
     if !(word(&first) || short_first_name(para, toks, folded, k - 1))
         || !word(&last)
-        || no_first_name(first.text, last.text, kazakh)
         || !para[first.end..last.start].trim().is_empty()
     {
         return None;
@@ -949,7 +948,7 @@ fn weak_pair(
     {
         context = true;
     }
-    if !context {
+    if !context || no_first_name(first.text, last.text, kazakh) {
         return None;
     }
     let mut base = last.text.to_string();
