@@ -704,11 +704,12 @@ fn genitive_enumeration(para: &str, toks: &[Tok], folded: &[String], j: usize) -
     joined && folded[m] != "и"
 }
 
-/// A capitalised word before a surname that cannot be its first name: a
-/// word of another script, or of both ("Telegram-канале Захарова", "цитирует
-/// Алиева Report"; in Russian text: a Kazakh one read in Latin letters may
-/// mix them), or one the dictionary reads as an adverb, adjective or
-/// pronoun and never as a name ("Потом Байден", "Советского Союза").
+/// A capitalised word before a surname that cannot be its first name: one
+/// of both scripts, or in Russian text of another script than the surname
+/// ("Telegram-канале Захарова", "цитирует Алиева Report"; Kazakh text read
+/// from Latin letters mixes them), or one the dictionary reads as an
+/// adverb, adjective or pronoun and never as a name ("Потом Байден",
+/// "Советского Союза").
 fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
     let script = |w: &str| {
         (
@@ -720,6 +721,14 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
     latin && cyrillic
         || !kazakh && (latin, cyrillic) != script(surname)
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
+}
+
+/// The item when there is exactly one.
+fn the_only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    match (items.next(), items.next()) {
+        (Some(item), None) => Some(item),
+        _ => None,
+    }
 }
 
 /// Does the folded `phrase` hold the words of `stems` in a row, each word
@@ -1819,17 +1828,12 @@ impl People {
         // with none linked to the role: a president the data knows abroad,
         // named in the text ("Шавкат Мирзиёев посетил … – отметил
         // президент"), if only one is
-        let known_abroad: Option<usize> = {
-            let mut known = people.persons.iter().enumerate().filter(|(_, p)| {
-                !p.president
-                    && p.mentions > 0
-                    && Lexicon::shared().holds_role_abroad("президент", &p.key)
-            });
-            match (known.next(), known.next()) {
-                (Some((i, _)), None) => Some(i),
-                _ => None,
-            }
-        };
+        let known_abroad = the_only(people.persons.iter().enumerate().filter(|(_, p)| {
+            !p.president
+                && p.mentions > 0
+                && Lexicon::shared().holds_role_abroad("президент", &p.key)
+        }))
+        .map(|(i, _)| i);
         let nearest = |cands: &[(usize, usize, usize)], at: (usize, usize)| -> Option<usize> {
             let i = cands.partition_point(|(p, s, _)| (*p, *s) < at);
             let here = cands.get(i).filter(|(p, s, _)| (*p, *s) == at);
@@ -1993,17 +1997,14 @@ impl People {
                     .iter()
                     .chain(&lx.kk.role_synonyms)
                     .find(|g| g.iter().any(|e| holds_stems(&phrase, e)))?;
-                let mut holders = people.persons.iter().enumerate().filter(|(_, p)| {
+                the_only(people.persons.iter().enumerate().filter(|(_, p)| {
                     p.mentions > 0
                         && p.role.as_deref().is_some_and(|title| {
                             let title = fold(title);
                             group.iter().any(|e| holds_stems(&title, e))
                         })
-                });
-                match (holders.next(), holders.next()) {
-                    (Some((i, _)), None) => Some((at, i)),
-                    _ => None,
-                }
+                }))
+                .map(|(i, _)| (at, i))
             })
             .collect();
         for mut r in others {
