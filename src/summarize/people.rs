@@ -714,7 +714,7 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
     let script = |w: &str| {
         (
             w.chars().any(|c| c.is_ascii_alphabetic()),
-            w.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)),
+            w.chars().any(crate::text::lang::is_cyrillic),
         )
     };
     let (latin, cyrillic) = script(first);
@@ -1827,13 +1827,29 @@ impl People {
             .unwrap_or_default();
         // with none linked to the role: a president the data knows abroad,
         // named in the text ("Шавкат Мирзиёев посетил … – отметил
-        // президент"), if only one is
-        let known_abroad = the_only(people.persons.iter().enumerate().filter(|(_, p)| {
-            !p.president
-                && p.mentions > 0
-                && Lexicon::shared().holds_role_abroad("президент", &p.key)
-        }))
-        .map(|(i, _)| i);
+        // президент"), if only one is (looked for only when some
+        // president is unnamed)
+        let unnamed_president = !kz_president_named
+            && foreign_presidents.is_empty()
+            && others.iter().any(|r| {
+                matches!(
+                    r.kind,
+                    RefKind::Role {
+                        president: true,
+                        ..
+                    }
+                )
+            });
+        let known_abroad = unnamed_president
+            .then(|| {
+                the_only(people.persons.iter().enumerate().filter(|(_, p)| {
+                    !p.president
+                        && p.mentions > 0
+                        && Lexicon::shared().holds_role_abroad("президент", &p.key)
+                }))
+            })
+            .flatten()
+            .map(|(i, _)| i);
         let nearest = |cands: &[(usize, usize, usize)], at: (usize, usize)| -> Option<usize> {
             let i = cands.partition_point(|(p, s, _)| (*p, *s) < at);
             let here = cands.get(i).filter(|(p, s, _)| (*p, *s) == at);
@@ -1976,37 +1992,6 @@ impl People {
                     .map(|h| (at, h))
             })
             .collect();
-        // "– деп айтты Вице-премьер", no one named so: the one person the
-        // text names with another title of that office ("Премьер-министрдің
-        // орынбасары Қанат Бозымбаев")
-        let synonym_holders: HashMap<(usize, usize), usize> = others
-            .iter()
-            .filter(|r| matches!(r.kind, RefKind::Role { .. }))
-            .filter_map(|r| {
-                let at = (r.para, r.start);
-                let phrase = fold(
-                    people
-                        .role_phrases
-                        .get(&at)
-                        .map_or(&paras[r.para][r.start..r.end], String::as_str),
-                );
-                let lx = Lexicon::shared();
-                let group = lx
-                    .ru
-                    .role_synonyms
-                    .iter()
-                    .chain(&lx.kk.role_synonyms)
-                    .find(|g| g.iter().any(|e| holds_stems(&phrase, e)))?;
-                the_only(people.persons.iter().enumerate().filter(|(_, p)| {
-                    p.mentions > 0
-                        && p.role.as_deref().is_some_and(|title| {
-                            let title = fold(title);
-                            group.iter().any(|e| holds_stems(&title, e))
-                        })
-                }))
-                .map(|(i, _)| (at, i))
-            })
-            .collect();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -2093,7 +2078,7 @@ impl People {
                         .is_none_or(|ph| kazakh || !ph.contains(' '))
                 {
                     *person = main;
-                } else if let Some(&holder) = synonym_holders.get(&at) {
+                } else if let Some(holder) = people.synonym_holder(paras, at, r.end) {
                     *person = Some(holder);
                 }
             }
@@ -2334,6 +2319,33 @@ impl People {
             .filter(|(_, p)| !p.president && p.mentions > 0)
             .max_by_key(|(i, p)| (p.mentions, usize::MAX - i))
             .map(|(i, _)| i)
+    }
+
+    /// "– деп айтты Вице-премьер", no one named so: the one person the text
+    /// names with another title of that office ("Премьер-министрдің
+    /// орынбасары Қанат Бозымбаев"), by the lexicon's `role_synonyms`; the
+    /// role's words run from `at` to `end`.
+    fn synonym_holder(&self, paras: &[&str], at: (usize, usize), end: usize) -> Option<usize> {
+        let phrase = fold(
+            self.role_phrases
+                .get(&at)
+                .map_or(&paras[at.0][at.1..end], String::as_str),
+        );
+        let lx = Lexicon::shared();
+        let group = lx
+            .ru
+            .role_synonyms
+            .iter()
+            .chain(&lx.kk.role_synonyms)
+            .find(|g| g.iter().any(|e| holds_stems(&phrase, e)))?;
+        the_only(self.persons.iter().enumerate().filter(|(_, p)| {
+            p.mentions > 0
+                && p.role.as_deref().is_some_and(|title| {
+                    let title = fold(title);
+                    group.iter().any(|e| holds_stems(&title, e))
+                })
+        }))
+        .map(|(i, _)| i)
     }
 
     /// Marks references inside quotations.

@@ -136,7 +136,8 @@ fn is_kk_latin_letter(c: char) -> bool {
     )
 }
 
-fn is_cyrillic(c: char) -> bool {
+/// A letter of the Cyrillic blocks (Russian and Kazakh letters).
+pub(crate) fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
 }
 

@@ -93,10 +93,6 @@ fn cyrillic_twin(c: char) -> Option<char> {
     })
 }
 
-fn is_cyrillic(c: char) -> bool {
-    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
-}
-
 /// Rewrites words that hold Cyrillic letters and Latin letters that all have
 /// a Cyrillic twin; words with other Latin letters (brand names, URLs) stay.
 fn fix_lookalikes(text: &str) -> String {
@@ -113,7 +109,7 @@ fn fix_lookalikes(text: &str) -> String {
             if c.is_ascii_alphabetic() {
                 latin += 1;
                 twins += usize::from(cyrillic_twin(c).is_some());
-            } else if is_cyrillic(c) {
+            } else if super::lang::is_cyrillic(c) {
                 has_cyr = true;
             }
         }
