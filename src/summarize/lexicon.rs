@@ -75,6 +75,10 @@ pub struct LangLexicon {
     /// one who answers next ("Журналисты спросили Мерца … — ответил он").
     #[serde(default)]
     pub question_verbs: Vec<String>,
+    /// Folded stems of words for a reporter ("журналист", "тілші"): a
+    /// question they ask is the reporter's, not a quote.
+    #[serde(default)]
+    pub reporter_words: Vec<String>,
     /// Openings of an interview's byline ("беседовала", "сұхбаттасқан"),
     /// folded: the person it names asked the questions.
     #[serde(default)]

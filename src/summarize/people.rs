@@ -2370,6 +2370,17 @@ impl People {
             .any(|r| r.nominative && !r.quoted)
     }
 
+    /// The person a clause `para[start..end]` has for its subject, outside
+    /// any quote: named, or a role or pronoun in the nominative that stands
+    /// for someone the text names ("— спросила она"); none for a subject no
+    /// one is named for ("журналист", "тілші").
+    pub fn named_subject_in(&self, para: usize, start: usize, end: usize) -> Option<Speaker> {
+        self.refs_in(para, start, end)
+            .filter(|r| r.nominative && !r.quoted)
+            .find_map(|r| self.resolve(r, None))
+            .filter(|s| matches!(s, Speaker::Person(_)))
+    }
+
     /// The references inside `para[start..end]`, in order.
     fn refs_in(&self, para: usize, start: usize, end: usize) -> impl Iterator<Item = &Ref> {
         let lo = self

@@ -829,6 +829,98 @@ fn nested_quotes(
     out
 }
 
+/// Does the sentence speak of asking ("сұрақ қойды", "спросил министра")?
+fn asks(sentence: &str) -> bool {
+    let lx = Lexicon::shared();
+    tokens(sentence).iter().any(|t| {
+        let f = fold(t.text);
+        lx.both(|l| &l.question_verbs).any(|v| f.starts_with(v))
+    })
+}
+
+/// A question (`text` ends in «?») whose clause speaks of asking, asked by
+/// a reporter the text does not name: the reporter's words, no quote («…?»
+/// деп сұрады журналист, "Корреспондент спросил министра: «…?»"). The
+/// reporter is named in `clause` (the attribution) or `before` (the
+/// sentence before the quote); `range` (paragraph, start, end) is where a
+/// named asker would stand.
+fn asked_by_a_reporter(
+    people: &People,
+    text: &str,
+    clause: &str,
+    before: &str,
+    (pi, start, end): (usize, usize, usize),
+) -> bool {
+    let lx = Lexicon::shared();
+    let reporter = |s: &str| {
+        tokens(s).iter().any(|t| {
+            let f = fold(t.text);
+            lx.both(|l| &l.reporter_words).any(|w| f.starts_with(w))
+        })
+    };
+    text.trim_end().ends_with('?')
+        && asks(clause)
+        && (reporter(clause) || reporter(before))
+        && people.named_subject_in(pi, start, end).is_none()
+}
+
+/// A press-conference turn: a line of asking ending in a colon
+/// (`paras[pi - 1]`, its last sentence from `ps`: "Тілшілер министрге сұрақ
+/// қойды:", "Корреспондент спросил министра:"), the question in the dash
+/// paragraph `pi` and, in the next one, an answer with no attribution. The
+/// question is its asker's only when the line names them; the answer is the
+/// one asked, the person the line names in an oblique case.
+fn question_and_answer(
+    paras: &[&str],
+    pi: usize,
+    ps: usize,
+    people: &People,
+    consumed: &mut [bool],
+) -> Vec<Found> {
+    let line = paras[pi - 1];
+    let refs = people.ordered_in(pi - 1, ps, line.len(), None);
+    let asker = people.named_subject_in(pi - 1, ps, line.len());
+    let asked = refs
+        .iter()
+        .find(|(_, s, oblique)| *oblique && Some(s) != asker.as_ref())
+        .map(|x| x.1.clone());
+    let mut found = Vec::new();
+    consumed[pi] = true;
+    if let Some(asker) = asker {
+        found.push(Found {
+            text: clean(dash_body(paras[pi])),
+            speaker: Some(asker),
+            via: None,
+            role: None,
+            para: pi,
+        });
+    }
+    let answer = pi + 1;
+    if let Some(asked) = asked
+        && answer < paras.len()
+        && !consumed[answer]
+        && paras[answer].trim_start().starts_with(dash)
+    {
+        let body = dash_body(paras[answer]);
+        if !body.ends_with('?') && split_inner(body).is_none() && tokens(body).len() >= 3 {
+            found.push(Found {
+                text: clean(body),
+                speaker: Some(asked),
+                via: None,
+                role: None,
+                para: answer,
+            });
+            consumed[answer] = true;
+        }
+    }
+    found
+}
+
+/// The text of a paragraph opened by a dash, after it.
+fn dash_body(para: &str) -> &str {
+    para.trim_start().trim_start_matches(dash).trim()
+}
+
 /// An interview: paragraphs opened by a dash with no attribution, a
 /// question (ending in «?») and its answer in turn, at least twice. The
 /// answers are the interviewee's, the person the text names first before
@@ -974,6 +1066,11 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             let body_start = para.len() - t.trim_start_matches(dash).trim_start().len();
             let body = &para[body_start..];
             if let Some((joined, cs, ce)) = split_inner(body) {
+                let (from, to) = (body_start + cs, body_start + ce);
+                if asked_by_a_reporter(people, &joined, &para[from..to], "", (pi, from, to)) {
+                    consumed[pi] = true;
+                    continue;
+                }
                 let speaker = speaker_via(
                     people,
                     para,
@@ -1000,6 +1097,10 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             } else if pi >= 2 && paras[pi - 1].trim_end().ends_with(':') {
                 let prev = paras[pi - 1];
                 let ps = sentence_starts(prev).last().copied().unwrap_or(0);
+                if body.ends_with('?') && asks(&prev[ps..]) {
+                    found.extend(question_and_answer(paras, pi, ps, people, &mut consumed));
+                    continue;
+                }
                 let (speaker, via) = speaker_via(
                     people,
                     prev,
@@ -1142,6 +1243,16 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 strong = true;
             }
             if !attributed && let Some((cs, ce, cont)) = clause_after(ep, end, false) {
+                // «…?» деп сұрады журналист: the reporter's question
+                let (sent, before) = if end_para == pi {
+                    let sent = sentence_before(&starts[pi], span.open);
+                    (sent, &para[sent..span.open])
+                } else {
+                    (cs, "")
+                };
+                if asked_by_a_reporter(people, &text, &ep[cs..ce], before, (end_para, sent, ce)) {
+                    continue;
+                }
                 let (s, v) = speaker_via(
                     people,
                     ep,
@@ -1194,6 +1305,10 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             if !attributed && let Some((c, kind)) = clause_before(paras, pi, span.open, &starts[pi])
             {
                 let cp = paras[c.para];
+                let clause = &cp[c.start..c.end];
+                if asked_by_a_reporter(people, &text, clause, "", (c.para, c.start, c.end)) {
+                    continue;
+                }
                 let (s, v) = if caption_name(cp).is_some() {
                     (people.speaker_in(c.para, 0, cp.len()), None)
                 } else {
@@ -1614,6 +1729,37 @@ mod tests {
         for (_, speaker, _) in &got {
             assert_eq!(speaker.as_deref(), Some("Айдар Сәрсенбай"), "{got:?}");
         }
+    }
+
+    #[test]
+    fn a_reporters_question_is_no_quote_and_the_answer_is_the_one_asked() {
+        let kk = [
+            "Тақырып",
+            "Ауыл шаруашылығы министрі Ербол Тасжүреков Орталық коммуникациялар қызметінде брифинг өткізді.",
+            "Тілшілер министрге егіс науқаны туралы тағы бір сұрақ қойды:",
+            "– Жанармай бағасы көктемде өсе ме?",
+            "– Шаруаларға арзан дизель жеткілікті мөлшерде бөлінеді, баға өзгермейді.",
+            "«Тұқымға субсидия қашан төленеді?» деп сұрады журналист. «Наурыздың басында төленеді», – деді министр.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].0.starts_with("Шаруаларға"), "{got:?}");
+        assert!(got[1].0.starts_with("Наурыздың"), "{got:?}");
+        for (_, speaker, _) in &got {
+            assert_eq!(speaker.as_deref(), Some("Ербол Тасжүреков"), "{got:?}");
+        }
+        // a question the text gives to someone named is theirs
+        let ru = [
+            "Т",
+            "Аким области Серик Шапкенов встретился с жителями района.",
+            "Депутат маслихата Айдос Бекенов задал вопрос акиму:",
+            "– Когда в селе Косшы появится школа?",
+            "– Школу откроем к сентябрю, подрядчик уже выбран.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Айдос Бекенов"), "{got:?}");
+        assert_eq!(got[1].1.as_deref(), Some("Серик Шапкенов"), "{got:?}");
     }
 
     #[test]
