@@ -79,6 +79,10 @@ pub struct LangLexicon {
     /// question they ask is the reporter's, not a quote.
     #[serde(default)]
     pub reporter_words: Vec<String>,
+    /// Folded stems of words for a news outlet ("агентств", "порталы"):
+    /// `…, – деп хабарлайды El.kz порталы` relays the news, it quotes no one.
+    #[serde(default)]
+    pub outlet_words: Vec<String>,
     /// Openings of an interview's byline ("беседовала", "сұхбаттасқан"),
     /// folded: the person it names asked the questions.
     #[serde(default)]

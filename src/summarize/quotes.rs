@@ -721,6 +721,12 @@ fn unmarked_speech(
         let clause = tokens(&para[cs..ce]);
         let capital = para[cs..].chars().next().is_some_and(char::is_uppercase);
         if !capital && clause.iter().take(2).any(|w| is_verb(&fold(w.text))) {
+            // (up to the sentence end: the clause stops at the dot of
+            // "El.kz")
+            let rest = &para[cs..];
+            if relays(rest.split(". ").next().unwrap_or(rest)) {
+                return None;
+            }
             break (joined, cs, ce);
         }
         min = cs;
@@ -761,6 +767,26 @@ fn unmarked_speech(
         return None;
     }
     Some((joined[start..].to_string(), start, cs, ce))
+}
+
+/// Does an attribution clause name a news outlet or its web address ("деп
+/// хабарлайды El.kz порталы", "передает Tengrinews.kz")? Such
+/// a clause relays the news: what comes before it is the reporter's text.
+fn relays(clause: &str) -> bool {
+    let lx = Lexicon::shared();
+    let web_address = clause.split_whitespace().any(|w| {
+        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        w.rsplit_once('.').is_some_and(|(site, tld)| {
+            !site.is_empty()
+                && (2..=3).contains(&tld.len())
+                && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
+    });
+    web_address
+        || tokens(clause).iter().any(|t| {
+            let f = fold(t.text);
+            lx.both(|l| &l.outlet_words).any(|w| f.starts_with(w))
+        })
 }
 
 /// Where speech opened by a dash after a sentence end (`. – `) starts in
@@ -1760,6 +1786,24 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Айдос Бекенов"), "{got:?}");
         assert_eq!(got[1].1.as_deref(), Some("Серик Шапкенов"), "{got:?}");
+    }
+
+    #[test]
+    fn a_news_outlet_after_the_dash_relays_the_news_and_quotes_no_one() {
+        let kk = [
+            "Тақырып",
+            "Ауданда жаңа мектеп салынады. Бұл туралы аудан әкімі Нұрлан Сейітов тұрғындармен кездесуде айтты, – деп хабарлайды Qala.kz порталы.",
+            "Биыл үш ауылға су құбыры тартылады, – деп хабарлайды өңірлік ақпарат агенттігі.",
+            "Мектеп қыркүйекте ашылады, – деді Нұрлан Сейітов.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Мектеп қыркүйекте ашылады", "{got:?}");
+        let ru = [
+            "Т",
+            "В районе построят школу, об этом рассказал аким района, – сообщает Tengrinews.kz.",
+        ];
+        assert!(speakers(&ru, false).is_empty());
     }
 
     #[test]
