@@ -168,6 +168,10 @@ pub struct LangLexicon {
     /// Genitive endings of the words of a Russian role's complement.
     #[serde(default)]
     pub genitive_endings: Vec<String>,
+    /// Kazakh genitive suffixes ("ның", "тің"): the one whose words
+    /// «сөзі» are stands in the genitive.
+    #[serde(default)]
+    pub genitive_suffixes: Vec<String>,
     /// Endings of a country's adjective before "президент" or "лидер" ("финский", "французского").
     #[serde(default)]
     pub foreign_adjective_endings: Vec<String>,

@@ -114,6 +114,9 @@ pub struct People {
     /// Person mentions that are asked a question ("Журналисты спросили
     /// Мерца"): the one who answers next, though not in the nominative.
     addressed: std::collections::HashSet<(usize, usize)>,
+    /// Kazakh mentions whose last word is in the genitive ("Тоқаевтың",
+    /// "министрдің"): whose words a later «сөзі» are.
+    kazakh_genitive: std::collections::HashSet<(usize, usize)>,
 }
 
 /// The words of a role mention with its complement: the genitive words
@@ -1701,6 +1704,7 @@ impl People {
             sentences: Vec::new(),
             subordinate: Default::default(),
             addressed: Default::default(),
+            kazakh_genitive: Default::default(),
             first_mention: Vec::new(),
         };
         let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -2318,6 +2322,24 @@ impl People {
             })
             .map(|r| (r.para, r.start))
             .collect();
+        if kazakh {
+            people.kazakh_genitive = people
+                .refs
+                .iter()
+                .filter(|r| {
+                    tokens(&paras[r.para][r.start..r.end])
+                        .last()
+                        .is_some_and(|t| {
+                            let f = fold(t.text);
+                            lx.kk
+                                .genitive_suffixes
+                                .iter()
+                                .any(|e| f.ends_with(e.as_str()))
+                        })
+                })
+                .map(|r| (r.para, r.start))
+                .collect();
+        }
         people.addressed = people
             .refs
             .iter()
@@ -2804,6 +2826,12 @@ impl People {
 
     fn is_genitive_ref(&self, r: &Ref) -> bool {
         !r.nominative
+    }
+
+    /// Is the mention at (`para`, `start`) written in the genitive? Known
+    /// for Kazakh; a Russian mention in no nominative may be.
+    pub fn genitive_at(&self, para: usize, start: usize) -> bool {
+        !self.kazakh || self.kazakh_genitive.contains(&(para, start))
     }
 
     /// The display name of a speaker.

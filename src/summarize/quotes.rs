@@ -565,7 +565,7 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
             if let Some((_, sp, _)) = refs
                 .iter()
                 .rev()
-                .find(|(pos, _, genitive)| *pos < at && *genitive)
+                .find(|(pos, _, oblique)| *pos < at && *oblique && people.genitive_at(c.para, *pos))
             {
                 let via = refs
                     .iter()
@@ -1804,6 +1804,20 @@ mod tests {
             "В районе построят школу, об этом рассказал аким района, – сообщает Tengrinews.kz.",
         ];
         assert!(speakers(&ru, false).is_empty());
+    }
+
+    #[test]
+    fn the_one_spoken_to_before_words_of_is_not_their_speaker() {
+        // «министрге … айтқан сөзінде»: the minister is spoken to, not
+        // the one whose words they are (that one stands in the genitive)
+        let kk = [
+            "Тақырып",
+            "Мәжіліс депутаты Бақытжан Базарбек Өнеркәсіп министрі Қанат Шарлапаевты сынға алды.",
+            "«Сіз депутаттардың сұрақтарына жауап беруге келдіңіз», – деді Б. Базарбек министрге қарата айтқан сөзінде.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Бақытжан Базарбек"), "{got:?}");
     }
 
     #[test]
