@@ -535,25 +535,26 @@ fn male_verb(folded: &str) -> bool {
     folded.len() > 6 && folded.ends_with('л') && gendered_verb(folded)
 }
 
-/// Is `para` a TV-style caption ("АСЕЛЬ НУРЛАНОВА, аким села Акжар:")?
-/// Returns the name part.
+/// Is `para` a TV-style caption ("АСЕЛЬ НУРЛАНОВА, аким села Акжар:",
+/// "Нұрсұлтан Нұрымбетов, облыс прокуратурасының прокуроры:")? A name in
+/// capitals, or a first name and a surname with its suffix before the
+/// comma of a short title. Returns the name part.
 pub fn caption_name(para: &str) -> Option<&str> {
     let t = para.trim();
     if !t.ends_with(':') || t.chars().count() > 200 {
         return None;
     }
-    let name_part = t
-        .split(',')
-        .next()
-        .unwrap_or(t)
-        .trim_end_matches(':')
-        .trim();
+    let (name_part, title) = t.split_once(',').unwrap_or((t, ""));
+    let name_part = name_part.trim_end_matches(':').trim();
     let toks = tokens(name_part);
-    if (2..=4).contains(&toks.len()) && toks.iter().all(|w| all_upper(w.text)) {
-        Some(name_part)
-    } else {
-        None
-    }
+    let capitals = (2..=4).contains(&toks.len()) && toks.iter().all(|w| all_upper(w.text));
+    let first_and_surname = toks.len() == 2
+        && toks
+            .iter()
+            .all(|w| starts_upper(w.text) && !all_upper(w.text))
+        && analyze_surname(toks[1].text).is_some_and(|(_, rest)| rest.is_empty() || rest == "а")
+        && (1..=12).contains(&tokens(title).len());
+    (capitals || first_and_surname).then_some(name_part)
 }
 
 pub(crate) fn not_name(folded: &str) -> bool {
@@ -3295,5 +3296,18 @@ mod tests {
             Some("АСЕЛЬ НУРЛАНОВА")
         );
         assert_eq!(caption_name("Он сказал:"), None);
+        assert_eq!(
+            caption_name("Нұрсұлтан Нұрымбетов, облыс прокуратурасының басқарма прокуроры:"),
+            Some("Нұрсұлтан Нұрымбетов")
+        );
+        // a sentence before a colon is no caption
+        assert_eq!(
+            caption_name("Бұл туралы Нұрсұлтан Нұрымбетов, облыс прокуроры, былай деді:"),
+            None
+        );
+        assert_eq!(
+            caption_name("Астана, Алматы және Шымкент қалаларында:"),
+            None
+        );
     }
 }

@@ -1821,6 +1821,19 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_with_a_name_and_a_title_gives_the_next_paragraph_to_them() {
+        let kk = [
+            "Тақырып",
+            "Облыста 550 жер учаскесі мемлекетке қайтарылды.",
+            "Нұрсұлтан Нұрымбетов, облыс прокуратурасының басқарма прокуроры:",
+            "Тексеру барысында бір де бір мал табылмады. Жер заңнамасын бұзғаны үшін 28 лауазымды адам жауапқа тартылды.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Нұрсұлтан Нұрымбетов"), "{got:?}");
+    }
+
+    #[test]
     fn a_title_of_the_same_office_finds_its_holder() {
         // (Russian "Заместитель премьер-министра X" records X's title as
         // "премьер-министра" alone, so only the Kazakh title finds him yet)
