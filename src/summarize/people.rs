@@ -2463,11 +2463,20 @@ impl People {
         }
     }
 
-    /// Whether `para[start..end]` names a subject outside any quote: a
-    /// person, a role, a body or a pronoun in the nominative.
-    pub fn has_subject_in(&self, para: usize, start: usize, end: usize) -> bool {
-        self.refs_in(para, start, end)
-            .any(|r| r.nominative && !r.quoted)
+    /// The subject `para[start..end]` names outside any quote, in the
+    /// nominative: a person, a role or a body (`Some(false)`), or only a
+    /// pronoun (`Some(true)`).
+    pub fn subject_in(&self, para: usize, start: usize, end: usize) -> Option<bool> {
+        let mut pronoun = None;
+        for r in self.refs_in(para, start, end) {
+            if r.nominative && !r.quoted {
+                if !matches!(r.kind, RefKind::Pronoun { .. }) {
+                    return Some(false);
+                }
+                pronoun = Some(true);
+            }
+        }
+        pronoun
     }
 
     /// The person a clause `para[start..end]` has for its subject, outside

@@ -694,13 +694,15 @@ fn split_inner_after(text: &str, min: usize) -> Option<(String, usize, usize)> {
 /// clause range. When no dash opens it mid-paragraph either, the speech
 /// starts after the last whole sentence before it whose subject is a person,
 /// a role or a pronoun (`Аким района Болат Жумабеков объехал участки.
-/// Работы много, – отметил он.`): that sentence is the reporter's.
-/// `subject_in(start, end)` says whether `para[start..end]` holds such a
-/// subject. Returns the speech (both parts), where it starts and the clause
-/// range.
+/// Работы много, – отметил он.`): that sentence is the reporter's. A
+/// sentence whose subject is only a pronoun is the reporter's only at the
+/// start or right after the reporter's sentence: in the middle of the
+/// speech «Ол … беріледі» is "it". `subject_in(start, end)` tells the
+/// subject `para[start..end]` holds (see [`People::subject_in`]). Returns
+/// the speech (both parts), where it starts and the clause range.
 fn unmarked_speech(
     para: &str,
-    subject_in: &dyn Fn(usize, usize) -> bool,
+    subject_in: &dyn Fn(usize, usize) -> Option<bool>,
 ) -> Option<(String, usize, usize, usize)> {
     let t = para.trim_start();
     if t.is_empty()
@@ -742,8 +744,10 @@ fn unmarked_speech(
             if w[1] > cs {
                 break;
             }
-            if subject_in(w[0], w[1]) {
-                subject_at = Some(k);
+            match subject_in(w[0], w[1]) {
+                Some(false) => subject_at = Some(k),
+                Some(true) if k == 0 || subject_at == Some(k - 1) => subject_at = Some(k),
+                _ => {}
             }
         }
         // after the reporter's sentence, one that names no one and speaks
@@ -1049,7 +1053,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             if pi == 0 || caption_name(p).is_some() {
                 None
             } else {
-                unmarked_speech(p, &|a, b| people.has_subject_in(pi, a, b))
+                unmarked_speech(p, &|a, b| people.subject_in(pi, a, b))
             }
         })
         .collect();
@@ -1831,6 +1835,22 @@ mod tests {
         let got = speakers(&kk, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Нұрсұлтан Нұрымбетов"), "{got:?}");
+    }
+
+    #[test]
+    fn a_pronoun_in_the_middle_of_unmarked_speech_is_part_of_it() {
+        // «Ол … беріледі» is "it", inside the speech; a pronoun sentence
+        // opening the paragraph is the reporter's
+        let kk = [
+            "Тақырып",
+            "Облыс әкімі Марат Ахметжанов брифингте газ туралы айтты.",
+            "Ауылға газ берілді. Бұл бірінші кезең. Ол келесі жылы қалаға да беріледі. Бағасы тиімді, – деп жауап берді Марат Ахметжанов.",
+            "Ол ауылдарды аралап шықты. Жұмыс көп, – деді әкім.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].0.starts_with("Ауылға газ берілді."), "{got:?}");
+        assert_eq!(got[1].0, "Жұмыс көп", "{got:?}");
     }
 
     #[test]
