@@ -370,7 +370,9 @@ fn is_role(folded: &str) -> Option<&'static str> {
 /// «әкімді», «әкімнің», «әкімге»; Russian by the dictionary («министр»,
 /// «глава», not «министрами», «акима»).
 fn nominative_role(f: &str) -> bool {
-    if is_kazakh_word(f) {
+    // (a Kazakh role in Russian letters too: "хатшысы")
+    let kazakh_role = is_role(f).is_some_and(|r| Lexicon::shared().kk.roles.iter().any(|k| k == r));
+    if is_kazakh_word(f) || kazakh_role {
         let r = is_role(f).unwrap_or("");
         let rest = f.strip_prefix(r).unwrap_or("");
         matches!(rest, "" | "і" | "ы" | "сі" | "сы")
@@ -2775,7 +2777,9 @@ impl People {
         let mut named = Vec::new();
         let mut oblique = Vec::new();
         let mut other = Vec::new();
-        for r in self.refs_in(para, start, end) {
+        let mut possessors = Vec::new();
+        let refs: Vec<&Ref> = self.refs_in(para, start, end).collect();
+        for (k, r) in refs.iter().enumerate() {
             if let Some(s) = self.resolve(r, female) {
                 match r.kind {
                     RefKind::Person(_) if r.nominative => named.push((r.start, s)),
@@ -2783,6 +2787,14 @@ impl People {
                     // one spoken to or about names the speaker only when
                     // no one is named in the nominative
                     RefKind::Person(_) => oblique.push((r.start, s)),
+                    // Kazakh "қала әкімінің баспасөз хатшысы": the akim in
+                    // the genitive owns the role after him, who speaks
+                    RefKind::Role { .. }
+                        if k + 1 < refs.len()
+                            && self.kazakh_genitive.contains(&(r.para, r.start)) =>
+                    {
+                        possessors.push((r.start, s))
+                    }
                     _ => other.push((r.start, s)),
                 }
             }
@@ -2795,6 +2807,7 @@ impl People {
         if named.is_empty() {
             all.sort_by_key(|x| x.0);
         }
+        all.append(&mut possessors);
         all
     }
 

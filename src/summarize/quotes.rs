@@ -1283,15 +1283,32 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 if asked_by_a_reporter(people, &text, &ep[cs..ce], before, (end_para, sent, ce)) {
                     continue;
                 }
-                let (s, v) = speaker_via(
-                    people,
-                    ep,
+                let clause = Clause {
+                    para: end_para,
+                    start: cs,
+                    end: ce,
+                };
+                // "Бұл жөнінде қала әкімінің баспасөз хатшысы:" / «…», – деп
+                // жауап берді: a clause naming no one after a quote that
+                // opens its paragraph, the line before ending in a colon
+                // names the speaker
+                let colon_line = (pi >= 2
+                    && para[..span.open].trim().is_empty()
+                    && paras[pi - 1].trim_end().ends_with(':')
+                    && people.ordered_in(end_para, cs, ce, None).is_empty()
+                    && !tokens(&ep[cs..ce]).iter().any(|t| t.is_capitalized()))
+                .then(|| {
+                    let prev = paras[pi - 1];
                     Clause {
-                        para: end_para,
-                        start: cs,
-                        end: ce,
-                    },
-                );
+                        para: pi - 1,
+                        start: sentence_starts(prev).last().copied().unwrap_or(0),
+                        end: prev.len(),
+                    }
+                });
+                let (s, v) = match colon_line {
+                    Some(line) => speaker_via(people, paras[line.para], line),
+                    None => speaker_via(people, ep, clause),
+                };
                 attributed = true;
                 strong = true;
                 speaker = s;
@@ -1851,6 +1868,26 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[0].0.starts_with("Ауылға газ берілді."), "{got:?}");
         assert_eq!(got[1].0, "Жұмыс көп", "{got:?}");
+    }
+
+    #[test]
+    fn the_role_an_officeholder_owns_speaks_from_the_colon_line() {
+        // "қала әкімінің баспасөз хатшысы": the akim in the genitive owns the
+        // role; a bare «– деп жауап берді» leaves the colon line to name the
+        // speaker
+        let kk = [
+            "Тақырып",
+            "Қала әкімі Асылбек Шәменов тұрғындармен кездесу өткізді.",
+            "Кездесуге неге бәрі кіре алмады? Бұл жөнінде қала әкімінің баспасөз хатшысы:",
+            "«Залда орын аз болды, сондықтан келесі кездесу үлкен ғимаратта өтеді», – деп жауап берді.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("қала әкімінің баспасөз хатшысы"),
+            "{got:?}"
+        );
     }
 
     #[test]
