@@ -83,6 +83,10 @@ pub struct LangLexicon {
     /// `…, – деп хабарлайды El.kz порталы` relays the news, it quotes no one.
     #[serde(default)]
     pub outlet_words: Vec<String>,
+    /// "one" in "один из жителей", "тұрғындардың бірі": one of a group of
+    /// people the text names no one of speaks, by that phrase.
+    #[serde(default)]
+    pub one_of: Vec<String>,
     /// Openings of an interview's byline ("беседовала", "сұхбаттасқан"),
     /// folded: the person it names asked the questions.
     #[serde(default)]

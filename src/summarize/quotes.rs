@@ -440,6 +440,12 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
     let clause = &para[c.start..c.end];
     let female = clause_gender(clause);
     let refs = people.ordered_in(c.para, c.start, c.end, female);
+    // "— написал один из жителей": no one named in the nominative speaks
+    if let Some(group) = one_of_group(clause)
+        && refs.iter().all(|(_, _, oblique)| *oblique)
+    {
+        return (Some(Speaker::Other(group)), None);
+    }
     if refs.is_empty() {
         // "— говорится в сообщении", "— сообщили в ведомстве": a body speaks,
         // the one named last
@@ -582,6 +588,35 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
     }
     let named = people.speakers_in(c.para, c.start, c.end, female);
     (named.first().map(|x| x.1.clone()), None)
+}
+
+/// One of a group of people the text names no one of, in an attribution
+/// clause: "тұрғындардың бірі" (a person noun in the genitive, then
+/// «бірі»), "один из жителей". Returns the phrase as written.
+fn one_of_group(clause: &str) -> Option<String> {
+    let lx = Lexicon::shared();
+    let toks = tokens(clause);
+    for k in 1..toks.len() {
+        let (prev, word) = (fold(toks[k - 1].text), fold(toks[k].text));
+        let kazakh = lx.kk.one_of.contains(&word)
+            && lx.kk_person_nouns.starting(&prev).next().is_some()
+            && lx
+                .kk
+                .genitive_suffixes
+                .iter()
+                .any(|e| prev.ends_with(e.as_str()));
+        let russian = k >= 2
+            && prev == "из"
+            && lx.ru.one_of.contains(&fold(toks[k - 2].text))
+            && crate::text::morph::analyse(&word)
+                .and_then(|i| i.lemma)
+                .is_some_and(|l| lx.ru_person_nouns.starting(&fold(&l)).next().is_some());
+        if kazakh || russian {
+            let from = toks[if kazakh { k - 1 } else { k - 2 }].start;
+            return Some(clause[from..toks[k].end].to_string());
+        }
+    }
+    None
 }
 
 fn naming_context(para: &str, span: &Span) -> bool {
@@ -1888,6 +1923,30 @@ mod tests {
             Some("қала әкімінің баспасөз хатшысы"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn one_of_a_group_speaks_as_the_text_calls_them() {
+        let kk = [
+            "Тақырып",
+            "Кент әкімі Серікболсын Хасенов жылу туралы шағымдарды растады.",
+            "– Балаларға мектепте жылу беріңіздер, – деп жазды тұрғындардың бірі ортақ чатта.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("тұрғындардың бірі"), "{got:?}");
+        if !crate::text::morph::available() {
+            eprintln!("skipped the Russian half: no dictionary");
+            return;
+        }
+        let ru = [
+            "Т",
+            "Аким поселка Серик Хасенов подтвердил жалобы на холод.",
+            "«В классах плюс двенадцать, дети сидят в куртках», – написал один из жителей в общем чате.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("один из жителей"), "{got:?}");
     }
 
     #[test]
