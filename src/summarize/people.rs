@@ -154,8 +154,10 @@ fn role_phrase(para: &str, toks: &[Tok], folded: &[String], k: usize, kazakh: bo
                 hi += 1;
                 break;
             }
+            // an acronym takes no ending ("глава МИД", "министр МВД")
+            let acronym = all_upper(toks[hi + 1].text) && toks[hi + 1].text.chars().count() <= 5;
             if lx.has(|l| &l.role_phrase_stop, w)
-                || !lx.both(|l| &l.genitive_endings).any(|e| w.ends_with(e))
+                || !acronym && !lx.both(|l| &l.genitive_endings).any(|e| w.ends_with(e))
                 || super::quotes::is_verb(w)
                 || toks[hi + 1].text.chars().count() < 3
             {
@@ -817,10 +819,20 @@ fn the_only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
 fn holds_stems(phrase: &str, stems: &str) -> bool {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let stems: Vec<&str> = stems.split_whitespace().collect();
-    !stems.is_empty()
-        && words
-            .windows(stems.len())
-            .any(|w| w.iter().zip(&stems).all(|(w, s)| w.starts_with(s)))
+    let Some((head, rest)) = stems.split_first() else {
+        return false;
+    };
+    // one word may stand between two of them ("глава германского МИД")
+    (0..words.len()).any(|start| {
+        if !words[start].starts_with(head) {
+            return false;
+        }
+        let mut at = start;
+        rest.iter().all(|s| {
+            let next = (at + 1..words.len().min(at + 3)).find(|&j| words[j].starts_with(s));
+            next.inspect(|&j| at = j).is_some()
+        })
+    })
 }
 
 /// A two-letter first name before an unsuffixed surname ("Председатель
@@ -1695,6 +1707,28 @@ impl People {
             }
         }
 
+        // "Йоханн Вадефуль (Johann Wadephul)": a name in Latin letters in
+        // brackets right after a name in Cyrillic is how it is spelt, not
+        // another person
+        let spelling: Vec<bool> = if latin {
+            vec![false; raws.len()]
+        } else {
+            raws.iter()
+                .map(|r| {
+                    let before = paras[r.para][..r.start].trim_end();
+                    before.ends_with('(')
+                        && r.surname_base
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '-')
+                        && raws.iter().any(|o| {
+                            o.para == r.para
+                                && o.end <= r.start
+                                && paras[r.para][o.end..r.start].trim() == "("
+                        })
+                })
+                .collect()
+        };
+
         // cluster names by surname key
         let mut people = People {
             persons: Vec::new(),
@@ -1802,9 +1836,13 @@ impl People {
                 strong_marker[pi] = true;
             }
         }
+        let mut spelt_only = vec![true; people.persons.len()];
+        for (ri, &pi) in raw_person.iter().enumerate() {
+            spelt_only[pi] &= spelling[ri];
+        }
         for (i, p) in people.persons.iter_mut().enumerate() {
             let weak_marker = !strong_marker[i];
-            if p.first.is_none() && weak_marker && !p.president {
+            if p.first.is_none() && weak_marker && !p.president || spelt_only[i] {
                 p.mentions = 0;
             }
         }

@@ -437,6 +437,22 @@ fn clause_gender(clause: &str) -> Option<bool> {
 /// басшысы былай деді:" → Мемлекет басшысы via Желдібай). With no one named,
 /// the nearest fitting person before the clause ("— сказала девочка").
 fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Option<Speaker>) {
+    // "— сказал глава МИД, подчеркнув, что президент Дональд Трамп …": what
+    // follows «, что» is reported, not the speaker, once someone is named
+    // before it
+    let c = match para[c.start..c.end].find(", что ") {
+        Some(i)
+            if !people
+                .ordered_in(c.para, c.start, c.start + i, None)
+                .is_empty() =>
+        {
+            Clause {
+                end: c.start + i,
+                ..c
+            }
+        }
+        _ => c,
+    };
     let clause = &para[c.start..c.end];
     let female = clause_gender(clause);
     let refs = people.ordered_in(c.para, c.start, c.end, female);
@@ -1947,6 +1963,27 @@ mod tests {
         let got = speakers(&ru, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("один из жителей"), "{got:?}");
+    }
+
+    #[test]
+    fn the_head_of_a_ministry_by_its_acronym_is_its_minister() {
+        // "глава германского МИД" is the foreign minister named before, not
+        // the president named after «, что»
+        let ru = [
+            "Т",
+            "Об этом министр иностранных дел ФРГ Йоханн Вадефуль (Johann Wadephul) заявил в интервью.",
+            "\"Я уверен в этом\", - сказал глава германского МИД, подчеркнув, что президент Дональд Трамп заинтересован в мире.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Йоханн Вадефуль"), "{got:?}");
+        let mut people = People::find(&ru, false);
+        find_quotes(&ru, &mut people);
+        assert!(
+            !people.names().iter().any(|n| n.contains("Wadephul")),
+            "{:?}",
+            people.names()
+        );
     }
 
     #[test]
