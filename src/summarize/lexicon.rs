@@ -87,6 +87,12 @@ pub struct LangLexicon {
     /// people the text names no one of speaks, by that phrase.
     #[serde(default)]
     pub one_of: Vec<String>,
+    /// Kazakh plural endings of a noun for people ("тұрғындар") and of a
+    /// place's people ("атыраулықтар"): a group that speaks as one.
+    #[serde(default)]
+    pub plural_suffixes: Vec<String>,
+    #[serde(default)]
+    pub demonym_suffixes: Vec<String>,
     /// Openings of an interview's byline ("беседовала", "сұхбаттасқан"),
     /// folded: the person it names asked the questions.
     #[serde(default)]

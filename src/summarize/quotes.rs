@@ -456,8 +456,9 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
     let clause = &para[c.start..c.end];
     let female = clause_gender(clause);
     let refs = people.ordered_in(c.para, c.start, c.end, female);
-    // "— написал один из жителей": no one named in the nominative speaks
-    if let Some(group) = one_of_group(clause)
+    // "— написал один из жителей", "– дейді ауыл тұрғындары": no one named
+    // in the nominative speaks
+    if let Some(group) = one_of_group(clause).or_else(|| group_of_people(clause))
         && refs.iter().all(|(_, _, oblique)| *oblique)
     {
         return (Some(Speaker::Other(group)), None);
@@ -630,6 +631,72 @@ fn one_of_group(clause: &str) -> Option<String> {
         if kazakh || russian {
             let from = toks[if kazakh { k - 1 } else { k - 2 }].start;
             return Some(clause[from..toks[k].end].to_string());
+        }
+    }
+    None
+}
+
+/// A group of people as the subject of an attribution clause: a plural
+/// noun for people ("ауыл тұрғындары", "атыраулықтар", "жители села
+/// Коянды", "пенсионеры"). Returns the phrase as written: the Kazakh noun
+/// with the word its possessive ending ties it to, the Russian one with
+/// the place after it.
+fn group_of_people(clause: &str) -> Option<String> {
+    let lx = Lexicon::shared();
+    let toks = tokens(clause);
+    let adjacent = |a: usize, b: usize| clause[toks[a].end..toks[b].start].trim().is_empty();
+    for (k, t) in toks.iter().enumerate() {
+        if t.is_capitalized() {
+            continue;
+        }
+        let f = fold(t.text);
+        let bare = f.strip_suffix(['ы', 'і']).unwrap_or(&f);
+        let ending = |suffixes: &[String]| -> Option<usize> {
+            suffixes
+                .iter()
+                .find(|e| bare.ends_with(e.as_str()))
+                .map(String::len)
+        };
+        let kazakh = ending(&lx.kk.demonym_suffixes).is_some_and(|e| bare.len() > e + 4)
+            || ending(&lx.kk.plural_suffixes).is_some_and(|e| {
+                lx.kk_person_nouns
+                    .starting(bare)
+                    .any(|(_, stem)| stem.len() + e == bare.len())
+            });
+        if kazakh {
+            let possessive = f.ends_with(['ы', 'і']);
+            let from = if possessive && k > 0 && adjacent(k - 1, k) && !toks[k - 1].is_capitalized()
+            {
+                toks[k - 1].start
+            } else {
+                t.start
+            };
+            return Some(clause[from..t.end].to_string());
+        }
+        // (-и/-ы: the nominative plural of a noun for people; its
+        // accusative is the genitive "жителей")
+        let russian = f.ends_with(['и', 'ы'])
+            && crate::text::morph::analyse(&f)
+                .and_then(|i| i.lemma)
+                .is_some_and(|l| {
+                    let l = fold(&l);
+                    l != f && lx.ru_person_nouns.starting(&l).next().is_some()
+                });
+        if russian {
+            let mut end = t.end;
+            if toks
+                .get(k + 1)
+                .is_some_and(|n| adjacent(k, k + 1) && lx.has(|l| &l.place_nouns, &fold(n.text)))
+            {
+                end = toks[k + 1].end;
+                if toks
+                    .get(k + 2)
+                    .is_some_and(|n| adjacent(k + 1, k + 2) && n.is_capitalized())
+                {
+                    end = toks[k + 2].end;
+                }
+            }
+            return Some(clause[t.start..end].to_string());
         }
     }
     None
@@ -1984,6 +2051,34 @@ mod tests {
             "{:?}",
             people.names()
         );
+    }
+
+    #[test]
+    fn a_group_of_people_speaks_as_one() {
+        let kk = [
+            "Тақырып",
+            "Аудан әкімі Ерлан Сапаров ауылға келді.",
+            "«Бізге таза су керек, құдықтағы су ішуге жарамайды», – дейді ауыл тұрғындары.",
+            "«Су құбыры жазда салынады», – деді Ерлан Сапаров.",
+            "«Үш жыл бойы уәде естиміз», – деп шағымданады атыраулықтар.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("ауыл тұрғындары"), "{got:?}");
+        assert_eq!(got[1].1.as_deref(), Some("Ерлан Сапаров"), "{got:?}");
+        assert_eq!(got[2].1.as_deref(), Some("атыраулықтар"), "{got:?}");
+        if !crate::text::morph::available() {
+            eprintln!("skipped the Russian half: no dictionary");
+            return;
+        }
+        let ru = [
+            "Т",
+            "Аким района Ерлан Сапаров приехал в село.",
+            "«Нам нужна чистая вода», – рассказали жители села Коянды.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("жители села Коянды"), "{got:?}");
     }
 
     #[test]
