@@ -341,59 +341,87 @@ impl Digester<'_> {
             })
             .collect();
         drop(slots);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let per_thread = distinct.len().div_ceil(threads).max(1);
-        let built: Vec<DigestCommit> = std::thread::scope(|scope| {
-            let workers: Vec<_> = distinct
-                .chunks(per_thread)
-                .map(|subs| {
-                    let index = &index;
-                    scope.spawn(move || {
-                        let mut blocks = render::Blocks::default();
-                        let mut entry_texts = EntryTexts::default();
-                        subs.iter()
+        // Built in blocks of slots on every core but one (left to the
+        // sink), the blocks taken in order, and handed to `sink` in the
+        // subscribers' order as soon as their slot is built: the first
+        // digests are queued while the later ones are still being built. A
+        // subscriber's slot is one an earlier subscriber made or the next
+        // one, so the blocks are awaited in order.
+        const BLOCK: usize = 256;
+        let blocks = distinct.len().div_ceil(BLOCK);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get().saturating_sub(1).clamp(1, 4))
+            .min(blocks.max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| -> Result<(), StoreError> {
+            let (sender, receiver) = std::sync::mpsc::channel::<(usize, Vec<DigestCommit>)>();
+            for _ in 0..threads {
+                let (sender, next, index, distinct) = (sender.clone(), &next, &index, &distinct);
+                scope.spawn(move || {
+                    let mut blocks_made = render::Blocks::default();
+                    let mut entry_texts = EntryTexts::default();
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if b >= blocks {
+                            break;
+                        }
+                        let subs = &distinct[b * BLOCK..((b + 1) * BLOCK).min(distinct.len())];
+                        let built = subs
+                            .iter()
                             .map(|sub| {
-                                self.build_due(sub, index, now, &mut blocks, &mut entry_texts)
+                                self.build_due(sub, index, now, &mut blocks_made, &mut entry_texts)
                             })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        for (sub, slot) in due.iter().zip(slot_of) {
-            let mut commit = built[slot].clone();
-            commit.chat_id = sub.chat_id;
-            if commit.parts.is_empty() {
-                report.empty += 1;
-            } else {
-                report.digests += 1;
-                // A paged digest sends its first part; "more" the others.
-                report.messages += if commit.more.is_some() {
-                    1
-                } else {
-                    commit.parts.len()
-                };
+                            .collect();
+                        // (the receiver is gone when the sink failed)
+                        if sender.send((b, built)).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
-            sink(commit)?;
-        }
+            drop(sender);
+            let mut built: Vec<DigestCommit> = Vec::with_capacity(distinct.len());
+            let mut waiting: HashMap<usize, Vec<DigestCommit>> = HashMap::new();
+            for (sub, &slot) in due.iter().zip(&slot_of) {
+                while slot >= built.len() {
+                    // a worker that panicked sends nothing more: the scope
+                    // passes its panic on
+                    let Ok((b, block)) = receiver.recv() else {
+                        return Ok(());
+                    };
+                    waiting.insert(b, block);
+                    while let Some(block) = waiting.remove(&(built.len() / BLOCK)) {
+                        built.extend(block);
+                    }
+                }
+                let mut commit = built[slot].clone();
+                commit.chat_id = sub.chat_id;
+                if commit.parts.is_empty() {
+                    report.empty += 1;
+                } else {
+                    report.digests += 1;
+                    // A paged digest sends its first part; "more" the others.
+                    report.messages += if commit.more.is_some() {
+                        1
+                    } else {
+                        commit.parts.len()
+                    };
+                }
+                sink(commit)?;
+            }
+            Ok(())
+        })?;
         Ok(report)
     }
 
-    /// Queues the digests due at `now`: built first (they are lists of
-    /// shared pieces, small however many there are), then written in
-    /// transactions of some hundreds (see [`Store::commit_digests`]), each
-    /// shared piece stored once for the whole run.
+    /// Queues the digests due at `now`, written as they are built (see
+    /// [`Digester::for_each_due`]) in transactions of some hundreds, each
+    /// shared piece stored once for the whole run (see
+    /// [`Store::digest_writer`]).
     pub fn run_due(&self, now: i64) -> Result<RunReport, StoreError> {
-        let mut pending = Vec::new();
-        let report = self.for_each_due(now, |commit| {
-            pending.push(commit);
-            Ok(())
-        })?;
-        self.store.commit_digests(&pending, now)?;
+        let mut writer = self.store.digest_writer(now);
+        let report = self.for_each_due(now, |commit| writer.push(commit))?;
+        writer.finish()?;
         Ok(report)
     }
 

@@ -590,6 +590,39 @@ fn hold_pages(
     Ok((1, next.map(|id| button.keyboard(id))))
 }
 
+/// Queues digests in transactions of some hundreds as they are pushed (see
+/// [`Store::digest_writer`]); [`DigestWriter::finish`] writes the rest.
+pub struct DigestWriter<'s> {
+    store: &'s Store,
+    now: i64,
+    bodies: Bodies,
+    pending: Vec<DigestCommit>,
+}
+
+impl DigestWriter<'_> {
+    pub fn push(&mut self, commit: DigestCommit) -> Result<()> {
+        self.pending.push(commit);
+        if self.pending.len() >= DIGESTS_PER_TRANSACTION {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.store
+                .commit_digest_chunk(&self.pending, self.now, &mut self.bodies)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is still pending.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+}
+
 impl Store {
     /// Queues messages; returns how many were new.
     pub fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<usize> {
@@ -608,12 +641,35 @@ impl Store {
     pub fn commit_digests(&self, digests: &[DigestCommit], now: i64) -> Result<()> {
         let mut bodies = Bodies::default();
         for chunk in digests.chunks(DIGESTS_PER_TRANSACTION) {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            commit_chunk(&tx, chunk, now, &mut bodies)?;
-            tx.commit()?;
+            self.commit_digest_chunk(chunk, now, &mut bodies)?;
         }
         Ok(())
+    }
+
+    fn commit_digest_chunk(
+        &self,
+        chunk: &[DigestCommit],
+        now: i64,
+        bodies: &mut Bodies,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        commit_chunk(&tx, chunk, now, bodies)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A writer that queues digests as they come, as
+    /// [`Store::commit_digests`] does for a slice: some hundreds per
+    /// transaction, each shared text stored once for the whole run, so that
+    /// a run can queue the first digests while the later ones are built.
+    pub fn digest_writer(&self, now: i64) -> DigestWriter<'_> {
+        DigestWriter {
+            store: self,
+            now,
+            bodies: Bodies::default(),
+            pending: Vec::with_capacity(DIGESTS_PER_TRANSACTION),
+        }
     }
 
     /// The entries of the chat's latest digest, in order.

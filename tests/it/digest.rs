@@ -868,3 +868,69 @@ fn old_news_goes_to_no_digest_and_entries_show_their_date() {
     assert!(!text.contains("Архивная"), "{text}");
     assert!(text.contains("21 November 2025, 08:31"), "{text}");
 }
+
+/// A run builds digests in blocks on several threads and queues them as
+/// they come: with more distinct digests than a block holds, every
+/// subscriber still gets their own, once, with the stories of their topics.
+#[test]
+fn a_run_with_many_distinct_digests_gives_each_subscriber_their_own() {
+    let w = World::new();
+    let now = FRI_0830 + 60;
+    let topics = [
+        "local_elections",
+        "local_government",
+        "budget_taxes",
+        "rural_development",
+        "agriculture_land",
+        "education",
+        "healthcare",
+        "digital_state",
+        "parliament_reform",
+        "party_projects",
+        "anti_corruption",
+        "social_support",
+        "sovereignty_security",
+    ];
+    // every set of one, two or three topics: 377 distinct digests
+    let mut sets: Vec<Vec<&str>> = Vec::new();
+    for a in 0..topics.len() {
+        sets.push(vec![topics[a]]);
+        for b in a + 1..topics.len() {
+            sets.push(vec![topics[a], topics[b]]);
+            for c in b + 1..topics.len() {
+                sets.push(vec![topics[a], topics[b], topics[c]]);
+            }
+        }
+    }
+    for (i, set) in sets.iter().enumerate() {
+        w.subscriber(i as i64 + 1, set, &[], &[], now - 86_400);
+    }
+    for (i, topic) in topics.iter().enumerate() {
+        w.dated(
+            &format!("Новость номер {i} ({topic})"),
+            topic,
+            Some(now - 3600),
+            now - 300 + i as i64,
+        );
+    }
+    let report = w.digester().run_due(now).unwrap();
+    assert_eq!(report.digests, sets.len(), "{report:?}");
+    let msgs = w.store.claim_due(i64::MAX, 10_000).unwrap();
+    for (i, set) in sets.iter().enumerate() {
+        let chat = i as i64 + 1;
+        let text: String = msgs
+            .iter()
+            .filter(|m| m.chat_id == chat)
+            .map(|m| to_plain(&m.text))
+            .collect();
+        for topic in &topics {
+            assert_eq!(
+                text.contains(&format!("({topic})")),
+                set.contains(topic),
+                "chat {chat} ({set:?}): {text}"
+            );
+        }
+    }
+    // queued once: a second run at the same time has nothing to send
+    assert_eq!(w.digester().run_due(now).unwrap().digests, 0);
+}
