@@ -876,21 +876,8 @@ fn old_news_goes_to_no_digest_and_entries_show_their_date() {
 fn a_run_with_many_distinct_digests_gives_each_subscriber_their_own() {
     let w = World::new();
     let now = FRI_0830 + 60;
-    let topics = [
-        "local_elections",
-        "local_government",
-        "budget_taxes",
-        "rural_development",
-        "agriculture_land",
-        "education",
-        "healthcare",
-        "digital_state",
-        "parliament_reform",
-        "party_projects",
-        "anti_corruption",
-        "social_support",
-        "sovereignty_security",
-    ];
+    let kb = Knowledge::embedded();
+    let topics = kb.topic_ids();
     // every set of one, two or three topics: 377 distinct digests
     let mut sets: Vec<Vec<&str>> = Vec::new();
     for a in 0..topics.len() {
