@@ -1410,7 +1410,19 @@ impl People {
                         {
                             break;
                         }
-                        if let Some(r) = is_role(&folded[j]) {
+                        if let Some(mut r) = is_role(&folded[j]) {
+                            // "Заместитель премьер-министра X": a role in the
+                            // genitive is the complement of the role before it
+                            let mut j = j;
+                            while !kazakh
+                                && j > back
+                                && !nominative_role(&folded[j])
+                                && para[toks[j - 1].end..toks[j].start].trim().is_empty()
+                                && let Some(head) = is_role(&folded[j - 1])
+                            {
+                                j -= 1;
+                                r = head;
+                            }
                             // the title: Russian from the role to the name
                             // ("аким Жанааркинского района"), Kazakh the
                             // words before the role with it ("Түркістан

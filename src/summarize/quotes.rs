@@ -2083,8 +2083,6 @@ mod tests {
 
     #[test]
     fn a_title_of_the_same_office_finds_its_holder() {
-        // (Russian "Заместитель премьер-министра X" records X's title as
-        // "премьер-министра" alone, so only the Kazakh title finds him yet)
         let kk = [
             "Тақырып",
             "Премьер-министрдің орынбасары Ерлан Сағымбаев су тасқыны жөнінде кеңес өткізді.",
@@ -2093,6 +2091,15 @@ mod tests {
         let got = speakers(&kk, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Ерлан Сағымбаев"), "{got:?}");
+        // the Russian title chain: the deputy, not the prime minister
+        let ru = [
+            "Т",
+            "Заместитель премьер-министра Ерлан Сагымбаев провел совещание по паводкам.",
+            "«Дамбы укрепим до весны», — сказал вице-премьер.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Ерлан Сагымбаев"), "{got:?}");
     }
 
     #[test]
