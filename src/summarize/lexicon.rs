@@ -87,6 +87,10 @@ pub struct LangLexicon {
     /// people the text names no one of speaks, by that phrase.
     #[serde(default)]
     pub one_of: Vec<String>,
+    /// Words of relaying another's words ("передает"): the one named after
+    /// them in their clause passes the words on.
+    #[serde(default)]
+    pub relay_verbs: Vec<String>,
     /// Kazakh plural endings of a noun for people ("тұрғындар") and of a
     /// place's people ("атыраулықтар"): a group that speaks as one.
     #[serde(default)]

@@ -114,6 +114,10 @@ pub struct People {
     /// Person mentions that are asked a question ("Журналисты спросили
     /// Мерца"): the one who answers next, though not in the nominative.
     addressed: std::collections::HashSet<(usize, usize)>,
+    /// Mentions in a clause that relays another's words ("…, передает
+    /// госсекретарь Золтан Ковач"): a later «он» means them only when no one
+    /// else is the subject before.
+    relayers: std::collections::HashSet<(usize, usize)>,
     /// Kazakh mentions whose last word is in the genitive ("Тоқаевтың",
     /// "министрдің"): whose words a later «сөзі» are.
     kazakh_genitive: std::collections::HashSet<(usize, usize)>,
@@ -1753,6 +1757,7 @@ impl People {
             sentences: Vec::new(),
             subordinate: Default::default(),
             addressed: Default::default(),
+            relayers: Default::default(),
             kazakh_genitive: Default::default(),
             first_mention: Vec::new(),
         };
@@ -2419,6 +2424,23 @@ impl People {
             })
             .map(|r| (r.para, r.start))
             .collect();
+        people.relayers = people
+            .refs
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::Person(_) | RefKind::Role { .. }))
+            .filter(|r| {
+                let para = paras[r.para];
+                let before = &para[..r.start];
+                let clause = before
+                    .rsplit(['.', '!', '?', ':', ';', ',', '«', '»', '"'])
+                    .next()
+                    .unwrap_or(before);
+                tokens(clause)
+                    .iter()
+                    .any(|t| lx.has(|l| &l.relay_verbs, &fold(t.text)))
+            })
+            .map(|r| (r.para, r.start))
+            .collect();
         people.first_mention = vec![(usize::MAX, usize::MAX); people.persons.len()];
         for r in &people.refs {
             if let RefKind::Person(i) = r.kind
@@ -2562,6 +2584,7 @@ impl People {
             female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
         };
         let mut fallback = None;
+        let mut relayer = None;
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));
@@ -2579,6 +2602,10 @@ impl People {
                 _ => None,
             };
             if let Some(i) = person.filter(|&i| fits(i)) {
+                if self.relayers.contains(&(r.para, r.start)) {
+                    relayer.get_or_insert(i);
+                    continue;
+                }
                 if r.nominative || self.addressed.contains(&(r.para, r.start)) {
                     return Some(i);
                 }
@@ -2587,7 +2614,7 @@ impl People {
                 }
             }
         }
-        fallback.or_else(|| {
+        relayer.or(fallback).or_else(|| {
             // nothing before: the main person of the article when they fit
             self.main.filter(|&i| fits(i))
         })
@@ -2641,6 +2668,11 @@ impl People {
                     if fits(*i) {
                         return Some(Speaker::Person(*i));
                     }
+                    None
+                }
+                RefKind::Person(_) | RefKind::Role { .. }
+                    if self.relayers.contains(&(r.para, r.start)) =>
+                {
                     None
                 }
                 RefKind::Person(_) | RefKind::Role { .. }

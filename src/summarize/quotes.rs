@@ -2082,6 +2082,18 @@ mod tests {
     }
 
     #[test]
+    fn he_after_a_relayed_statement_is_the_one_relayed_not_the_relayer() {
+        let ru = [
+            "Т",
+            "Страна не вступит в союз. На это указал премьер-министр Венгрии Виктор Орбан, передает госсекретарь Золтан Ковач в соцсети.",
+            "«Мы не хотим войны», — заявил он.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Виктор Орбан"), "{got:?}");
+    }
+
+    #[test]
     fn a_title_of_the_same_office_finds_its_holder() {
         let kk = [
             "Тақырып",
