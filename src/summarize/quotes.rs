@@ -9,7 +9,7 @@
 //! programmes, parties, media and scare quotes are told apart from speech by
 //! their length, shape and the words around them.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{LangLexicon, Lexicon};
 use super::people::{People, Speaker, caption_name};
 use super::text::{dash, fold, sentence_starts, tokens};
 
@@ -895,7 +895,6 @@ fn unmarked_speech(
 /// хабарлайды El.kz порталы", "передает Tengrinews.kz")? Such
 /// a clause relays the news: what comes before it is the reporter's text.
 fn relays(clause: &str) -> bool {
-    let lx = Lexicon::shared();
     let web_address = clause.split_whitespace().any(|w| {
         let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
         w.rsplit_once('.').is_some_and(|(site, tld)| {
@@ -904,11 +903,17 @@ fn relays(clause: &str) -> bool {
                 && tld.chars().all(|c| c.is_ascii_alphabetic())
         })
     });
-    web_address
-        || tokens(clause).iter().any(|t| {
-            let f = fold(t.text);
-            lx.both(|l| &l.outlet_words).any(|w| f.starts_with(w))
-        })
+    web_address || has_stem_of(clause, |l| &l.outlet_words)
+}
+
+/// Does a word of `text` start with a stem of the lexicon's `list` (in
+/// either language)?
+fn has_stem_of(text: &str, list: fn(&LangLexicon) -> &Vec<String>) -> bool {
+    let lx = Lexicon::shared();
+    tokens(text).iter().any(|t| {
+        let f = fold(t.text);
+        lx.both(list).any(|w| f.starts_with(w))
+    })
 }
 
 /// Where speech opened by a dash after a sentence end (`. – `) starts in
@@ -979,11 +984,7 @@ fn nested_quotes(
 
 /// Does the sentence speak of asking ("сұрақ қойды", "спросил министра")?
 fn asks(sentence: &str) -> bool {
-    let lx = Lexicon::shared();
-    tokens(sentence).iter().any(|t| {
-        let f = fold(t.text);
-        lx.both(|l| &l.question_verbs).any(|v| f.starts_with(v))
-    })
+    has_stem_of(sentence, |l| &l.question_verbs)
 }
 
 /// A question (`text` ends in «?») whose clause speaks of asking, asked by
@@ -999,13 +1000,7 @@ fn asked_by_a_reporter(
     before: &str,
     (pi, start, end): (usize, usize, usize),
 ) -> bool {
-    let lx = Lexicon::shared();
-    let reporter = |s: &str| {
-        tokens(s).iter().any(|t| {
-            let f = fold(t.text);
-            lx.both(|l| &l.reporter_words).any(|w| f.starts_with(w))
-        })
-    };
+    let reporter = |s: &str| has_stem_of(s, |l| &l.reporter_words);
     text.trim_end().ends_with('?')
         && asks(clause)
         && (reporter(clause) || reporter(before))
