@@ -804,8 +804,19 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
         )
     };
     let (latin, cyrillic) = script(first);
+    // (Kazakh puts the case on the last word of a name: "Агенттіктің
+    // Превенция …" is no first name and surname)
+    let genitive = || {
+        let f = fold(first);
+        Lexicon::shared()
+            .kk
+            .genitive_suffixes
+            .iter()
+            .any(|e| e.chars().count() == 3 && f.ends_with(e.as_str()))
+    };
     latin && cyrillic
         || !kazakh && (latin, cyrillic) != script(surname)
+        || kazakh && genitive()
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
 }
 
@@ -1247,6 +1258,12 @@ impl People {
                 });
                 let is_lone = lone.is_some();
                 if let Some((base, rest, weak)) = strong.or(weak).or(lone) {
+                    // "Анар ЖАРОВА": a surname in capitals is written as a name
+                    let base = if all_upper(t.text) {
+                        title_case(&base)
+                    } else {
+                        base
+                    };
                     let fixed = weak || is_lone || fold(&base).ends_with("енко");
                     // first name or initials before it
                     let mut start = t.start;
@@ -3374,6 +3391,22 @@ mod tests {
             let names = People::find(&paras, false).names();
             assert!(names.iter().any(|n| n.ends_with(want)), "{text}: {names:?}");
         }
+    }
+
+    #[test]
+    fn a_surname_in_capitals_is_written_as_a_name_and_a_genitive_is_no_first_name() {
+        let kk = [
+            "Т",
+            "«Сотталғандар саны азайды», - деді Агенттіктің Превенция департаментінің басшысы Анар ЖАРОВА.",
+        ];
+        let names = People::find(&kk, true).names();
+        assert_eq!(names, vec!["Анар Жарова".to_string()], "{names:?}");
+        let ru = [
+            "Т",
+            "Об этом рассказала руководитель отдела Найля ОРДАБАЕВА на брифинге.",
+        ];
+        let names = People::find(&ru, false).names();
+        assert_eq!(names, vec!["Найля Ордабаева".to_string()], "{names:?}");
     }
 
     #[test]
