@@ -1854,7 +1854,14 @@ impl People {
                 // prefer a first name seen with a nominative surname
                 let nominative =
                     rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
-                if p.first.is_none() || nominative && !p.first_nominative {
+                // …and the fullest: "Реджеп Тайип" over the headline's "Тайип"
+                let fuller = nominative == p.first_nominative
+                    && p.first.as_deref().is_some_and(|old| {
+                        f.len() > old.len()
+                            && f.ends_with(old)
+                            && f[..f.len() - old.len()].ends_with(' ')
+                    });
+                if p.first.is_none() || nominative && !p.first_nominative || fuller {
                     p.first = Some(f.clone());
                     p.first_nominative = nominative;
                 }
@@ -3407,6 +3414,17 @@ mod tests {
         ];
         let names = People::find(&ru, false).names();
         assert_eq!(names, vec!["Найля Ордабаева".to_string()], "{names:?}");
+    }
+
+    #[test]
+    fn the_fullest_first_name_is_the_name() {
+        // the headline shortens the name; the lead gives it whole
+        let paras = [
+            "Тайип Эрдоган огорчен инцидентом",
+            "Президент Турции Реджеп Тайип Эрдоган заявил, что огорчен инцидентом.",
+        ];
+        let names = People::find(&paras, false).names();
+        assert_eq!(names, vec!["Реджеп Тайип Эрдоган".to_string()], "{names:?}");
     }
 
     #[test]
