@@ -105,6 +105,14 @@ fn spans(para: &str) -> Vec<Span> {
             true
         };
         match c {
+            // "…асырдық«,– деді": an opening mark written after a word and
+            // before punctuation closes the open quote (a typo of »)
+            '«' if !boundary_before
+                && boundary_after
+                && stack.iter().any(|(m, _, _)| *m == '«') =>
+            {
+                close_to(&mut stack, &mut out, &['«']);
+            }
             '«' | '„' => stack.push((c, i, Vec::new())),
             '»' => {
                 close_to(&mut stack, &mut out, &['«']);
@@ -2088,6 +2096,20 @@ mod tests {
         let got = speakers(&ru, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Виктор Орбан"), "{got:?}");
+    }
+
+    #[test]
+    fn an_opening_mark_after_the_last_word_closes_the_quote() {
+        let kk = [
+            "Тақырып",
+            "«Ауыл әкімдерін сайлау жұмысын біртіндеп жүзеге асырдық«,– деді Президент өз сөзінде.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].0, "Ауыл әкімдерін сайлау жұмысын біртіндеп жүзеге асырдық",
+            "{got:?}"
+        );
     }
 
     #[test]
