@@ -377,9 +377,10 @@ fn is_role(folded: &str) -> Option<&'static str> {
 /// «глава», not «министрами», «акима»).
 fn nominative_role(f: &str) -> bool {
     // (a Kazakh role in Russian letters too: "хатшысы")
-    let kazakh_role = is_role(f).is_some_and(|r| Lexicon::shared().kk.roles.iter().any(|k| k == r));
+    let role = is_role(f);
+    let kazakh_role = role.is_some_and(|r| Lexicon::shared().kk.roles.iter().any(|k| k == r));
     if is_kazakh_word(f) || kazakh_role {
-        let r = is_role(f).unwrap_or("");
+        let r = role.unwrap_or("");
         let rest = f.strip_prefix(r).unwrap_or("");
         matches!(rest, "" | "і" | "ы" | "сі" | "сы")
     } else if let Some(i) = crate::text::morph::analyse(f) {
@@ -404,6 +405,16 @@ fn oblique_word(word: &str) -> bool {
 fn oblique_name_lemma(word: &str) -> Option<String> {
     let i = crate::text::morph::analyse(word)?;
     (i.name && !i.name_nominative).then_some(i.lemma?)
+}
+
+/// Does the folded Kazakh word end in a genitive suffix ("Тоқаевтың",
+/// "тұрғындардың")?
+pub(crate) fn kazakh_genitive_word(folded: &str) -> bool {
+    Lexicon::shared()
+        .kk
+        .genitive_suffixes
+        .iter()
+        .any(|e| folded.ends_with(e.as_str()))
 }
 
 /// The case a Russian first name is written in when it is not the
@@ -470,21 +481,16 @@ fn surname_in_case(surname: &str, case: u8) -> String {
     if !matches!(case, 1 | 3) {
         return surname.to_string();
     }
-    let chars: Vec<char> = surname.chars().collect();
     for cut in [2, 1] {
-        if chars.len() > cut + 3 {
-            let (stem, ending): (String, String) = (
-                chars[..chars.len() - cut].iter().collect(),
-                chars[chars.len() - cut..].iter().collect(),
-            );
-            if case_class(&ending) == Some(case)
-                && stem
-                    .chars()
-                    .last()
-                    .is_some_and(|c| !"аеёиоуыэюяйь".contains(c))
-            {
-                return stem;
-            }
+        let Some((at, _)) = surname.char_indices().nth_back(cut - 1) else {
+            continue;
+        };
+        let (stem, ending) = surname.split_at(at);
+        if stem.chars().count() > 3
+            && case_class(ending) == Some(case)
+            && stem.ends_with(|c: char| !"аеёиоуыэюяйь".contains(c))
+        {
+            return stem.to_string();
         }
     }
     surname.to_string()
@@ -2411,13 +2417,7 @@ impl People {
                 .filter(|r| {
                     tokens(&paras[r.para][r.start..r.end])
                         .last()
-                        .is_some_and(|t| {
-                            let f = fold(t.text);
-                            lx.kk
-                                .genitive_suffixes
-                                .iter()
-                                .any(|e| f.ends_with(e.as_str()))
-                        })
+                        .is_some_and(|t| kazakh_genitive_word(&fold(t.text)))
                 })
                 .map(|r| (r.para, r.start))
                 .collect();
@@ -3418,6 +3418,10 @@ mod tests {
 
     #[test]
     fn the_fullest_first_name_is_the_name() {
+        if !crate::text::morph::available() {
+            eprintln!("skipped: no dictionary");
+            return;
+        }
         // the headline shortens the name; the lead gives it whole
         let paras = [
             "Тайип Эрдоган огорчен инцидентом",

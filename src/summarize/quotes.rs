@@ -625,11 +625,7 @@ fn one_of_group(clause: &str) -> Option<String> {
         let (prev, word) = (fold(toks[k - 1].text), fold(toks[k].text));
         let kazakh = lx.kk.one_of.contains(&word)
             && lx.kk_person_nouns.starting(&prev).next().is_some()
-            && lx
-                .kk
-                .genitive_suffixes
-                .iter()
-                .any(|e| prev.ends_with(e.as_str()));
+            && super::people::kazakh_genitive_word(&prev);
         let russian = k >= 2
             && prev == "из"
             && lx.ru.one_of.contains(&fold(toks[k - 2].text))
@@ -1067,6 +1063,16 @@ fn question_and_answer(
     found
 }
 
+/// The last sentence of paragraph `pi`, as a clause (a colon line's: who
+/// speaks or asks in the paragraph after it).
+fn last_sentence(paras: &[&str], pi: usize) -> Clause {
+    Clause {
+        para: pi,
+        start: sentence_starts(paras[pi]).last().copied().unwrap_or(0),
+        end: paras[pi].len(),
+    }
+}
+
 /// The text of a paragraph opened by a dash, after it.
 fn dash_body(para: &str) -> &str {
     para.trim_start().trim_start_matches(dash).trim()
@@ -1246,21 +1252,18 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     consumed[pi] = true;
                 }
             } else if pi >= 2 && paras[pi - 1].trim_end().ends_with(':') {
-                let prev = paras[pi - 1];
-                let ps = sentence_starts(prev).last().copied().unwrap_or(0);
-                if body.ends_with('?') && asks(&prev[ps..]) {
-                    found.extend(question_and_answer(paras, pi, ps, people, &mut consumed));
+                let line = last_sentence(paras, pi - 1);
+                if body.ends_with('?') && asks(&paras[pi - 1][line.start..]) {
+                    found.extend(question_and_answer(
+                        paras,
+                        pi,
+                        line.start,
+                        people,
+                        &mut consumed,
+                    ));
                     continue;
                 }
-                let (speaker, via) = speaker_via(
-                    people,
-                    prev,
-                    Clause {
-                        para: pi - 1,
-                        start: ps,
-                        end: prev.len(),
-                    },
-                );
+                let (speaker, via) = speaker_via(people, paras[pi - 1], line);
                 if speaker.is_some() && tokens(body).len() >= 3 {
                     found.push(Found {
                         text: clean(body),
@@ -1418,14 +1421,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     && paras[pi - 1].trim_end().ends_with(':')
                     && people.ordered_in(end_para, cs, ce, None).is_empty()
                     && !tokens(&ep[cs..ce]).iter().any(|t| t.is_capitalized()))
-                .then(|| {
-                    let prev = paras[pi - 1];
-                    Clause {
-                        para: pi - 1,
-                        start: sentence_starts(prev).last().copied().unwrap_or(0),
-                        end: prev.len(),
-                    }
-                });
+                .then(|| last_sentence(paras, pi - 1));
                 let (s, v) = match colon_line {
                     Some(line) => speaker_via(people, paras[line.para], line),
                     None => speaker_via(people, ep, clause),
