@@ -71,6 +71,11 @@ pub struct LangLexicon {
     /// Кродзицкого, Кродзицкому).
     #[serde(default)]
     pub adjectival_surname_endings: Vec<String>,
+    /// Endings of a Russian patronymic ("Сергеевна", "Жаканович"): after a
+    /// first name with no surname it is how the text speaks of someone
+    /// already named ("Ирина Сергеевна" is the Ирина Шишкина named before).
+    #[serde(default)]
+    pub patronymic_endings: Vec<String>,
     /// Folded stems of verbs of asking ("спроси"): the person asked is the
     /// one who answers next ("Журналисты спросили Мерца … — ответил он").
     #[serde(default)]

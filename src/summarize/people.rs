@@ -189,6 +189,9 @@ struct RawName {
     /// A surname without a Russian suffix (Килыбай, Уали): no gender forms.
     fixed: bool,
     speaking: bool,
+    /// A first name and patronymic with no surname ("Ирина Сергеевна"):
+    /// the one of that first name named in full, if any.
+    patronymic: bool,
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -826,6 +829,31 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
 }
 
+/// A Russian patronymic ("Сергеевна", "Женисовне", "Жакановича"): its
+/// nominative, its case ending ("" in the nominative) and whether it is a
+/// woman's.
+fn patronymic_form(word: &str) -> Option<(String, String, bool)> {
+    let f = fold(word);
+    let lx = Lexicon::shared();
+    lx.ru.patronymic_endings.iter().find_map(|e| {
+        let female = e.ends_with('а');
+        if f.ends_with(e.as_str()) {
+            let end = if female { "а" } else { "" };
+            return Some((word.to_string(), end.to_string(), female));
+        }
+        // the oblique forms keep the ending without its final «а»
+        let stem = e.strip_suffix('а').unwrap_or(e);
+        lx.ru.surname_endings.iter().find_map(|c| {
+            let form = format!("{stem}{c}");
+            (!c.is_empty() && f.ends_with(&form) && f.len() > form.len()).then(|| {
+                let cut = word.len() - c.len();
+                let nominative = format!("{}{}", &word[..cut], if female { "а" } else { "" });
+                (nominative, c.to_string(), female)
+            })
+        })
+    })
+}
+
 /// The item when there is exactly one.
 fn the_only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
     match (items.next(), items.next()) {
@@ -1164,6 +1192,7 @@ impl People {
                         female_hint: Some(female),
                         fixed,
                         speaking: true,
+                        patronymic: false,
                     });
                     let idx = raws.len() - 1;
                     for (k, t) in toks.iter().enumerate() {
@@ -1224,6 +1253,42 @@ impl People {
                         })
                         && crate::text::morph::analyse(t.text).is_some_and(|i| i.name && !i.surname)
                 };
+                // "– заметила Ирина Сергеевна": a first name and patronymic
+                // with no surname after them
+                let patronymic = (!kazakh && k > 0 && starts_upper(t.text) && !all_upper(t.text))
+                    .then(|| {
+                        let p = toks[k - 1];
+                        let no_surname_after = toks.get(k + 1).is_none_or(|n| {
+                            !starts_upper(n.text) || !para[t.end..n.start].trim().is_empty()
+                        });
+                        (no_surname_after
+                            && starts_upper(p.text)
+                            && !all_upper(p.text)
+                            && p.text.chars().count() >= 3
+                            && para[p.end..t.start].trim().is_empty()
+                            && !not_name(&folded[k - 1]))
+                        .then(|| patronymic_form(t.text))
+                        .flatten()
+                        .map(|form| (p, form))
+                    })
+                    .flatten();
+                if let Some((p, (nominative, case, female))) = patronymic {
+                    raws.push(RawName {
+                        para: pi,
+                        start: p.start,
+                        end: t.end,
+                        key: fold(&format!("{} {nominative}", p.text)),
+                        surname_base: nominative,
+                        rest: case,
+                        first: Some(p.text.to_string()),
+                        female_hint: Some(female),
+                        fixed: true,
+                        speaking: false,
+                        patronymic: true,
+                    });
+                    k += 1;
+                    continue;
+                }
                 let strong = analyze_surname(t.text)
                     .filter(|_| {
                         !Lexicon::shared().has(|l| &l.not_first_names, f)
@@ -1410,6 +1475,7 @@ impl People {
                         female_hint: hint,
                         fixed,
                         speaking,
+                        patronymic: false,
                     });
                     // apposition: a role up to eight words before the name
                     let idx = raws.len() - 1;
@@ -1768,6 +1834,33 @@ impl People {
                 .collect()
         };
 
+        // "Ирина Шишкина … Ирина Сергеевна": a first name and patronymic
+        // are the one person of that first name named with a surname
+        for i in 0..raws.len() {
+            if !raws[i].patronymic {
+                continue;
+            }
+            let female = raws[i].female_hint == Some(true);
+            let first_of = |r: &RawName| {
+                r.first
+                    .as_deref()
+                    .map(|f| fold(&nominative_first_name(f, female, false)))
+            };
+            let first = first_of(&raws[i]);
+            let mut namesakes: Vec<(&str, &str)> = raws
+                .iter()
+                .filter(|o| !o.patronymic && o.first.is_some() && first_of(o) == first)
+                .map(|o| (o.key.as_str(), o.surname_base.as_str()))
+                .collect();
+            namesakes.sort_unstable();
+            namesakes.dedup_by_key(|(key, _)| *key);
+            if let [(key, base)] = namesakes[..] {
+                let (key, base) = (key.to_string(), base.to_string());
+                raws[i].key = key;
+                raws[i].surname_base = base;
+            }
+        }
+
         // cluster names by surname key
         let mut people = People {
             persons: Vec::new(),
@@ -1813,7 +1906,9 @@ impl People {
                 .first
                 .as_deref()
                 .is_some_and(|f| f.ends_with(['а', 'я']) && !f.ends_with('.'));
-            let vote = if r.fixed {
+            let vote = if r.patronymic {
+                if r.female_hint == Some(true) { 2 } else { -2 }
+            } else if r.fixed {
                 match r.female_hint {
                     Some(true) => 1,
                     _ => 0,
@@ -1858,8 +1953,10 @@ impl People {
                 && !f.ends_with('.')
             {
                 // prefer a first name seen with a nominative surname
-                let nominative =
-                    rest.is_empty() || rest == "а" && !first_ends_a || r.fixed || kazakh;
+                let nominative = rest.is_empty()
+                    || rest == "а" && !first_ends_a
+                    || r.fixed && !r.patronymic
+                    || kazakh;
                 // …and the fullest: "Реджеп Тайип" over the headline's "Тайип"
                 let fuller = nominative == p.first_nominative
                     && p.first.as_deref().is_some_and(|old| {

@@ -493,17 +493,40 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
             );
         }
         // "— говорит жительница Акжара Айгерим": a first name the text gives
-        // only here, closing the clause (two-word names are people already)
+        // only here, closing the clause (two-word names are people already);
+        // "— подчеркнул Ван И": a one-letter given name after the surname
+        // (Chinese names) closes a name too
         let toks = tokens(clause);
-        if toks.len() >= 2
-            && let Some(t) = toks.last()
-            && t.is_capitalized()
-            && t.text.chars().count() >= 3
-            && t.text.chars().any(char::is_lowercase)
-            && t.text.chars().all(char::is_alphabetic)
-            && !super::people::not_name(&fold(t.text))
-        {
-            let before = clause[..t.start].to_lowercase();
+        let one_letter_name = |k: usize| {
+            k >= 2 && {
+                let (p, t) = (&toks[k - 1], &toks[k]);
+                t.text.chars().count() == 1
+                    && t.is_capitalized()
+                    && p.is_capitalized()
+                    && p.text.chars().count() >= 2
+                    && p.text.chars().any(char::is_lowercase)
+                    && clause[p.end..t.start].trim().is_empty()
+                    && !super::people::not_name(&fold(p.text))
+            }
+        };
+        let last = toks.len().saturating_sub(1);
+        let name_start = if one_letter_name(last) {
+            Some(toks[last - 1].start)
+        } else {
+            toks.last()
+                .filter(|t| {
+                    toks.len() >= 2
+                        && t.is_capitalized()
+                        && t.text.chars().count() >= 3
+                        && t.text.chars().any(char::is_lowercase)
+                        && t.text.chars().all(char::is_alphabetic)
+                        && !super::people::not_name(&fold(t.text))
+                })
+                .map(|t| t.start)
+        };
+        if let Some(start) = name_start {
+            let t = toks[last];
+            let before = clause[..start].to_lowercase();
             // not a place after "села", "района", "в"
             let place = [
                 "села ",
@@ -519,7 +542,7 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
             .iter()
             .any(|p| before.ends_with(p));
             if !place {
-                return (Some(Speaker::Other(t.text.to_string())), None);
+                return (Some(Speaker::Other(clause[start..t.end].to_string())), None);
             }
         }
         return (
@@ -2139,6 +2162,57 @@ mod tests {
         let got = speakers(&paras, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("жительница села Акбулак"));
+    }
+
+    #[test]
+    fn a_one_letter_given_name_closes_the_speakers_name() {
+        // the quote is Wang Yi's, not the next paragraph's Xi Jinping's
+        let ru = [
+            "Т",
+            "Министр иностранных дел КНР провел переговоры в Астане.",
+            "«Мы поддерживаем суверенитет и территориальную целостность соседей», – подчеркнул Ван И.",
+            "Председатель КНР Си Цзиньпин посетит Казахстан летом.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Ван И"), "{got:?}");
+    }
+
+    #[test]
+    fn a_first_name_and_patronymic_are_the_one_named_in_full() {
+        let ru = [
+            "Т",
+            "Аким сельского округа Ирина Шишкина провела сход в клубе.",
+            "– Нас наконец услышали, – заметила Ирина Сергеевна. – Дорогу начнут весной.",
+            "– Газ будет к зиме, – добавила она.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got.iter().all(|q| q.1.as_deref() == Some("Ирина Шишкина")),
+            "{got:?}"
+        );
+        // in an oblique case, and with no one named in full: the name as given
+        let ru = [
+            "Т",
+            "Слово дали Гульнаре Женисовне, она руководит округом шестой год.",
+            "«Котельную мы перевели на газ ещё летом», – сказала она.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Гульнара Женисовна"), "{got:?}");
+    }
+
+    #[test]
+    fn a_secretary_of_state_is_a_role_of_the_one_named() {
+        let ru = [
+            "Т",
+            "Государственный секретарь заявил о переговорах. Госсекретарь США Марк Рубин прибыл в Женеву.",
+            "«Мы работаем над тем, чтобы сорвать эту сделку», — уточнил американский госсекретарь.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Марк Рубин"), "{got:?}");
     }
 
     #[test]
