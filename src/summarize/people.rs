@@ -1357,9 +1357,11 @@ impl People {
                             }
                         } else if between.trim().is_empty()
                             && k > 1
-                            && ["ович", "евич", "овна", "евна", "ична", "инична"]
+                            && Lexicon::shared()
+                                .ru
+                                .patronymic_endings
                                 .iter()
-                                .any(|e| pf.ends_with(e))
+                                .any(|e| pf.ends_with(e.as_str()))
                             && starts_upper(toks[k - 2].text)
                             && para[toks[k - 2].end..p.start].trim().is_empty()
                         {
