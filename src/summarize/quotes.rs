@@ -41,6 +41,9 @@ pub(crate) fn is_impersonal_verb(folded: &str) -> bool {
             .any(|v| folded.starts_with(v.as_str()))
 }
 
+/// The marks that open or close a quote.
+const QUOTE_MARKS: [char; 6] = ['«', '»', '“', '”', '„', '"'];
+
 fn is_open(c: char) -> bool {
     matches!(c, '«' | '“' | '„' | '"')
 }
@@ -850,11 +853,7 @@ fn unmarked_speech(
     subject_in: &dyn Fn(usize, usize) -> Option<bool>,
 ) -> Option<(String, usize, usize, usize)> {
     let t = para.trim_start();
-    if t.is_empty()
-        || t.starts_with(dash)
-        || t.starts_with(is_open)
-        || para.contains(['«', '»', '“', '”', '„', '"'])
-    {
+    if t.is_empty() || t.starts_with(dash) {
         return None;
     }
     // the first dash after punctuation whose clause opens with a speech
@@ -916,6 +915,36 @@ fn unmarked_speech(
         return None;
     }
     Some((joined[start..].to_string(), start, cs, ce))
+}
+
+/// Every speech with no opening mark in a paragraph (see
+/// [`unmarked_speech`]), each after the sentence that ends the attribution
+/// before it: `… 11 сёл. – Это начальные работы, – отметил аким. Аким
+/// сообщил о деньгах. – До конца года выделим, – заверил он.` A speech
+/// whose words hold a quote mark is the marks' to find.
+fn unmarked_speeches(
+    para: &str,
+    subject_in: &dyn Fn(usize, usize) -> Option<bool>,
+) -> Vec<(String, usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut base = 0;
+    while base < para.len() {
+        let sub = &para[base..];
+        let shifted = |a: usize, b: usize| subject_in(base + a, base + b);
+        let Some((speech, start, cs, ce)) = unmarked_speech(sub, &shifted) else {
+            break;
+        };
+        if !sub[start..ce].contains(QUOTE_MARKS) {
+            out.push((speech, base + start, base + cs, base + ce));
+        }
+        // the speech goes on after the attribution to the paragraph's end
+        let after = sub[ce..].trim_start_matches(['.', ',']).trim_start();
+        if after.starts_with(dash) {
+            break;
+        }
+        base += ce;
+    }
+    out
 }
 
 /// Does an attribution clause name a news outlet or its web address ("деп
@@ -1196,19 +1225,19 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         }
     }
     // …and those in speech with no opening mark, up to the attribution
-    let unmarked: Vec<Option<(String, usize, usize, usize)>> = paras
+    let unmarked: Vec<Vec<(String, usize, usize, usize)>> = paras
         .iter()
         .enumerate()
         .map(|(pi, p)| {
             if pi == 0 || caption_name(p).is_some() {
-                None
+                Vec::new()
             } else {
-                unmarked_speech(p, &|a, b| people.subject_in(pi, a, b))
+                unmarked_speeches(p, &|a, b| people.subject_in(pi, a, b))
             }
         })
         .collect();
     for (pi, u) in unmarked.iter().enumerate() {
-        if let Some((_, start, cs, _)) = u {
+        for (_, start, cs, _) in u {
             people.mark_quoted(pi, *start, *cs);
         }
     }
@@ -1308,8 +1337,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
         if consumed[pi] || (pi >= 1 && caption_name(paras[pi - 1]).is_some()) {
             continue;
         }
-        if let Some((joined, _, cs, ce)) = &unmarked[pi] {
-            let para = paras[pi];
+        let para = paras[pi];
+        for (speech, _, cs, ce) in &unmarked[pi] {
             let speaker = speaker_via(
                 people,
                 para,
@@ -1321,13 +1350,14 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             )
             .0;
             found.push(Found {
-                text: clean(joined),
+                text: clean(speech),
                 speaker,
                 via: None,
                 role: None,
                 para: pi,
             });
-            consumed[pi] = true;
+            // quote marks elsewhere in the paragraph are still to be read
+            consumed[pi] = !para.contains(QUOTE_MARKS);
         }
     }
 
@@ -2162,6 +2192,24 @@ mod tests {
         let got = speakers(&paras, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("жительница села Акбулак"));
+    }
+
+    #[test]
+    fn a_paragraph_holds_several_speeches_with_no_opening_mark() {
+        // a caption in quote marks before them, and a reporter's sentence
+        // between them
+        let ru = [
+            "Т",
+            "Фото из архива \"Вестника\" Газ получат девять сёл района. – Это только магистраль, по улицам пойдём следующим летом, – отметил аким области Серик Жанабаев. Он добавил, что деньги выделены из бюджета. – До конца года ещё выделим, если подрядчик успеет, – заверил аким. Кроме того, два села получат воду.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].0.starts_with("Это только магистраль"), "{got:?}");
+        assert!(got[1].0.starts_with("До конца года"), "{got:?}");
+        assert!(
+            got.iter().all(|q| q.1.as_deref() == Some("Серик Жанабаев")),
+            "{got:?}"
+        );
     }
 
     #[test]
