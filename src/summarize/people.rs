@@ -565,11 +565,15 @@ pub fn caption_name(para: &str) -> Option<&str> {
     let name_part = name_part.trim_end_matches(':').trim();
     let toks = tokens(name_part);
     let capitals = (2..=4).contains(&toks.len()) && toks.iter().all(|w| all_upper(w.text));
+    // a surname with a Russian suffix, or any after a dictionary first name
+    // ("Тамара Зиберт, культорганизатор дома культуры:")
     let first_and_surname = toks.len() == 2
         && toks
             .iter()
             .all(|w| starts_upper(w.text) && !all_upper(w.text))
-        && analyze_surname(toks[1].text).is_some_and(|(_, rest)| rest.is_empty() || rest == "а")
+        && (analyze_surname(toks[1].text).is_some_and(|(_, rest)| rest.is_empty() || rest == "а")
+            || crate::text::morph::analyse(toks[0].text).is_some_and(|i| i.name && !i.surname)
+                && !not_name(&fold(toks[1].text)))
         && (1..=12).contains(&tokens(title).len());
     (capitals || first_and_surname).then_some(name_part)
 }
@@ -583,6 +587,23 @@ pub(crate) fn not_name(folded: &str) -> bool {
             .starting(folded)
             .next()
             .is_some()
+}
+
+/// A caption and its speech in one paragraph: "Дуйсенбек Алимбаев, житель
+/// села: – Мы очень благодарны!" Returns where the caption ends (after its
+/// colon) and where the speech starts.
+pub fn inline_caption(para: &str) -> Option<(usize, usize)> {
+    let colon = para.find(':')?;
+    let after = &para[colon + 1..];
+    let speech = after.trim_start();
+    let mut cs = speech.chars();
+    let opens_speech =
+        cs.next().is_some_and(super::text::dash) && cs.next().is_some_and(char::is_whitespace);
+    if !opens_speech || caption_name(&para[..=colon]).is_none() {
+        return None;
+    }
+    let body = speech.trim_start_matches(super::text::dash).trim_start();
+    Some((colon + 1, para.len() - body.len()))
 }
 
 /// Does `word` end in a case ending a surname with no Russian suffix takes

@@ -10,7 +10,7 @@
 //! their length, shape and the words around them.
 
 use super::lexicon::{LangLexicon, Lexicon};
-use super::people::{People, Speaker, caption_name};
+use super::people::{People, Speaker, caption_name, inline_caption};
 use super::text::{dash, fold, sentence_starts, tokens};
 
 pub(crate) fn is_verb(folded: &str) -> bool {
@@ -1224,12 +1224,18 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             people.mark_quoted(pi, body_start, end);
         }
     }
+    // …and those in a caption's speech in its own paragraph
+    for (pi, para) in paras.iter().enumerate().skip(1) {
+        if let Some((_, body_start)) = inline_caption(para) {
+            people.mark_quoted(pi, body_start, para.len());
+        }
+    }
     // …and those in speech with no opening mark, up to the attribution
     let unmarked: Vec<Vec<(String, usize, usize, usize)>> = paras
         .iter()
         .enumerate()
         .map(|(pi, p)| {
-            if pi == 0 || caption_name(p).is_some() {
+            if pi == 0 || caption_name(p).is_some() || inline_caption(p).is_some() {
                 Vec::new()
             } else {
                 unmarked_speeches(p, &|a, b| people.subject_in(pi, a, b))
@@ -1264,6 +1270,20 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     para: pi + 1,
                 });
                 consumed[pi + 1] = true;
+            }
+            continue;
+        }
+        if let Some((caption_end, body_start)) = inline_caption(para) {
+            let body = para[body_start..].trim_end();
+            if !consumed[pi] && tokens(body).len() >= 3 {
+                found.push(Found {
+                    text: clean(body),
+                    speaker: people.speaker_in(pi, 0, caption_end),
+                    via: None,
+                    role: None,
+                    para: pi,
+                });
+                consumed[pi] = true;
             }
             continue;
         }
@@ -2192,6 +2212,34 @@ mod tests {
         let got = speakers(&paras, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("жительница села Акбулак"));
+    }
+
+    #[test]
+    fn a_caption_speaks_in_the_next_paragraph_or_after_its_colon() {
+        // a surname with no Russian suffix after a dictionary first name;
+        // places after the title
+        let ru = [
+            "Т",
+            "Сельчане пришли на отчёт акима со своими вопросами.",
+            "Тамара Зиберт, библиотекарь сельского клуба, с.Ольгинка, Тайыншинский район:",
+            "— Клуб топят одним котлом, в зале холодно. Мы просим новый котёл.",
+            "Ерлан Досанов, аким района:",
+            "— Котёл купим в январе, деньги заложены.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Тамара Зиберт"), "{got:?}");
+        assert_eq!(got[1].1.as_deref(), Some("Ерлан Досанов"), "{got:?}");
+        // the caption and its speech in one paragraph
+        let ru = [
+            "Т",
+            "В село провели газ, подключено двести домов.",
+            "Болатбек Сейткалиев, житель села Жанакурылыс: – Мы очень благодарны! Теперь не надо запасать уголь на зиму.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].0.starts_with("Мы очень благодарны"), "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Болатбек Сейткалиев"), "{got:?}");
     }
 
     #[test]
