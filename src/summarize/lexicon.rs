@@ -71,6 +71,10 @@ pub struct LangLexicon {
     /// Кродзицкого, Кродзицкому).
     #[serde(default)]
     pub adjectival_surname_endings: Vec<String>,
+    /// Words of capacity after a mention ("ретінде": "Сенат спикері
+    /// ретінде", as the speaker): the mention is no sentence subject.
+    #[serde(default)]
+    pub capacity_words: Vec<String>,
     /// Endings of a Russian patronymic ("Сергеевна", "Жаканович"): after a
     /// first name with no surname it is how the text speaks of someone
     /// already named ("Ирина Сергеевна" is the Ирина Шишкина named before).

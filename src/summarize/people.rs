@@ -118,6 +118,9 @@ pub struct People {
     /// госсекретарь Золтан Ковач"): a later «он» means them only when no one
     /// else is the subject before.
     relayers: std::collections::HashSet<(usize, usize)>,
+    /// Mentions followed by a word of capacity ("Сенат спикері ретінде",
+    /// "as the Senate's speaker"): no sentence subject.
+    in_capacity: std::collections::HashSet<(usize, usize)>,
     /// Kazakh mentions whose last word is in the genitive ("Тоқаевтың",
     /// "министрдің"): whose words a later «сөзі» are.
     kazakh_genitive: std::collections::HashSet<(usize, usize)>,
@@ -1895,6 +1898,7 @@ impl People {
             sentence_initial: Default::default(),
             sentences: Vec::new(),
             subordinate: Default::default(),
+            in_capacity: Default::default(),
             addressed: Default::default(),
             relayers: Default::default(),
             kazakh_genitive: Default::default(),
@@ -2530,6 +2534,16 @@ impl People {
             })
             .map(|r| (r.para, r.start))
             .collect();
+        people.in_capacity = people
+            .refs
+            .iter()
+            .filter(|r| {
+                tokens(&paras[r.para][r.end..])
+                    .first()
+                    .is_some_and(|t| lx.has(|l| &l.capacity_words, &fold(t.text)))
+            })
+            .map(|r| (r.para, r.start))
+            .collect();
         if kazakh {
             people.kazakh_genitive = people
                 .refs
@@ -2687,7 +2701,7 @@ impl People {
     pub fn subject_in(&self, para: usize, start: usize, end: usize) -> Option<bool> {
         let mut pronoun = None;
         for r in self.refs_in(para, start, end) {
-            if r.nominative && !r.quoted {
+            if r.nominative && !r.quoted && !self.in_capacity.contains(&(r.para, r.start)) {
                 if !matches!(r.kind, RefKind::Pronoun { .. }) {
                     return Some(false);
                 }

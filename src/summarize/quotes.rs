@@ -2243,6 +2243,20 @@ mod tests {
     }
 
     #[test]
+    fn a_role_in_a_capacity_is_no_reporters_subject() {
+        // «спикері ретінде … білдіруім»: the speaker's own first sentence
+        let kk = [
+            "Т",
+            "Журналистер Сенат спикері Дәурен Сейітовтен бұл жайт туралы сұрады.",
+            "Сенат спикері ретінде басқа палатаның ісіне араласуым дұрыс емес. Сондықтан бұл жөнінде ештеңе айтпаймын, – деді Сенат төрағасы.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].0.starts_with("Сенат спикері ретінде"), "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("Дәурен Сейітов"), "{got:?}");
+    }
+
+    #[test]
     fn a_paragraph_holds_several_speeches_with_no_opening_mark() {
         // a caption in quote marks before them, and a reporter's sentence
         // between them
