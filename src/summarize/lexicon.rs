@@ -84,6 +84,11 @@ pub struct LangLexicon {
     /// one who answers next ("Журналисты спросили Мерца … — ответил он").
     #[serde(default)]
     pub question_verbs: Vec<String>,
+    /// Folded stems of nouns for a question ("вопрос", "сауал"): a question
+    /// in marks right after one ("На вопрос «…?»") or before it («…?»
+    /// деген сауалға) is the asker's, no quote.
+    #[serde(default)]
+    pub question_nouns: Vec<String>,
     /// Folded stems of words for a reporter ("журналист", "тілші"): a
     /// question they ask is the reporter's, not a quote.
     #[serde(default)]

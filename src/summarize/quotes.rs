@@ -11,7 +11,7 @@
 
 use super::lexicon::{LangLexicon, Lexicon};
 use super::people::{People, Speaker, caption_name, inline_caption};
-use super::text::{dash, fold, sentence_starts, tokens};
+use super::text::{Tok, dash, fold, sentence_starts, tokens};
 
 pub(crate) fn is_verb(folded: &str) -> bool {
     // "деп"/"dep" only as the word itself (not депутат, департамент)
@@ -1043,6 +1043,27 @@ fn asks(sentence: &str) -> bool {
     has_stem_of(sentence, |l| &l.question_verbs)
 }
 
+/// A question in marks the text names as a question (`before` and
+/// `after` the marks): "На вопрос «…?» она отвечает", «…?» деген сауалға.
+/// It is the asker's, no quote.
+fn named_question(text: &str, before: &str, after: &str) -> bool {
+    let noun = |t: Option<&Tok>| {
+        t.is_some_and(|t| {
+            let f = fold(t.text);
+            Lexicon::shared()
+                .both(|l| &l.question_nouns)
+                .any(|stem| f.starts_with(stem) && f.chars().count() <= stem.chars().count() + 4)
+        })
+    };
+    let before = tokens(before);
+    let after = tokens(after);
+    let named_after = match after.first() {
+        Some(t) if fold(t.text) == "деген" => noun(after.get(1)),
+        first => noun(first),
+    };
+    text.trim_end().ends_with('?') && (noun(before.last()) || named_after)
+}
+
 /// A question (`text` ends in «?») whose clause speaks of asking, asked by
 /// a reporter the text does not name: the reporter's words, no quote («…?»
 /// деп сұрады журналист, "Корреспондент спросил министра: «…?»"). The
@@ -1443,7 +1464,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             }
             let ep = paras[end_para];
             let words = tokens(&text).len();
-            if words < 2 {
+            if words < 2 || named_question(&text, &para[..span.open], &ep[end..]) {
                 continue;
             }
             // split inside the marks
@@ -2240,6 +2261,26 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].0.starts_with("Мы очень благодарны"), "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Болатбек Сейткалиев"), "{got:?}");
+    }
+
+    #[test]
+    fn a_question_the_text_names_as_one_is_no_quote() {
+        let ru = [
+            "Т",
+            "Аким села Жанна Омарова отвечает в чате даже ночью.",
+            "На вопрос «Когда же вы отдыхаете?» она смеётся: «Летом, в отпуске. Если трубы не прорвёт».",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].0.starts_with("Летом"), "{got:?}");
+        let kk = [
+            "Т",
+            "Сенат төрағасы Дәурен Сейітов кулуарда журналистердің сұрақтарына жауап берді.",
+            "Ал «Сенатта мұндай жағдай болуы мүмкін бе?» деген сауалға Сейітов күліп: «Әзірге болған емес, болмайды да деп ойлаймын», – деді.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].0.starts_with("Әзірге"), "{got:?}");
     }
 
     #[test]
