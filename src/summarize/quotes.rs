@@ -1490,7 +1490,18 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 attributed = true;
                 strong = true;
             }
-            if !attributed && let Some((cs, ce, cont)) = clause_after(ep, end, false) {
+            // «A», «B», «C» — деді тұрғындар: quotes joined by commas share
+            // the attribution after the last of them
+            let mut attr_from = end;
+            if end_para == pi && closed {
+                for next in &ss[si + 1..] {
+                    if para[attr_from..next.open].trim() != "," || !next.closed {
+                        break;
+                    }
+                    attr_from = next.end;
+                }
+            }
+            if !attributed && let Some((cs, ce, cont)) = clause_after(ep, attr_from, false) {
                 // «…?» деп сұрады журналист: the reporter's question
                 let (sent, before) = if end_para == pi {
                     let sent = sentence_before(&starts[pi], span.open);
@@ -2261,6 +2272,33 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].0.starts_with("Мы очень благодарны"), "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Болатбек Сейткалиев"), "{got:?}");
+    }
+
+    #[test]
+    fn quotes_joined_by_commas_share_the_attribution_after_them() {
+        let kk = [
+            "Т",
+            "Тілшілер қала тұрғындарынан жаңа әкімді танитынын сұрады.",
+            "«Атын да естіген емеспін», «Ол бізге ешқашан келген жоқ, көрмедім», «Шынымды айтсам, білмеймін» – деді тұрғындар.",
+        ];
+        let got = speakers(&kk, true);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got.iter().all(|q| q.1.as_deref() == Some("тұрғындар")),
+            "{got:?}"
+        );
+        let ru = [
+            "Т",
+            "Мы спросили жителей, знают ли они нового акима.",
+            "«Даже фамилии не слышал», «Его у нас никто не видел, он к нам не приезжал», — рассказали жители села Степное.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got.iter()
+                .all(|q| q.1.as_deref() == Some("жители села Степное")),
+            "{got:?}"
+        );
     }
 
     #[test]
