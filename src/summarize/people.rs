@@ -2736,6 +2736,18 @@ impl People {
 
     /// The person a pronoun at (`para`, `pos`) most likely means.
     pub fn antecedent(&self, para: usize, pos: usize, female: Option<bool>) -> Option<usize> {
+        self.antecedent_before(para, pos, female)
+            .or_else(|| self.main_fitting(female))
+    }
+
+    /// [`People::antecedent`] without its last resort, the main person:
+    /// only someone spoken of before `pos`.
+    pub fn antecedent_before(
+        &self,
+        para: usize,
+        pos: usize,
+        female: Option<bool>,
+    ) -> Option<usize> {
         let fits = |i: usize| {
             let p = &self.persons[i];
             // unknown gender (indeclinable or Kazakh surnames) fits either
@@ -2772,9 +2784,15 @@ impl People {
                 }
             }
         }
-        relayer.or(fallback).or_else(|| {
-            // nothing before: the main person of the article when they fit
-            self.main.filter(|&i| fits(i))
+        relayer.or(fallback)
+    }
+
+    /// The main person of the article when they fit `female`: the
+    /// antecedent when no one is spoken of before.
+    pub fn main_fitting(&self, female: Option<bool>) -> Option<usize> {
+        self.main.filter(|&i| {
+            let p = &self.persons[i];
+            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
         })
     }
 

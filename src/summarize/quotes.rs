@@ -548,11 +548,24 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
                 return (Some(Speaker::Other(clause[start..t.end].to_string())), None);
             }
         }
+        // a noun for a person that opens the clause as its subject
+        // ("Житель села Рыспай напомнил, что …:"); else someone spoken of
+        // before; else a noun after the verb ("– говорит жительница"); else
+        // the article's main person
+        let person = |i: Option<usize>| i.map(Speaker::Person);
+        let first_word = toks.first().map_or(c.end, |t| c.start + t.end);
+        let noun = people.unnamed_noun_in(c.para, c.start, c.end);
+        if noun.is_some()
+            && people
+                .unnamed_noun_in(c.para, c.start, first_word)
+                .is_some()
+        {
+            return (noun, None);
+        }
         return (
-            people
-                .antecedent(c.para, c.start, female)
-                .map(Speaker::Person)
-                .or_else(|| people.unnamed_noun_in(c.para, c.start, c.end)),
+            person(people.antecedent_before(c.para, c.start, female))
+                .or(noun)
+                .or_else(|| person(people.main_fitting(female))),
             None,
         );
     }
@@ -2272,6 +2285,26 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].0.starts_with("Мы очень благодарны"), "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("Болатбек Сейткалиев"), "{got:?}");
+    }
+
+    #[test]
+    fn a_noun_opening_the_colon_line_speaks_not_the_one_spoken_of_before() {
+        let ru = [
+            "Т",
+            "На встрече акима области с жителями говорили о воде и газе.",
+            "Житель села Береговое напомнил, что трубы так и не дошли до домов:",
+            "«Зима на носу, а мы воду всё ещё возим в бидонах».",
+            "По словам акима области Серика Жанабаева, деньги выделят:",
+            "«Средства будут в следующем году, работу завершим до осени».",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("Житель села Береговое"),
+            "{got:?}"
+        );
+        assert_eq!(got[1].1.as_deref(), Some("Серик Жанабаев"), "{got:?}");
     }
 
     #[test]
