@@ -113,6 +113,9 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     // with every setting word counted: what the primary topic is chosen by
     let mut full = vec![0f32; n];
     let mut first_seen = vec![usize::MAX; n];
+    // the title names the topic by its own words, not only by a setting
+    // word (a village, an akim)
+    let mut title_own = vec![false; n];
     for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
         let mut hits = vec![0f32; n];
@@ -158,6 +161,9 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
             if all > 0.0 {
                 full[e] += paragraph_score(all, pi == 0);
             }
+            if pi == 0 && hits[e] > 0.0 {
+                title_own[e] = true;
+            }
             if lead || hits[e] > 0.0 {
                 hits[e] += setting[e];
             } else {
@@ -179,12 +185,13 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
     });
-    // the primary topic: the title weighs most, every setting word counts,
-    // and a topic that is mostly the setting of others (primary_weight < 1)
-    // yields to them
+    // the primary topic: the title weighs most (by the topic's own words:
+    // "врачей направлены в села" is about doctors), every setting word
+    // counts, and a topic that is mostly the setting of others
+    // (primary_weight < 1) yields to them
     let primary_score = |e: usize| {
         full[e] * kb.topics.entries[e].primary_weight
-            + if first_seen[e] == 0 {
+            + if title_own[e] {
                 TITLE_PRIMARY_BONUS
             } else {
                 0.0
@@ -366,6 +373,23 @@ mod tests {
             "Жители села Акжар получат чистую воду: в ауле начали прокладывать трубы, сельчане ждали их десять лет.",
             "Подрядчик обещает закончить работы к осени.",
         ]);
+        assert!(got.contains(&"rural_development".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn the_title_s_own_words_choose_the_primary_topic_over_its_setting() {
+        // doctors sent to villages: about healthcare, set in villages
+        let got = ids(&[
+            "Сотни врачей направлены в села Казахстана",
+            "Минздрав направил в сельские населенные пункты пятьсот врачей, в селах откроют новые медпункты.",
+            "В селах Абайской области, в аулах и поселках района врача ждали годами, сельчане ездили за сто километров.",
+            "Сельские акимы обещают приезжим жилье в селе, в аулах для них готовят дома.",
+        ]);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some("healthcare"),
+            "{got:?}"
+        );
         assert!(got.contains(&"rural_development".to_string()), "{got:?}");
     }
 
