@@ -215,8 +215,8 @@ fn gold_validation4_set_stays_above_its_floors() {
     check_held_back("validation4", &VALIDATION4_FLOORS);
 }
 
-/// The development set reaches quote P 1.000 / R 0.976, speakers 0.984,
-/// topic micro-F1 0.846, primary 0.901 (152 articles; the 24 of set 8 had
+/// The development set reaches quote P 1.000 / R 0.995, speakers 0.987,
+/// topic micro-F1 0.840, primary 0.901 (152 articles; the 24 of set 8 had
 /// quote R 0.857 and speakers 0.907 when they came, before any rule was
 /// made for them).
 const DEV_FLOORS: Floors = Floors {
@@ -229,33 +229,33 @@ const DEV_FLOORS: Floors = Floors {
 
 /// The held-back sets are not tuned on. Their floors sit a little under
 /// what they reach now, so a regression fails. validation (36 articles):
-/// quote P 1.000 / R 1.000, speakers 0.812, topic micro-F1 0.814, primary
-/// 0.793.
+/// quote P 1.000 / R 1.000, speakers 0.850, topic micro-F1 0.814, primary
+/// 0.897.
 const VALIDATION_FLOORS: Floors = Floors {
     quote_p: 0.97,
     quote_r: 0.96,
-    speaker: 0.78,
+    speaker: 0.82,
     topic_f1: 0.79,
-    primary: 0.73,
+    primary: 0.86,
 };
 
-/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.874,
+/// validation2 (37 articles): quote P 1.000 / R 0.963, speakers 0.893,
 /// topic micro-F1 0.800, primary 0.771.
 const VALIDATION2_FLOORS: Floors = Floors {
     quote_p: 0.97,
     quote_r: 0.94,
-    speaker: 0.84,
+    speaker: 0.86,
     topic_f1: 0.78,
     primary: 0.74,
 };
 
 /// validation3 (21 articles, written before this round's rule changes):
-/// quote P 0.960 / R 0.980, speakers 0.917, topic micro-F1 0.863, primary
+/// quote P 0.960 / R 0.980, speakers 0.938, topic micro-F1 0.863, primary
 /// 1.000.
 const VALIDATION3_FLOORS: Floors = Floors {
     quote_p: 0.93,
     quote_r: 0.95,
-    speaker: 0.87,
+    speaker: 0.90,
     topic_f1: 0.82,
     primary: 0.90,
 };
