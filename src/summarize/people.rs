@@ -2538,7 +2538,13 @@ impl People {
             .refs
             .iter()
             .filter(|r| {
-                tokens(&paras[r.para][r.end..])
+                // (the next word, within a few dozen bytes)
+                let p = paras[r.para];
+                let mut to = (r.end + 48).min(p.len());
+                while !p.is_char_boundary(to) {
+                    to -= 1;
+                }
+                tokens(&p[r.end..to])
                     .first()
                     .is_some_and(|t| lx.has(|l| &l.capacity_words, &fold(t.text)))
             })

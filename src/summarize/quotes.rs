@@ -820,10 +820,15 @@ fn split_inner(text: &str) -> Option<(String, usize, usize)> {
 
 /// [`split_inner`] with the attribution dash at or after byte `min`.
 fn split_inner_after(text: &str, min: usize) -> Option<(String, usize, usize)> {
-    let cs: Vec<(usize, char)> = text.char_indices().collect();
-    for k in 1..cs.len() {
-        let (b, c) = cs[k];
-        if b < min || !dash(c) || c == '-' && !cs[k - 1].1.is_whitespace() {
+    // (from the char before `min` on, so that the work is the text's after it)
+    let from = floor_char(text, min.saturating_sub(1));
+    let mut prev = None;
+    for (b, c) in text[from..].char_indices().map(|(b, c)| (from + b, c)) {
+        let before_c = prev.replace(c);
+        let Some(p) = before_c else {
+            continue;
+        };
+        if b < min || !dash(c) || c == '-' && !p.is_whitespace() {
             continue;
         }
         // punctuation then space before the dash
@@ -895,7 +900,8 @@ fn unmarked_speech(
     // sentence end and a dash
     let mut start = speech_start(&para[..cs]);
     if start == 0 {
-        let starts = sentence_starts(para);
+        // (the sentences up to the attribution's end are all that is read)
+        let starts = sentence_starts(&para[..ce]);
         let mut subject_at = None;
         for (k, w) in starts.windows(2).enumerate() {
             if w[1] > cs {
@@ -1068,8 +1074,9 @@ fn named_question(text: &str, before: &str, after: &str) -> bool {
                 .any(|stem| f.starts_with(stem) && f.chars().count() <= stem.chars().count() + 4)
         })
     };
-    let before = tokens(before);
-    let after = tokens(after);
+    // (the words right beside the marks)
+    let before = tokens(&before[floor_char(before, before.len().saturating_sub(60))..]);
+    let after = tokens(&after[..ceil_char(after, 60.min(after.len()))]);
     let named_after = match after.first() {
         Some(t) if fold(t.text) == "деген" => noun(after.get(1)),
         first => noun(first),
@@ -1392,6 +1399,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             continue;
         }
         let para = paras[pi];
+        let marks = para.contains(QUOTE_MARKS);
         for (speech, _, cs, ce) in &unmarked[pi] {
             let speaker = speaker_via(
                 people,
@@ -1411,7 +1419,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 para: pi,
             });
             // quote marks elsewhere in the paragraph are still to be read
-            consumed[pi] = !para.contains(QUOTE_MARKS);
+            consumed[pi] = !marks;
         }
     }
 
