@@ -869,11 +869,12 @@ fn patronymic_form(word: &str) -> Option<(String, String, bool)> {
         let stem = e.strip_suffix('а').unwrap_or(e);
         lx.ru.surname_endings.iter().find_map(|c| {
             let form = format!("{stem}{c}");
-            (!c.is_empty() && f.ends_with(&form) && f.len() > form.len()).then(|| {
-                let cut = word.len() - c.len();
-                let nominative = format!("{}{}", &word[..cut], if female { "а" } else { "" });
-                (nominative, c.to_string(), female)
-            })
+            if c.is_empty() || !f.ends_with(&form) || f.len() <= form.len() {
+                return None;
+            }
+            let base = word.get(..word.len().checked_sub(c.len())?)?;
+            let nominative = format!("{base}{}", if female { "а" } else { "" });
+            Some((nominative, c.to_string(), female))
         })
     })
 }
