@@ -1516,7 +1516,8 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             let mut attr_from = end;
             if end_para == pi && closed {
                 for next in &ss[si + 1..] {
-                    if para[attr_from..next.open].trim() != "," || !next.closed {
+                    let between = para.get(attr_from..next.open);
+                    if between.is_none_or(|b| b.trim() != ",") || !next.closed {
                         break;
                     }
                     attr_from = next.end;
