@@ -738,6 +738,12 @@ fn group_of_people(clause: &str) -> Option<String> {
                 {
                     end = toks[k + 2].end;
                 }
+            } else if toks
+                .get(k + 1)
+                .is_some_and(|n| adjacent(k, k + 1) && n.is_capitalized())
+            {
+                // "жители Степного": the place in the genitive
+                end = toks[k + 1].end;
             }
             return Some(clause[t.start..end].to_string());
         }
@@ -2207,6 +2213,15 @@ mod tests {
         let got = speakers(&ru, false);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1.as_deref(), Some("жители села Коянды"), "{got:?}");
+        // the place right after them, in the genitive
+        let ru = [
+            "Т",
+            "Аким района Ерлан Сапаров приехал в село.",
+            "«Дорогу нам так и не отремонтировали», – пожаловались жители Степного.",
+        ];
+        let got = speakers(&ru, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1.as_deref(), Some("жители Степного"), "{got:?}");
     }
 
     #[test]
