@@ -2541,11 +2541,7 @@ impl People {
             .filter(|r| {
                 // (the next word, within a few dozen bytes)
                 let p = paras[r.para];
-                let mut to = (r.end + 48).min(p.len());
-                while !p.is_char_boundary(to) {
-                    to -= 1;
-                }
-                tokens(&p[r.end..to])
+                tokens(&p[r.end..super::text::floor_char(p, r.end + 48)])
                     .first()
                     .is_some_and(|t| lx.has(|l| &l.capacity_words, &fold(t.text)))
             })
@@ -2569,10 +2565,7 @@ impl People {
             .filter(|r| matches!(r.kind, RefKind::Person(_)) && !r.nominative)
             .filter(|r| {
                 let para = paras[r.para];
-                let mut lo = r.start.saturating_sub(60);
-                while !para.is_char_boundary(lo) {
-                    lo += 1;
-                }
+                let lo = super::text::ceil_char(para, r.start.saturating_sub(60));
                 let before = para.get(lo..r.start).unwrap_or("");
                 let before = before
                     .rsplit(['.', '!', '?', ':', ';', '«', '»', '"'])
@@ -2755,11 +2748,7 @@ impl People {
         pos: usize,
         female: Option<bool>,
     ) -> Option<usize> {
-        let fits = |i: usize| {
-            let p = &self.persons[i];
-            // unknown gender (indeclinable or Kazakh surnames) fits either
-            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
-        };
+        let fits = |i: usize| self.fits_gender(i, female);
         let mut fallback = None;
         let mut relayer = None;
         let hi = self
@@ -2797,10 +2786,14 @@ impl People {
     /// The main person of the article when they fit `female`: the
     /// antecedent when no one is spoken of before.
     pub fn main_fitting(&self, female: Option<bool>) -> Option<usize> {
-        self.main.filter(|&i| {
-            let p = &self.persons[i];
-            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
-        })
+        self.main.filter(|&i| self.fits_gender(i, female))
+    }
+
+    /// Does person `i` agree with the gender `female` asks for? An unknown
+    /// gender (indeclinable or Kazakh surnames) fits either.
+    fn fits_gender(&self, i: usize, female: Option<bool>) -> bool {
+        let p = &self.persons[i];
+        female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
     }
 
     /// Who a pronoun at (`para`, `pos`) stands for: the subject of the
@@ -2812,10 +2805,7 @@ impl People {
     /// ("— сказала она. Айгуль Серикова работает …"), else the noun phrase
     /// itself. Someone named later is never the antecedent otherwise.
     pub fn pronoun_target(&self, para: usize, pos: usize, female: Option<bool>) -> Option<Speaker> {
-        let fits = |i: usize| {
-            let p = &self.persons[i];
-            female.is_none_or(|f| p.female_votes == 0 && p.fixed || (p.female_votes > 0) == f)
-        };
+        let fits = |i: usize| self.fits_gender(i, female);
         let hi = self
             .refs
             .partition_point(|r| (r.para, r.start) < (para, pos));

@@ -11,7 +11,7 @@
 
 use super::lexicon::{LangLexicon, Lexicon};
 use super::people::{People, Speaker, caption_name, inline_caption};
-use super::text::{Tok, dash, fold, sentence_starts, tokens};
+use super::text::{Tok, ceil_char, dash, floor_char, fold, sentence_starts, tokens};
 
 pub(crate) fn is_verb(folded: &str) -> bool {
     // "деп"/"dep" only as the word itself (not депутат, департамент)
@@ -179,22 +179,6 @@ struct Clause {
     para: usize,
     start: usize,
     end: usize,
-}
-
-fn floor_char(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// The attribution clause right after a quote: `, — сказал X.`,

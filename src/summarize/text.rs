@@ -151,6 +151,24 @@ pub fn word_count(text: &str) -> usize {
     tokens(text).len()
 }
 
+/// The char boundary at or before byte `i` of `s` (clamped to its length).
+pub(crate) fn floor_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The char boundary at or after byte `i` of `s` (clamped to its length).
+pub(crate) fn ceil_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '–' | '—' | '−')
 }
