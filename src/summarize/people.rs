@@ -195,6 +195,9 @@ struct RawName {
     /// A first name and patronymic with no surname ("Ирина Сергеевна"):
     /// the one of that first name named in full, if any.
     patronymic: bool,
+    /// A surname with no gender forms in an oblique case ("Владимира
+    /// Зеленского", "с Туском"), which `rest` does not show.
+    oblique: bool,
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -853,6 +856,23 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
 }
 
+/// The article names `surname` (a nominative stem such as "Аксакалов")
+/// with a first name before it somewhere, in any case ("Кумару
+/// Аксакалову").
+fn named_with_first_name(paras: &[&str], surname: &str, kazakh: bool) -> bool {
+    let stem = fold(surname);
+    paras.iter().any(|para| {
+        let toks = tokens(para);
+        toks.windows(2).any(|w| {
+            fold(w[1].text).starts_with(&stem)
+                && starts_upper(w[0].text)
+                && para[w[0].end..w[1].start].trim().is_empty()
+                && !no_first_name(w[0].text, w[1].text, kazakh)
+                && !Lexicon::shared().has(|l| &l.not_first_names, &fold(w[0].text))
+        })
+    })
+}
+
 /// A Russian patronymic ("Сергеевна", "Женисовне", "Жакановича"): its
 /// nominative, its case ending ("" in the nominative) and whether it is a
 /// woman's.
@@ -1218,6 +1238,7 @@ impl People {
                         fixed,
                         speaking: true,
                         patronymic: false,
+                        oblique: false,
                     });
                     let idx = raws.len() - 1;
                     for (k, t) in toks.iter().enumerate() {
@@ -1278,6 +1299,23 @@ impl People {
                         })
                         && crate::text::morph::analyse(t.text).is_some_and(|i| i.name && !i.surname)
                 };
+                // "со стороны Соединенных Штатов": a word the dictionary
+                // knows only as a common noun is no surname unless a first
+                // name stands before it ("Кумар Аксакалов")
+                let common_noun = || {
+                    let first_before = k > 0 && {
+                        let p = toks[k - 1];
+                        starts_upper(p.text)
+                            && para[p.end..t.start].trim().is_empty()
+                            && !no_first_name(p.text, t.text, kazakh)
+                    };
+                    !kazakh
+                        && !first_before
+                        && crate::text::morph::analyse(t.text)
+                            .is_some_and(|i| i.known && !i.surname && !i.name && !i.patronymic)
+                        && !analyze_surname(t.text)
+                            .is_some_and(|(base, _)| named_with_first_name(paras, &base, kazakh))
+                };
                 // "– заметила Ирина Сергеевна": a first name and patronymic
                 // with no surname after them
                 let patronymic = (!kazakh && k > 0 && starts_upper(t.text) && !all_upper(t.text))
@@ -1310,6 +1348,7 @@ impl People {
                         fixed: true,
                         speaking: false,
                         patronymic: true,
+                        oblique: false,
                     });
                     k += 1;
                     continue;
@@ -1320,6 +1359,7 @@ impl People {
                             && body_of(f).is_none()
                             && !is_place(t.text)
                             && !first_name_before_capital()
+                            && !common_noun()
                     })
                     .map(|(b, r)| (b, r, false));
                 let weak = if strong.is_none() && k > 0 {
@@ -1491,6 +1531,9 @@ impl People {
                         .get(k + 1)
                         .is_some_and(|n| n == "айтуынша" || n == "сөзінше")
                         || (k >= 3 && folded[k.saturating_sub(3)..k].iter().any(|w| w == "словам"));
+                    let oblique = fixed
+                        && (fold(&base) != *f
+                            || start < t.start && first_name_case(toks[k - 1].text).is_some());
                     raws.push(RawName {
                         para: pi,
                         start,
@@ -1503,6 +1546,7 @@ impl People {
                         fixed,
                         speaking,
                         patronymic: false,
+                        oblique,
                     });
                     // apposition: a role up to eight words before the name
                     let idx = raws.len() - 1;
@@ -2026,11 +2070,12 @@ impl People {
             }
             let female = p.female_votes > 0;
             let nominative = r.speaking
-                || if female {
-                    r.rest == "а"
-                } else {
-                    r.rest.is_empty()
-                };
+                || !r.oblique
+                    && if female {
+                        r.rest == "а"
+                    } else {
+                        r.rest.is_empty()
+                    };
             people.refs.push(Ref {
                 para: r.para,
                 start: r.start,

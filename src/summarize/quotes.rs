@@ -2554,6 +2554,22 @@ mod tests {
     }
 
     #[test]
+    fn a_foreign_name_in_an_oblique_case_is_no_subject() {
+        // "Владимира Зеленского" is the object; "Соединенных Штатов" (a
+        // participle and a common noun) is no person at all
+        let paras = [
+            "Т",
+            "Президент Франции Эммануэль Макрон выступил в Париже.",
+            "При этом Макрон опроверг слова президента Украины Владимира Зеленского о предательстве со стороны Соединенных Штатов. «Я все отрицаю», — сказал он.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Эммануэль Макрон"), "{q:?}");
+        let names = People::find(&paras, false).names();
+        assert!(!names.iter().any(|n| n.contains("Штат")), "{names:?}");
+    }
+
+    #[test]
     fn a_woman_named_only_in_the_attribution_keeps_her_endings() {
         let paras = [
             "Т",

@@ -132,8 +132,8 @@ fn read(m: &MorphAnalyzer, word: &str) -> WordInfo {
             info.lemma = Some(capitalise(&lex.get_normal_form(m)));
             info.not_a_noun = known
                 && [
-                    "ADVB", "ADJF", "ADJS", "COMP", "NPRO", "PREP", "CONJ", "PRCL", "NUMR", "PRED",
-                    "INTJ",
+                    "ADVB", "ADJF", "ADJS", "PRTF", "PRTS", "COMP", "NPRO", "PREP", "CONJ", "PRCL",
+                    "NUMR", "PRED", "INTJ",
                 ]
                 .iter()
                 .any(|pos| has(pos));
