@@ -1604,10 +1604,17 @@ impl People {
                             break;
                         }
                     }
-                    // apposition after: "Name, role …"
+                    // apposition after: "Name, role …", in the name's
+                    // case ("обращаясь к Каиргельдинову, глава региона" is
+                    // two people)
+                    let name_oblique = {
+                        let n = &raws[idx];
+                        n.oblique || !(n.rest.is_empty() || n.rest == "а")
+                    };
                     if k + 2 < toks.len()
                         && para[t.end..toks[k + 1].start].trim() == ","
                         && let Some(r) = is_role(&folded[k + 1])
+                        && (kazakh || !name_oblique || !nominative_role(&folded[k + 1]))
                     {
                         let from = toks[k + 1].start;
                         let to = para[from..]
@@ -2014,6 +2021,15 @@ impl People {
                                 None => 0,
                             }
                         }
+                    }
+                    // "Акмарал Альназарову": a man's first name would take
+                    // the dative too ("Кумару Аксакалову"); a woman's
+                    // undeclined one makes it her accusative
+                    "у" if r.first.as_deref().is_some_and(|f| {
+                        !f.ends_with(['у', 'ю', '.']) && !f.ends_with(['а', 'я'])
+                    }) =>
+                    {
+                        2
                     }
                     _ if rest.starts_with('а') && rest.len() > 2 => 2,
                     _ if !rest.is_empty() => -1,
@@ -2963,7 +2979,9 @@ impl People {
             .take(MAX_LOOKBACK)
             .inspect(|_| super::work::tick(1))
             .find_map(|r| match &r.kind {
-                RefKind::Body(b) if !b.starts_with("ведомств") => Some(b.clone()),
+                RefKind::Body(b) if !r.quoted && !b.starts_with("ведомств") => {
+                    Some(b.clone())
+                }
                 _ => None,
             })
     }
@@ -3079,6 +3097,11 @@ impl People {
         let mut other = Vec::new();
         let mut possessors = Vec::new();
         let refs: Vec<&Ref> = self.refs_in(para, start, end).collect();
+        let nominative_at: std::collections::HashSet<usize> = refs
+            .iter()
+            .filter(|r| r.nominative)
+            .map(|r| r.start)
+            .collect();
         for (k, r) in refs.iter().enumerate() {
             if let Some(s) = self.resolve(r, female) {
                 match r.kind {
@@ -3099,14 +3122,24 @@ impl People {
                 }
             }
         }
-        named.append(&mut oblique);
         // keep document order but let names precede roles and pronouns
-        // only when asked through `speaker_in`
-        let mut all: Vec<(usize, Speaker)> =
-            named.iter().cloned().chain(other.iter().cloned()).collect();
-        if named.is_empty() {
-            all.sort_by_key(|x| x.0);
-        }
+        // only when asked through `speaker_in`; with no name in the
+        // nominative, a role or pronoun in it comes before those spoken to
+        // ("— сказал, обращаясь к акиму Павлодара О.Каиргельдинову, глава
+        // региона")
+        let mut all: Vec<(usize, Speaker)> = if named.is_empty() {
+            let (mut first, mut rest): (Vec<_>, Vec<_>) = other
+                .into_iter()
+                .partition(|(at, _)| nominative_at.contains(at));
+            rest.append(&mut oblique);
+            first.sort_by_key(|x| x.0);
+            rest.sort_by_key(|x| x.0);
+            first.append(&mut rest);
+            first
+        } else {
+            named.append(&mut oblique);
+            named.into_iter().chain(other).collect()
+        };
         all.append(&mut possessors);
         all
     }
