@@ -152,6 +152,10 @@ pub struct LangLexicon {
     /// Words that end a body's name ("пресс-служба департамента … что").
     #[serde(default)]
     pub body_stop: Vec<String>,
+    /// Stems of words that start with a role's stem but are no role
+    /// ("президентский", "әкімшілік").
+    #[serde(default)]
+    pub not_role_stems: Vec<String>,
     /// Genitives after "президент" that make it the head of an organisation, not of a state.
     #[serde(default)]
     pub foreign_after_president: Vec<String>,
@@ -362,11 +366,6 @@ impl Lexicon {
     /// Is `word` in one list of either language?
     pub fn has(&self, list: fn(&LangLexicon) -> &Vec<String>, word: &str) -> bool {
         self.both(list).any(|w| w == word)
-    }
-
-    /// The stem of the body that starts `folded` (Russian first).
-    pub fn body_stem(&self, folded: &str) -> Option<&str> {
-        self.body(folded).map(|b| b.stem.as_str())
     }
 
     fn body(&self, folded: &str) -> Option<&Body> {

@@ -358,12 +358,13 @@ fn person_noun(folded: &str) -> Option<(String, Option<bool>)> {
 type RoleLink = (usize, usize, usize);
 
 fn is_role(folded: &str) -> Option<&'static str> {
-    if folded.starts_with("акимат")
-        || folded.starts_with("әкімдік")
-        || folded.starts_with("әкімшілі")
-        || folded.starts_with("президентск")
-        || folded.starts_with("хокимият")
-        || folded.starts_with("лидерств")
+    // a body ("акимат", "әкімдігі") or a word the lexicon says is no role
+    // though it starts with one ("президентский", "лидерство")
+    let lx = Lexicon::shared();
+    if lx.body_of(folded).is_some()
+        || lx
+            .both(|l| &l.not_role_stems)
+            .any(|s| folded.starts_with(s))
     {
         return None;
     }
@@ -1733,10 +1734,13 @@ impl People {
                     // "департамент басшысы", "комитет төрағасы" (the role
                     // speaks), Russian "глава ассоциации …" (the role's
                     // complement)
+                    // (and a body in the genitive before another is part of
+                    // its name: "облысы әкімдігінің баспасөз қызметі")
                     let beside_role = if kazakh || is_kazakh_word(f) {
                         toks.get(k + 1).is_some_and(|n| {
                             para[t.end..n.start].trim().is_empty()
-                                && is_role(&folded[k + 1]).is_some()
+                                && (is_role(&folded[k + 1]).is_some()
+                                    || kazakh_genitive_word(f) && body_of(&folded[k + 1]).is_some())
                         })
                     } else {
                         k > 0
@@ -1769,10 +1773,7 @@ impl People {
                             let w = &folded[i - 1];
                             if !gap.trim().is_empty()
                                 || super::quotes::is_verb(w)
-                                || matches!(
-                                    w.as_str(),
-                                    "деп" | "делінген" | "бұл" | "туралы" | "деді"
-                                )
+                                || Lexicon::shared().kk.body_stop.contains(w)
                             {
                                 break;
                             }
@@ -3008,18 +3009,20 @@ impl People {
             .partition_point(|r| (r.para, r.start) < (para, pos));
         // the head's stem ("департаменттің" → "департамент"): an inflected
         // head named alone is the body named before in full with that head
-        let head_stem = fb
-            .split_whitespace()
-            .next_back()
-            .filter(|_| !fb.contains(' '))
-            .and_then(|w| Lexicon::shared().body_stem(w));
+        // (by the body's name: "әкімдігі" and "әкімдік" are one)
+        let head = (!fb.contains(' '))
+            .then(|| Lexicon::shared().body_of(&fb))
+            .flatten();
         let mut best = b.to_string();
         for r in self.refs[..hi].iter().rev().take(MAX_LOOKBACK) {
             super::work::tick(1);
             if let RefKind::Body(x) = &r.kind {
                 let fx = fold(x);
-                let same_head = head_stem.is_some_and(|st| {
-                    fx.contains(' ') && fx.split_whitespace().any(|w| w.starts_with(st))
+                let same_head = head.is_some_and(|h| {
+                    fx.contains(' ')
+                        && fx
+                            .split_whitespace()
+                            .any(|w| Lexicon::shared().body_of(w) == Some(h))
                 });
                 if fx.len() > fold(&best).len() && (fx.contains(fb.as_str()) || same_head) {
                     best = x.clone();

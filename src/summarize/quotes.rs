@@ -943,7 +943,7 @@ fn unmarked_speeches(
         let Some((speech, start, cs, ce)) = unmarked_speech(sub, &shifted) else {
             break;
         };
-        if !sub[start..ce].contains(QUOTE_MARKS) {
+        if only_names_in_marks(&sub[start..ce]) {
             out.push((speech, base + start, base + cs, base + ce));
         }
         // the speech goes on after the attribution to the paragraph's end
@@ -954,6 +954,39 @@ fn unmarked_speeches(
         base += ce;
     }
     out
+}
+
+/// Are the spans in quote marks in `text` (if any) short names or phrases
+/// inside someone's words («Жайлы мектеп», «қаржы жоқ» деп), none a quote
+/// with its own attribution: pairs of marks, five words at most inside
+/// each, no dash after one?
+fn only_names_in_marks(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find(QUOTE_MARKS) {
+        let c = rest[open..].chars().next().unwrap_or('"');
+        let inner_from = open + c.len_utf8();
+        let Some(len) = rest[inner_from..].find(|x: char| closes(c, x)) else {
+            return false;
+        };
+        let inner = &rest[inner_from..inner_from + len];
+        if inner.contains(QUOTE_MARKS) || tokens(inner).len() > 5 {
+            return false;
+        }
+        let close_len = rest[inner_from + len..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
+        rest = &rest[inner_from + len + close_len..];
+        if rest
+            .trim_start()
+            .trim_start_matches(',')
+            .trim_start()
+            .starts_with(dash)
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// Does an attribution clause name a news outlet or its web address ("деп
@@ -1453,21 +1486,36 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                         }
                         j += 1;
                     } else {
-                        // the quote closes in the next paragraph without
-                        // opening it again: «… \n …», — сказал он.
-                        if let Some((pos, c)) = paras[j]
-                            .char_indices()
-                            .find(|(_, c)| matches!(c, '«' | '»' | '“' | '”' | '„' | '"'))
-                            && closes(span.mark, c)
-                            && (c != '"'
-                                || pos > 0 && !paras[j][..pos].ends_with(char::is_whitespace))
-                            && pos < 2000
-                        {
-                            text.push(' ');
-                            text.push_str(paras[j][..pos].trim());
-                            end_para = j;
-                            end = pos + c.len_utf8();
-                            closed = true;
+                        // the quote closes in a later paragraph without
+                        // opening it again, the ones between with no marks
+                        // at all: «… \n … \n …», — сказал он.
+                        let mut between = Vec::new();
+                        while j < paras.len() && j <= pi + 5 {
+                            let mark = paras[j]
+                                .char_indices()
+                                .find(|(_, c)| matches!(c, '«' | '»' | '“' | '”' | '„' | '"'));
+                            let Some((pos, c)) = mark else {
+                                between.push(j);
+                                j += 1;
+                                continue;
+                            };
+                            if closes(span.mark, c)
+                                && (c != '"'
+                                    || pos > 0 && !paras[j][..pos].ends_with(char::is_whitespace))
+                                && pos < 2000
+                            {
+                                for &b in &between {
+                                    text.push(' ');
+                                    text.push_str(paras[b].trim());
+                                    consumed[b] = true;
+                                }
+                                text.push(' ');
+                                text.push_str(paras[j][..pos].trim());
+                                end_para = j;
+                                end = pos + c.len_utf8();
+                                closed = true;
+                            }
+                            break;
                         }
                         break;
                     }
@@ -2606,6 +2654,39 @@ mod tests {
             assert_eq!(q.len(), 1, "{q:?}");
             assert_eq!(q[0].1.as_deref(), Some(speaker), "{q:?}");
         }
+    }
+
+    #[test]
+    fn a_quote_runs_over_paragraphs_with_no_marks_between() {
+        let paras = [
+            "Т",
+            "Астана әкімі Жеңіс Қасымбек жаңа мектептер туралы жазды.",
+            "«Жыл соңына дейін тағы 9 мектеп ашамыз. Олардың сегізі «Жайлы мектеп» жобасы аясында салынған.",
+            "Есіл ауданында 4 мектеп орналасады.",
+            "Біз алдағы жылдарға да дайындалып отырмыз», - деп жазды елорда әкімі.",
+        ];
+        let q = speakers(&paras, true);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert!(
+            q[0].0.starts_with("Жыл соңына") && q[0].0.ends_with("отырмыз"),
+            "{q:?}"
+        );
+        assert_eq!(q[0].1.as_deref(), Some("Жеңіс Қасымбек"), "{q:?}");
+    }
+
+    #[test]
+    fn names_in_marks_inside_dash_speech_keep_it_speech() {
+        // «қаржы жоқ» is a phrase inside the words; the body speaks by the
+        // full name given before («әкімдігі» and «әкімдік» are one)
+        let paras = [
+            "Т",
+            "Осыған байланысты Абай облысының әкімдігі мәлімдеме жасады.",
+            "Біздің ауылда ешқашан асфальт болған емес. Ылғи «қаржы жоқ» деп қайтарады. Жолдағы шұңқырлар уақытша бітелді, - деп хабарлаған болатын әкімдік.",
+        ];
+        let q = speakers(&paras, true);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert!(q[0].0.contains("қаржы жоқ"), "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Абай облысының әкімдігі"), "{q:?}");
     }
 
     #[test]
