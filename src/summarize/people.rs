@@ -1569,8 +1569,15 @@ impl People {
                             .any(|o| o.start <= toks[j].start && toks[j].end <= o.end)
                     };
                     for j in (back..name_first_tok).rev() {
-                        if para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start]
-                            .contains(['.', '!', '?', ':', ';', '«', '»', '“', '”', '"', '('])
+                        // (a name in marks inside the title is part of it:
+                        // «аким района "Байконур" Ерлан Каналимов»)
+                        let gap = para[toks[j].end..toks[(j + 1).min(toks.len() - 1)].start].trim();
+                        let marks_only = !gap.is_empty()
+                            && gap
+                                .chars()
+                                .all(|c| matches!(c, '«' | '»' | '“' | '”' | '"'));
+                        if gap.contains(['.', '!', '?', ':', ';', '('])
+                            || gap.contains(['«', '»', '“', '”', '"']) && !marks_only
                             || other_name_at(j)
                         {
                             break;

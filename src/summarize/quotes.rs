@@ -1194,11 +1194,15 @@ fn dash_body(para: &str) -> &str {
     para.trim_start().trim_start_matches(dash).trim()
 }
 
-/// An interview: paragraphs opened by a dash with no attribution, a
-/// question (ending in «?») and its answer in turn, at least twice. The
-/// answers are the interviewee's, the person the text names first before
-/// the questions; the questions are the interviewer's when a byline names
-/// one («Беседовала …», «Сұхбаттасқан …»), and no one's quotes otherwise.
+/// An interview: paragraphs opened by a dash with no attribution, questions
+/// and answers in turn: at least two questions (ending in «?») each
+/// answered, or four turns or more with every other one a question
+/// (ending in «?» or «…», the first may be a remark: «– Нурлан Аскарович,
+/// два года …»). The answers are the interviewee's, the person the text
+/// names first before the questions, and so are the paragraphs with no
+/// dash that go on an answer in the first person («Мы вовлечены …»); the
+/// questions are the interviewer's when a byline names one («Беседовала
+/// …», «Сұхбаттасқан …»), and no one's quotes otherwise.
 fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
     let bodies: Vec<Option<&str>> = (0..paras.len())
         .map(|pi| {
@@ -1209,20 +1213,61 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
                 && t.starts_with(dash)
                 && rest.starts_with(char::is_whitespace))
             .then(|| rest.trim())
-            .filter(|b| split_inner(b).is_none() && tokens(b).len() >= 2)
+            .filter(|b| split_inner(b).is_none() && tokens(b).len() >= 1)
         })
         .collect();
-    let question = |pi: usize| bodies[pi].is_some_and(|b| b.ends_with('?'));
-    let answer = |pi: usize| bodies[pi].is_some_and(|b| !b.ends_with('?'));
-    let pairs: Vec<usize> = (1..paras.len().saturating_sub(1))
-        .filter(|&pi| question(pi) && answer(pi + 1))
-        .collect();
-    let Some(&first_q) = pairs.first() else {
+    let asks = |b: &str| b.ends_with('?');
+    let trails = |b: &str| asks(b) || b.ends_with('…') || b.ends_with("...");
+    // the turns: runs of dash paragraphs, a first-person paragraph with no
+    // marks between two of them (or after the last) going on the one before
+    let lx = Lexicon::shared();
+    let first_person = |pi: usize| {
+        !paras[pi].contains(QUOTE_MARKS)
+            && tokens(paras[pi])
+                .iter()
+                .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
+    };
+    let mut runs: Vec<Vec<(usize, Vec<usize>)>> = Vec::new();
+    let mut run: Vec<(usize, Vec<usize>)> = Vec::new();
+    for pi in 1..paras.len() {
+        if bodies[pi].is_some() {
+            run.push((pi, Vec::new()));
+        } else if let Some(last) = run.last_mut().filter(|_| first_person(pi)) {
+            last.1.push(pi);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    runs.push(run);
+    let mut turns: Vec<(usize, Vec<usize>, bool)> = Vec::new();
+    for run in runs {
+        let body = |t: usize| bodies[run[t].0].unwrap_or("");
+        let answered = (0..run.len().saturating_sub(1))
+            .filter(|&t| asks(body(t)) && !asks(body(t + 1)))
+            .count();
+        // every other turn a question, the first or the second
+        let parity = (0..2).find(|&p| {
+            let fits = |t: usize| {
+                if t % 2 == p {
+                    trails(body(t))
+                } else {
+                    !asks(body(t))
+                }
+            };
+            (0..run.len()).all(fits) && (0..run.len()).any(|t| t % 2 == p && asks(body(t)))
+        });
+        let questions: Vec<bool> = match parity {
+            Some(p) if run.len() >= 4 => (0..run.len()).map(|t| t % 2 == p).collect(),
+            _ if answered >= 2 => (0..run.len()).map(|t| asks(body(t))).collect(),
+            _ => continue,
+        };
+        for (t, (pi, more)) in run.into_iter().enumerate() {
+            turns.push((pi, more, questions[t]));
+        }
+    }
+    let Some(first_q) = turns.first().map(|t| t.0) else {
         return Vec::new();
     };
-    if pairs.len() < 2 {
-        return Vec::new();
-    }
     let interviewee = people
         .refs
         .iter()
@@ -1240,24 +1285,29 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
         .and_then(|pi| people.speaker_in(pi, 0, paras[pi].len()))
         .filter(|s| *s != Speaker::Person(interviewee));
     let mut found = Vec::new();
-    for &q in &pairs {
-        for (pi, speaker) in [
-            (q, interviewer.clone()),
-            (q + 1, Some(Speaker::Person(interviewee))),
-        ] {
-            if consumed[pi] {
-                continue;
-            }
-            if let (Some(body), Some(speaker)) = (bodies[pi], speaker) {
+    for (pi, more, question) in turns {
+        let speaker = if question {
+            interviewer.clone()
+        } else {
+            Some(Speaker::Person(interviewee))
+        };
+        let texts = bodies[pi]
+            .into_iter()
+            .map(|b| (pi, b))
+            .chain(more.iter().map(|&m| (m, paras[m].trim())));
+        for (p, text) in texts {
+            if let Some(speaker) = &speaker
+                && !(question && more.contains(&p))
+            {
                 found.push(Found {
-                    text: clean(body),
-                    speaker: Some(speaker),
+                    text: clean(text),
+                    speaker: Some(speaker.clone()),
                     via: None,
                     role: None,
-                    para: pi,
+                    para: p,
                 });
             }
-            consumed[pi] = true;
+            consumed[p] = true;
         }
     }
     found
@@ -2690,6 +2740,22 @@ mod tests {
     }
 
     #[test]
+    fn a_name_in_marks_inside_a_title_keeps_the_title() {
+        let paras = [
+            "Т",
+            "\"Этот сквер теперь благоустроен\", – рассказал аким района \"Байконур\" Ерлан Каналимов.",
+            "По его словам, работы продолжатся осенью.",
+            "\"Осенью мы посадим больше деревьев\", – пояснил аким района \"Байконур\".",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter().all(|x| x.1.as_deref() == Some("Ерлан Каналимов")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
     fn a_body_speaks_by_its_own_name_not_one_quoted() {
         // «сообщили в облакимате»; a body named inside the quote is not the
         // one that speaks, and a body's name stops at a pronoun
@@ -2870,6 +2936,39 @@ mod tests {
         assert!(
             q.iter()
                 .all(|(_, s, _)| s.as_deref() == Some("Гульнара Есенова")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn an_interview_opened_by_a_remark_goes_on_in_paragraphs_with_no_dash() {
+        let paras = [
+            "Т",
+            "В интервью глава Мангистауской области Нурлан Ногаев вспоминает январские события.",
+            "– Нурлан Аскарович, скоро два года, как вы аким области...",
+            "– Бұйырса.",
+            "– Через три месяца после назначения произошли январские события. Как прошли эти дни?",
+            "– Работал весь акимат, все госслужащие. Это было испытание на прочность.",
+            "Мы вовлечены во все процессы, происходящие в области.",
+        ];
+        let q = speakers(&paras, false);
+        let got: Vec<(&str, Option<&str>)> = q
+            .iter()
+            .map(|(t, s, _)| (t.as_str(), s.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Бұйырса.", Some("Нурлан Ногаев")),
+                (
+                    "Работал весь акимат, все госслужащие. Это было испытание на прочность.",
+                    Some("Нурлан Ногаев")
+                ),
+                (
+                    "Мы вовлечены во все процессы, происходящие в области.",
+                    Some("Нурлан Ногаев")
+                ),
+            ],
             "{q:?}"
         );
     }
