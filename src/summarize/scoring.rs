@@ -116,6 +116,10 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
     // the title names the topic by its own words, not only by a setting
     // word (a village, an akim)
     let mut title_own = vec![false; n];
+    // setting words in the title and the first paragraphs, a person's title
+    // too ("Аким Костаная Марат Жундубаев сообщил …"): what an article with
+    // no topic of its own words is about
+    let mut setting_early = vec![0f32; n];
     for (pi, w) in words.iter().enumerate() {
         let toks = w.tokens();
         let mut hits = vec![0f32; n];
@@ -142,6 +146,9 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         };
         let mut qualifying = vec![0f32; n];
         for m in &found {
+            if pi <= 2 && m.setting {
+                setting_early[m.entry] += m.weight;
+            }
             if w.title[m.at] || office(m) {
                 continue;
             }
@@ -181,6 +188,15 @@ fn topics_of(words: &[Words], kb: &Knowledge) -> Vec<TopicScore> {
         .filter(|&e| score[e] >= THRESHOLD && score[e] >= RELATIVE * max)
         .map(|e| (e, score[e]))
         .collect();
+    if out.is_empty()
+        && let Some(e) = (0..n).filter(|&e| setting_early[e] > 0.0).max_by(|&a, &b| {
+            setting_early[a]
+                .total_cmp(&setting_early[b])
+                .then(b.cmp(&a))
+        })
+    {
+        out.push((e, score[e].max(THRESHOLD)));
+    }
     out.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(first_seen[a.0].cmp(&first_seen[b.0]))
@@ -364,6 +380,24 @@ mod tests {
         ]);
         assert!(got.contains(&"healthcare".to_string()), "{got:?}");
         assert!(!got.contains(&"rural_development".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn an_akim_at_work_in_the_lead_is_local_government_when_nothing_else_is() {
+        // the akim stands in a person's title and no topic's own words
+        // occur: what the article is about is the akim's office
+        let got = ids(&[
+            "Проехали мимо и не дождались: костанайцы жалуются на автобусы",
+            "Аким Костаная Марат Жундубаев сообщил о росте жалоб на работу общественного транспорта.",
+            "Водители уезжали, не дожидаясь пассажиров, и проезжали остановки.",
+        ]);
+        assert_eq!(got, ["local_government"], "{got:?}");
+        // with no akim or village, no topic at all
+        let got = ids(&[
+            "Костанайцы жалуются на автобусы",
+            "Пассажиры сообщили о росте жалоб на работу общественного транспорта.",
+        ]);
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]
