@@ -47,10 +47,18 @@ pub struct ArticleInput<'a> {
 }
 
 /// The keyword matches behind an article's topics and regions, one line each
-/// ("p3 topic budget_taxes: налоги").
+/// ("p3 topic budget_taxes: налоги"); Latin-script Kazakh in the Cyrillic
+/// it is analysed in.
 pub fn explain(input: &ArticleInput, kb: &Knowledge) -> Vec<String> {
-    let title = crate::text::normalize::normalize(input.title);
-    let text = crate::text::normalize::normalize(input.text);
+    let mut title = crate::text::normalize::normalize(input.title);
+    let mut text = crate::text::normalize::normalize(input.text);
+    if crate::text::lang::detect(&format!("{title}\n{text}")) == Lang::Kk
+        && crate::text::translit::mostly_latin(&text)
+    {
+        let mut tr = crate::text::translit::Translit::for_text(&format!("{title}\n{text}"));
+        title = tr.to_cyrillic(&title);
+        text = tr.to_cyrillic(&text);
+    }
     let mut all: Vec<&str> = vec![title.trim()];
     all.extend(text::article_paragraphs(&text));
     scoring::explain(&all, kb)
