@@ -1720,8 +1720,9 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 continue;
             }
             // a lower-case fragment in the middle of the reporter's sentence
-            // ("Он назвал это «новой культурой», — отметил эксперт") is a
-            // citation of words, not a quote
+            // ("Он назвал это «новой культурой», — отметил эксперт") is no
+            // quote of the attribution after it; of three words or more it
+            // is the subject's (`partial` below)
             let embedded = {
                 let sent = sentence_before(&starts[pi], span.open);
                 let before = para
@@ -1737,7 +1738,31 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                     && !fold(before).ends_with("что")
                     && tokens(before).len() >= 2
             };
-            let accept = if strong {
+            // a lower-case fragment of someone's words inside the reporter's
+            // sentence about their speech ("Эрдоган заявил, что он является
+            // «самым опытным …»", "назвал это «личной удачей»"): theirs
+            let partial = (embedded || !attributed) && !naming && words >= 3 && end_para == pi && {
+                let sent = sentence_before(&starts[pi], span.open);
+                let before = &para[sent..span.open];
+                let lower_start = text
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
+                lower_start
+                    && tokens(before).iter().any(|t| is_verb(&fold(t.text)))
+                    && people.speaker_in(pi, sent, span.open).is_some()
+            };
+            // (the one the sentence is about speaks, not an outlet that
+            // relays it after the quote)
+            if partial {
+                let sent = sentence_before(&starts[pi], span.open);
+                speaker = people.speaker_in(pi, sent, span.open);
+                via = None;
+            }
+            let accept = if partial {
+                true
+            } else if strong {
                 !embedded
                     && (words >= 3 || words >= 2 && text.trim_end().ends_with(['!', '?', '.']))
             } else if let Some(kind) = before_kind {
@@ -2753,6 +2778,21 @@ mod tests {
             q.iter().all(|x| x.1.as_deref() == Some("Ерлан Каналимов")),
             "{q:?}"
         );
+    }
+
+    #[test]
+    fn a_fragment_of_words_inside_reported_speech_is_the_subject_s_quote() {
+        // three words or more, lower case, in a sentence about the
+        // subject's speech; an outlet relaying it after is not the speaker
+        let paras = [
+            "Т",
+            "Президент Турции Реджеп Тайип Эрдоган заявил, что он является «самым опытным из нынешних руководителей», пишет газета Karar.",
+            "Министр назвал это «зеркальных мер» в ответ.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].0, "самым опытным из нынешних руководителей");
+        assert_eq!(q[0].1.as_deref(), Some("Реджеп Тайип Эрдоган"), "{q:?}");
     }
 
     #[test]
