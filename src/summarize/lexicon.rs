@@ -97,6 +97,11 @@ pub struct LangLexicon {
     /// `…, – деп хабарлайды El.kz порталы` relays the news, it quotes no one.
     #[serde(default)]
     pub outlet_words: Vec<String>,
+    /// Verbs by which an outlet relays someone's words after a quote
+    /// («…», — передает издание): the words are the person spoken of
+    /// before, not the outlet's.
+    #[serde(default)]
+    pub outlet_relay_verbs: Vec<String>,
     /// "one" in "один из жителей", "тұрғындардың бірі": one of a group of
     /// people the text names no one of speaks, by that phrase.
     #[serde(default)]

@@ -1904,18 +1904,16 @@ impl People {
         let spelling: Vec<bool> = if latin {
             vec![false; raws.len()]
         } else {
+            // …and in an article in Cyrillic a name in Latin letters is an
+            // outlet's or a firm's ("Associated Press", "The Guardian"): a
+            // person there is spelt in Cyrillic
             raws.iter()
                 .map(|r| {
-                    let before = paras[r.para][..r.start].trim_end();
-                    before.ends_with('(')
-                        && r.surname_base
-                            .chars()
-                            .all(|c| c.is_ascii_alphabetic() || c == '-')
-                        && raws.iter().any(|o| {
-                            o.para == r.para
-                                && o.end <= r.start
-                                && paras[r.para][o.end..r.start].trim() == "("
-                        })
+                    let in_latin = |w: &str| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+                    in_latin(&r.surname_base)
+                        && r.first
+                            .as_deref()
+                            .is_none_or(|f| in_latin(f.trim_end_matches('.')))
                 })
                 .collect()
         };
@@ -2464,7 +2462,8 @@ impl People {
             .enumerate()
             .filter(|(_, p)| {
                 p.fixed
-                    && (p.first.is_some() || !kazakh && p.mentions > 0)
+                    && p.mentions > 0
+                    && (p.first.is_some() || !kazakh)
                     && p.key.chars().count() >= 4
             })
             .map(|(i, p)| (p.key.clone(), i))

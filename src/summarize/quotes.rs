@@ -253,8 +253,8 @@ fn clause_after(para: &str, from: usize, after_sep: bool) -> Option<(usize, usiz
     if toks.is_empty() {
         return None;
     }
-    // a verb among the first words
-    let has_verb = toks.iter().take(5).any(|t| is_verb(&fold(t.text)));
+    // a verb among the first words (or an outlet's «передает»)
+    let has_verb = toks.iter().take(5).any(|t| is_verb(&fold(t.text))) || relayed(clause);
     // with no comma or dash after the quote, only a speech verb right there
     // attributes it ("«…» деп атап өтті"); "«Ауыл – Ел бесігі» жобасын
     // жалғастыруды тапсырды" names a project
@@ -1004,6 +1004,20 @@ fn relays(clause: &str) -> bool {
     web_address || has_stem_of(clause, |l| &l.outlet_words)
 }
 
+/// An attribution clause by which an outlet relays the quote: a relay verb
+/// first, then an outlet word, a web address or a name in Latin letters
+/// («— передает издание», «— пишет Associated Press»).
+fn relayed(clause: &str) -> bool {
+    let toks = tokens(clause);
+    let lx = Lexicon::shared();
+    toks.first()
+        .is_some_and(|t| lx.ru.outlet_relay_verbs.contains(&fold(t.text)))
+        && (relays(clause)
+            || toks.get(1).is_some_and(|t| {
+                t.is_capitalized() && t.text.chars().all(|c| c.is_ascii_alphabetic())
+            }))
+}
+
 /// Does a word of `text` start with a stem of the lexicon's `list` (in
 /// either language)?
 fn has_stem_of(text: &str, list: fn(&LangLexicon) -> &Vec<String>) -> bool {
@@ -1639,6 +1653,10 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 .then(|| last_sentence(paras, pi - 1));
                 let (s, v) = match colon_line {
                     Some(line) => speaker_via(people, paras[line.para], line),
+                    None if relayed(&ep[cs..ce]) => (
+                        people.antecedent(pi, span.open, None).map(Speaker::Person),
+                        None,
+                    ),
                     None => speaker_via(people, ep, clause),
                 };
                 attributed = true;
@@ -2793,6 +2811,20 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].0, "самым опытным из нынешних руководителей");
         assert_eq!(q[0].1.as_deref(), Some("Реджеп Тайип Эрдоган"), "{q:?}");
+    }
+
+    #[test]
+    fn an_outlet_relaying_words_is_not_their_speaker() {
+        let paras = [
+            "Т",
+            "На выборах мэра Нью-Йорка победил Зохран Мамдани. Об этом сообщает Associated Press (AP).",
+            "«Я буду мэром для каждого жителя Нью-Йорка», — передает издание.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Зохран Мамдани"), "{q:?}");
+        let names = People::find(&paras, false).names();
+        assert_eq!(names, ["Зохран Мамдани"], "{names:?}");
     }
 
     #[test]
