@@ -452,6 +452,20 @@ fn ending_after<'a>(word: &'a str, lemma: &str) -> &'a str {
     &word[common..]
 }
 
+/// A first name no dictionary knows in the instrumental ("Зохраном" →
+/// "Зохран"): `-ом`/`-ем` after a consonant, the one ending a man's name
+/// takes in no other case.
+fn unknown_instrumental(word: &str) -> Option<String> {
+    if crate::text::morph::analyse(word).is_some_and(|i| i.known) {
+        return None;
+    }
+    let stem = word
+        .strip_suffix("ом")
+        .or_else(|| word.strip_suffix("ем"))?;
+    (stem.chars().count() >= 3 && stem.ends_with(|c: char| !"аеёиоуыэюяйьъ".contains(c)))
+        .then(|| stem.to_string())
+}
+
 /// The class of a case ending of a masculine name or surname: 1 genitive
 /// or accusative (-а/-я), 2 dative (-у/-ю), 3 instrumental (-ом/-ем/-ём),
 /// 4 prepositional (-е).
@@ -1469,14 +1483,20 @@ impl People {
                             // (or one the dictionary does not know, when
                             // the surname beside it is in the same case:
                             // "Эммануэля Макрона")
-                            if weak
+                            if (weak || is_lone)
                                 && !kazakh
-                                && let Some(lemma) = oblique_name_lemma(p.text).or_else(|| {
-                                    (base != t.text && first_name_case(p.text).is_some())
-                                        .then(|| crate::text::morph::analyse(p.text)?.lemma)
-                                        .flatten()
-                                })
-                                && (oblique_looking(t.text) || base != t.text)
+                                // ("с мэром Зохраном Мамдани": the
+                                // instrumental is plain even beside a
+                                // surname that does not decline)
+                                && let instrumental = unknown_instrumental(p.text)
+                                && let Some(lemma) = oblique_name_lemma(p.text)
+                                    .or_else(|| {
+                                        (base != t.text && first_name_case(p.text).is_some())
+                                            .then(|| crate::text::morph::analyse(p.text)?.lemma)
+                                            .flatten()
+                                    })
+                                    .or(instrumental.clone())
+                                && (oblique_looking(t.text) || base != t.text || instrumental.is_some())
                             {
                                 first = Some(lemma);
                             }
@@ -1532,8 +1552,24 @@ impl People {
                         .get(k + 1)
                         .is_some_and(|n| n == "айтуынша" || n == "сөзінше")
                         || (k >= 3 && folded[k.saturating_sub(3)..k].iter().any(|w| w == "словам"));
+                    // (or after a preposition: "с Мамдани")
+                    let after_preposition = {
+                        let first_tok = if start < t.start {
+                            k.saturating_sub(1)
+                        } else {
+                            k
+                        };
+                        first_tok > 0
+                            && para[toks[first_tok - 1].end..toks[first_tok].start]
+                                .trim()
+                                .is_empty()
+                            && !matches!(folded[first_tok - 1].as_str(), "и" | "а")
+                            && Lexicon::shared()
+                                .has(|l| &l.place_prepositions, &folded[first_tok - 1])
+                    };
                     let oblique = fixed
                         && (fold(&base) != *f
+                            || after_preposition
                             || start < t.start && first_name_case(toks[k - 1].text).is_some());
                     raws.push(RawName {
                         para: pi,
@@ -2508,12 +2544,17 @@ impl People {
                     }
                     let ft = fold(t.text);
                     if let Some((i, nominative)) = by_fixed_surname(&ft) {
+                        // "с Мамдани": a surname that does not decline is
+                        // oblique after a preposition
+                        let after_preposition = k > 0
+                            && !matches!(fold(toks[k - 1].text).as_str(), "и" | "а")
+                            && lx.has(|l| &l.place_prepositions, &fold(toks[k - 1].text));
                         extra.push(Ref {
                             para: pi,
                             start: t.start,
                             end: t.end,
                             kind: RefKind::Person(i),
-                            nominative,
+                            nominative: nominative && !after_preposition,
                             quoted: false,
                         });
                         continue;

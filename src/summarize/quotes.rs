@@ -2814,6 +2814,21 @@ mod tests {
     }
 
     #[test]
+    fn an_undeclined_surname_after_a_preposition_is_no_subject() {
+        let paras = [
+            "Т",
+            "Встреча президента США Дональда Трампа с мэром Нью-Йорка Зохраном Мамдани прошла дружелюбно.",
+            "В ходе беседы президент подчеркивал, что их точки зрения с Мамдани частично совпадают.",
+            "«Мы согласны по куда большему числу вопросов, чем я ожидал», — сказал он.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Дональд Трамп"), "{q:?}");
+        let names = People::find(&paras, false).names();
+        assert!(names.contains(&"Зохран Мамдани".to_string()), "{names:?}");
+    }
+
+    #[test]
     fn an_outlet_relaying_words_is_not_their_speaker() {
         let paras = [
             "Т",
