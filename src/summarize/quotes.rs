@@ -992,16 +992,31 @@ fn only_names_in_marks(text: &str) -> bool {
 /// Does an attribution clause name a news outlet or its web address ("деп
 /// хабарлайды El.kz порталы", "передает Tengrinews.kz")? Such
 /// a clause relays the news: what comes before it is the reporter's text.
+/// An outlet spoken to is not one that relays: "рассказывали жители
+/// корреспонденту портала", "сообщила порталу" (a Russian dative, or a
+/// genitive after one, does not count).
 fn relays(clause: &str) -> bool {
-    let web_address = clause.split_whitespace().any(|w| {
-        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-        w.rsplit_once('.').is_some_and(|(site, tld)| {
+    let lx = Lexicon::shared();
+    let words: Vec<&str> = clause
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let dative = |w: &str| {
+        let f = fold(w);
+        f.ends_with(['у', 'ю']) && f.chars().any(|c| ('а'..='я').contains(&c))
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let web_address = w.rsplit_once('.').is_some_and(|(site, tld)| {
             !site.is_empty()
                 && (2..=3).contains(&tld.len())
                 && tld.chars().all(|c| c.is_ascii_alphabetic())
-        })
-    });
-    web_address || has_stem_of(clause, |l| &l.outlet_words)
+        });
+        let outlet = {
+            let f = fold(w);
+            lx.both(|l| &l.outlet_words).any(|o| f.starts_with(o))
+        };
+        (web_address || outlet) && !dative(w) && !(i > 0 && dative(words[i - 1]))
+    })
 }
 
 /// An attribution clause by which an outlet relays the quote: a relay verb
@@ -1327,6 +1342,60 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
     found
 }
 
+/// A paragraph of speech opened by a dash with no attribution, in the first
+/// or second person, after a paragraph of the reporter's about who speaks
+/// («Проблему с дорогой жители района Алатау поднимали не раз.» / «—
+/// Когда строили парк, наша улица осталась без асфальта…»): the group that
+/// paragraph names, else the person spoken of before.
+fn unattributed_dash_speech(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
+    let lx = Lexicon::shared();
+    let mut found = Vec::new();
+    for pi in 2..paras.len() {
+        let t = paras[pi].trim_start();
+        let rest = t.trim_start_matches(dash);
+        let prev = paras[pi - 1].trim();
+        if consumed[pi]
+            || consumed[pi - 1]
+            || !t.starts_with(dash)
+            || !rest.starts_with(char::is_whitespace)
+            || prev.starts_with(dash)
+            || prev.ends_with(':')
+        {
+            continue;
+        }
+        let body = rest.trim();
+        let words = tokens(body);
+        // (a question is the interviewer's: «— Нурдаулет Игиликович, как
+        // вы узнали …?»)
+        if split_inner(body).is_some()
+            || body.ends_with('?')
+            || words.len() < 4
+            || !only_names_in_marks(body)
+            || !words
+                .iter()
+                .any(|w| lx.has(|l| &l.speaker_words, &fold(w.text)))
+        {
+            continue;
+        }
+        let first_sentence = prev.split_inclusive(['.', '!', '?']).next().unwrap_or(prev);
+        let speaker = one_of_group(first_sentence)
+            .or_else(|| group_of_people(first_sentence))
+            .map(Speaker::Other)
+            .or_else(|| people.antecedent_before(pi, 0, None).map(Speaker::Person));
+        if speaker.is_some() {
+            found.push(Found {
+                text: clean(body),
+                speaker,
+                via: None,
+                role: None,
+                para: pi,
+            });
+            consumed[pi] = true;
+        }
+    }
+    found
+}
+
 /// Finds every direct quote of the article. `paras[0]` is the title and is
 /// not searched for quotes.
 pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
@@ -1479,6 +1548,7 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
     }
 
     found.extend(interview(paras, people, &mut consumed));
+    found.extend(unattributed_dash_speech(paras, people, &mut consumed));
 
     // speech with no opening mark: "Работы много, – отметил аким. – Но успеем."
     for pi in 1..paras.len() {
@@ -2826,6 +2896,26 @@ mod tests {
         assert_eq!(q[0].1.as_deref(), Some("Дональд Трамп"), "{q:?}");
         let names = People::find(&paras, false).names();
         assert!(names.contains(&"Зохран Мамдани".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn dash_speech_told_to_a_reporter_and_with_no_attribution_is_speech() {
+        // an outlet spoken to does not make it the reporter's text; a dash
+        // paragraph in the first person after the group's paragraph is theirs
+        let paras = [
+            "Т",
+            "На жителей поселка Кенкияк подают в суд. - Воду дают утром и вечером. Мы не пьем эту воду, - рассказывали жители поселка Кенкияк корреспонденту портала.",
+            "Проблему с дорогой жители района Алатау поднимали не раз.",
+            "— Когда строили парк, наша улица осталась без асфальта. Прошу, чтобы здесь проложили асфальт.",
+        ];
+        let q = speakers(&paras, false);
+        let mut got: Vec<Option<&str>> = q.iter().map(|x| x.1.as_deref()).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [Some("жители поселка Кенкияк"), Some("жители района Алатау")],
+            "{q:?}"
+        );
     }
 
     #[test]
