@@ -2389,6 +2389,25 @@ impl People {
                     .map(|h| (at, h))
             })
             .collect();
+        // "польский лидер", "британский премьер": the one person the text
+        // names with that country in their title ("Президент Польши Кароль
+        // Навроцкий"), when the data knows no holder
+        let country_holders: HashMap<(usize, usize), usize> = role_countries
+            .iter()
+            .filter(|(at, c)| **c != "KZ" && !data_holders.contains_key(*at))
+            .filter_map(|(at, c)| {
+                the_only(people.persons.iter().enumerate().filter(|(_, p)| {
+                    p.mentions > 0
+                        && !p.president
+                        && p.role.as_deref().is_some_and(|t| {
+                            fold(t)
+                                .split_whitespace()
+                                .any(|w| Lexicon::shared().country_of(w) == Some(*c))
+                        })
+                }))
+                .map(|(i, _)| (*at, i))
+            })
+            .collect();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -2397,7 +2416,11 @@ impl People {
                 president,
             } = &mut r.kind
             {
-                if let Some(&holder) = data_holders.get(&at).or(holders.get(&at)) {
+                if let Some(&holder) = data_holders
+                    .get(&at)
+                    .or(holders.get(&at))
+                    .or(country_holders.get(&at))
+                {
                     *president = false;
                     *person = Some(holder);
                 } else if *president && !kz_president_named && !foreign_presidents.is_empty() {

@@ -2919,6 +2919,18 @@ mod tests {
     }
 
     #[test]
+    fn a_leader_by_his_country_s_adjective_is_the_one_named_there() {
+        let paras = [
+            "Т",
+            "Президент Польши Кароль Навроцкий заявил о поддержке фермеров.",
+            "«Я не подпишу этот закон», — подчеркнул польский лидер.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Кароль Навроцкий"), "{q:?}");
+    }
+
+    #[test]
     fn an_outlet_relaying_words_is_not_their_speaker() {
         let paras = [
             "Т",
