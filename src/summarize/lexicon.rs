@@ -157,6 +157,10 @@ pub struct LangLexicon {
     /// Words that end a body's name ("пресс-служба департамента … что").
     #[serde(default)]
     pub body_stop: Vec<String>,
+    /// Generic words for a body after a head role ("глава ведомства",
+    /// "глава регулятора"): its head is the one spoken of before.
+    #[serde(default)]
+    pub generic_bodies: Vec<String>,
     /// Stems of words that start with a role's stem but are no role
     /// ("президентский", "әкімшілік").
     #[serde(default)]

@@ -452,6 +452,16 @@ fn ending_after<'a>(word: &'a str, lemma: &str) -> &'a str {
     &word[common..]
 }
 
+/// "глава ведомства", "глава регулятора": the head of a body named only by
+/// a generic word (the lexicon's `generic_bodies`).
+fn head_of_the_body_spoken_of(role: &str, phrase: Option<&String>) -> bool {
+    Lexicon::shared().has(|l| &l.head_roles, role)
+        && phrase.is_some_and(|ph| {
+            let words: Vec<String> = ph.split_whitespace().map(fold).collect();
+            words.len() == 2 && Lexicon::shared().has(|l| &l.generic_bodies, &words[1])
+        })
+}
+
 /// A first name no dictionary knows in the instrumental ("Зохраном" →
 /// "Зохран"): `-ом`/`-ем` after a consonant, the one ending a man's name
 /// takes in no other case.
@@ -2500,6 +2510,10 @@ impl People {
                     *person = main;
                 } else if let Some(holder) = people.synonym_holder(paras, at, r.end) {
                     *person = Some(holder);
+                } else if head_of_the_body_spoken_of(role, people.role_phrases.get(&at)) {
+                    // "— подчеркнула глава ведомства": the one spoken of
+                    // before, who heads it
+                    *person = people.antecedent_before(r.para, r.start, None);
                 }
             }
             people.refs.push(r);

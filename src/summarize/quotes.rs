@@ -2969,6 +2969,18 @@ mod tests {
     }
 
     #[test]
+    fn the_head_of_a_body_named_generically_is_the_one_spoken_of() {
+        let paras = [
+            "Т",
+            "Председатель Нацбанка Тимур Сулейменов выступил на брифинге.",
+            "«Инфляция замедлится к концу года», — сообщил глава регулятора.",
+        ];
+        let q = speakers(&paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Тимур Сулейменов"), "{q:?}");
+    }
+
+    #[test]
     fn an_outlet_relaying_words_is_not_their_speaker() {
         let paras = [
             "Т",
