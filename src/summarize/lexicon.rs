@@ -157,6 +157,10 @@ pub struct LangLexicon {
     /// Words that end a body's name ("пресс-служба департамента … что").
     #[serde(default)]
     pub body_stop: Vec<String>,
+    /// Prepositions that govern an oblique case: a surname that does not
+    /// decline is no subject after one ("с Мамдани").
+    #[serde(default)]
+    pub case_prepositions: Vec<String>,
     /// Generic words for a body after a head role ("глава ведомства",
     /// "глава регулятора"): its head is the one spoken of before.
     #[serde(default)]

@@ -452,6 +452,14 @@ fn ending_after<'a>(word: &'a str, lemma: &str) -> &'a str {
     &word[common..]
 }
 
+/// Does a preposition that governs an oblique case (the lexicon's
+/// `case_prepositions`: «с», «к», «о» …) stand right before token `i`?
+fn after_case_preposition(para: &str, toks: &[Tok], folded: &[String], i: usize) -> bool {
+    i > 0
+        && para[toks[i - 1].end..toks[i].start].trim().is_empty()
+        && Lexicon::shared().has(|l| &l.case_prepositions, &folded[i - 1])
+}
+
 /// "глава ведомства", "глава регулятора": the head of a body named only by
 /// a generic word (the lexicon's `generic_bodies`).
 fn head_of_the_body_spoken_of(role: &str, phrase: Option<&String>) -> bool {
@@ -462,9 +470,9 @@ fn head_of_the_body_spoken_of(role: &str, phrase: Option<&String>) -> bool {
         })
 }
 
-/// A first name no dictionary knows in the instrumental ("Зохраном" →
-/// "Зохран"): `-ом`/`-ем` after a consonant, the one ending a man's name
-/// takes in no other case.
+/// A first name no dictionary knows that may be in the instrumental
+/// ("Зохраном" → "Зохран"): `-ом`/`-ем` after a consonant; the caller
+/// makes sure the context is instrumental ("Рустем" is a nominative).
 fn unknown_instrumental(word: &str) -> Option<String> {
     if crate::text::morph::analyse(word).is_some_and(|i| i.known) {
         return None;
@@ -1498,7 +1506,15 @@ impl People {
                                 // ("с мэром Зохраном Мамдани": the
                                 // instrumental is plain even beside a
                                 // surname that does not decline)
-                                && let instrumental = unknown_instrumental(p.text)
+                                // (only after a preposition or a role in
+                                // the instrumental: "Рустем" is a name)
+                                && let instrumental = unknown_instrumental(p.text).filter(|_| {
+                                    (k.saturating_sub(4)..k - 1).any(|i| {
+                                        matches!(folded[i].as_str(), "с" | "со")
+                                            || is_role(&folded[i]).is_some()
+                                                && folded[i].ends_with(['м'])
+                                    })
+                                })
                                 && let Some(lemma) = oblique_name_lemma(p.text)
                                     .or_else(|| {
                                         (base != t.text && first_name_case(p.text).is_some())
@@ -1563,20 +1579,8 @@ impl People {
                         .is_some_and(|n| n == "айтуынша" || n == "сөзінше")
                         || (k >= 3 && folded[k.saturating_sub(3)..k].iter().any(|w| w == "словам"));
                     // (or after a preposition: "с Мамдани")
-                    let after_preposition = {
-                        let first_tok = if start < t.start {
-                            k.saturating_sub(1)
-                        } else {
-                            k
-                        };
-                        first_tok > 0
-                            && para[toks[first_tok - 1].end..toks[first_tok].start]
-                                .trim()
-                                .is_empty()
-                            && !matches!(folded[first_tok - 1].as_str(), "и" | "а")
-                            && Lexicon::shared()
-                                .has(|l| &l.place_prepositions, &folded[first_tok - 1])
-                    };
+                    let first_tok = toks.partition_point(|x| x.start < start);
+                    let after_preposition = after_case_preposition(para, &toks, &folded, first_tok);
                     let oblique = fixed
                         && (fold(&base) != *f
                             || after_preposition
@@ -1944,15 +1948,13 @@ impl People {
             }
         }
 
-        // "Йоханн Вадефуль (Johann Wadephul)": a name in Latin letters in
-        // brackets right after a name in Cyrillic is how it is spelt, not
-        // another person
-        let spelling: Vec<bool> = if latin {
+        // in an article in Cyrillic a name in Latin letters is how a name is
+        // spelt ("Йоханн Вадефуль (Johann Wadephul)") or an outlet's or a
+        // firm's ("Associated Press", "The Guardian"), never a person of its
+        // own: a person there is written in Cyrillic
+        let latin_only: Vec<bool> = if latin {
             vec![false; raws.len()]
         } else {
-            // …and in an article in Cyrillic a name in Latin letters is an
-            // outlet's or a firm's ("Associated Press", "The Guardian"): a
-            // person there is spelt in Cyrillic
             raws.iter()
                 .map(|r| {
                     let in_latin = |w: &str| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
@@ -2122,7 +2124,7 @@ impl People {
         }
         let mut spelt_only = vec![true; people.persons.len()];
         for (ri, &pi) in raw_person.iter().enumerate() {
-            spelt_only[pi] &= spelling[ri];
+            spelt_only[pi] &= latin_only[ri];
         }
         for (i, p) in people.persons.iter_mut().enumerate() {
             let weak_marker = !strong_marker[i];
@@ -2406,18 +2408,27 @@ impl People {
             .iter()
             .filter(|(at, c)| **c != "KZ" && !data_holders.contains_key(*at))
             .filter_map(|(at, c)| {
+                // (of that office: a head role is any office there)
+                let role = others.iter().find_map(|r| match &r.kind {
+                    RefKind::Role { role, .. } if (r.para, r.start) == *at => Some(role.as_str()),
+                    _ => None,
+                })?;
                 the_only(people.persons.iter().enumerate().filter(|(_, p)| {
                     p.mentions > 0
                         && !p.president
                         && p.role.as_deref().is_some_and(|t| {
-                            fold(t)
-                                .split_whitespace()
-                                .any(|w| Lexicon::shared().country_of(w) == Some(*c))
+                            let t = fold(t);
+                            (heads(role) || t.contains(role))
+                                && t.split_whitespace()
+                                    .any(|w| Lexicon::shared().country_of(w) == Some(*c))
                         })
                 }))
                 .map(|(i, _)| (*at, i))
             })
             .collect();
+        // "— подчеркнула глава ведомства": resolved once every reference is
+        // in place, to the one spoken of before, who heads it
+        let mut heads_of_bodies: Vec<(usize, usize)> = Vec::new();
         for mut r in others {
             let at = (r.para, r.start);
             if let RefKind::Role {
@@ -2511,9 +2522,7 @@ impl People {
                 } else if let Some(holder) = people.synonym_holder(paras, at, r.end) {
                     *person = Some(holder);
                 } else if head_of_the_body_spoken_of(role, people.role_phrases.get(&at)) {
-                    // "— подчеркнула глава ведомства": the one spoken of
-                    // before, who heads it
-                    *person = people.antecedent_before(r.para, r.start, None);
+                    heads_of_bodies.push(at);
                 }
             }
             people.refs.push(r);
@@ -2575,17 +2584,16 @@ impl People {
             let mut extra = Vec::new();
             for (pi, para) in paras.iter().enumerate() {
                 let toks = tokens(para);
+                let folded: Vec<String> = toks.iter().map(|t| fold(t.text)).collect();
                 for (k, t) in toks.iter().enumerate() {
                     if !starts_upper(t.text) || taken.contains(&(pi, t.start)) {
                         continue;
                     }
-                    let ft = fold(t.text);
-                    if let Some((i, nominative)) = by_fixed_surname(&ft) {
+                    let ft = &folded[k];
+                    if let Some((i, nominative)) = by_fixed_surname(ft) {
                         // "с Мамдани": a surname that does not decline is
                         // oblique after a preposition
-                        let after_preposition = k > 0
-                            && !matches!(fold(toks[k - 1].text).as_str(), "и" | "а")
-                            && lx.has(|l| &l.place_prepositions, &fold(toks[k - 1].text));
+                        let after_preposition = after_case_preposition(para, &toks, &folded, k);
                         extra.push(Ref {
                             para: pi,
                             start: t.start,
@@ -2596,7 +2604,7 @@ impl People {
                         });
                         continue;
                     }
-                    if let Some(Some(i)) = by_first.get(&ft) {
+                    if let Some(Some(i)) = by_first.get(ft) {
                         let next_is_surname = toks.get(k + 1).is_some_and(|n| starts_upper(n.text));
                         if !next_is_surname {
                             extra.push(Ref {
@@ -2614,6 +2622,15 @@ impl People {
             people.refs.extend(extra);
         }
         people.refs.sort_by_key(|r| (r.para, r.start));
+        for at in heads_of_bodies {
+            let Ok(j) = people.refs.binary_search_by_key(&at, |r| (r.para, r.start)) else {
+                continue;
+            };
+            let holder = people.antecedent_before(at.0, at.1, None);
+            if let RefKind::Role { person, .. } = &mut people.refs[j].kind {
+                *person = holder;
+            }
+        }
         // a common noun right before a name is that person's ("бас
         // дәрігері Әсел Жұмабаева"); the same noun later, with no name, is
         // the last person so named
@@ -3171,7 +3188,8 @@ impl People {
     }
 
     /// All referring expressions in a clause, in order, resolved to
-    /// speakers; a named person comes first.
+    /// speakers: a person named in the nominative first; with none, a role
+    /// or pronoun in the nominative before those spoken to or of.
     pub fn speakers_in(
         &self,
         para: usize,

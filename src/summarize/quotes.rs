@@ -909,13 +909,10 @@ fn unmarked_speech(
         // after the reporter's sentence, one that names no one and speaks
         // in no first or second person is the reporter's too
         if let Some(k) = subject_at {
-            let lx = Lexicon::shared();
             let mut j = k + 1;
             while j + 1 < starts.len()
                 && starts[j + 1] <= cs
-                && !tokens(&para[starts[j]..starts[j + 1]])
-                    .iter()
-                    .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
+                && !in_first_person(&para[starts[j]..starts[j + 1]])
             {
                 j += 1;
             }
@@ -957,6 +954,15 @@ fn unmarked_speeches(
         base += ce;
     }
     out
+}
+
+/// Does `text` speak in the first or second person (the lexicon's
+/// `speaker_words`: «мы», «наш», «біз»)?
+fn in_first_person(text: &str) -> bool {
+    let lx = Lexicon::shared();
+    tokens(text)
+        .iter()
+        .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
 }
 
 /// Are the spans in quote marks in `text` (if any) short names or phrases
@@ -1029,7 +1035,7 @@ fn relayed(clause: &str) -> bool {
     let toks = tokens(clause);
     let lx = Lexicon::shared();
     toks.first()
-        .is_some_and(|t| lx.ru.outlet_relay_verbs.contains(&fold(t.text)))
+        .is_some_and(|t| lx.has(|l| &l.outlet_relay_verbs, &fold(t.text)))
         && (relays(clause)
             || toks.get(1).is_some_and(|t| {
                 t.is_capitalized() && t.text.chars().all(|c| c.is_ascii_alphabetic())
@@ -1245,24 +1251,23 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
                 && t.starts_with(dash)
                 && rest.starts_with(char::is_whitespace))
             .then(|| rest.trim())
-            .filter(|b| split_inner(b).is_none() && tokens(b).len() >= 1)
+            .filter(|b| split_inner(b).is_none() && !tokens(b).is_empty())
         })
         .collect();
     let asks = |b: &str| b.ends_with('?');
     let trails = |b: &str| asks(b) || b.ends_with('…') || b.ends_with("...");
     // the turns: runs of dash paragraphs, a first-person paragraph with no
     // marks between two of them (or after the last) going on the one before
-    let lx = Lexicon::shared();
     let first_person = |pi: usize| {
-        !paras[pi].contains(QUOTE_MARKS)
-            && tokens(paras[pi])
-                .iter()
-                .any(|t| lx.has(|l| &l.speaker_words, &fold(t.text)))
+        !consumed[pi]
+            && !paras[pi].trim_start().starts_with(dash)
+            && !paras[pi].contains(QUOTE_MARKS)
+            && in_first_person(paras[pi])
     };
     let mut runs: Vec<Vec<(usize, Vec<usize>)>> = Vec::new();
     let mut run: Vec<(usize, Vec<usize>)> = Vec::new();
-    for pi in 1..paras.len() {
-        if bodies[pi].is_some() {
+    for (pi, body) in bodies.iter().enumerate().skip(1) {
+        if body.is_some() {
             run.push((pi, Vec::new()));
         } else if let Some(last) = run.last_mut().filter(|_| first_person(pi)) {
             last.1.push(pi);
@@ -1349,9 +1354,8 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
 /// or second person, after a paragraph of the reporter's about who speaks
 /// («Проблему с дорогой жители района Алатау поднимали не раз.» / «—
 /// Когда строили парк, наша улица осталась без асфальта…»): the group that
-/// paragraph names, else the person spoken of before.
+/// paragraph names, else the person it names as its subject.
 fn unattributed_dash_speech(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
-    let lx = Lexicon::shared();
     let mut found = Vec::new();
     for pi in 2..paras.len() {
         let t = paras[pi].trim_start();
@@ -1374,17 +1378,17 @@ fn unattributed_dash_speech(paras: &[&str], people: &People, consumed: &mut [boo
             || body.ends_with('?')
             || words.len() < 4
             || !only_names_in_marks(body)
-            || !words
-                .iter()
-                .any(|w| lx.has(|l| &l.speaker_words, &fold(w.text)))
+            || !in_first_person(body)
         {
             continue;
         }
+        // (the paragraph before names who speaks: a group, or a person as
+        // its subject)
         let first_sentence = prev.split_inclusive(['.', '!', '?']).next().unwrap_or(prev);
         let speaker = one_of_group(first_sentence)
             .or_else(|| group_of_people(first_sentence))
             .map(Speaker::Other)
-            .or_else(|| people.antecedent_before(pi, 0, None).map(Speaker::Person));
+            .or_else(|| people.named_subject_in(pi - 1, 0, paras[pi - 1].len()));
         if speaker.is_some() {
             found.push(Found {
                 text: clean(body),
@@ -1726,10 +1730,15 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
                 .then(|| last_sentence(paras, pi - 1));
                 let (s, v) = match colon_line {
                     Some(line) => speaker_via(people, paras[line.para], line),
-                    None if relayed(&ep[cs..ce]) => (
-                        people.antecedent(pi, span.open, None).map(Speaker::Person),
-                        None,
-                    ),
+                    // «…», — передает издание: the person the clause names,
+                    // else the one spoken of before, never the outlet
+                    None if relayed(&ep[cs..ce]) => match speaker_via(people, ep, clause) {
+                        (Some(Speaker::Person(i)), v) => (Some(Speaker::Person(i)), v),
+                        _ => (
+                            people.antecedent(pi, span.open, None).map(Speaker::Person),
+                            None,
+                        ),
+                    },
                     None => speaker_via(people, ep, clause),
                 };
                 attributed = true;
@@ -2899,6 +2908,13 @@ mod tests {
         assert_eq!(q[0].1.as_deref(), Some("Дональд Трамп"), "{q:?}");
         let names = People::find(&paras, false).names();
         assert!(names.contains(&"Зохран Мамдани".to_string()), "{names:?}");
+        // a nominative in -ем stays whole
+        let paras = [
+            "Т",
+            "Аким района Рустем Уали провел прием граждан.",
+            "«Дорогу отремонтируем к осени», — сказал Рустем Уали.",
+        ];
+        assert_eq!(People::find(&paras, false).names(), ["Рустем Уали"]);
     }
 
     #[test]
