@@ -1914,6 +1914,13 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
 mod tests {
     use super::*;
 
+    /// The Russian article has one quote, of `speaker`.
+    fn assert_one_speaker(paras: &[&str], speaker: &str) {
+        let q = speakers(paras, false);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some(speaker), "{q:?}");
+    }
+
     fn run(paras: &[&str]) -> (Vec<Found>, People) {
         let mut people = People::find(paras, false);
         let f = find_quotes(paras, &mut people);
@@ -2833,9 +2840,7 @@ mod tests {
             ),
         ];
         for (paras, speaker) in articles {
-            let q = speakers(paras, false);
-            assert_eq!(q.len(), 1, "{q:?}");
-            assert_eq!(q[0].1.as_deref(), Some(speaker), "{q:?}");
+            assert_one_speaker(paras, speaker);
         }
     }
 
@@ -2952,9 +2957,7 @@ mod tests {
             "Президент Польши Кароль Навроцкий заявил о поддержке фермеров.",
             "«Я не подпишу этот закон», — подчеркнул польский лидер.",
         ];
-        let q = speakers(&paras, false);
-        assert_eq!(q.len(), 1, "{q:?}");
-        assert_eq!(q[0].1.as_deref(), Some("Кароль Навроцкий"), "{q:?}");
+        assert_one_speaker(&paras, "Кароль Навроцкий");
     }
 
     #[test]
@@ -2986,9 +2989,7 @@ mod tests {
             ),
         ];
         for (paras, speaker) in articles {
-            let q = speakers(paras, false);
-            assert_eq!(q.len(), 1, "{q:?}");
-            assert_eq!(q[0].1.as_deref(), Some(speaker), "{q:?}");
+            assert_one_speaker(paras, speaker);
         }
     }
 
@@ -2999,9 +3000,7 @@ mod tests {
             "Председатель Нацбанка Тимур Сулейменов выступил на брифинге.",
             "«Инфляция замедлится к концу года», — сообщил глава регулятора.",
         ];
-        let q = speakers(&paras, false);
-        assert_eq!(q.len(), 1, "{q:?}");
-        assert_eq!(q[0].1.as_deref(), Some("Тимур Сулейменов"), "{q:?}");
+        assert_one_speaker(&paras, "Тимур Сулейменов");
     }
 
     #[test]
