@@ -369,6 +369,14 @@ fn clause_before(
     }
     let lower = fold(trimmed);
     if lower.contains("по словам")
+        || [
+            "по его словам",
+            "по ее словам",
+            "по её словам",
+            "по их словам",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
         || lower.contains("по мнению")
         || lower.contains("айтуынша")
         || lower.contains("aituynşa")
@@ -567,6 +575,23 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
         let at = c.start + t.start;
         let after_end = toks.get(k + 5).map_or(c.end, |x| c.start + x.end);
         // "according to X": X relays, the one named after speaks
+        // "По ее словам, «…»": the one spoken of before, of that gender
+        if f == "словам" && k >= 2 && fold(toks[k - 2].text) == "по" {
+            let female = match fold(toks[k - 1].text).as_str() {
+                "его" => Some(Some(false)),
+                "ее" | "её" => Some(Some(true)),
+                "их" => Some(None),
+                _ => None,
+            };
+            if let Some(female) = female {
+                return (
+                    people
+                        .antecedent(c.para, c.start, female)
+                        .map(Speaker::Person),
+                    None,
+                );
+            }
+        }
         let according = f == "сөзінше"
             || f == "айтуынша"
             || (f == "словам" && k > 0 && fold(toks[k - 1].text) == "по");
@@ -2991,6 +3016,18 @@ mod tests {
         for (paras, speaker) in articles {
             assert_one_speaker(paras, speaker);
         }
+    }
+
+    #[test]
+    fn by_her_words_in_marks_is_her_quote() {
+        // «По ее словам, «…»»: the woman spoken of before, not the man
+        // named nearer
+        let paras = [
+            "Т",
+            "Министр труда Светлана Жакупова рассказала о новых выплатах, а вице-министр Ерлан Ахметов дополнил ее.",
+            "По ее словам, «пособие получат еще 50 тысяч семей».",
+        ];
+        assert_one_speaker(&paras, "Светлана Жакупова");
     }
 
     #[test]
