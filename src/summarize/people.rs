@@ -509,11 +509,18 @@ fn surname_in_case(surname: &str, case: u8) -> String {
     {
         let ending = ending_after(surname, &l);
         let agrees = case_class(ending) == Some(case);
+        // (an adjectival surname's ending against its stem: "Зеленским",
+        // "Зеленский" → "им")
+        let stem_ending = ["ий", "ый", "ой"]
+            .iter()
+            .find_map(|e| l.strip_suffix(e))
+            .and_then(|stem| surname.strip_prefix(stem))
+            .unwrap_or(ending);
         let adjectival = Lexicon::shared()
             .ru
             .adjectival_surname_endings
             .iter()
-            .any(|x| x == ending);
+            .any(|x| x == ending || x == stem_ending);
         if agrees && !i.verb_only || i.surname && adjectival {
             return l;
         }
@@ -3701,6 +3708,10 @@ mod tests {
         for (text, want) in [
             (
                 "Глава государства поблагодарил Владимира Зеленского за поддержку.",
+                "Владимир Зеленский",
+            ),
+            (
+                "Президент провел встречу с Владимиром Зеленским.",
                 "Владимир Зеленский",
             ),
             (
