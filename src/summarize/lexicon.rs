@@ -36,6 +36,15 @@ pub struct Body {
     pub name: String,
 }
 
+/// A possessive pronoun of the third person ("его", "ее", "их") and the
+/// gender it points to (`None`: either, or a group).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Possessive {
+    pub word: String,
+    #[serde(default)]
+    pub female: Option<bool>,
+}
+
 /// One language's word lists.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LangLexicon {
@@ -229,6 +238,10 @@ pub struct LangLexicon {
     /// Bodies that speak for themselves, by stem, with their name.
     #[serde(default)]
     pub bodies: Vec<Body>,
+    /// Third-person possessives: «По ее словам, «…»» is the quote of the
+    /// one spoken of before, of that gender.
+    #[serde(default)]
+    pub possessives: Vec<Possessive>,
     /// Countries of the officeholders, by the stems of their names.
     #[serde(default)]
     pub countries: Vec<Country>,

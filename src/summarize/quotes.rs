@@ -369,14 +369,11 @@ fn clause_before(
     }
     let lower = fold(trimmed);
     if lower.contains("по словам")
-        || [
-            "по его словам",
-            "по ее словам",
-            "по её словам",
-            "по их словам",
-        ]
-        .iter()
-        .any(|p| lower.contains(p))
+        || Lexicon::shared()
+            .ru
+            .possessives
+            .iter()
+            .any(|p| lower.contains(&format!("по {} словам", p.word)))
         || lower.contains("по мнению")
         || lower.contains("айтуынша")
         || lower.contains("aituynşa")
@@ -577,12 +574,13 @@ fn speaker_via(people: &People, para: &str, c: Clause) -> (Option<Speaker>, Opti
         // "according to X": X relays, the one named after speaks
         // "По ее словам, «…»": the one spoken of before, of that gender
         if f == "словам" && k >= 2 && fold(toks[k - 2].text) == "по" {
-            let female = match fold(toks[k - 1].text).as_str() {
-                "его" => Some(Some(false)),
-                "ее" | "её" => Some(Some(true)),
-                "их" => Some(None),
-                _ => None,
-            };
+            let possessive = fold(toks[k - 1].text);
+            let female = Lexicon::shared()
+                .ru
+                .possessives
+                .iter()
+                .find(|p| p.word == possessive)
+                .map(|p| p.female);
             if let Some(female) = female {
                 return (
                     people
