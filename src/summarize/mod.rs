@@ -52,16 +52,23 @@ pub struct ArticleInput<'a> {
 pub fn explain(input: &ArticleInput, kb: &Knowledge) -> Vec<String> {
     let mut title = crate::text::normalize::normalize(input.title);
     let mut text = crate::text::normalize::normalize(input.text);
-    if crate::text::lang::detect(&format!("{title}\n{text}")) == Lang::Kk
-        && crate::text::translit::mostly_latin(&text)
-    {
-        let mut tr = crate::text::translit::Translit::for_text(&format!("{title}\n{text}"));
+    if let (_, Some(mut tr)) = latin_kazakh(&title, &text) {
         title = tr.to_cyrillic(&title);
         text = tr.to_cyrillic(&text);
     }
     let mut all: Vec<&str> = vec![title.trim()];
     all.extend(text::article_paragraphs(&text));
     scoring::explain(&all, kb)
+}
+
+/// The article's language (the detector's, the same the store keeps) and,
+/// for Kazakh in Latin letters, the transliteration it is analysed through.
+fn latin_kazakh(title: &str, text: &str) -> (Lang, Option<crate::text::translit::Translit>) {
+    let whole = format!("{title}\n{text}");
+    let language = crate::text::lang::detect(&whole);
+    let latin = (language == Lang::Kk && crate::text::translit::mostly_latin(text))
+        .then(|| crate::text::translit::Translit::for_text(&whole));
+    (language, latin)
 }
 
 /// Summarises plain text whose first non-empty line is the title.
@@ -88,11 +95,9 @@ pub fn summarize(input: &ArticleInput, kb: &Knowledge) -> Summary {
     let title = crate::text::normalize::normalize(input.title);
     let title = title.trim();
     let text = crate::text::normalize::normalize(input.text);
-    // The article's language is the detector's, the same the store keeps.
-    let language = crate::text::lang::detect(&format!("{title}\n{text}"));
-    if language == Lang::Kk && crate::text::translit::mostly_latin(&text) {
+    let (language, latin) = latin_kazakh(title, &text);
+    if let Some(mut tr) = latin {
         // Latin-script Kazakh: analysed in Cyrillic, shown as written
-        let mut tr = crate::text::translit::Translit::for_text(&format!("{title}\n{text}"));
         let ct = tr.to_cyrillic(title);
         let cx = tr.to_cyrillic(&text);
         let mut s = analyse(input, &ct, &cx, language, kb);

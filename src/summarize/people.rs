@@ -896,21 +896,24 @@ fn no_first_name(first: &str, surname: &str, kazakh: bool) -> bool {
         || crate::text::morph::analyse(first).is_some_and(|i| i.not_a_noun)
 }
 
-/// The article names `surname` (a nominative stem such as "Аксакалов")
-/// with a first name before it somewhere, in any case ("Кумару
-/// Аксакалову").
-fn named_with_first_name(paras: &[&str], surname: &str, kazakh: bool) -> bool {
-    let stem = fold(surname);
-    paras.iter().any(|para| {
+/// The words of the article (folded) that follow a capitalised word that
+/// can be a first name ("Кумару Аксакалову" gives "аксакалову"), sorted: a
+/// surname stem is named with a first name when one of them starts with it.
+fn after_first_names(paras: &[&str], kazakh: bool) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for para in paras {
         let toks = tokens(para);
-        toks.windows(2).any(|w| {
-            fold(w[1].text).starts_with(&stem)
-                && starts_upper(w[0].text)
+        for w in toks.windows(2) {
+            if starts_upper(w[0].text)
                 && para[w[0].end..w[1].start].trim().is_empty()
                 && !no_first_name(w[0].text, w[1].text, kazakh)
                 && !Lexicon::shared().has(|l| &l.not_first_names, &fold(w[0].text))
-        })
-    })
+            {
+                out.insert(fold(w[1].text));
+            }
+        }
+    }
+    out
 }
 
 /// A Russian patronymic ("Сергеевна", "Женисовне", "Жакановича"): its
@@ -1228,6 +1231,8 @@ impl People {
         }
         let latin = kazakh && lat > cyr;
         let mut raws: Vec<RawName> = Vec::new();
+        // read once, only if a common noun looks like a surname
+        let first_named_words = std::cell::OnceCell::new();
         let mut others: Vec<Ref> = Vec::new();
         // role → raw-name index links (apposition)
         // (para, role start, role, raw idx, role phrase)
@@ -1353,8 +1358,16 @@ impl People {
                         && !first_before
                         && crate::text::morph::analyse(t.text)
                             .is_some_and(|i| i.known && !i.surname && !i.name && !i.patronymic)
-                        && !analyze_surname(t.text)
-                            .is_some_and(|(base, _)| named_with_first_name(paras, &base, kazakh))
+                        && !analyze_surname(t.text).is_some_and(|(base, _)| {
+                            // (the article names it with a first name
+                            // somewhere, in any case: "Кумару Аксакалову")
+                            let stem = fold(&base);
+                            first_named_words
+                                .get_or_init(|| after_first_names(paras, kazakh))
+                                .range(stem.clone()..)
+                                .next()
+                                .is_some_and(|w| w.starts_with(&stem))
+                        })
                 };
                 // "– заметила Ирина Сергеевна": a first name and patronymic
                 // with no surname after them
@@ -3209,11 +3222,6 @@ impl People {
         let mut other = Vec::new();
         let mut possessors = Vec::new();
         let refs: Vec<&Ref> = self.refs_in(para, start, end).collect();
-        let nominative_at: std::collections::HashSet<usize> = refs
-            .iter()
-            .filter(|r| r.nominative)
-            .map(|r| r.start)
-            .collect();
         for (k, r) in refs.iter().enumerate() {
             if let Some(s) = self.resolve(r, female) {
                 match r.kind {
@@ -3230,7 +3238,7 @@ impl People {
                     {
                         possessors.push((r.start, s))
                     }
-                    _ => other.push((r.start, s)),
+                    _ => other.push((r.start, s, r.nominative)),
                 }
             }
         }
@@ -3240,17 +3248,23 @@ impl People {
         // ("— сказал, обращаясь к акиму Павлодара О.Каиргельдинову, глава
         // региона")
         let mut all: Vec<(usize, Speaker)> = if named.is_empty() {
-            let (mut first, mut rest): (Vec<_>, Vec<_>) = other
+            let (first, rest): (Vec<_>, Vec<_>) = other.into_iter().partition(|x| x.2);
+            let mut first: Vec<(usize, Speaker)> = first.into_iter().map(|x| (x.0, x.1)).collect();
+            let mut rest: Vec<(usize, Speaker)> = rest
                 .into_iter()
-                .partition(|(at, _)| nominative_at.contains(at));
-            rest.append(&mut oblique);
+                .map(|x| (x.0, x.1))
+                .chain(oblique)
+                .collect();
             first.sort_by_key(|x| x.0);
             rest.sort_by_key(|x| x.0);
             first.append(&mut rest);
             first
         } else {
             named.append(&mut oblique);
-            named.into_iter().chain(other).collect()
+            named
+                .into_iter()
+                .chain(other.into_iter().map(|x| (x.0, x.1)))
+                .collect()
         };
         all.append(&mut possessors);
         all

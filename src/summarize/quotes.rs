@@ -1255,6 +1255,14 @@ fn dash_body(para: &str) -> &str {
     para.trim_start().trim_start_matches(dash).trim()
 }
 
+/// The text after the dash of a paragraph opened by one and a space («–
+/// Починим башню»), `None` for any other paragraph.
+fn dash_opened(para: &str) -> Option<&str> {
+    let t = para.trim_start();
+    let rest = t.trim_start_matches(dash);
+    (t.starts_with(dash) && rest.starts_with(char::is_whitespace)).then(|| rest.trim())
+}
+
 /// An interview: paragraphs opened by a dash with no attribution, questions
 /// and answers in turn: at least two questions (ending in «?») each
 /// answered, or four turns or more with every other one a question
@@ -1267,14 +1275,9 @@ fn dash_body(para: &str) -> &str {
 fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
     let bodies: Vec<Option<&str>> = (0..paras.len())
         .map(|pi| {
-            let t = paras[pi].trim_start();
-            let rest = t.trim_start_matches(dash);
-            (pi >= 1
-                && !consumed[pi]
-                && t.starts_with(dash)
-                && rest.starts_with(char::is_whitespace))
-            .then(|| rest.trim())
-            .filter(|b| split_inner(b).is_none() && !tokens(b).is_empty())
+            dash_opened(paras[pi])
+                .filter(|b| pi >= 1 && !consumed[pi] && split_inner(b).is_none())
+                .filter(|b| !tokens(b).is_empty())
         })
         .collect();
     let asks = |b: &str| b.ends_with('?');
@@ -1381,19 +1384,13 @@ fn interview(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Foun
 fn unattributed_dash_speech(paras: &[&str], people: &People, consumed: &mut [bool]) -> Vec<Found> {
     let mut found = Vec::new();
     for pi in 2..paras.len() {
-        let t = paras[pi].trim_start();
-        let rest = t.trim_start_matches(dash);
         let prev = paras[pi - 1].trim();
-        if consumed[pi]
-            || consumed[pi - 1]
-            || !t.starts_with(dash)
-            || !rest.starts_with(char::is_whitespace)
-            || prev.starts_with(dash)
-            || prev.ends_with(':')
-        {
+        let Some(body) = dash_opened(paras[pi]) else {
+            continue;
+        };
+        if consumed[pi] || consumed[pi - 1] || prev.starts_with(dash) || prev.ends_with(':') {
             continue;
         }
-        let body = rest.trim();
         let words = tokens(body);
         // (a question is the interviewer's: «— Нурдаулет Игиликович, как
         // вы узнали …?»)
@@ -1846,16 +1843,16 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             // ("Он назвал это «новой культурой», — отметил эксперт") is no
             // quote of the attribution after it; of three words or more it
             // is the subject's (`partial` below)
+            let sent = sentence_before(&starts[pi], span.open);
+            let lower_start = text
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
             let embedded = {
-                let sent = sentence_before(&starts[pi], span.open);
                 let before = para
                     [sent.max(floor_char(para, span.open.saturating_sub(300)))..span.open]
                     .trim_end();
-                let lower_start = text
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_lowercase);
                 lower_start
                     && !before.ends_with([':', ','])
                     && !fold(before).ends_with("что")
@@ -1863,24 +1860,21 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
             };
             // a lower-case fragment of someone's words inside the reporter's
             // sentence about their speech ("Эрдоган заявил, что он является
-            // «самым опытным …»", "назвал это «личной удачей»"): theirs
-            let partial = (embedded || !attributed) && !naming && words >= 3 && end_para == pi && {
-                let sent = sentence_before(&starts[pi], span.open);
-                let before = &para[sent..span.open];
-                let lower_start = text
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_lowercase);
-                lower_start
-                    && tokens(before).iter().any(|t| is_verb(&fold(t.text)))
-                    && people.speaker_in(pi, sent, span.open).is_some()
-            };
-            // (the one the sentence is about speaks, not an outlet that
-            // relays it after the quote)
+            // «самым опытным …»", "назвал это «личной удачей»"): theirs, the
+            // one the sentence is about, not an outlet that relays it after
+            let subject = ((embedded || !attributed)
+                && !naming
+                && words >= 3
+                && end_para == pi
+                && lower_start
+                && tokens(&para[sent..span.open])
+                    .iter()
+                    .any(|t| is_verb(&fold(t.text))))
+            .then(|| people.speaker_in(pi, sent, span.open))
+            .flatten();
+            let partial = subject.is_some();
             if partial {
-                let sent = sentence_before(&starts[pi], span.open);
-                speaker = people.speaker_in(pi, sent, span.open);
+                speaker = subject;
                 via = None;
             }
             let accept = if partial {
@@ -1936,6 +1930,13 @@ pub fn find_quotes(paras: &[&str], people: &mut People) -> Vec<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each quote's text and speaker, borrowed.
+    fn said(q: &[(String, Option<String>, Option<String>)]) -> Vec<(&str, Option<&str>)> {
+        q.iter()
+            .map(|(t, s, _)| (t.as_str(), s.as_deref()))
+            .collect()
+    }
 
     /// The Russian article has one quote, of `speaker`.
     fn assert_one_speaker(paras: &[&str], speaker: &str) {
@@ -3224,10 +3225,7 @@ mod tests {
             "Беседовал Арман Тлеуов",
         ];
         let q = speakers(&paras, false);
-        let got: Vec<(&str, Option<&str>)> = q
-            .iter()
-            .map(|(t, s, _)| (t.as_str(), s.as_deref()))
-            .collect();
+        let got = said(&q);
         assert_eq!(
             got,
             [
@@ -3265,10 +3263,7 @@ mod tests {
             "Мы вовлечены во все процессы, происходящие в области.",
         ];
         let q = speakers(&paras, false);
-        let got: Vec<(&str, Option<&str>)> = q
-            .iter()
-            .map(|(t, s, _)| (t.as_str(), s.as_deref()))
-            .collect();
+        let got = said(&q);
         assert_eq!(
             got,
             [
